@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+
+// Two tiers by file suffix (ARCHITECTURE.md §9): `*.test.ts` are fast unit tests with mocks,
+// `*.integ.test.ts` run against the real local MinIO and Neo4j started by tooling/services.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["**/*.integ.test.ts", "**/node_modules/**", "**/dist/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integ",
+          include: ["src/**/*.integ.test.ts", "test/**/*.integ.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
