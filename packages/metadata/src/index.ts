@@ -1,1 +1,2 @@
-export const placeholder = true;
+export { NbsError, isNbsError } from "./errors.js";
+export type { NbsErrorCode, NbsErrorOptions } from "./errors.js";
