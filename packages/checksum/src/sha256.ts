@@ -1,0 +1,74 @@
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { Transform, type TransformCallback } from "node:stream";
+
+/** The result of hashing a byte sequence: sha256 in hex and base64, and how many bytes. */
+export interface Sha256Digest {
+  hex: string;
+  base64: string;
+  size: number;
+}
+
+/**
+ * An incremental sha256 over bytes handed to it in order. Used inline by uploaders: every
+ * chunk that is sent is first passed to `update`, so the digest describes exactly the bytes
+ * that left the machine (one read pass, ARCHITECTURE.md §3).
+ */
+export class Sha256Accumulator {
+  readonly #hash: Hash = createHash("sha256");
+  #size = 0;
+  #digest: Sha256Digest | undefined;
+
+  update(chunk: Uint8Array): void {
+    if (this.#digest) throw new Error("Sha256Accumulator: update() after digest()");
+    this.#hash.update(chunk);
+    this.#size += chunk.byteLength;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  digest(): Sha256Digest {
+    if (!this.#digest) {
+      const raw = this.#hash.digest();
+      this.#digest = { hex: raw.toString("hex"), base64: raw.toString("base64"), size: this.#size };
+    }
+    return this.#digest;
+  }
+}
+
+/** A pass-through stream that hashes what flows through it; read `digest()` after it ends. */
+export class Sha256PassThrough extends Transform {
+  readonly #acc = new Sha256Accumulator();
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.#acc.update(chunk);
+    done(null, chunk);
+  }
+
+  digest(): Sha256Digest {
+    return this.#acc.digest();
+  }
+}
+
+/** Hash a readable stream to its end. */
+export async function computeSha256(
+  stream: AsyncIterable<Uint8Array>,
+  options: { signal?: AbortSignal } = {},
+): Promise<Sha256Digest> {
+  const acc = new Sha256Accumulator();
+  for await (const chunk of stream) {
+    options.signal?.throwIfAborted();
+    acc.update(chunk);
+  }
+  return acc.digest();
+}
+
+/** Hash a file on disk with a large read buffer. */
+export async function sha256File(
+  path: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<Sha256Digest> {
+  return computeSha256(createReadStream(path, { highWaterMark: 1024 * 1024 }), options);
+}
