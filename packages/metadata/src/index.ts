@@ -1,2 +1,29 @@
 export { NbsError, isNbsError } from "./errors.js";
 export type { NbsErrorCode, NbsErrorOptions } from "./errors.js";
+export type {
+  BackupMeta,
+  CompressionInfo,
+  GraphStats,
+  Neo4jInfo,
+  SseMode,
+  StorageInfo,
+  ToolInfo,
+} from "./types.js";
+export { backupMetaSchema, parseBackupMeta, validateBackupMeta } from "./validate.js";
+export type { MetaValidation } from "./validate.js";
+export { MetaValidationError, buildBackupMeta, serializeBackupMeta } from "./build.js";
+export type { BackupMetaInput } from "./build.js";
+export {
+  SIDECAR_SUFFIX,
+  backupFileName,
+  backupKey,
+  formatBackupTimestamp,
+  isValidBucketName,
+  isValidDbName,
+  normalizePrefix,
+  parseBackupFileName,
+  parseBackupKey,
+  parseBackupTimestamp,
+  sidecarKey,
+} from "./key.js";
+export type { BackupFileName, BackupKeyParts, KeyCompression } from "./key.js";

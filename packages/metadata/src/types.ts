@@ -1,0 +1,53 @@
+/** The `.meta.json` document, as described by schema/backup-meta.schema.json (kept in sync by a test). */
+export interface BackupMeta {
+  schemaVersion: 1;
+  sha256: string;
+  size: number;
+  db_name: string;
+  created_at: string;
+  uploaded_at?: string;
+  created_by: string;
+  commit_sha?: string;
+  tool: ToolInfo;
+  dump_format?: string;
+  neo4j?: Neo4jInfo;
+  compression?: CompressionInfo;
+  storage?: StorageInfo;
+  stats?: GraphStats;
+}
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+  repo_sha?: string;
+}
+
+export interface Neo4jInfo {
+  version: string;
+  edition?: "community" | "enterprise";
+}
+
+export interface CompressionInfo {
+  algorithm: "zstd" | "gzip";
+  original_size: number;
+  original_sha256: string;
+}
+
+export type SseMode = "AES256" | "aws:kms";
+
+export interface StorageInfo {
+  bucket: string;
+  key: string;
+  etag?: string;
+  sse: SseMode;
+  kms_key_id?: string;
+  part_size?: number;
+  parts?: number;
+}
+
+export interface GraphStats {
+  nodes: number;
+  relationships: number;
+  labels?: Record<string, number>;
+  relationship_types?: Record<string, number>;
+}

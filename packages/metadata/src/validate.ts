@@ -1,0 +1,38 @@
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import schema from "../schema/backup-meta.schema.json" with { type: "json" };
+import type { BackupMeta } from "./types.js";
+
+export { schema as backupMetaSchema };
+
+export type MetaValidation = { ok: true; value: BackupMeta } | { ok: false; errors: string[] };
+
+// Compiled once per process; the schema is the single source of truth for `.meta.json`.
+const validator = new Ajv2020({ allErrors: true, strict: true }).compile<BackupMeta>(schema);
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath === "" ? "(root)" : error.instancePath;
+  const extra =
+    error.keyword === "additionalProperties"
+      ? ` (${String(error.params["additionalProperty"])})`
+      : error.keyword === "enum"
+        ? ` (${JSON.stringify(error.params["allowedValues"])})`
+        : "";
+  return `${where} ${error.message ?? error.keyword}${extra}`;
+}
+
+/** Validate a parsed `.meta.json` document. Unknown extra fields are accepted. */
+export function validateBackupMeta(doc: unknown): MetaValidation {
+  if (validator(doc)) return { ok: true, value: doc };
+  return { ok: false, errors: (validator.errors ?? []).map(describe) };
+}
+
+/** Parse and validate `.meta.json` text. */
+export function parseBackupMeta(text: string): MetaValidation {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [`not JSON: ${(error as Error).message}`] };
+  }
+  return validateBackupMeta(doc);
+}
