@@ -1,1 +1,25 @@
-export const placeholder = true;
+export { createS3Client } from "./client.js";
+export type { RequestChecksumMode, S3ClientOptions } from "./client.js";
+export { DEFAULT_MAX_ATTEMPTS, classifyError, createRetryStrategy } from "./retry.js";
+export type { ErrorClass } from "./retry.js";
+export { toStorageError } from "./errors.js";
+export {
+  DEFAULT_PART_SIZE,
+  MAX_OBJECT_SIZE,
+  MAX_PARTS,
+  MAX_PART_SIZE,
+  MIN_PART_SIZE,
+  planMultipartUpload,
+} from "./plan.js";
+export type { UploadPlan } from "./plan.js";
+export type { SseOptions } from "./sse.js";
+export { uploadFile } from "./upload-file.js";
+export type { UploadFileInput, UploadFileResult, UploadProgress } from "./upload-file.js";
+export { headBackup, headObject } from "./head.js";
+export type { CommittedBackup, ObjectInfo } from "./head.js";
+export { readSidecar } from "./sidecar.js";
+export type { SidecarState } from "./sidecar.js";
+export { putBackup } from "./put.js";
+export type { PutBackupInput, PutBackupResult, PutStatus, SidecarFields, StoreEvent } from "./put.js";
+export { getBackupStream, latestBackup, listBackups } from "./list.js";
+export type { BackupListing, BackupStream, ListBackupsInput } from "./list.js";

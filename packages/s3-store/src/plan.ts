@@ -1,0 +1,28 @@
+export const MIB = 1024 * 1024;
+export const MIN_PART_SIZE = 5 * MIB;
+export const MAX_PART_SIZE = 5 * 1024 * MIB;
+export const MAX_PARTS = 10_000;
+export const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * MIB;
+export const DEFAULT_PART_SIZE = 16 * MIB;
+
+export interface UploadPlan {
+  multipart: boolean;
+  partSize: number;
+  parts: number;
+}
+
+/**
+ * Choose a part size so the part count stays ≤ 10,000 (S3's limit) for objects up to 5 TiB.
+ * Files no larger than one part go up in a single PUT.
+ */
+export function planMultipartUpload(size: number, requestedPartSize = DEFAULT_PART_SIZE): UploadPlan {
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`invalid size ${size}`);
+  if (size > MAX_OBJECT_SIZE) throw new RangeError(`object of ${size} bytes exceeds S3's 5 TiB limit`);
+  if (requestedPartSize < MIN_PART_SIZE || requestedPartSize > MAX_PART_SIZE) {
+    throw new RangeError(`part size must be between 5 MiB and 5 GiB, got ${requestedPartSize}`);
+  }
+  const floor = Math.ceil(size / MAX_PARTS / MIB) * MIB;
+  const partSize = Math.max(requestedPartSize, floor);
+  if (size <= partSize) return { multipart: false, partSize, parts: 1 };
+  return { multipart: true, partSize, parts: Math.ceil(size / partSize) };
+}

@@ -1,0 +1,227 @@
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { computeSha256, sha256File, type Sha256Digest } from "@nbs/checksum";
+import {
+  NbsError,
+  buildBackupMeta,
+  isValidBucketName,
+  sidecarKey,
+  type BackupMeta,
+  type BackupMetaInput,
+} from "@nbs/metadata";
+import { stat } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { toStorageError } from "./errors.js";
+import { headObject, type ObjectInfo } from "./head.js";
+import { readSidecar, writeSidecar } from "./sidecar.js";
+import { assertSseOptions, sseMismatch, type SseOptions } from "./sse.js";
+import { uploadFile, type UploadProgress } from "./upload-file.js";
+
+export type SidecarFields = Omit<BackupMetaInput, "sha256" | "size" | "storage" | "uploaded_at">;
+
+export type StoreEvent = (event: string, fields: Record<string, unknown>) => void;
+
+export interface PutBackupInput {
+  client: S3Client;
+  bucket: string;
+  key: string;
+  /** Local dump file. */
+  file: string;
+  sse: SseOptions;
+  /** Sidecar fields known before the upload (db, times, who, neo4j, stats…). */
+  meta: SidecarFields;
+  /** sha256 recorded when the dump was taken (local sidecar); a different upload is not committed. */
+  expectedSha256?: string;
+  partSize?: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: UploadProgress) => void;
+  onEvent?: StoreEvent;
+  now?: () => Date;
+}
+
+export type PutStatus = "uploaded" | "skipped" | "adopted";
+
+export interface PutBackupResult {
+  status: PutStatus;
+  bucket: string;
+  key: string;
+  sidecarKey: string;
+  sha256: string;
+  size: number;
+  meta: BackupMeta;
+}
+
+/** Upload a dump and commit it with its sidecar, following ARCHITECTURE.md §3 step by step. */
+export async function putBackup(input: PutBackupInput): Promise<PutBackupResult> {
+  const { client, bucket, key, signal } = input;
+  const emit: StoreEvent = input.onEvent ?? (() => {});
+  if (!isValidBucketName(bucket)) {
+    throw new NbsError("USAGE", `invalid bucket name ${JSON.stringify(bucket)}`, { hint: "use a valid S3 bucket name" });
+  }
+  assertSseOptions(input.sse);
+  const { size } = await stat(input.file);
+  const metaKey = sidecarKey(key);
+
+  const existing = await readSidecar(client, bucket, metaKey, signal);
+  if (existing.state === "invalid") {
+    throw new NbsError("INTEGRITY", `s3://${bucket}/${metaKey} exists but is not a valid sidecar: ${existing.errors.join("; ")}`, {
+      hint: "inspect it by hand; nbs never overwrites an existing backup",
+    });
+  }
+  if (existing.state === "valid") {
+    emit("precheck.committed", { key, sha256: existing.meta.sha256 });
+    const local = await sha256File(input.file, signal ? { signal } : {});
+    assertSame(bucket, key, local, existing.meta.sha256, existing.meta.size);
+    assertExpected(local.hex, input.expectedSha256, bucket, key);
+    if (!(await headObject(client, bucket, key, signal))) {
+      throw new NbsError("INTEGRITY", `s3://${bucket}/${metaKey} commits a dump that is missing`, {
+        hint: "the stored backup was deleted outside nbs; move the sidecar aside to upload again",
+      });
+    }
+    return { status: "skipped", bucket, key, sidecarKey: metaKey, sha256: local.hex, size, meta: existing.meta };
+  }
+
+  const leftover = await headObject(client, bucket, key, signal);
+  if (leftover) return adopt(input, leftover, size, emit);
+
+  emit("upload.start", { key, size });
+  const up = await uploadFile({
+    client,
+    bucket,
+    key,
+    path: input.file,
+    size,
+    sse: input.sse,
+    metadata: objectMetadata(input.meta),
+    ...(input.partSize === undefined ? {} : { partSize: input.partSize }),
+    ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
+    ...(signal ? { signal } : {}),
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+  });
+  emit("upload.done", { key, sha256: up.digest.hex, etag: up.etag, parts: up.plan.parts });
+  if (input.expectedSha256 !== undefined && input.expectedSha256 !== up.digest.hex) {
+    await deleteQuietly(client, bucket, key);
+    assertExpected(up.digest.hex, input.expectedSha256, bucket, key);
+  }
+  const object = await verifyObject(input, up.digest, up.etag, up.plan.multipart);
+  const meta = buildBackupMeta({
+    ...input.meta,
+    sha256: up.digest.hex,
+    size,
+    uploaded_at: (input.now ?? (() => new Date()))(),
+    storage: storageInfo(bucket, key, object, up.plan.multipart ? up.plan : undefined),
+  });
+  return commit(input, meta, "uploaded", emit);
+}
+
+/** An object without a sidecar: an earlier run stopped before committing. Adopt it only if identical. */
+async function adopt(input: PutBackupInput, object: ObjectInfo, size: number, emit: StoreEvent): Promise<PutBackupResult> {
+  const { client, bucket, key, signal } = input;
+  emit("precheck.uncommitted", { key, size: object.size });
+  const local = await sha256File(input.file, signal ? { signal } : {});
+  assertExpected(local.hex, input.expectedSha256, bucket, key);
+  const remote = object.size === size ? await hashObject(client, bucket, key, signal) : undefined;
+  if (!remote || remote.hex !== local.hex) {
+    throw conflict(bucket, key, "an uncommitted object with different content");
+  }
+  const mismatch = sseMismatch(input.sse, { ServerSideEncryption: object.sse, SSEKMSKeyId: object.kmsKeyId });
+  if (mismatch) throw new NbsError("INTEGRITY", `s3://${bucket}/${key}: ${mismatch}`, { hint: "delete the uncommitted object and re-run" });
+  const meta = buildBackupMeta({
+    ...input.meta,
+    sha256: local.hex,
+    size,
+    uploaded_at: (input.now ?? (() => new Date()))(),
+    storage: storageInfo(bucket, key, object, undefined),
+  });
+  return commit(input, meta, "adopted", emit);
+}
+
+async function commit(input: PutBackupInput, meta: BackupMeta, status: PutStatus, emit: StoreEvent): Promise<PutBackupResult> {
+  const { client, bucket, key, signal } = input;
+  const metaKey = sidecarKey(key);
+  const written = await writeSidecar(client, bucket, metaKey, meta, input.sse, signal);
+  const head = await headObject(client, bucket, metaKey, signal);
+  if (!head || head.size !== written.bytes) {
+    throw new NbsError("INTEGRITY", `sidecar s3://${bucket}/${metaKey} did not read back as written`, {
+      hint: "the backup is not committed; re-run the upload",
+    });
+  }
+  emit("commit.done", { key, sidecar: metaKey });
+  return { status, bucket, key, sidecarKey: metaKey, sha256: meta.sha256, size: meta.size, meta };
+}
+
+async function verifyObject(input: PutBackupInput, digest: Sha256Digest, etag: string, multipart: boolean): Promise<ObjectInfo> {
+  const { client, bucket, key, signal } = input;
+  const object = await headObject(client, bucket, key, signal);
+  const problems: string[] = [];
+  if (!object) problems.push("object missing after upload");
+  else {
+    if (object.size !== digest.size) problems.push(`size ${object.size} != ${digest.size} sent`);
+    if (etag && object.etag !== etag) problems.push(`etag ${object.etag} != ${etag} returned by the upload`);
+    const sse = sseMismatch(input.sse, { ServerSideEncryption: object.sse, SSEKMSKeyId: object.kmsKeyId });
+    if (sse) problems.push(sse);
+    if (!multipart && object.checksumSha256 && object.checksumSha256 !== digest.base64) {
+      problems.push("stored sha256 checksum differs from the bytes sent");
+    }
+    if (!multipart && object.metadata["nbs-sha256"] !== digest.hex) problems.push("object metadata nbs-sha256 differs");
+  }
+  if (problems.length > 0 || !object) {
+    throw new NbsError("INTEGRITY", `uploaded object s3://${bucket}/${key} failed verification: ${problems.join("; ")}`, {
+      hint: "the object is left in place for inspection and is NOT committed (no sidecar); delete it and re-run",
+    });
+  }
+  return object;
+}
+
+function objectMetadata(meta: SidecarFields): Record<string, string> {
+  const created = meta.created_at instanceof Date ? meta.created_at.toISOString() : meta.created_at;
+  return { "nbs-db": meta.db_name, "nbs-created-at": created, "nbs-tool": `${meta.tool.name}/${meta.tool.version}` };
+}
+
+function storageInfo(bucket: string, key: string, object: ObjectInfo, plan: { partSize: number; parts: number } | undefined) {
+  return {
+    bucket,
+    key,
+    etag: object.etag,
+    sse: object.sse as "AES256" | "aws:kms",
+    ...(object.kmsKeyId ? { kms_key_id: object.kmsKeyId } : {}),
+    ...(plan ? { part_size: plan.partSize, parts: plan.parts } : {}),
+  };
+}
+
+async function hashObject(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Sha256Digest> {
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
+    return await computeSha256(out.Body as Readable, signal ? { signal } : {});
+  } catch (error) {
+    throw toStorageError(error, { bucket, key, op: "download" });
+  }
+}
+
+async function deleteQuietly(client: S3Client, bucket: string, key: string): Promise<void> {
+  try {
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  } catch {
+    // Left without a sidecar it is not a backup; listing and retention ignore it.
+  }
+}
+
+function assertSame(bucket: string, key: string, local: Sha256Digest, sha256: string, size: number): void {
+  if (local.hex !== sha256 || local.size !== size) {
+    throw conflict(bucket, key, `a committed backup with sha256 ${sha256.slice(0, 12)}… (${size} bytes)`);
+  }
+}
+
+function assertExpected(actual: string, expected: string | undefined, bucket: string, key: string): void {
+  if (expected !== undefined && actual !== expected) {
+    throw new NbsError("INTEGRITY", `the dump's sha256 ${actual.slice(0, 12)}… differs from ${expected.slice(0, 12)}… recorded when it was taken; s3://${bucket}/${key} not committed`, {
+      hint: "the dump changed after backup.sh wrote its sidecar; take a fresh backup",
+    });
+  }
+}
+
+export function conflict(bucket: string, key: string, what: string): NbsError {
+  return new NbsError("INTEGRITY", `s3://${bucket}/${key} already holds ${what}; refusing to overwrite`, {
+    hint: "nothing was changed; check whether two different dumps share a name and dump time",
+  });
+}
