@@ -1,0 +1,116 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import neo4j, { type Driver } from "neo4j-driver";
+import { DEFAULT_NEO4J_VERSION, neo4jAnswers, neo4jInstallDir } from "./neo4j.ts";
+import { repoRoot } from "./services-env.ts";
+
+const run = promisify(execFile);
+
+/** A throwaway DBMS: its own home (bin/ and lib/ linked to the install), data and ports. */
+export interface EphemeralNeo4j {
+  home: string;
+  version: string;
+  uri: string;
+  httpUrl: string;
+  username: string;
+  password: string;
+  /** Runs `bin/neo4j-admin <args>`; rejects on a non-zero exit. */
+  admin(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
+  /** `bin/neo4j start`, then waits until HTTP accepts the credentials. */
+  start(): Promise<void>;
+  /** `bin/neo4j stop` (waits for shutdown). */
+  stop(): Promise<void>;
+  driver(): Driver;
+  /** Stops it if running and deletes the home. */
+  remove(): Promise<void>;
+}
+
+export interface EphemeralNeo4jOptions {
+  version?: string;
+  /** Where to create the home; default the OS temp dir. */
+  parentDir?: string;
+  startTimeoutMs?: number;
+}
+
+/**
+ * Creates (does not start) a Neo4j home from the cached install, installing it first when
+ * needed (needs java and mvn). The initial password is set, auth is on.
+ */
+export async function createEphemeralNeo4j(
+  options: EphemeralNeo4jOptions = {},
+): Promise<EphemeralNeo4j> {
+  const version = options.version ?? process.env["NEO4J_VERSION"] ?? DEFAULT_NEO4J_VERSION;
+  const install = neo4jInstallDir(version);
+  if (!existsSync(join(install, "lib", ".complete"))) {
+    await run("bash", [join(repoRoot, "tooling/services/neo4j-install.sh"), version], {
+      maxBuffer: 1 << 24,
+    });
+  }
+  const home = await mkdtemp(join(options.parentDir ?? tmpdir(), "nbs-neo4j-"));
+  const [boltPort, httpPort] = [await freePort(), await freePort()];
+  await mkdir(join(home, "conf"));
+  await symlink(join(install, "bin"), join(home, "bin"));
+  await symlink(join(install, "lib"), join(home, "lib"));
+  const conf = (await readFile(join(install, "conf", "neo4j.conf"), "utf8"))
+    .replace(/:7687$/gm, `:${boltPort}`)
+    .replace(/:7474$/gm, `:${httpPort}`);
+  await writeFile(join(home, "conf", "neo4j.conf"), conf);
+
+  const env = { ...process.env, NEO4J_HOME: home, NEO4J_CONF: join(home, "conf") };
+  const bin = (name: string, args: readonly string[]) =>
+    run(join(home, "bin", name), [...args], { env, cwd: home, maxBuffer: 1 << 24 });
+  const password = randomBytes(12).toString("hex");
+  await bin("neo4j-admin", ["dbms", "set-initial-password", password]);
+
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  let running = false;
+  const instance: EphemeralNeo4j = {
+    home,
+    version,
+    uri: `bolt://127.0.0.1:${boltPort}`,
+    httpUrl,
+    username: "neo4j",
+    password,
+    admin: (args) => bin("neo4j-admin", args),
+    async start() {
+      await bin("neo4j", ["start"]);
+      running = true;
+      const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+      while (!(await neo4jAnswers(httpUrl, "neo4j", password))) {
+        if (Date.now() > deadline) throw new Error(`Neo4j in ${home} not ready; see ${home}/logs`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    async stop() {
+      await bin("neo4j", ["stop"]);
+      running = false;
+    },
+    driver: () => neo4j.driver(instance.uri, neo4j.auth.basic("neo4j", password)),
+    async remove() {
+      if (running) await instance.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+  return instance;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}

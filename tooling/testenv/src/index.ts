@@ -1,0 +1,14 @@
+export { getS3TestEnv, type S3TestEnv } from "./s3.ts";
+export {
+  DEFAULT_NEO4J_VERSION,
+  getNeo4jTestEnv,
+  neo4jInstallDir,
+  type Neo4jTestEnv,
+} from "./neo4j.ts";
+export {
+  createEphemeralNeo4j,
+  type EphemeralNeo4j,
+  type EphemeralNeo4jOptions,
+} from "./ephemeral-neo4j.ts";
+export { describeInteg, integEnabled } from "./integ.ts";
+export { IntegServicesUnavailableError } from "./unavailable.ts";

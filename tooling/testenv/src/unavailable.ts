@@ -1,0 +1,25 @@
+/** Thrown when neither local services nor a container runtime can back the integration tests. */
+export class IntegServicesUnavailableError extends Error {
+  readonly code = "NBS_INTEG_SERVICES_UNAVAILABLE";
+  readonly hint = "run `pnpm services up` (or set NBS_SKIP_INTEG=1 to skip locally)";
+
+  constructor(service: string, options?: { cause?: unknown }) {
+    super(
+      `integration services unavailable (${service}): run \`pnpm services up\` ` +
+        "(or set NBS_SKIP_INTEG=1 to skip locally)",
+      options,
+    );
+    this.name = "IntegServicesUnavailableError";
+  }
+}
+
+/** True when testcontainers finds a reachable container runtime (Docker, Podman, ...). */
+export async function containerRuntimeAvailable(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import("testcontainers");
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import {
+  createEphemeralNeo4j,
+  describeInteg,
+  getNeo4jTestEnv,
+  type EphemeralNeo4j,
+} from "../src/index.ts";
+
+async function countNodes(db: EphemeralNeo4j, label: string): Promise<number> {
+  const driver = db.driver();
+  try {
+    const { records } = await driver.executeQuery(`MATCH (n:${label}) RETURN count(n) AS c`);
+    return Number(records[0]!.get("c"));
+  } finally {
+    await driver.close();
+  }
+}
+
+describeInteg("Neo4j test env (real Neo4j)", () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step();
+  });
+
+  it("answers Bolt queries on the service instance", async () => {
+    const env = await getNeo4jTestEnv();
+    const driver = env.driver();
+    try {
+      const { records } = await driver.executeQuery("RETURN 40 + 2 AS answer");
+      expect(Number(records[0]!.get("answer"))).toBe(42);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it("round-trips a graph through neo4j-admin dump and load into fresh homes", async () => {
+    const source = await createEphemeralNeo4j();
+    cleanup.push(() => source.remove());
+    await source.start();
+    const driver = source.driver();
+    try {
+      await driver.executeQuery("UNWIND range(1, 25) AS i CREATE (:Probe {i: i})");
+    } finally {
+      await driver.close();
+    }
+    expect(await countNodes(source, "Probe")).toBe(25);
+    await source.stop();
+
+    const dumpDir = await mkdtemp(join(tmpdir(), "nbs-dump-"));
+    cleanup.push(() => rm(dumpDir, { recursive: true, force: true }));
+    await source.admin(["database", "dump", "neo4j", `--to-path=${dumpDir}`]);
+    expect(await readdir(dumpDir)).toEqual(["neo4j.dump"]);
+
+    const target = await createEphemeralNeo4j();
+    cleanup.push(() => target.remove());
+    await target.admin([
+      "database",
+      "load",
+      `--from-path=${dumpDir}`,
+      "neo4j",
+      "--overwrite-destination",
+    ]);
+    await target.start();
+    expect(await countNodes(target, "Probe")).toBe(25);
+  });
+});

@@ -1,0 +1,69 @@
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeInteg, getS3TestEnv, type S3TestEnv } from "../src/index.ts";
+
+describeInteg("S3 test env (real MinIO)", () => {
+  let env: S3TestEnv;
+  let s3: S3Client;
+  let bucket: string;
+
+  beforeAll(async () => {
+    env = await getS3TestEnv();
+    s3 = env.client();
+    bucket = await env.createBucket("testenv");
+  });
+  afterAll(() => s3?.destroy());
+
+  it("creates a fresh bucket per call", async () => {
+    const other = await env.createBucket("testenv");
+    expect(other).not.toBe(bucket);
+    expect(other).toMatch(/^testenv-[a-z0-9-]+$/);
+  });
+
+  it("stores and returns an object encrypted with SSE-KMS under the test key", async () => {
+    const key = "kms/hello.txt";
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: "hello kms",
+        ServerSideEncryption: "aws:kms",
+        SSEKMSKeyId: env.kmsKeyId,
+      }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ServerSideEncryption).toBe("aws:kms");
+    expect(head.SSEKMSKeyId).toMatch(new RegExp(`${env.kmsKeyId}$`));
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(await got.Body!.transformToString()).toBe("hello kms");
+  });
+
+  it("stores and returns an object encrypted with SSE-S3", async () => {
+    const key = "sse-s3/hello.txt";
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: "hello s3",
+        ServerSideEncryption: "AES256",
+      }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ServerSideEncryption).toBe("AES256");
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(await got.Body!.transformToString()).toBe("hello s3");
+  });
+
+  it("describes itself as environment for the CLIs", () => {
+    expect(env.processEnv()).toMatchObject({
+      BACKUP_S3_ENDPOINT: env.endpoint,
+      AWS_ACCESS_KEY_ID: env.accessKeyId,
+      AWS_REGION: env.region,
+    });
+  });
+});
