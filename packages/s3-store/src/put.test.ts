@@ -1,0 +1,121 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { sdkStreamMixin } from "@smithy/util-stream";
+import { mockClient } from "aws-sdk-client-mock";
+import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { beforeEach, describe, expect, it } from "vitest";
+import { putBackup, type PutBackupInput } from "./index.js";
+
+const s3 = mockClient(S3Client);
+const MIB = 1024 * 1024;
+
+function notFound() {
+  return new S3ServiceException({ name: "NotFound", $fault: "client", $metadata: { httpStatusCode: 404 } });
+}
+function body(text: string) {
+  return sdkStreamMixin(Readable.from([Buffer.from(text)]));
+}
+function file(bytes: Buffer): string {
+  const path = join(mkdtempSync(join(tmpdir(), "nbs-put-")), "neo4j-20261124T101500Z.dump");
+  writeFileSync(path, bytes);
+  return path;
+}
+const sha = (b: Buffer) => createHash("sha256").update(b).digest();
+
+function input(path: string, extra: Partial<PutBackupInput> = {}): PutBackupInput {
+  return {
+    client: new S3Client({ region: "us-east-1" }),
+    bucket: "nbs-test",
+    key: "p/neo4j/neo4j-20261124T101500Z.dump",
+    file: path,
+    sse: { mode: "AES256" },
+    meta: { db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "t", tool: { name: "nbs-upload", version: "0.1.0" } },
+    now: () => new Date("2026-11-24T10:20:00Z"),
+    ...extra,
+  };
+}
+
+beforeEach(() => s3.reset());
+
+describe("putBackup (SDK mocked)", () => {
+  it("skips without writing when the same sha256 is already committed", async () => {
+    const bytes = Buffer.from("same dump");
+    const meta = { schemaVersion: 1, sha256: sha(bytes).toString("hex"), size: bytes.length, db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "t", tool: { name: "nbs-upload", version: "0.1.0" } };
+    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(meta)) });
+    s3.on(HeadObjectCommand).resolves({ ContentLength: bytes.length, ETag: '"e"' });
+    const result = await putBackup(input(file(bytes)));
+    expect(result.status).toBe("skipped");
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it("refuses with an integrity error when a different backup is committed at the key", async () => {
+    const meta = { schemaVersion: 1, sha256: "0".repeat(64), size: 3, db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "t", tool: { name: "x", version: "1" } };
+    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(meta)) });
+    await expect(putBackup(input(file(Buffer.from("new"))))).rejects.toMatchObject({ code: "INTEGRITY", message: expect.stringContaining("refusing to overwrite") });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it("uploads a small file in one PUT with its sha256, SSE and If-None-Match, then commits the sidecar", async () => {
+    const bytes = Buffer.from("small dump");
+    const digest = sha(bytes);
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" })
+      .rejectsOnce(notFound())
+      .resolves({ ContentLength: bytes.length, ETag: '"etag1"', ServerSideEncryption: "AES256", ChecksumSHA256: digest.toString("base64"), Metadata: { "nbs-sha256": digest.toString("hex") } });
+    s3.on(PutObjectCommand).resolves({ ETag: '"etag1"' });
+    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json" }).callsFake(() => {
+      const sidecar = s3.commandCalls(PutObjectCommand)[1]!.args[0].input.Body as Buffer;
+      return { ContentLength: sidecar.byteLength };
+    });
+    const result = await putBackup(input(file(bytes)));
+    expect(result.status).toBe("uploaded");
+    const [obj, sidecar] = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(obj).toMatchObject({ ChecksumSHA256: digest.toString("base64"), ServerSideEncryption: "AES256", IfNoneMatch: "*" });
+    expect(sidecar).toMatchObject({ Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json", ServerSideEncryption: "AES256", IfNoneMatch: "*" });
+    expect(JSON.parse((sidecar!.Body as Buffer).toString())).toMatchObject({ sha256: digest.toString("hex"), size: bytes.length, storage: { sse: "AES256", etag: "etag1" } });
+  });
+
+  it("never writes a sidecar when the stored object's encryption differs from what was asked", async () => {
+    const bytes = Buffer.from("dump");
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(HeadObjectCommand).rejectsOnce(notFound()).resolves({ ContentLength: bytes.length, ETag: '"e"', Metadata: { "nbs-sha256": sha(bytes).toString("hex") } });
+    s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+    await expect(putBackup(input(file(bytes), { sse: { mode: "aws:kms", kmsKeyId: "k1" } }))).rejects.toMatchObject({ code: "INTEGRITY", message: expect.stringContaining("server-side encryption is absent") });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+
+  it("uploads a large file in parts with a bounded buffer pool and aborts the upload when a part fails", async () => {
+    const bytes = Buffer.alloc(12 * MIB, 7);
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
+    s3.on(UploadPartCommand).resolvesOnce({ ETag: '"p1"' }).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 } }));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    await expect(putBackup(input(file(bytes), { partSize: 5 * MIB, concurrency: 2 }))).rejects.toMatchObject({ code: "STORAGE" });
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it("does not commit a dump whose sha256 differs from the one recorded when it was taken", async () => {
+    const bytes = Buffer.from("changed after backup");
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+    await expect(putBackup(input(file(bytes), { expectedSha256: "f".repeat(64) }))).rejects.toMatchObject({ code: "INTEGRITY", message: expect.stringContaining("recorded when it was taken") });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+  });
+});
