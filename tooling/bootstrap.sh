@@ -4,6 +4,7 @@
 #   NBS_CACHE_DIR  cache root (default ~/.cache/nbs)
 NBS_NODE_VERSION="24.21.0"
 NBS_CACHE_DIR="${NBS_CACHE_DIR:-$HOME/.cache/nbs}"
+NBS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export NBS_CACHE_DIR
 
 nbs_die() { echo "nbs bootstrap: $*" >&2; return 1; }
@@ -26,7 +27,7 @@ nbs_ensure_node() {
 
 nbs_ensure_pnpm() {
   local want
-  want="$(node -p 'require("./package.json").packageManager.split("@")[1]')" || return 1
+  want="$(cd "$NBS_ROOT" && node -p 'require("./package.json").packageManager.split("@")[1]')" || return 1
   if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$want" ]; then return 0; fi
   local dir="$NBS_CACHE_DIR/pnpm/$want"
   if [ ! -x "$dir/node_modules/.bin/pnpm" ]; then
