@@ -1,0 +1,145 @@
+import { link, mkdtemp, rm, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import type { Driver } from "neo4j-driver";
+import { NbsError } from "@nbs/metadata";
+import { buildDumpCommand, dumpFileName } from "./commands.js";
+import { serverCommand } from "./installation.js";
+import type { Neo4jInstallation } from "./installation.js";
+import { locateNeo4j } from "./locate.js";
+import { runNeo4jCommand } from "./run-command.js";
+import type { ProcessRunner } from "./runner.js";
+import { captureStats } from "./stats.js";
+import type { GraphStats } from "./stats.js";
+import type { Neo4jEdition } from "./version.js";
+import { waitForBolt } from "./wait-for-bolt.js";
+
+export interface DumpDatabaseOptions {
+  /** NEO4J_HOME of the instance to back up. */
+  home: string;
+  /** Its conf directory, when not `<home>/conf`. */
+  confDir?: string;
+  db: string;
+  outDir: string;
+  runner: ProcessRunner;
+  /** Connects to the running instance: stats are captured before the stop, Bolt awaited after the restart. */
+  driverFactory?: () => Driver;
+  now: () => Date;
+  signal?: AbortSignal;
+  /** Per command. Default 1 hour (dumps of large stores take a while). */
+  timeoutMs?: number;
+  /** For Bolt to answer after the restart. Default 5 minutes. */
+  restartTimeoutMs?: number;
+}
+
+export interface DumpDatabaseResult {
+  path: string;
+  stats: GraphStats | undefined;
+  neo4j: { version: string; edition: Neo4jEdition };
+  /** When the dump started (ISO 8601, UTC); also encoded in the file name. */
+  createdAt: string;
+}
+
+/**
+ * Community-edition offline dump: capture stats while online, stop the DBMS, dump to
+ * `<outDir>/<db>-<yyyymmddThhmmssZ>.dump`, and start it again — always, even when the dump fails.
+ * A DBMS that was not running is dumped as is and left stopped.
+ */
+export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDatabaseResult> {
+  const { runner, signal } = options;
+  const timeoutMs = options.timeoutMs ?? 3_600_000;
+  const inst = await locateNeo4j({ home: options.home, confDir: options.confDir, runner, signal });
+  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), { signal, timeoutMs, okExitCodes: [0, 3] });
+  const wasRunning = status.exitCode === 0;
+
+  let stats: GraphStats | undefined;
+  let edition = inst.edition;
+  if (wasRunning && options.driverFactory) {
+    const driver = options.driverFactory();
+    try {
+      stats = await captureStats(driver, options.db);
+      edition = await editionOf(driver, edition);
+    } finally {
+      await driver.close();
+    }
+  }
+
+  const createdAt = options.now();
+  const path = join(options.outDir, `${options.db}-${utcStamp(createdAt)}.dump`);
+  if (wasRunning) await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
+  const dumpError = await dumpInto(inst, options, path, timeoutMs).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+  if (wasRunning) await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
+  if (dumpError !== undefined) throw dumpError;
+  return { path, stats, neo4j: { version: inst.version.raw, edition }, createdAt: createdAt.toISOString() };
+}
+
+// neo4j-admin 5.x always writes `<db>.dump` into --to-path: dump into a private directory next to
+// the target, then link into place, which is atomic and never replaces an existing file.
+async function dumpInto(inst: Neo4jInstallation, options: DumpDatabaseOptions, path: string, timeoutMs: number) {
+  const work = await mkdtemp(join(options.outDir, `.nbs-dump-${options.db}-`));
+  try {
+    await runNeo4jCommand(options.runner, buildDumpCommand(inst, options.db, work), {
+      cwd: work,
+      signal: options.signal,
+      timeoutMs,
+    });
+    const produced = join(work, dumpFileName(options.db));
+    try {
+      await link(produced, path);
+    } catch (error) {
+      if (error instanceof Error && "code" in error && error.code === "EEXIST") {
+        throw new NbsError("INPUT", `${path} already exists`, { hint: "remove it or dump into another directory" });
+      }
+      throw error;
+    }
+    await unlink(produced);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function restartAfter(
+  inst: Neo4jInstallation,
+  options: DumpDatabaseOptions,
+  dumped: string | undefined,
+  dumpError: unknown,
+): Promise<void> {
+  try {
+    await restart(inst, options);
+  } catch (restartError) {
+    const what = dumped === undefined ? "the dump failed and" : `the dump was written to ${dumped} but`;
+    throw new NbsError("NEO4J", `${what} Neo4j did not restart`, {
+      hint: `start it by hand: ${join(inst.home, "bin", "neo4j")} start`,
+      cause: dumpError === undefined ? restartError : new AggregateError([dumpError, restartError]),
+    });
+  }
+}
+
+// The restart must happen even after a cancelled dump, so it ignores the abort signal.
+async function restart(inst: Neo4jInstallation, options: DumpDatabaseOptions): Promise<void> {
+  await runNeo4jCommand(options.runner, serverCommand(inst, "start"), { timeoutMs: options.timeoutMs ?? 600_000 });
+  if (!options.driverFactory) return;
+  const driver = options.driverFactory();
+  try {
+    await waitForBolt(driver, {
+      database: options.db,
+      timeoutMs: options.restartTimeoutMs ?? 300_000,
+      logHint: `Neo4j was restarted after the dump; see the logs under ${inst.home}`,
+    });
+  } finally {
+    await driver.close();
+  }
+}
+
+async function editionOf(driver: Driver, fallback: Neo4jEdition): Promise<Neo4jEdition> {
+  const { records } = await driver.executeQuery("CALL dbms.components() YIELD edition RETURN edition", {});
+  const edition: unknown = records[0]?.get("edition");
+  return edition === "community" || edition === "enterprise" ? edition : fallback;
+}
+
+/** `yyyymmddThhmmssZ` in UTC, as used in dump file names and bucket keys. */
+export function utcStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import neo4j from "neo4j-driver";
+import type { Driver } from "neo4j-driver";
+import { NbsError } from "@nbs/metadata";
+import { buildCheckCommand, buildLoadCommand, buildSetInitialPasswordCommand, dumpFileName } from "./commands.js";
+import { assertEphemeralHome, createEphemeralHome } from "./ephemeral-home.js";
+import { serverCommand } from "./installation.js";
+import type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
+import { locateNeo4j } from "./locate.js";
+import { findFreePort } from "./ports.js";
+import { runNeo4jCommand } from "./run-command.js";
+import type { ProcessRunner } from "./runner.js";
+import { waitForBolt } from "./wait-for-bolt.js";
+
+export type DriverFactory = (uri: string, auth: { username: string; password: string }) => Driver;
+
+export interface EphemeralInstanceOptions {
+  /** The Neo4j installation to borrow bin/ and lib/ from. Its own data is never touched. */
+  installDir: string;
+  runner: ProcessRunner;
+  signal?: AbortSignal;
+  /** Fixed ports; each one left out is a free port on 127.0.0.1. */
+  ports?: { bolt?: number; http?: number };
+  /** The database the instance serves by default (a Community server serves one). Default "neo4j". */
+  database?: string;
+  /** Where the temporary home is created. Default: the OS temp directory. */
+  tmpRoot?: string;
+  driverFactory?: DriverFactory;
+  /** Per neo4j-admin command. Default 10 minutes. */
+  commandTimeoutMs?: number;
+  /** For `start()` to see Bolt answer. Default 2 minutes. */
+  startTimeoutMs?: number;
+}
+
+export interface EphemeralInstance {
+  readonly home: string;
+  readonly boltUri: string;
+  readonly database: string;
+  readonly installation: Neo4jInstallation;
+  /** Load a dump file over `database` (default: the instance's) while the instance is stopped. */
+  load(dumpPath: string, database?: string): Promise<void>;
+  /** Run neo4j-admin's consistency check on a stopped database; throws Neo4jCommandError if it fails. */
+  check(database?: string): Promise<void>;
+  start(): Promise<void>;
+  driver(): Driver;
+  query(cypher: string, params?: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+  stop(): Promise<void>;
+  /** Stop and delete the temporary home. Safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+const USER = "neo4j";
+
+/** A throwaway Neo4j in its own temp home with random loopback ports and a generated password. */
+export async function createEphemeralInstance(options: EphemeralInstanceOptions): Promise<EphemeralInstance> {
+  const { runner, signal } = options;
+  const timeoutMs = options.commandTimeoutMs ?? 600_000;
+  const source = await locateNeo4j({ home: options.installDir, runner, signal });
+  const database = options.database ?? "neo4j";
+  const boltPort = options.ports?.bolt ?? (await findFreePort());
+  const httpPort = options.ports?.http ?? (await findFreePort());
+  const { home, token } = await createEphemeralHome({
+    installDir: source.home,
+    family: source.version.family,
+    tmpRoot: options.tmpRoot ?? tmpdir(),
+    boltPort,
+    httpPort,
+    database,
+  });
+  const installation: Neo4jInstallation = { ...source, home, confDir: join(home, "conf") };
+  const run = (command: Neo4jCommand) => runNeo4jCommand(runner, command, { cwd: home, timeoutMs, signal });
+
+  const password = randomBytes(16).toString("hex");
+  try {
+    await run(buildSetInitialPasswordCommand(installation, password));
+  } catch (error) {
+    await rm(home, { recursive: true, force: true });
+    throw error;
+  }
+
+  const boltUri = `bolt://127.0.0.1:${boltPort}`;
+  const makeDriver: DriverFactory =
+    options.driverFactory ??
+    ((uri, auth) => neo4j.driver(uri, neo4j.auth.basic(auth.username, auth.password), { disableLosslessIntegers: true }));
+  let driver: Driver | undefined;
+  let running = false;
+  let disposed = false;
+
+  const instance: EphemeralInstance = {
+    home,
+    boltUri,
+    database,
+    installation,
+    async load(dumpPath, db = database) {
+      if (running) throw new NbsError("USAGE", "stop the ephemeral instance before loading a dump");
+      await assertEphemeralHome(home, token);
+      const loadDir = await mkdtemp(join(home, "load", "dump-"));
+      try {
+        // 5.x reads `<db>.dump` from --from-path; a link avoids copying a large file.
+        await symlink(resolve(dumpPath), join(loadDir, dumpFileName(db)));
+        await run(buildLoadCommand(installation, db, loadDir));
+      } finally {
+        await rm(loadDir, { recursive: true, force: true });
+      }
+    },
+    async check(db = database) {
+      if (running) throw new NbsError("USAGE", "stop the ephemeral instance before checking a database");
+      await assertEphemeralHome(home, token);
+      await run(buildCheckCommand(installation, db, join(home, "reports")));
+    },
+    async start() {
+      if (running) return;
+      await run(serverCommand(installation, "start"));
+      running = true;
+      driver ??= makeDriver(boltUri, { username: USER, password });
+      await waitForBolt(driver, {
+        database,
+        timeoutMs: options.startTimeoutMs ?? 120_000,
+        signal,
+        logHint: `see ${join(home, "logs")} (deleted on dispose)`,
+      });
+    },
+    driver() {
+      if (!running || driver === undefined) throw new NbsError("USAGE", "start the ephemeral instance first");
+      return driver;
+    },
+    async query(cypher, params = {}) {
+      const { records } = await instance.driver().executeQuery(cypher, params, { database });
+      return records.map((record) => record.toObject() as Record<string, unknown>);
+    },
+    async stop() {
+      await driver?.close();
+      driver = undefined;
+      if (!running) return;
+      // Cleanup ignores the abort signal: a cancelled run must still stop its server.
+      await runNeo4jCommand(runner, serverCommand(installation, "stop"), { cwd: home, timeoutMs });
+      running = false;
+    },
+    async dispose() {
+      if (disposed) return;
+      try {
+        await instance.stop();
+      } finally {
+        await assertEphemeralHome(home, token);
+        await rm(home, { recursive: true, force: true });
+        disposed = true;
+      }
+    },
+  };
+  return instance;
+}

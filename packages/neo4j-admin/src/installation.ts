@@ -1,0 +1,33 @@
+import { join } from "node:path";
+import type { Neo4jEdition, Neo4jVersion } from "./version.js";
+
+/** A located and identified Neo4j installation (a home with bin/, lib/, conf/). */
+export interface Neo4jInstallation {
+  home: string;
+  /** Directory holding neo4j.conf; passed to every command as NEO4J_CONF. */
+  confDir: string;
+  version: Neo4jVersion;
+  edition: Neo4jEdition;
+}
+
+/** A process to run: built by the pure command builders, executed by a ProcessRunner. */
+export interface Neo4jCommand {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Values to mask wherever this command is shown (errors, logs). */
+  secrets: string[];
+}
+
+export function adminCommand(installation: Neo4jInstallation, args: string[], secrets: string[] = []): Neo4jCommand {
+  return { file: join(installation.home, "bin", "neo4j-admin"), args, env: commandEnv(installation), secrets };
+}
+
+export function serverCommand(installation: Neo4jInstallation, action: "start" | "stop" | "status"): Neo4jCommand {
+  return { file: join(installation.home, "bin", "neo4j"), args: [action], env: commandEnv(installation), secrets: [] };
+}
+
+// Always explicit: an inherited NEO4J_CONF could otherwise point a command at another instance.
+function commandEnv(installation: Neo4jInstallation): Record<string, string> {
+  return { NEO4J_HOME: installation.home, NEO4J_CONF: installation.confDir };
+}

@@ -1,0 +1,66 @@
+import { basename } from "node:path";
+import { Neo4jCommandError } from "./errors.js";
+import type { Neo4jCommand } from "./installation.js";
+import { redactArgs, redactText } from "./redact.js";
+import type { ProcessRunner, RunResult } from "./runner.js";
+
+export interface RunCommandOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Exit codes that count as success. Default [0]. */
+  okExitCodes?: readonly number[];
+}
+
+const TAIL_LINES = 20;
+
+/** Run a built command; throw {@link Neo4jCommandError} (secrets masked) unless it succeeded. */
+export async function runNeo4jCommand(
+  runner: ProcessRunner,
+  command: Neo4jCommand,
+  options: RunCommandOptions = {},
+): Promise<RunResult> {
+  const shown = [basename(command.file), ...redactArgs(command.args, command.secrets)].join(" ");
+  let result: RunResult;
+  try {
+    result = await runner.run(command.file, command.args, {
+      env: command.env,
+      cwd: options.cwd,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ABORTED") throw error;
+    throw new Neo4jCommandError(`could not run ${shown}`, {
+      command: shown,
+      exitCode: null,
+      outputTail: "",
+      timedOut: false,
+      hint: "check that the Neo4j installation directory is complete and java is on PATH",
+      cause: error,
+    });
+  }
+  const ok = options.okExitCodes ?? [0];
+  if (!result.timedOut && result.exitCode !== null && ok.includes(result.exitCode)) return result;
+
+  const output = result.stderr.trim() === "" ? result.stdout : result.stderr;
+  const outputTail = redactText(tail(output, TAIL_LINES), command.secrets);
+  const what = result.timedOut
+    ? `timed out after ${options.timeoutMs ?? 0} ms`
+    : `exited with ${result.exitCode ?? "a signal"}`;
+  throw new Neo4jCommandError(`${shown} ${what}${outputTail ? `: ${lastLine(outputTail)}` : ""}`, {
+    command: shown,
+    exitCode: result.exitCode,
+    outputTail,
+    timedOut: result.timedOut,
+    hint: result.timedOut ? "raise the timeout or check the Neo4j logs" : "see the output tail and the Neo4j logs",
+  });
+}
+
+function tail(text: string, lines: number): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+function lastLine(text: string): string {
+  return text.split("\n").at(-1) ?? "";
+}

@@ -1,0 +1,111 @@
+import { spawn } from "node:child_process";
+import { NbsError } from "@nbs/metadata";
+import type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
+
+export interface SpawnRunnerOptions {
+  /** Base environment for every child (an app passes `process.env`); libraries never read it. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Output kept per stream; older bytes are dropped so memory stays bounded. Default 1 MiB. */
+  maxOutputBytes?: number;
+  /** Wait between SIGTERM and SIGKILL on timeout or abort. Default 10 s. */
+  killGraceMs?: number;
+}
+
+/** The default {@link ProcessRunner}, on `child_process.spawn` (no shell). */
+export function createSpawnRunner(options: SpawnRunnerOptions): ProcessRunner {
+  const maxBytes = options.maxOutputBytes ?? 1024 * 1024;
+  const graceMs = options.killGraceMs ?? 10_000;
+  return {
+    run: (file, args, runOptions = {}) => runOnce(file, args, runOptions, options.env, maxBytes, graceMs),
+  };
+}
+
+function runOnce(
+  file: string,
+  args: readonly string[],
+  options: RunOptions,
+  baseEnv: Readonly<Record<string, string | undefined>>,
+  maxBytes: number,
+  graceMs: number,
+): Promise<RunResult> {
+  return new Promise<RunResult>((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(abortError(file, options.signal.reason));
+      return;
+    }
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: { ...baseEnv, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const stdout = new TailBuffer(maxBytes);
+    const stderr = new TailBuffer(maxBytes);
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+
+    let timedOut = false;
+    let aborted = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const terminate = (): void => {
+      child.kill("SIGTERM");
+      killTimer ??= setTimeout(() => child.kill("SIGKILL"), graceMs);
+    };
+    const timeout =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            terminate();
+          }, options.timeoutMs);
+    const onAbort = (): void => {
+      aborted = true;
+      terminate();
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    const cleanup = (): void => {
+      clearTimeout(timeout);
+      clearTimeout(killTimer);
+      options.signal?.removeEventListener("abort", onAbort);
+    };
+    child.on("error", (error) => {
+      cleanup();
+      reject(error);
+    });
+    child.on("close", (code) => {
+      cleanup();
+      if (aborted) {
+        reject(abortError(file, options.signal?.reason));
+        return;
+      }
+      resolve({ exitCode: code, stdout: stdout.text(), stderr: stderr.text(), timedOut });
+    });
+  });
+}
+
+function abortError(file: string, reason: unknown): NbsError {
+  return new NbsError("ABORTED", `${file} was cancelled`, { cause: reason });
+}
+
+/** Keeps the last `limit` bytes written to it. */
+class TailBuffer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly limit: number) {}
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    let first = this.chunks[0];
+    while (first !== undefined && this.chunks.length > 1 && this.size - first.length >= this.limit) {
+      this.chunks.shift();
+      this.size -= first.length;
+      first = this.chunks[0];
+    }
+  }
+
+  text(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString("utf8");
+  }
+}

@@ -1,0 +1,35 @@
+import type { Driver } from "neo4j-driver";
+import { NbsError } from "@nbs/metadata";
+
+export interface WaitForBoltOptions {
+  database: string;
+  timeoutMs: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+  /** Named in the timeout message so the reader knows where to look. */
+  logHint: string;
+}
+
+/** Poll until `database` answers a query over Bolt, or fail after `timeoutMs`. */
+export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    if (options.signal?.aborted) {
+      throw new NbsError("ABORTED", "cancelled while waiting for Neo4j to start", { cause: options.signal.reason });
+    }
+    try {
+      await driver.executeQuery("RETURN 1", {}, { database: options.database });
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new NbsError("NEO4J", `Neo4j did not answer on Bolt within ${options.timeoutMs} ms`, {
+        hint: options.logHint,
+        cause: lastError,
+      });
+    }
+    await new Promise((done) => setTimeout(done, options.intervalMs ?? 500));
+  }
+}
