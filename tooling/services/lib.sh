@@ -22,6 +22,11 @@ nbs_free_port() {
   fi
 }
 
+# Keep the port from the last run ($1) when it is still free, so addresses survive restarts.
+nbs_reuse_or_free_port() {
+  if [ -n "${1:-}" ] && ! nbs_port_open "$1"; then echo "$1"; else nbs_free_port; fi
+}
+
 nbs_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 nbs_random_secret() { # URL- and shell-safe, $1 chars (at most ~100)

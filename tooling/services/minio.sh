@@ -64,9 +64,11 @@ minio_up() {
   nbs_pid_alive "$MINIO_PID" && nbs_stop_pid "$MINIO_PID" 10 # alive but unhealthy: restart
   minio_install
   minio_ensure_state
-  minio_set_ports "$(nbs_free_port)" "$(nbs_free_port)"
   local port console i
-  port="$(minio_port PORT)"; console="$(minio_port CONSOLE_PORT)"
+  port="$(nbs_reuse_or_free_port "$(minio_port PORT)")"
+  console="$(nbs_reuse_or_free_port "$(minio_port CONSOLE_PORT)")"
+  while [ "$console" = "$port" ]; do console="$(nbs_free_port)"; done
+  minio_set_ports "$port" "$console"
   nbs_log "starting minio on 127.0.0.1:$port (console :$console), log $NBS_LOG_DIR/minio.log"
   MINIO_ROOT_USER="$(minio_port ROOT_USER)" MINIO_ROOT_PASSWORD="$(minio_port ROOT_PASSWORD)" \
     MINIO_KMS_SECRET_KEY="$(minio_port KMS_SECRET_KEY)" MINIO_UPDATE=off \

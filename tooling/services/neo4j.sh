@@ -23,7 +23,8 @@ neo4j_healthy() {
 # (Re)create the runtime home when missing or made for another version; data does not survive
 # a version change (store formats differ), which is fine for a test service.
 neo4j_ensure_home() {
-  local install; install="$(bash "$NBS_REPO_ROOT/tooling/services/neo4j-install.sh" "$NEO4J_VERSION")"
+  local install bolt http
+  install="$(bash "$NBS_REPO_ROOT/tooling/services/neo4j-install.sh" "$NEO4J_VERSION")"
   if [ -f "$NEO4J_STATE" ] && [ "$(neo4j_get VERSION)" != "$NEO4J_VERSION" ]; then
     nbs_log "neo4j home was made for $(neo4j_get VERSION); recreating it for $NEO4J_VERSION"
     rm -rf "$NEO4J_DIR"
@@ -34,7 +35,10 @@ neo4j_ensure_home() {
   if [ ! -f "$NEO4J_STATE" ]; then
     (umask 077; printf 'VERSION=%s\nPASSWORD=%s\n' "$NEO4J_VERSION" "$(nbs_random_secret 24)" >"$NEO4J_STATE")
   fi
-  neo4j_write_conf "$install/conf/neo4j.conf" "$(nbs_free_port)" "$(nbs_free_port)"
+  bolt="$(nbs_reuse_or_free_port "$(neo4j_get BOLT_PORT)")"
+  http="$(nbs_reuse_or_free_port "$(neo4j_get HTTP_PORT)")"
+  while [ "$http" = "$bolt" ]; do http="$(nbs_free_port)"; done
+  neo4j_write_conf "$install/conf/neo4j.conf" "$bolt" "$http"
   if [ ! -d "$NEO4J_RT_HOME/data/dbms" ]; then
     nbs_log "setting the initial neo4j password"
     neo4j_cmd neo4j-admin dbms set-initial-password "$(neo4j_get PASSWORD)" >/dev/null
