@@ -1,0 +1,19 @@
+export { EXIT_CODES_HELP, ExitCode, exitCodeFor } from "./exit-codes.js";
+export { createCliLogger, defaultLogFormat } from "./logger.js";
+export type { CliLogger, CliLoggerOptions, Level, LogFormat } from "./logger.js";
+export { REDACTED, SECRET_ENV_VARS, createRedactor, redactValue, secretValuesFrom } from "./redact.js";
+export { createProgress, formatBytes } from "./progress.js";
+export type { ProgressOptions } from "./progress.js";
+export {
+  kebab,
+  parseBool,
+  parseChoice,
+  parsePositiveInt,
+  parseSize,
+  parseString,
+  pick,
+  readConfigFile,
+} from "./config.js";
+export type { SettingSource } from "./config.js";
+export { runCommand } from "./run.js";
+export type { Outcome, RunOptions } from "./run.js";
