@@ -1,10 +1,9 @@
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { describe, expect, it } from "vitest";
 import { dumpDatabase, utcStamp } from "./index.js";
-import { basename, fakeInstall, fakeRunner } from "../test/fakes.js";
+import { basename, fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 import type { RecordedRun } from "../test/fakes.js";
 
 const now = () => new Date("2026-03-04T05:06:07.890Z");
@@ -33,7 +32,7 @@ const steps = (runs: RecordedRun[]) => runs.map((r) => `${basename(r.file)} ${r.
 
 describe("dumpDatabase", () => {
   it("stops the server, dumps to <db>-<UTC stamp>.dump, and starts it again", async () => {
-    const [home, outDir] = [await fakeInstall(), await mkdtemp(join(tmpdir(), "nbs-out-"))];
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     const runner = neo4jSimulator();
     const result = await dumpDatabase({ home, db: "neo4j", outDir, runner, now });
 
@@ -55,7 +54,7 @@ describe("dumpDatabase", () => {
   });
 
   it("restarts the server even when the dump fails, and leaves no partial file", async () => {
-    const [home, outDir] = [await fakeInstall(), await mkdtemp(join(tmpdir(), "nbs-out-"))];
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     const runner = neo4jSimulator({ dumpFails: true });
     await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({
       code: "NEO4J",
@@ -67,7 +66,7 @@ describe("dumpDatabase", () => {
   });
 
   it("never overwrites an existing dump, and still restarts", async () => {
-    const [home, outDir] = [await fakeInstall(), await mkdtemp(join(tmpdir(), "nbs-out-"))];
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     await writeFile(join(outDir, `neo4j-${utcStamp(now())}.dump`), "older");
     const runner = neo4jSimulator();
     await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({ code: "INPUT" });
@@ -76,14 +75,14 @@ describe("dumpDatabase", () => {
   });
 
   it("dumps a stopped server without starting it", async () => {
-    const [home, outDir] = [await fakeInstall(), await mkdtemp(join(tmpdir(), "nbs-out-"))];
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     const runner = neo4jSimulator({ running: false });
     await dumpDatabase({ home, db: "neo4j", outDir, runner, now });
     expect(steps(runner.runs)).toEqual(["neo4j-admin --version", "neo4j status", "neo4j-admin database dump"]);
   });
 
   it("captures stats and the edition while online, then waits for Bolt after the restart", async () => {
-    const [home, outDir] = [await fakeInstall(), await mkdtemp(join(tmpdir(), "nbs-out-"))];
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     const queries: string[] = [];
     let closed = 0;
     const driver = {

@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync, zstdCompressSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { detectDumpFormat } from "./index.js";
+import { tempDir } from "../test/fakes.js";
 
 // A tar header block: file name at 0, "ustar" magic at 257.
 const tarBlock = (): Buffer => {
@@ -62,7 +62,7 @@ describe("detectDumpFormat", () => {
   });
 
   it("reads the head of a file given its path", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "nbs-dump-format-"));
+    const dir = await tempDir("nbs-dump-format-");
     await writeFile(join(dir, "neo4j.dump"), dump5());
     expect(await detectDumpFormat(join(dir, "neo4j.dump"))).toMatchObject({ kind: "neo4j-5-dump" });
   });

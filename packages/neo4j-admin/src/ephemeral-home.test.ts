@@ -1,14 +1,13 @@
-import { lstat, mkdir, mkdtemp, readFile, readlink, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { lstat, mkdir, readFile, readlink, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EPHEMERAL_MARKER, assertEphemeralHome, renderEphemeralConf } from "./index.js";
 import { createEphemeralHome } from "./ephemeral-home.js";
-import { fakeInstall } from "../test/fakes.js";
+import { fakeInstall, tempDir } from "../test/fakes.js";
 
 const newHome = async () => {
   const installDir = await fakeInstall();
-  const tmpRoot = await mkdtemp(join(tmpdir(), "nbs-eph-root-"));
+  const tmpRoot = await tempDir("nbs-eph-root-");
   const made = await createEphemeralHome({ installDir, tmpRoot, family: "5", boltPort: 7001, httpPort: 7002, database: "neo4j" });
   return { installDir, ...made };
 };
@@ -49,7 +48,7 @@ describe("assertEphemeralHome", () => {
   });
 
   it("refuses a marker that is a symlink or directory", async () => {
-    const foreign = await mkdtemp(join(tmpdir(), "nbs-foreign-"));
+    const foreign = await tempDir("nbs-foreign-");
     await mkdir(join(foreign, EPHEMERAL_MARKER));
     await expect(assertEphemeralHome(foreign, "x")).rejects.toMatchObject({ code: "USAGE" });
   });

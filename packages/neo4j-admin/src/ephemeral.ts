@@ -45,7 +45,10 @@ export interface EphemeralInstance {
   /** Run neo4j-admin's consistency check on a stopped database; throws Neo4jCommandError if it fails. */
   check(database?: string): Promise<void>;
   start(): Promise<void>;
+  /** The instance's shared driver (closed by stop/dispose). */
   driver(): Driver;
+  /** A new driver to this instance, closed by the caller. */
+  newDriver(): Driver;
   query(cypher: string, params?: Record<string, unknown>): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
   /** Stop and delete the temporary home. Safe to call more than once. */
@@ -126,6 +129,9 @@ export async function createEphemeralInstance(options: EphemeralInstanceOptions)
     driver() {
       if (!running || driver === undefined) throw new NbsError("USAGE", "start the ephemeral instance first");
       return driver;
+    },
+    newDriver() {
+      return makeDriver(boltUri, { username: USER, password });
     },
     async query(cypher, params = {}) {
       const { records } = await instance.driver().executeQuery(cypher, params, { database });

@@ -1,9 +1,8 @@
-import { mkdtemp, symlink } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { locateNeo4j } from "./index.js";
-import { fakeInstall, fakeRunner } from "../test/fakes.js";
+import { fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 
 const versionRunner = (stdout: string) => fakeRunner(() => ({ stdout }));
 
@@ -19,7 +18,7 @@ describe("locateNeo4j", () => {
 
   it("finds neo4j-admin on a caller-supplied search path and resolves symlinks to the home", async () => {
     const home = await fakeInstall();
-    const binDir = await mkdtemp(join(tmpdir(), "nbs-path-"));
+    const binDir = await tempDir("nbs-path-");
     await symlink(join(home, "bin", "neo4j-admin"), join(binDir, "neo4j-admin"));
     const inst = await locateNeo4j({ searchPath: `/nonexistent:${binDir}`, runner: versionRunner("5.26.30") });
     expect(inst.home).toBe(home);

@@ -1,6 +1,7 @@
-import { chmod, mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onTestFinished } from "vitest";
 import type { ProcessRunner, RunOptions, RunResult } from "../src/index.js";
 
 export interface RecordedRun {
@@ -27,7 +28,7 @@ export function fakeRunner(handler: FakeHandler = () => ({})): ProcessRunner & {
 
 /** A directory shaped like a Neo4j installation: executable bin scripts and lib jars. */
 export async function fakeInstall(jars: string[] = ["neo4j-kernel-5.26.30.jar"]): Promise<string> {
-  const home = await mkdtemp(join(tmpdir(), "nbs-fake-neo4j-"));
+  const home = await tempDir("nbs-fake-neo4j-");
   await mkdir(join(home, "bin"));
   await mkdir(join(home, "lib"));
   await mkdir(join(home, "conf"));
@@ -40,3 +41,10 @@ export async function fakeInstall(jars: string[] = ["neo4j-kernel-5.26.30.jar"])
 }
 
 export const basename = (file: string): string => file.split("/").at(-1) ?? file;
+
+/** A temp directory removed when the current test finishes. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
