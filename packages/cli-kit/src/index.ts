@@ -17,3 +17,5 @@ export {
 export type { SettingSource } from "./config.js";
 export { runCommand } from "./run.js";
 export type { Outcome, RunOptions } from "./run.js";
+export { describeSetting, resolveSettings } from "./settings.js";
+export type { SettingSpec, SettingsTable } from "./settings.js";

@@ -1,0 +1,38 @@
+import { pick } from "./config.js";
+
+/** One row of a CLI's settings table: it drives the flag, the environment names, the config key and `--help`. */
+export interface SettingSpec {
+  env: readonly string[];
+  describe: string;
+  type: "string" | "boolean" | "number";
+  choices?: readonly string[];
+  fallback: unknown;
+  parse: (raw: unknown, what: string) => unknown;
+}
+
+export type SettingsTable = Record<string, SettingSpec>;
+
+/** Resolve every setting of a table once: flag > environment (first name set wins) > config file > default. */
+export function resolveSettings<T>(
+  table: SettingsTable,
+  flags: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  file: Record<string, unknown>,
+): { settings: T; origins: Record<string, string> } {
+  const settings: Record<string, unknown> = {};
+  const origins: Record<string, string> = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const envValue = spec.env.map((name) => env[name]).find((v) => v !== undefined && v !== "");
+    const { value, origin } = pick(key, { flag: flags[key], env: envValue, file: file[key], fallback: spec.fallback }, spec.parse);
+    settings[key] = value;
+    origins[key] = origin;
+  }
+  return { settings: settings as T, origins };
+}
+
+/** The text yargs shows for a setting: its description, environment names and default. */
+export function describeSetting(spec: SettingSpec): string {
+  const env = spec.env.length > 0 ? ` [env: ${spec.env.join(", ")}]` : "";
+  const fallback = spec.fallback === undefined || spec.fallback === false || spec.fallback === "" ? "" : ` [default: ${String(spec.fallback)}]`;
+  return `${spec.describe}${env}${fallback}`;
+}
