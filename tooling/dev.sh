@@ -42,7 +42,7 @@ cmd_demo() {
   # shellcheck source=/dev/null
   source .nbs/services.env
   say "seeding a small graph into $NEO4J_URI"
-  node tooling/services/seed.mjs --reset
+  node tooling/testenv/bin/seed.js --reset
   local out
   out="$PWD/.nbs/demo/$(date -u +%Y%m%dT%H%M%SZ)"
   mkdir -p "$out"

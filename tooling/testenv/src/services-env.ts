@@ -4,15 +4,13 @@ import { fileURLToPath } from "node:url";
 /** The repository root: this file lives at tooling/testenv/src/. */
 export const repoRoot: string = fileURLToPath(new URL("../../../", import.meta.url));
 
-export const servicesEnvPath: string = `${repoRoot}.nbs/services.env`;
+const servicesEnvPath: string = `${repoRoot}.nbs/services.env`;
 
 /**
  * The variables in `.nbs/services.env` (written by `pnpm services up`), or undefined when the
  * file is missing. Only `export NAME='value'` lines are understood; nothing is executed.
  */
-export function readServicesEnv(
-  path: string = servicesEnvPath,
-): Record<string, string> | undefined {
+function readServicesEnv(path: string = servicesEnvPath): Record<string, string> | undefined {
   if (!existsSync(path)) return undefined;
   const vars: Record<string, string> = {};
   for (const line of readFileSync(path, "utf8").split("\n")) {

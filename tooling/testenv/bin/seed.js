@@ -3,12 +3,8 @@
 // prints the database's counts as one JSON line on stdout, in the shape of the `.meta.json`
 // `stats` field. Idempotent (MERGE). `--reset` first deletes everything, so the counts are
 // exactly the seed's: {"nodes":5,"relationships":4,...}.
-//   usage: node tooling/services/seed.mjs [--reset]
-import { createRequire } from "node:module";
-
-// neo4j-driver is a dependency of @nbs/testenv; resolve it from there.
-const require = createRequire(new URL("../testenv/package.json", import.meta.url));
-const neo4j = require("neo4j-driver");
+//   usage: node tooling/testenv/bin/seed.js [--reset]
+import neo4j from "neo4j-driver";
 
 const SEED = `
 MERGE (alice:Person {name: 'Alice'})
@@ -35,9 +31,12 @@ try {
   const [totals] = await count(
     "CALL () { MATCH (n) RETURN count(n) AS nodes } CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships } RETURN nodes, relationships",
   );
-  const labels = await count("MATCH (n) UNWIND labels(n) AS l RETURN l AS name, count(*) AS c ORDER BY name");
+  const labels = await count(
+    "MATCH (n) UNWIND labels(n) AS l RETURN l AS name, count(*) AS c ORDER BY name",
+  );
   const types = await count("MATCH ()-[r]->() RETURN type(r) AS name, count(*) AS c ORDER BY name");
-  const byName = (records) => Object.fromEntries(records.map((r) => [r.get("name"), r.get("c").toNumber()]));
+  const byName = (records) =>
+    Object.fromEntries(records.map((r) => [r.get("name"), r.get("c").toNumber()]));
   const stats = {
     nodes: totals.get("nodes").toNumber(),
     relationships: totals.get("relationships").toNumber(),
