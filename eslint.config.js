@@ -17,6 +17,11 @@ export default tseslint.config(
   },
   {
     files: ["**/*.test.ts", "**/*.integ.test.ts", "tooling/**/*.ts", "bench/**/*.ts"],
-    rules: { "no-console": "off", "@typescript-eslint/no-non-null-assertion": "off" },
+    rules: {
+      "no-console": "off",
+      "@typescript-eslint/no-non-null-assertion": "off",
+      // expect.stringContaining() & co. are typed `any` by vitest
+      "@typescript-eslint/no-unsafe-assignment": "off",
+    },
   },
 );

@@ -36,7 +36,7 @@ function addOptions(y: Argv, table: SettingsTable): Argv {
 export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
   let args: Record<string, unknown>;
   try {
-    args = (await yargs(argv)
+    args = await yargs(argv)
       .scriptName("nbs-upload")
       .usage("$0 [upload] --file <dump> --bucket <bucket> [options]\n$0 dump --out-dir <dir> [options]")
       .command(["upload", "$0"], "upload a Neo4j dump with its sha256 and .meta.json sidecar", (y) => addOptions(y, UPLOAD_SETTINGS))
@@ -51,7 +51,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       .help()
       .version(TOOL.version)
       .wrap(Math.min(110, (io.stdout as NodeJS.WriteStream).columns ?? 100))
-      .parseAsync()) as Record<string, unknown>;
+      .parseAsync();
   } catch (error) {
     return usageFailure(error, io);
   }

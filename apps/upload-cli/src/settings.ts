@@ -42,13 +42,14 @@ export interface UploadSettings {
 type Key = keyof UploadSettings;
 type Spec = SettingSpec;
 
-const S = (env: string[], type: Spec["type"], describe: string, fallback: unknown, parse: Spec["parse"], choices?: readonly string[]): Spec => ({
+const S = (env: string[], type: Spec["type"], describe: string, fallback: unknown, parse: Spec["parse"], choices?: readonly string[], show?: string): Spec => ({
   env,
   type,
   describe,
   fallback,
   parse,
   ...(choices ? { choices } : {}),
+  ...(show ? { show } : {}),
 });
 
 /** One table drives the flags, the environment names, the config-file keys and `--help`. */
@@ -70,7 +71,7 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
   logFormat: S(["NBS_LOG_FORMAT"], "string", "log format on stderr (default: pretty on a TTY, else json)", undefined, parseChoice(["json", "pretty"] as const), ["json", "pretty"]),
   json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),
   maxAttempts: S(["NBS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"], "number", "attempts per S3 request, with backoff and jitter", 5, parsePositiveInt),
-  partSize: S(["NBS_PART_SIZE"], "string", "multipart part size (raised automatically to stay within 10,000 parts)", 16 * 1024 * 1024, parseSize),
+  partSize: S(["NBS_PART_SIZE"], "string", "multipart part size (raised automatically to stay within 10,000 parts)", 16 * 1024 * 1024, parseSize, undefined, "16MiB"),
   concurrency: S(["NBS_CONCURRENCY"], "number", "parts in flight; memory ≈ concurrency × part size", 4, parsePositiveInt),
   allowAnyFile: S(["NBS_ALLOW_ANY_FILE"], "boolean", "upload a file that does not look like a Neo4j dump", false, parseBool),
   requestChecksum: S(["NBS_REQUEST_CHECKSUM", "AWS_REQUEST_CHECKSUM_CALCULATION"], "string", "SDK request checksums; WHEN_SUPPORTED breaks some S3-compatible stores", "WHEN_REQUIRED", parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const), ["WHEN_REQUIRED", "WHEN_SUPPORTED"]),

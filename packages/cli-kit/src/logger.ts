@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import winston from "winston";
 import { createRedactor, redactRecordInPlace, secretValuesFrom } from "./redact.js";
 
@@ -42,7 +41,7 @@ export function createCliLogger(options: CliLoggerOptions): CliLogger {
   const logger = winston.createLogger({
     level: options.verbose ? "debug" : "info",
     format: winston.format.combine(winston.format.timestamp(), scrub(), render),
-    transports: [new winston.transports.Stream({ stream: stream as Writable })],
+    transports: [new winston.transports.Stream({ stream })],
   });
   return {
     format: options.format,
@@ -65,6 +64,10 @@ function pretty(ts: string, level: string, event: string, fields: Record<string,
   const tail = Object.entries(rest)
     .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(" ");
-  const head = `${time} ${level.padEnd(5)} ${event}${message === undefined ? "" : `: ${String(message)}`}`;
-  return [head + (tail ? `  ${tail}` : ""), hint === undefined ? "" : `      hint: ${String(hint)}`].filter(Boolean).join("\n");
+  const head = `${time} ${level.padEnd(5)} ${event}${message === undefined ? "" : `: ${text(message)}`}`;
+  return [head + (tail ? `  ${tail}` : ""), hint === undefined ? "" : `      hint: ${text(hint)}`].filter(Boolean).join("\n");
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -8,6 +8,8 @@ export interface SettingSpec {
   choices?: readonly string[];
   fallback: unknown;
   parse: (raw: unknown, what: string) => unknown;
+  /** How `--help` shows the default, when JSON would be unfriendly (e.g. "16MiB"). */
+  show?: string;
 }
 
 export type SettingsTable = Record<string, SettingSpec>;
@@ -33,6 +35,6 @@ export function resolveSettings<T>(
 /** The text yargs shows for a setting: its description, environment names and default. */
 export function describeSetting(spec: SettingSpec): string {
   const env = spec.env.length > 0 ? ` [env: ${spec.env.join(", ")}]` : "";
-  const fallback = spec.fallback === undefined || spec.fallback === false || spec.fallback === "" ? "" : ` [default: ${String(spec.fallback)}]`;
+  const fallback = spec.fallback === undefined || spec.fallback === false || spec.fallback === "" ? "" : ` [default: ${spec.show ?? JSON.stringify(spec.fallback)}]`;
   return `${spec.describe}${env}${fallback}`;
 }
