@@ -78,7 +78,7 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
 };
 
 function parseSse(raw: unknown, what: string): Sse {
-  if (what === "environment") return parseBool(raw, "BACKUP_USE_SSE_KMS") ? "aws:kms" : "AES256";
+  if (what === "BACKUP_USE_SSE_KMS") return parseBool(raw, what) ? "aws:kms" : "AES256";
   return parseChoice(["AES256", "aws:kms"] as const)(raw, what);
 }
 

@@ -181,4 +181,29 @@ describeInteg("nbs-upload against the real MinIO", () => {
     expect(run.code).toBe(5);
     expect(await getText("race/neo4j/neo4j-20261124T161616Z.dump.meta.json")).toBe("{}");
   });
+
+  it("compresses with --compress zstd into a .dump.zst key and records the original size and sha256", async () => {
+    const original = Buffer.alloc(3 * 1024 * 1024, "neo4j ");
+    const file = dumpFile("neo4j-20261124T171717Z.dump", original);
+    const run = await runCli(["--file", file, "--prefix", "zst", "--allow-any-file", "--compress", "zstd", "--json"], env);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { key: string; size: number; sidecar_key: string };
+    expect(result.key).toBe("zst/neo4j/neo4j-20261124T171717Z.dump.zst");
+    expect(result.size).toBeLessThan(original.length / 10);
+    const meta = JSON.parse(await getText(result.sidecar_key)) as { sha256: string; compression: unknown };
+    expect(meta.compression).toEqual({ algorithm: "zstd", original_size: original.length, original_sha256: sha256sum(file) });
+    expect(await getSha(result.key)).toBe(meta.sha256);
+    const again = await runCli(["--file", file, "--prefix", "zst", "--allow-any-file", "--compress", "zstd", "--json"], env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: "skipped" });
+  });
+
+  it("merges a local sidecar's stats and Neo4j version into the uploaded one", async () => {
+    const file = dumpFile("neo4j-20261124T181818Z.dump", randomBytes(4000));
+    const local = { schemaVersion: 1, sha256: sha256sum(file), size: 4000, db_name: "neo4j", created_at: "2026-11-24T18:18:18Z", created_by: "backup.sh@db1", tool: { name: "nbs-upload dump", version: "0.1.0" }, neo4j: { version: "5.26.30", edition: "community" }, stats: { nodes: 5, relationships: 4, labels: { Person: 3 } } };
+    writeFileSync(`${file}.meta.json`, JSON.stringify(local));
+    const run = await runCli(["--file", file, "--prefix", "merged", "--allow-any-file", "--json"], env);
+    expect(run.code, run.stderr).toBe(0);
+    const meta = JSON.parse(await getText("merged/neo4j/neo4j-20261124T181818Z.dump.meta.json")) as Record<string, unknown>;
+    expect(meta).toMatchObject({ sha256: local.sha256, created_by: "backup.sh@db1", neo4j: local.neo4j, stats: local.stats, tool: { name: "nbs-upload" } });
+  });
 });

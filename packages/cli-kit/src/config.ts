@@ -5,6 +5,8 @@ import { NbsError } from "@nbs/metadata";
 export interface SettingSource<T> {
   flag: T | undefined;
   env: string | undefined;
+  /** Name of the variable `env` came from, for error messages. */
+  envName?: string;
   file: unknown;
   fallback: T;
 }
@@ -43,7 +45,7 @@ export async function readConfigFile(path: string | undefined, allowed: readonly
 /** Resolve one setting: flag > environment > config file > default, with the source for `--verbose`. */
 export function pick<T>(name: string, source: SettingSource<T>, parse: (raw: unknown, origin: string) => T): { value: T; origin: string } {
   if (source.flag !== undefined) return { value: parse(source.flag, `--${kebab(name)}`), origin: "flag" };
-  if (source.env !== undefined && source.env !== "") return { value: parse(source.env, "environment"), origin: "env" };
+  if (source.env !== undefined && source.env !== "") return { value: parse(source.env, source.envName ?? "environment"), origin: "env" };
   if (source.file !== undefined) return { value: parse(source.file, "config file"), origin: "file" };
   return { value: source.fallback, origin: "default" };
 }

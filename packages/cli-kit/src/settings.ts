@@ -24,8 +24,9 @@ export function resolveSettings<T>(
   const settings: Record<string, unknown> = {};
   const origins: Record<string, string> = {};
   for (const [key, spec] of Object.entries(table)) {
-    const envValue = spec.env.map((name) => env[name]).find((v) => v !== undefined && v !== "");
-    const { value, origin } = pick(key, { flag: flags[key], env: envValue, file: file[key], fallback: spec.fallback }, spec.parse);
+    const envName = spec.env.find((name) => env[name] !== undefined && env[name] !== "");
+    const source = { flag: flags[key], env: envName === undefined ? undefined : env[envName], file: file[key], fallback: spec.fallback };
+    const { value, origin } = pick(key, envName === undefined ? source : { ...source, envName }, spec.parse);
     settings[key] = value;
     origins[key] = origin;
   }

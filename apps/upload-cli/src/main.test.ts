@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "./main.js";
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => (out += c.toString()));
+  stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const code = await main(argv, { NBS_LOG_FORMAT: "json", ...env }, { stdout, stderr });
+  await new Promise((r) => setTimeout(r, 20));
+  return { code, out, err };
+}
+
+describe("nbs-upload command line", () => {
+  it("exits 2 with a one-line message and a hint on an unknown flag", async () => {
+    const { code, err } = await run(["--bukcet", "x"]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^nbs-upload: Unknown argument: bukcet\n {2}hint: see nbs-upload --help\n$/);
+  });
+
+  it("exits 2 when no file is given, naming the flag", async () => {
+    const { code, out } = await run(["--bucket", "nbs-test", "--json"]);
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toMatchObject({ ok: false, error: { code: "USAGE", message: "missing --file" } });
+  });
+
+  it("exits 2 on an unreadable config file", async () => {
+    const { code, err } = await run(["--config", "/nonexistent/nbs.json"]);
+    expect(code).toBe(2);
+    expect(err).toContain("cannot read config file /nonexistent/nbs.json");
+  });
+
+  it("rejects unknown keys in the config file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-cfg-"));
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ bucket: "b", secretKey: "nope" }));
+    const { code, err } = await run(["--config", join(dir, "c.json")]);
+    expect(code).toBe(2);
+    expect(err).toContain("unknown keys: secretKey");
+  });
+
+  it("prints a dry-run plan for a dump with no credentials or network", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-dry-"));
+    const file = join(dir, "movies-20261124T101500Z.dump");
+    writeFileSync(file, Buffer.concat([Buffer.from("DZV1"), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64)]));
+    const { code, out } = await run(["--file", file, "--bucket", "nbs-test", "--prefix", "prod", "--dry-run", "--json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({
+      outcome: "dry-run",
+      key: "prod/movies/movies-20261124T101500Z.dump",
+      size: 72,
+      meta: { db_name: "movies", created_at: "2026-11-24T10:15:00.000Z", dump_format: "neo4j-5-dump", storage: { sse: "AES256" } },
+    });
+  });
+});
