@@ -10,9 +10,9 @@ import {
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/metadata";
 
-export type Compression = "none" | "zstd" | "gzip";
-export type Sse = "AES256" | "aws:kms";
-export type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
+type Compression = "none" | "zstd" | "gzip";
+type Sse = "AES256" | "aws:kms";
+type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
 
 /** Everything `nbs-upload` can be told, resolved once: flag > env > config file > default. */
 export interface UploadSettings {

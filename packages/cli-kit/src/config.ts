@@ -11,8 +11,6 @@ export interface SettingSource<T> {
   fallback: T;
 }
 
-export type Sources = { flags: Record<string, unknown>; env: Record<string, string | undefined>; file: Record<string, unknown> };
-
 /** Read a JSON config file (`--config` / NBS_CONFIG); keys are the long flag names in camelCase. */
 export async function readConfigFile(path: string | undefined, allowed: readonly string[]): Promise<Record<string, unknown>> {
   if (path === undefined || path === "") return {};

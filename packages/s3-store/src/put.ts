@@ -220,7 +220,7 @@ function assertExpected(actual: string, expected: string | undefined, bucket: st
   }
 }
 
-export function conflict(bucket: string, key: string, what: string): NbsError {
+function conflict(bucket: string, key: string, what: string): NbsError {
   return new NbsError("INTEGRITY", `s3://${bucket}/${key} already holds ${what}; refusing to overwrite`, {
     hint: "nothing was changed; check whether two different dumps share a name and dump time",
   });
