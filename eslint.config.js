@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/*.js", "**/*.config.ts", "tooling/vitest.shared.ts"] },
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/*.js", "**/*.mjs", "**/*.config.ts", "tooling/vitest.shared.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
