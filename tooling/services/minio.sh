@@ -56,15 +56,29 @@ minio_set_ports() { # rewrite PORT/CONSOLE_PORT in the state file
   (umask 077; printf '%s\nPORT=%s\nCONSOLE_PORT=%s\n' "$rest" "$port" "$console" >"$MINIO_STATE")
 }
 
+# Poll until healthy (0) or $1 seconds pass / the process dies (1).
+minio_wait_healthy() {
+  local i
+  for ((i = 0; i < $1 * 10; i++)); do
+    minio_healthy 2>/dev/null && return 0
+    nbs_pid_alive "$MINIO_PID" || return 1
+    sleep 0.1
+  done
+  minio_healthy 2>/dev/null
+}
+
 minio_up() {
-  if nbs_pid_alive "$MINIO_PID" && minio_healthy; then
-    nbs_log "minio already running (pid $(cat "$MINIO_PID"), port $(minio_port PORT))"
-    return 0
+  if nbs_pid_alive "$MINIO_PID"; then
+    if minio_wait_healthy 10; then
+      nbs_log "minio already running (pid $(cat "$MINIO_PID"), port $(minio_port PORT))"
+      return 0
+    fi
+    nbs_log "minio pid $(cat "$MINIO_PID") is not answering; restarting it"
+    nbs_stop_pid "$MINIO_PID" 10
   fi
-  nbs_pid_alive "$MINIO_PID" && nbs_stop_pid "$MINIO_PID" 10 # alive but unhealthy: restart
   minio_install
   minio_ensure_state
-  local port console i
+  local port console
   port="$(nbs_reuse_or_free_port "$(minio_port PORT)")"
   console="$(nbs_reuse_or_free_port "$(minio_port CONSOLE_PORT)")"
   while [ "$console" = "$port" ]; do console="$(nbs_free_port)"; done
@@ -77,12 +91,10 @@ minio_up() {
     --console-address "127.0.0.1:$console" "$MINIO_DIR/data" \
     >>"$NBS_LOG_DIR/minio.log" 2>&1 </dev/null &
   echo $! >"$MINIO_PID"
-  for ((i = 0; i < 300; i++)); do
-    minio_healthy 2>/dev/null && break
-    nbs_pid_alive "$MINIO_PID" || { tail -n 20 "$NBS_LOG_DIR/minio.log" >&2; nbs_die "minio exited during start"; }
-    sleep 0.1
-  done
-  minio_healthy || nbs_die "minio not healthy after 30s; see $NBS_LOG_DIR/minio.log"
+  if ! minio_wait_healthy 30; then
+    tail -n 20 "$NBS_LOG_DIR/minio.log" >&2
+    nbs_die "minio did not become healthy within 30s; see $NBS_LOG_DIR/minio.log"
+  fi
   MC_CONFIG_DIR="$MC_CONFIG_DIR" "$MC_BIN" alias set nbs "http://127.0.0.1:$port" \
     "$(minio_port ROOT_USER)" "$(minio_port ROOT_PASSWORD)" >/dev/null \
     || nbs_die "mc alias set failed"

@@ -8,6 +8,13 @@ NEO4J_RT_HOME="$NEO4J_DIR/home"
 NEO4J_STATE="$NEO4J_DIR/state"
 NEO4J_PID="$NBS_STATE_DIR/neo4j.pid"
 
+# The bootloader's pid file in the home is the truth: scripts that stop/dump/start via
+# $NEO4J_HOME/bin/neo4j (as an operator's backup would) restart the service behind our back.
+neo4j_adopt_pid() {
+  local run="$NEO4J_RT_HOME/run/neo4j.pid"
+  if nbs_pid_alive "$run"; then cp "$run" "$NEO4J_PID"; fi
+}
+
 neo4j_get() { nbs_state_get "$NEO4J_STATE" "$1"; }
 
 neo4j_healthy() {
@@ -55,29 +62,42 @@ neo4j_write_conf() { # <template> <bolt port> <http port>
 
 neo4j_cmd() { NEO4J_HOME="$NEO4J_RT_HOME" NEO4J_CONF="$NEO4J_RT_HOME/conf" "$NEO4J_RT_HOME/bin/$1" "${@:2}"; }
 
+# Poll until healthy (0) or $1 seconds pass / the process dies (1).
+neo4j_wait_healthy() {
+  local i
+  for ((i = 0; i < $1 * 2; i++)); do
+    neo4j_healthy 2>/dev/null && return 0
+    nbs_pid_alive "$NEO4J_PID" || return 1
+    sleep 0.5
+  done
+  neo4j_healthy 2>/dev/null
+}
+
 neo4j_up() {
-  if nbs_pid_alive "$NEO4J_PID" && neo4j_healthy; then
-    nbs_log "neo4j already running (pid $(cat "$NEO4J_PID"), bolt $(neo4j_get BOLT_PORT))"
-    return 0
+  neo4j_adopt_pid
+  if nbs_pid_alive "$NEO4J_PID"; then
+    if neo4j_wait_healthy 60; then
+      nbs_log "neo4j already running (pid $(cat "$NEO4J_PID"), bolt $(neo4j_get BOLT_PORT))"
+      return 0
+    fi
+    nbs_log "neo4j pid $(cat "$NEO4J_PID") is not answering; restarting it"
+    nbs_stop_pid "$NEO4J_PID" 60
   fi
-  nbs_pid_alive "$NEO4J_PID" && nbs_stop_pid "$NEO4J_PID" 60 # alive but unhealthy: restart
   neo4j_ensure_home
   nbs_log "starting neo4j $NEO4J_VERSION (bolt :$(neo4j_get BOLT_PORT), http :$(neo4j_get HTTP_PORT)), logs $NBS_LOG_DIR/neo4j"
   neo4j_cmd neo4j start >/dev/null 2>"$NBS_LOG_DIR/neo4j/start.err" \
     || { cat "$NBS_LOG_DIR/neo4j/start.err" >&2; nbs_die "neo4j start failed"; }
   cp "$NEO4J_RT_HOME/run/neo4j.pid" "$NEO4J_PID"
-  local i
-  for ((i = 0; i < 240; i++)); do
-    neo4j_healthy 2>/dev/null && break
-    nbs_pid_alive "$NEO4J_PID" || { tail -n 30 "$NBS_LOG_DIR/neo4j/neo4j.log" >&2; nbs_die "neo4j exited during start"; }
-    sleep 0.5
-  done
-  neo4j_healthy || nbs_die "neo4j not healthy after 120s; see $NBS_LOG_DIR/neo4j"
+  if ! neo4j_wait_healthy 120; then
+    tail -n 30 "$NBS_LOG_DIR/neo4j/neo4j.log" >&2
+    nbs_die "neo4j did not become healthy within 120s; see $NBS_LOG_DIR/neo4j"
+  fi
   nbs_log "neo4j healthy"
   [ -z "${NBS_STARTED_FILE:-}" ] || echo neo4j >>"$NBS_STARTED_FILE"
 }
 
 neo4j_down() {
+  neo4j_adopt_pid
   if nbs_pid_alive "$NEO4J_PID"; then
     nbs_log "stopping neo4j (pid $(cat "$NEO4J_PID"))"
     nbs_stop_pid "$NEO4J_PID" 60
@@ -88,6 +108,7 @@ neo4j_down() {
 }
 
 neo4j_status() {
+  neo4j_adopt_pid
   if nbs_pid_alive "$NEO4J_PID"; then
     local health=unhealthy; neo4j_healthy 2>/dev/null && health=healthy
     echo "neo4j: running ($health) pid $(cat "$NEO4J_PID") version $(neo4j_get VERSION) bolt://127.0.0.1:$(neo4j_get BOLT_PORT) http://127.0.0.1:$(neo4j_get HTTP_PORT)"
