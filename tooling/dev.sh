@@ -3,7 +3,8 @@
 #   dev.sh test   install (frozen lockfile), build, typecheck, lint, unit tests, then the
 #                 integration tests against local MinIO + Neo4j (started here if not running,
 #                 and stopped again on exit only if this run started them)
-#   dev.sh demo   services up, seed a small graph, dump it with neo4j-admin; prints the dump path
+#   dev.sh demo   the main job end to end on local services: seed a graph, backup.sh,
+#                 upload_backup_to_s3.sh, verify_restore.sh --mode load; prints the report
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=bootstrap.sh
@@ -27,30 +28,43 @@ stop_started() {
 }
 
 cmd_test() {
+  rm -rf packages/*/.vitest-results apps/*/.vitest-results tooling/*/.vitest-results
   pnpm install --frozen-lockfile
   pnpm turbo run build typecheck lint test
+  pnpm knip
   started_file="$(mktemp)"
   trap stop_started EXIT
   NBS_STARTED_FILE="$started_file" services up
   # shellcheck source=/dev/null
   source .nbs/services.env
   pnpm turbo run test:integ --concurrency=1
+  node tooling/test-summary.mjs
 }
 
 cmd_demo() {
+  pnpm install --frozen-lockfile
+  pnpm turbo run build
   services up
   # shellcheck source=/dev/null
   source .nbs/services.env
-  say "seeding a small graph into $NEO4J_URI"
-  node tooling/testenv/bin/seed.js --reset
-  local out
-  out="$PWD/.nbs/demo/$(date -u +%Y%m%dT%H%M%SZ)"
+  local out="$PWD/.nbs/demo" bucket="nbs-demo"
   mkdir -p "$out"
-  # neo4j-admin dump needs the database offline in Community edition.
-  services down neo4j
-  "$NEO4J_HOME/bin/neo4j-admin" database dump neo4j --to-path="$out" 2>&1 | grep -v '^Files: ' >&2
-  services up
-  echo "$out/neo4j.dump"
+  say "1/4 seeding a small graph into $NEO4J_URI"
+  node tooling/testenv/bin/seed.js --reset >&2
+  say "2/4 backup.sh: stats while online, stop, dump, start"
+  local dumped dump
+  dumped="$(scripts/neo4j/backup.sh --db neo4j --out-dir "$out" --json)"
+  dump="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).file)' <<<"$dumped")"
+  say "3/4 upload_backup_to_s3.sh: $dump -> s3://$bucket/demo (SSE-KMS)"
+  "$NBS_MC" mb --ignore-existing "nbs/$bucket" >/dev/null
+  scripts/neo4j/upload_backup_to_s3.sh --file "$dump" --bucket "$bucket" --prefix demo --kms-key "$NBS_KMS_KEY_ID"
+  say "4/4 verify_restore.sh: newest backup, loaded into a throwaway Neo4j, counts compared"
+  rm -f "$out/summary.md"
+  scripts/neo4j/verify_restore.sh --latest --bucket "$bucket" --prefix demo --db neo4j --mode load \
+    --neo4j-home "$NEO4J_HOME" --report "$out/report.json" --summary-md "$out/summary.md"
+  cat "$out/summary.md"
+  say "report: $out/report.json"
+  cat "$out/report.json"
 }
 
 case "${1:-}" in
