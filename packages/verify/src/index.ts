@@ -1,1 +1,10 @@
-export const placeholder = true;
+export { verifyBackup } from "./verify.js";
+export type { VerifyOptions } from "./verify.js";
+export type { VerifyMode, VerifyReport } from "./report.js";
+export { describeSource, parseS3Uri, resolveSource } from "./source.js";
+export type { ResolveContext, ResolvedSource, VerifySource } from "./source.js";
+export { describeFailures, failedChecks, integrityChecks, short, statsChecks } from "./checks.js";
+export type { Check, CheckStatus, IntegrityInput, SidecarStats } from "./checks.js";
+export { renderSummaryMarkdown } from "./markdown.js";
+export type { SmokeQuery } from "./restore.js";
+export type { VerifyEventSink, VerifyProgress } from "./events.js";

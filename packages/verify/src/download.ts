@@ -1,0 +1,71 @@
+import { Sha256PassThrough, type Sha256Digest } from "@nbs/checksum";
+import { NbsError, type CompressionInfo } from "@nbs/metadata";
+import { createWriteStream } from "node:fs";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import zlib from "node:zlib";
+import type { VerifyProgress } from "./events.js";
+
+export interface FetchResult {
+  /** The bytes as read from the source (what the sidecar's sha256 and size describe). */
+  stored: Sha256Digest;
+  /** The bytes written to `dest` after undoing nbs's own compression, when there was some. */
+  original?: Sha256Digest;
+}
+
+export interface FetchOptions {
+  total: number;
+  compression?: CompressionInfo["algorithm"] | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: VerifyProgress) => void) | undefined;
+}
+
+/**
+ * Copy a source into `dest` in ONE pass, hashing on the way (ARCHITECTURE.md §10): source →
+ * progress → sha256 → [decompress → sha256] → file. Nothing is read twice, memory is bounded.
+ */
+export async function fetchHashing(source: Readable, dest: string, options: FetchOptions): Promise<FetchResult> {
+  const stored = new Sha256PassThrough();
+  let bytes = 0;
+  const progress = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      options.onProgress?.({ bytes, total: options.total });
+      done(null, chunk);
+    },
+  });
+  const out = createWriteStream(dest, { mode: 0o600, flags: "wx" });
+  let failedAt = "source" as "source" | "decompress" | "write";
+  out.once("error", () => (failedAt = "write"));
+  const signal = options.signal ? { signal: options.signal } : {};
+  try {
+    if (options.compression === undefined) {
+      await pipeline(source, progress, stored, out, signal);
+      return { stored: stored.digest() };
+    }
+    const inflate = decompressor(options.compression);
+    inflate.once("error", () => (failedAt = "decompress"));
+    const original = new Sha256PassThrough();
+    await pipeline(source, progress, stored, inflate, original, out, signal);
+    return { stored: stored.digest(), original: original.digest() };
+  } catch (error) {
+    if (options.signal?.aborted) throw new NbsError("ABORTED", "download interrupted", { cause: error });
+    if (failedAt === "decompress") {
+      throw new NbsError("INTEGRITY", `the ${options.compression} stream does not decompress after ${bytes} bytes: ${(error as Error).message}`, {
+        hint: "the stored bytes are corrupt or not what the sidecar's compression says",
+        cause: error,
+      });
+    }
+    if (failedAt === "write") {
+      throw new NbsError("INPUT", `cannot write the download to ${dest}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+        hint: "check free space and permissions of the work directory (--work-dir)",
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function decompressor(algorithm: CompressionInfo["algorithm"]): Transform {
+  return algorithm === "gzip" ? zlib.createGunzip() : zlib.createZstdDecompress();
+}

@@ -1,0 +1,41 @@
+import type { NbsErrorCode } from "@nbs/metadata";
+import type { Check, SidecarStats } from "./checks.js";
+import type { VerifySource } from "./source.js";
+
+/** How far to go: bytes only, neo4j-admin consistency check, or load and query. */
+export type VerifyMode = "checksum" | "check" | "load";
+
+/** The machine-readable verdict of one verification (`--report`, `--json`). */
+export interface VerifyReport {
+  ok: boolean;
+  outcome: "verified" | "failed" | "dry-run";
+  mode: VerifyMode;
+  source: {
+    kind: VerifySource["kind"];
+    /** `s3://bucket/key`, the local path, or (when it could not be resolved) what was asked for. */
+    location: string;
+    bucket?: string;
+    key?: string;
+    path?: string;
+  };
+  /** What the sidecar says about the backup; absent when there is none. */
+  backup?: {
+    db_name: string;
+    created_at: string;
+    created_by: string;
+    uploaded_at?: string;
+    neo4j_version?: string;
+  };
+  sidecar: "valid" | "absent" | "unknown";
+  sha256: { expected?: string; actual?: string };
+  size: { expected?: number; actual?: number };
+  counts?: { expected?: SidecarStats; actual?: SidecarStats };
+  neo4j?: { version: string; edition: string; database: string };
+  checks: Check[];
+  /** Step durations: resolve, download, neo4j_prepare, neo4j_load, neo4j_check, neo4j_start, counts, smoke, cleanup, total. */
+  durations_ms: Record<string, number>;
+  workspace?: { dir: string; kept: boolean };
+  /** `--dry-run`: the steps that would run. */
+  plan?: string[];
+  failure?: { code: NbsErrorCode; message: string; hint?: string; stage: string };
+}

@@ -1,0 +1,123 @@
+import { NbsError, isNbsError, type BackupMeta } from "@nbs/metadata";
+import { Neo4jCommandError, captureStats, createEphemeralInstance, type EphemeralInstance, type ProcessRunner } from "@nbs/neo4j-admin";
+import { statsChecks, type Check, type SidecarStats } from "./checks.js";
+import type { VerifyEventSink } from "./events.js";
+
+export interface SmokeQuery {
+  cypher: string;
+  /** The query passes when it returns at least this many rows. */
+  minRows: number;
+}
+
+export interface RestoreInput {
+  mode: "check" | "load";
+  dumpPath: string;
+  installDir: string;
+  runner: ProcessRunner;
+  database: string;
+  /** Parent of the ephemeral home (the verification's workspace). */
+  tmpRoot: string;
+  meta: BackupMeta | undefined;
+  smoke?: SmokeQuery | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent: VerifyEventSink;
+  /** Record a check as soon as it is decided, so a later failure keeps it in the report. */
+  record: (check: Check) => void;
+  /** Record how long a step took. */
+  time: <T>(step: string, work: () => Promise<T>) => Promise<T>;
+  /** Called once the instance exists, so the caller can dispose of it whatever happens next. */
+  adopt: (instance: EphemeralInstance) => void;
+}
+
+export interface RestoreResult {
+  neo4j: { version: string; edition: string; database: string };
+  counts?: SidecarStats;
+}
+
+/**
+ * Restore into an EPHEMERAL Neo4j (own home under the workspace, random loopback ports, random
+ * password; never the operator's instance), then either consistency-check it (`check`) or start
+ * it and compare counts and a smoke query (`load`). Failures throw NEO4J errors (exit 6).
+ */
+export async function restoreAndProve(input: RestoreInput): Promise<RestoreResult> {
+  const { onEvent, record } = input;
+  const instance = await input.time("neo4j_prepare", () =>
+    createEphemeralInstance({ installDir: input.installDir, runner: input.runner, database: input.database, tmpRoot: input.tmpRoot, ...(input.signal ? { signal: input.signal } : {}) }),
+  );
+  input.adopt(instance);
+  const version = instance.installation.version;
+  const neo4j = { version: version.raw, edition: instance.installation.edition, database: input.database };
+  onEvent("verify.neo4j.instance", { version: version.raw, edition: neo4j.edition, database: input.database, dump_neo4j_version: input.meta?.neo4j?.version });
+  const dumpMajor = Number(input.meta?.neo4j?.version.split(".")[0]);
+  if (Number.isFinite(dumpMajor) && dumpMajor !== version.major) {
+    onEvent("verify.neo4j.version-mismatch", { message: `the dump was taken with Neo4j ${input.meta?.neo4j?.version}; loading it with ${version.raw}` });
+  }
+
+  await step(input, "neo4j.load", `load into an ephemeral Neo4j ${version.raw}`, "neo4j_load", () => instance.load(input.dumpPath), (e) => ({
+    message: `the dump did not load into an ephemeral Neo4j ${version.raw}: ${e.message}`,
+    hint: "the dump is truncated or corrupt, or was taken by an incompatible Neo4j version (see the output tail in the report)",
+  }));
+  if (input.mode === "check") {
+    await step(input, "neo4j.check", "neo4j-admin consistency check", "neo4j_check", () => instance.check(), (e) => ({
+      message: `neo4j-admin found the restored database inconsistent: ${e.message}`,
+      hint: "do not rely on this backup; take a new one and check the source database",
+    }));
+    return { neo4j };
+  }
+
+  await step(input, "neo4j.start", "start the ephemeral Neo4j", "neo4j_start", () => instance.start(), (e) => ({
+    message: `the ephemeral Neo4j did not start with the restored database: ${e.message}`,
+    hint: e.hint ?? "see the Neo4j logs (kept with --keep-workspace)",
+  }));
+  const raw = await input.time("counts", () => captureStats(instance.driver(), input.database));
+  const counts: SidecarStats = { nodes: raw.nodes, relationships: raw.relationships, labels: raw.labels, relationship_types: raw.relationshipTypes };
+  onEvent("verify.counts", { nodes: counts.nodes, relationships: counts.relationships });
+  const countChecks = statsChecks(input.meta?.stats, counts);
+  countChecks.forEach(record);
+  const wrong = countChecks.filter((c) => c.status === "fail");
+  if (wrong.length > 0) {
+    const what = wrong.map((c) => `${c.name} expected ${c.expected}, found ${c.actual}`).join("; ");
+    throw new NbsError("NEO4J", `the restored database's counts differ from the sidecar's stats: ${what}`, {
+      hint: "the dump does not hold what was measured at backup time; do not rely on it",
+    });
+  }
+  if (input.smoke) await smoke(instance, input.smoke, input);
+  return { neo4j, counts };
+}
+
+async function step(
+  input: RestoreInput,
+  id: string,
+  name: string,
+  timing: string,
+  work: () => Promise<void>,
+  explain: (error: NbsError) => { message: string; hint: string },
+): Promise<void> {
+  try {
+    await input.time(timing, work);
+    input.record({ id, name, group: "neo4j", status: "pass" });
+  } catch (error) {
+    if (!isNbsError(error) || error.code === "ABORTED" || input.signal?.aborted) throw error;
+    const tail = error instanceof Neo4jCommandError ? error.outputTail : undefined;
+    input.record({ id, name, group: "neo4j", status: "fail", detail: tail || error.message });
+    const { message, hint } = explain(error);
+    throw new NbsError("NEO4J", message, { hint, cause: error });
+  }
+}
+
+async function smoke(instance: EphemeralInstance, query: SmokeQuery, input: RestoreInput): Promise<void> {
+  const name = `smoke query returns ≥ ${query.minRows} row(s)`;
+  let rows: number;
+  try {
+    rows = (await input.time("smoke", () => instance.query(query.cypher))).length;
+  } catch (error) {
+    if (input.signal?.aborted) throw error;
+    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    input.record({ id: "smoke.query", name, group: "neo4j", status: "fail", detail: message });
+    throw new NbsError("NEO4J", `the smoke query failed: ${message}`, { hint: "check the Cypher of --smoke-query against the restored database", cause: error });
+  }
+  const ok = rows >= query.minRows;
+  input.record({ id: "smoke.query", name, group: "neo4j", status: ok ? "pass" : "fail", expected: `≥ ${query.minRows}`, actual: rows });
+  input.onEvent("verify.smoke", { rows, min_rows: query.minRows });
+  if (!ok) throw new NbsError("NEO4J", `the smoke query returned ${rows} row(s), expected at least ${query.minRows}`, { hint: "the restored graph lacks data the query expects" });
+}

@@ -1,0 +1,202 @@
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
+import { sdkStreamMixin } from "@smithy/util-stream";
+import { mockClient } from "aws-sdk-client-mock";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { beforeEach, describe, expect, it } from "vitest";
+import { verifyBackup, type VerifyOptions } from "./index.js";
+
+const s3 = mockClient(S3Client);
+const KEY = "prod/neo4j/neo4j-20261124T101500Z.dump";
+const dump = Buffer.concat([Buffer.from("DZV1"), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(4096, 7)]);
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const meta = (extra: Record<string, unknown> = {}) => ({
+  schemaVersion: 1,
+  sha256: sha(dump),
+  size: dump.length,
+  db_name: "neo4j",
+  created_at: "2026-11-24T10:15:00Z",
+  created_by: "backup.sh@db1",
+  tool: { name: "nbs-upload", version: "0.1.0" },
+  stats: { nodes: 5, relationships: 4 },
+  ...extra,
+});
+const body = (b: Buffer | string) => sdkStreamMixin(Readable.from([Buffer.from(b)]));
+const notFound = () => new S3ServiceException({ name: "NoSuchKey", $fault: "client", $metadata: { httpStatusCode: 404 } });
+
+function store(objects: Record<string, { bytes: Buffer | string; metadata?: Record<string, string> }>) {
+  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+    const o = objects[input.Key];
+    if (!o) throw notFound();
+    return { Body: body(o.bytes), ContentLength: Buffer.from(o.bytes).length, ETag: '"e"' };
+  });
+  s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
+    const o = objects[input.Key];
+    if (!o) throw new S3ServiceException({ name: "NotFound", $fault: "client", $metadata: { httpStatusCode: 404 } });
+    return { ContentLength: Buffer.from(o.bytes).length, ETag: '"e"', Metadata: o.metadata ?? {} };
+  });
+  s3.on(ListObjectsV2Command).callsFake(() => ({ Contents: Object.keys(objects).map((Key) => ({ Key, Size: 1 })) }));
+}
+
+const committed = (bytes: Buffer = dump, sidecar: unknown = meta()) => ({
+  [KEY]: { bytes, metadata: { "nbs-sha256": sha(dump), "nbs-db": "neo4j" } },
+  [`${KEY}.meta.json`]: { bytes: JSON.stringify(sidecar) },
+});
+
+/** A Neo4j installation that is only a shape on disk; the fake runner answers for it. */
+function fakeInstall(): string {
+  const home = mkdtempSync(join(tmpdir(), "nbs-fake-neo4j-"));
+  mkdirSync(join(home, "bin"));
+  mkdirSync(join(home, "lib"));
+  for (const tool of ["neo4j-admin", "neo4j"]) writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
+  writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
+  return home;
+}
+
+function fakeRunner(answers: { load?: RunResult; check?: RunResult } = {}): ProcessRunner & { calls: string[][] } {
+  const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
+  const calls: string[][] = [];
+  return {
+    calls,
+    run(_file, args) {
+      calls.push([...args]);
+      if (args.includes("--version")) return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
+      if (args[0] === "database" && args[1] === "load") return Promise.resolve(answers.load ?? ok);
+      if (args[0] === "database" && args[1] === "check") return Promise.resolve(answers.check ?? ok);
+      return Promise.resolve(ok);
+    },
+  };
+}
+
+let workDir: string;
+function options(extra: Partial<VerifyOptions> = {}): VerifyOptions {
+  return { source: { kind: "s3", bucket: "acme", key: KEY }, mode: "checksum", client: new S3Client({ region: "us-east-1" }), workDir, ...extra };
+}
+
+beforeEach(() => {
+  s3.reset();
+  workDir = mkdtempSync(join(tmpdir(), "nbs-verify-unit-"));
+});
+
+describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
+  it("verifies a committed backup by checksum and removes its workspace", async () => {
+    store(committed());
+    const events: string[] = [];
+    const report = await verifyBackup(options({ onEvent: (e) => events.push(e) }));
+    expect(report).toMatchObject({ ok: true, outcome: "verified", sidecar: "valid", sha256: { expected: sha(dump), actual: sha(dump) }, size: { expected: dump.length, actual: dump.length } });
+    expect(report.checks.every((c) => c.status === "pass")).toBe(true);
+    expect(events).toEqual(["verify.source", "verify.download", "verify.integrity"]);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("fails INTEGRITY naming sha256 and nbs-sha256 when one byte of the stored object changed", async () => {
+    const changed = Buffer.from(dump);
+    changed[100] = 0xff - dump[100]!;
+    store(committed(changed));
+    const report = await verifyBackup(options());
+    expect(report.ok).toBe(false);
+    expect(report.failure).toMatchObject({ code: "INTEGRITY", stage: "download" });
+    expect(report.failure?.message).toContain(`sha256 = sidecar: expected ${sha(dump).slice(0, 12)}…, actual ${sha(changed).slice(0, 12)}…`);
+    expect(report.failure?.message).toContain("sha256 = object metadata nbs-sha256");
+    expect(report.failure?.message).not.toContain("size");
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("fails INTEGRITY when the size differs from the sidecar", async () => {
+    store(committed(dump.subarray(0, 1000)));
+    const report = await verifyBackup(options());
+    expect(report.failure?.message).toContain(`size = sidecar: expected ${dump.length}, actual 1000`);
+  });
+
+  it("calls an explicit key without a sidecar 'not a committed backup'", async () => {
+    store({ [KEY]: { bytes: dump } });
+    const report = await verifyBackup(options());
+    expect(report.failure).toMatchObject({ code: "INTEGRITY", stage: "resolve", message: expect.stringContaining("is not a committed backup") });
+  });
+
+  it("fails INTEGRITY on a sidecar that does not match the schema", async () => {
+    store(committed(dump, { schemaVersion: 1, sha256: "not-a-hash" }));
+    const report = await verifyBackup(options());
+    expect(report.failure).toMatchObject({ code: "INTEGRITY", message: expect.stringContaining("does not match the .meta.json schema") });
+  });
+
+  it("with --latest picks the newest committed backup and ignores a newer dump without a sidecar", async () => {
+    const newer = "prod/neo4j/neo4j-20261125T000000Z.dump";
+    store({ ...committed(), [newer]: { bytes: "uncommitted" } });
+    const report = await verifyBackup(options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }));
+    expect(report).toMatchObject({ ok: true, source: { kind: "s3", key: KEY } });
+  });
+
+  it("fails INTEGRITY when --latest finds nothing committed", async () => {
+    store({ "prod/neo4j/neo4j-20261125T000000Z.dump": { bytes: "uncommitted" } });
+    const report = await verifyBackup(options({ source: { kind: "latest", bucket: "acme", prefix: "prod" } }));
+    expect(report.failure).toMatchObject({ code: "INTEGRITY", message: "no committed backup found: latest under s3://acme/prod/" });
+  });
+
+  it("reports a storage failure as a STORAGE failure, not a crash", async () => {
+    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 } }));
+    const report = await verifyBackup(options());
+    expect(report.failure).toMatchObject({ code: "STORAGE", message: expect.stringContaining("access denied") });
+  });
+
+  it("plans without downloading in a dry run", async () => {
+    store(committed());
+    const report = await verifyBackup(options({ dryRun: true, mode: "load", installDir: "/opt/neo4j" }));
+    expect(report).toMatchObject({ ok: true, outcome: "dry-run" });
+    expect(report.plan?.join("\n")).toContain("compare node, relationship, label and type counts");
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`${KEY}.meta.json`]);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("loads then consistency-checks in an ephemeral home under the workspace (--mode check)", async () => {
+    store(committed());
+    const runner = fakeRunner();
+    const report = await verifyBackup(options({ mode: "check", runner, installDir: fakeInstall() }));
+    expect(report).toMatchObject({ ok: true, neo4j: { version: "5.26.30", database: "neo4j" } });
+    expect(report.checks.filter((c) => c.group === "neo4j").map((c) => [c.id, c.status])).toEqual([
+      ["neo4j.load", "pass"],
+      ["neo4j.check", "pass"],
+    ]);
+    expect(runner.calls.map((a) => a.slice(0, 2).join(" "))).toEqual(["--version", "dbms set-initial-password", "database load", "database check"]);
+    expect(report.durations_ms).toMatchObject({ neo4j_load: expect.any(Number), neo4j_check: expect.any(Number) });
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("fails NEO4J with the tool's last line when a (truncated) dump does not load, and cleans up", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-verify-file-"));
+    const file = join(dir, "neo4j-20261124T101500Z.dump");
+    writeFileSync(file, dump.subarray(0, 600));
+    const runner = fakeRunner({ load: { exitCode: 1, stdout: "", stderr: "Loading...\nFailed to load database 'neo4j': Unexpected end of file", timedOut: false } });
+    const report = await verifyBackup(options({ source: { kind: "file", path: file }, mode: "check", runner, installDir: fakeInstall() }));
+    expect(report.sidecar).toBe("absent");
+    expect(report.failure).toMatchObject({ code: "NEO4J", stage: "neo4j", message: expect.stringMatching(/did not load into an ephemeral Neo4j 5\.26\.30: .*Unexpected end of file/) });
+    expect(report.checks.find((c) => c.id === "neo4j.load")).toMatchObject({ status: "fail", detail: expect.stringContaining("Unexpected end of file") });
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("keeps the workspace with keepWorkspace", async () => {
+    store(committed());
+    const report = await verifyBackup(options({ keepWorkspace: true }));
+    expect(report.workspace).toMatchObject({ kept: true });
+    expect(readdirSync(report.workspace!.dir)).toEqual(["neo4j.dump"]);
+  });
+
+  it("reports ABORTED and cleans up when the signal fires", async () => {
+    store(committed());
+    const controller = new AbortController();
+    controller.abort(new Error("SIGINT"));
+    const report = await verifyBackup(options({ signal: controller.signal }));
+    expect(report.failure?.code).toBe("ABORTED");
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("refuses --mode load without a Neo4j installation", async () => {
+    store(committed());
+    const report = await verifyBackup(options({ mode: "load" }));
+    expect(report.failure).toMatchObject({ code: "USAGE", message: "--mode load needs a Neo4j installation" });
+  });
+});

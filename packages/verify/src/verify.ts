@@ -1,0 +1,205 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { NbsError, isNbsError } from "@nbs/metadata";
+import type { EphemeralInstance, ProcessRunner } from "@nbs/neo4j-admin";
+import { toStorageError } from "@nbs/s3-store";
+import { join } from "node:path";
+import { describeFailures, failedChecks, integrityChecks, type Check } from "./checks.js";
+import { fetchHashing } from "./download.js";
+import type { VerifyEventSink, VerifyProgress } from "./events.js";
+import type { VerifyMode, VerifyReport } from "./report.js";
+import { restoreAndProve, type SmokeQuery } from "./restore.js";
+import { describeSource, resolveSource, type ResolvedSource, type VerifySource } from "./source.js";
+import { createWorkspace, type Workspace } from "./workspace.js";
+
+export interface VerifyOptions {
+  source: VerifySource;
+  mode: VerifyMode;
+  /** Needed for S3 sources; built and owned by the caller. */
+  client?: S3Client;
+  /** Needed for `check` and `load`: runs neo4j-admin / neo4j of `installDir`. */
+  runner?: ProcessRunner;
+  /** A Neo4j installation to borrow bin/ and lib/ from; its own data is never touched. */
+  installDir?: string;
+  /** The database name inside the ephemeral instance (default "neo4j"; Community serves one). */
+  database?: string;
+  smoke?: SmokeQuery;
+  /** Parent of the private workspace (default: the OS temp directory). */
+  workDir?: string;
+  /** Leave the workspace (download, ephemeral home and its logs) in place for inspection. */
+  keepWorkspace?: boolean;
+  /** Resolve the source and describe the plan; nothing is downloaded. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onEvent?: VerifyEventSink;
+  onProgress?: (progress: VerifyProgress) => void;
+  now?: () => number;
+}
+
+/**
+ * Prove a backup is intact and restores (ARCHITECTURE.md §5). Returns a report for every
+ * expected outcome — `ok: false` with a `failure` for integrity, storage and Neo4j problems —
+ * and throws only on bugs. The workspace is removed on success, failure and abort.
+ */
+export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const onEvent: VerifyEventSink = options.onEvent ?? (() => {});
+  const report: VerifyReport = {
+    ok: false,
+    outcome: "failed",
+    mode: options.mode,
+    source: { kind: options.source.kind, location: describeSource(options.source) },
+    sidecar: "unknown",
+    sha256: {},
+    size: {},
+    checks: [],
+    durations_ms: {},
+  };
+  const time = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    const t = now();
+    try {
+      return await work();
+    } finally {
+      report.durations_ms[step] = now() - t;
+    }
+  };
+  const record = (check: Check) => report.checks.push(check);
+  let stage = "resolve";
+  let workspace: Workspace | undefined;
+  let instance: EphemeralInstance | undefined;
+  try {
+    assertCollaborators(options);
+    const source = await time("resolve", () => resolveSource(options.source, { client: options.client, signal: options.signal, onEvent }));
+    describeResolved(report, source);
+    onEvent("verify.source", { location: source.location, sidecar: report.sidecar, size: report.size.expected, sha256: report.sha256.expected, created_at: source.meta?.created_at });
+    if (options.dryRun) {
+      report.plan = planSteps(options, source);
+      report.ok = true;
+      report.outcome = "dry-run";
+      return report;
+    }
+
+    stage = "download";
+    workspace = await createWorkspace(options.workDir);
+    report.workspace = { dir: workspace.dir, kept: options.keepWorkspace === true };
+    const dumpPath = join(workspace.dir, `${options.database ?? "neo4j"}.dump`);
+    onEvent("verify.download", { location: source.location, workspace: workspace.dir, size: source.object?.size ?? source.meta?.size });
+    const digests = await time("download", () => fetchFrom(source, dumpPath, options));
+    report.sha256.actual = digests.stored.hex;
+    report.size.actual = digests.stored.size;
+    const integrity = integrityChecks({ meta: source.meta, object: source.object, stored: digests.stored, ...(digests.original ? { original: digests.original } : {}) });
+    integrity.forEach(record);
+    onEvent("verify.integrity", { sha256: digests.stored.hex, size: digests.stored.size, passed: integrity.filter((c) => c.status === "pass").length, failed: failedChecks(integrity).length });
+    if (failedChecks(integrity).length > 0) {
+      throw new NbsError("INTEGRITY", `${source.location} does not match what was recorded: ${describeFailures(integrity)}`, {
+        hint: "the stored bytes changed or were replaced after the backup was committed; do not restore from it",
+      });
+    }
+
+    if (options.mode !== "checksum") {
+      stage = "neo4j";
+      const restored = await restoreAndProve({
+        mode: options.mode,
+        dumpPath,
+        installDir: options.installDir!,
+        runner: options.runner!,
+        database: options.database ?? "neo4j",
+        tmpRoot: workspace.dir,
+        meta: source.meta,
+        smoke: options.smoke,
+        signal: options.signal,
+        onEvent,
+        record,
+        time,
+        adopt: (i) => (instance = i),
+      });
+      report.neo4j = restored.neo4j;
+      if (restored.counts) report.counts = { ...(source.meta?.stats ? { expected: source.meta.stats } : {}), actual: restored.counts };
+    }
+    report.ok = true;
+    report.outcome = "verified";
+  } catch (error) {
+    if (!isNbsError(error) && !options.signal?.aborted) throw error;
+    const failure = options.signal?.aborted ? new NbsError("ABORTED", "verification interrupted; workspace cleaned up", { cause: error }) : (error as NbsError);
+    report.failure = { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}), stage };
+  } finally {
+    await time("cleanup", () => cleanUp(instance, workspace, options.keepWorkspace === true)).catch((error: unknown) =>
+      onEvent("verify.cleanup.failed", { message: error instanceof Error ? error.message : String(error), workspace: workspace?.dir }),
+    );
+    report.durations_ms["total"] = now() - started;
+  }
+  return report;
+}
+
+function assertCollaborators(options: VerifyOptions): void {
+  if (options.source.kind !== "file" && options.client === undefined) {
+    throw new NbsError("USAGE", "verifying a stored backup needs an S3 client");
+  }
+  if (options.mode !== "checksum" && !options.dryRun && (options.runner === undefined || options.installDir === undefined)) {
+    throw new NbsError("USAGE", `--mode ${options.mode} needs a Neo4j installation`, { hint: "pass --neo4j-home (or set NEO4J_HOME), or use --mode checksum" });
+  }
+}
+
+function describeResolved(report: VerifyReport, source: ResolvedSource): void {
+  report.source = {
+    kind: source.kind,
+    location: source.location,
+    ...(source.bucket ? { bucket: source.bucket } : {}),
+    ...(source.key ? { key: source.key } : {}),
+    ...(source.path ? { path: source.path } : {}),
+  };
+  report.sidecar = source.meta ? "valid" : "absent";
+  const meta = source.meta;
+  if (meta) {
+    report.backup = {
+      db_name: meta.db_name,
+      created_at: meta.created_at,
+      created_by: meta.created_by,
+      ...(meta.uploaded_at ? { uploaded_at: meta.uploaded_at } : {}),
+      ...(meta.neo4j ? { neo4j_version: meta.neo4j.version } : {}),
+    };
+    report.sha256.expected = meta.sha256;
+    report.size.expected = meta.size;
+  } else if (source.object) {
+    report.size.expected = source.object.size;
+  }
+}
+
+async function fetchFrom(source: ResolvedSource, dest: string, options: VerifyOptions) {
+  const total = source.object?.size ?? source.meta?.size ?? 0;
+  try {
+    const stream = await source.open(options.signal);
+    return await fetchHashing(stream, dest, { total, compression: source.meta?.compression?.algorithm, signal: options.signal, onProgress: options.onProgress });
+  } catch (error) {
+    if (isNbsError(error) || options.signal?.aborted) throw error;
+    if (source.kind === "file") {
+      throw new NbsError("INPUT", `cannot read ${source.location}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    }
+    throw toStorageError(error, { bucket: source.bucket!, key: source.key!, op: "download" });
+  }
+}
+
+function planSteps(options: VerifyOptions, source: ResolvedSource): string[] {
+  const db = options.database ?? "neo4j";
+  const steps = [
+    `read ${source.location} (${source.object?.size ?? source.meta?.size ?? "unknown"} bytes) into a private workspace under ${options.workDir ?? "the OS temp directory"}, hashing while streaming${source.meta?.compression ? ` and decompressing (${source.meta.compression.algorithm})` : ""}`,
+    source.meta ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}` : "compute sha256 and size (no sidecar to compare with)",
+  ];
+  if (options.mode !== "checksum") steps.push(`load it as database ${db} into an ephemeral Neo4j borrowing ${options.installDir ?? "(no installation given)"}`);
+  if (options.mode === "check") steps.push("run neo4j-admin's consistency check");
+  if (options.mode === "load") {
+    steps.push(source.meta?.stats ? "start it and compare node, relationship, label and type counts with the sidecar's stats" : "start it and count nodes and relationships (the sidecar has no stats)");
+    if (options.smoke) steps.push(`run the smoke query and expect ≥ ${options.smoke.minRows} row(s)`);
+  }
+  steps.push(options.keepWorkspace ? "keep the workspace" : "remove the workspace");
+  return steps;
+}
+
+async function cleanUp(instance: EphemeralInstance | undefined, workspace: Workspace | undefined, keep: boolean): Promise<void> {
+  try {
+    // Stop (keep logs) or dispose (delete the home); both ignore the abort signal by design.
+    if (instance) await (keep ? instance.stop() : instance.dispose());
+  } finally {
+    if (workspace && !keep) await workspace.remove();
+  }
+}
