@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "./main.js";
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c: Buffer) => (out += c.toString()));
+  stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const code = await main(argv, { NBS_LOG_FORMAT: "json", ...env }, { stdout, stderr });
+  await new Promise((r) => setTimeout(r, 20));
+  return { code, out, err };
+}
+
+const dump = Buffer.concat([Buffer.from("DZV1"), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), randomBytes(2048)]);
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+function localBackup(sidecar?: Record<string, unknown>): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), "nbs-verify-main-"));
+  const file = join(dir, "neo4j-20261124T101500Z.dump");
+  writeFileSync(file, dump);
+  if (sidecar) writeFileSync(`${file}.meta.json`, JSON.stringify({ schemaVersion: 1, sha256: sha(dump), size: dump.length, db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "t", tool: { name: "nbs-upload dump", version: "0.1.0" }, ...sidecar }));
+  return { dir, file };
+}
+
+describe("nbs-verify command line", () => {
+  it("exits 2 with a one-line message and a hint on an unknown flag", async () => {
+    const { code, err } = await run(["--s3uri", "x"]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^nbs-verify: Unknown argument: s3uri\n {2}hint: see nbs-verify --help\n$/);
+  });
+
+  it("exits 2 when no backup is named", async () => {
+    const { code, err } = await run(["--mode", "checksum"]);
+    expect(code).toBe(2);
+    expect(err).toContain("nbs-verify: no backup to verify");
+  });
+
+  it("verifies a local dump against its local sidecar, writing the report and appending the summary", async () => {
+    const { dir, file } = localBackup({});
+    const summary = join(dir, "summary.md");
+    writeFileSync(summary, "earlier step\n");
+    const { code, out, err } = await run(["--file", file, "--skip-load", "--json", "--report", join(dir, "report.json"), "--summary-md", summary]);
+    expect(code, err).toBe(0);
+    const doc = JSON.parse(out) as Record<string, unknown>;
+    expect(doc).toMatchObject({ ok: true, outcome: "verified", mode: "checksum", sha256: { expected: sha(dump), actual: sha(dump) }, exit_code: 0 });
+    expect(JSON.parse(readFileSync(join(dir, "report.json"), "utf8"))).toMatchObject({ ok: true, source: { kind: "file", path: file } });
+    const md = readFileSync(summary, "utf8");
+    expect(md.startsWith("earlier step\n### nbs-verify: ✅ verified")).toBe(true);
+    expect(err.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(
+      expect.arrayContaining(["verify.start", "verify.source", "verify.integrity", "verify.report.written", "verify.result"]),
+    );
+  });
+
+  it("exits 5 on a sidecar mismatch, with the report in --json, the report file and a ❌ summary", async () => {
+    const { dir, file } = localBackup({ sha256: "e".repeat(64) });
+    const { code, out } = await run(["--file", file, "--mode", "checksum", "--json", "--report", join(dir, "r.json"), "--summary-md", join(dir, "s.md")]);
+    expect(code).toBe(5);
+    const doc = JSON.parse(out) as { ok: boolean; error: { code: string; message: string }; report: { checks: Array<{ id: string; status: string }> } };
+    expect(doc).toMatchObject({ ok: false, exit_code: 5, error: { code: "INTEGRITY", message: expect.stringContaining("sha256 = sidecar: expected eeeeeeeeeeee…") } });
+    expect(doc.report.checks.find((c) => c.id === "sha256.sidecar")?.status).toBe("fail");
+    expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8"))).toMatchObject({ ok: false, failure: { code: "INTEGRITY" } });
+    expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("❌ failed");
+  });
+
+  it("exits 3 on a missing local file", async () => {
+    const { code, out } = await run(["--file", "/nonexistent/x.dump", "--mode", "checksum", "--json"]);
+    expect(code).toBe(3);
+    expect(JSON.parse(out)).toMatchObject({ error: { code: "INPUT", message: expect.stringContaining("no such file") } });
+  });
+
+  it("prints a dry-run plan for a local dump without reading it", async () => {
+    const { file } = localBackup({});
+    const { code, out } = await run(["--file", file, "--mode", "load", "--neo4j-home", "/opt/neo4j", "--dry-run", "--json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ outcome: "dry-run", plan: expect.arrayContaining([expect.stringContaining("ephemeral Neo4j borrowing /opt/neo4j")]) });
+  });
+
+  it("never prints a credential from the environment", async () => {
+    const secret = `s3cr3t-${randomBytes(8).toString("hex")}`;
+    const { dir, file } = localBackup({ created_by: `leak ${secret}` });
+    const { out, err } = await run(["--file", file, "--mode", "checksum", "--json", "--verbose", "--summary-md", join(dir, "s.md"), "--report", join(dir, "r.json")], { AWS_SECRET_ACCESS_KEY: secret, NEO4J_PASSWORD: secret });
+    expect(out + err + readFileSync(join(dir, "s.md"), "utf8") + readFileSync(join(dir, "r.json"), "utf8")).not.toContain(secret);
+    expect(out).toContain("[REDACTED]");
+  });
+});
