@@ -47,7 +47,7 @@ export async function runVerify(settings: ResolvedVerifySettings, deps: VerifyDe
       keepWorkspace: settings.keepWorkspace,
       dryRun: settings.dryRun,
       signal,
-      onEvent: (event, fields) => logger.log(level(event), event, fields),
+      onEvent: (event, fields) => logger.log(level(event), event, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))),
       onProgress: (p) => {
         progress ??= createProgress({ logger, event: "verify.download.progress", total: p.total, ...(deps.tty ? { tty: deps.tty } : {}) });
         progress.update(p.bytes);

@@ -98,11 +98,28 @@ async function step(
     input.record({ id, name, group: "neo4j", status: "pass" });
   } catch (error) {
     if (!isNbsError(error) || error.code === "ABORTED" || input.signal?.aborted) throw error;
-    const tail = error instanceof Neo4jCommandError ? error.outputTail : undefined;
-    input.record({ id, name, group: "neo4j", status: "fail", detail: tail || error.message });
-    const { message, hint } = explain(error);
+    const tail = error instanceof Neo4jCommandError ? meaningfulTail(error.outputTail) : [];
+    input.record({ id, name, group: "neo4j", status: "fail", detail: tail.length > 0 ? tail.join("\n") : error.message });
+    const { message, hint } = explain(tail.length > 0 ? new NbsError(error.code, reason(tail), error.hint ? { hint: error.hint } : {}) : error);
     throw new NbsError("NEO4J", message, { hint, cause: error });
   }
+}
+
+// neo4j-admin prints progress ("Files: 3/36, data: 8.1%") and a generic "--verbose" footer.
+const NOISE = [/^Files: \d+\/\d+, data:/, /^Done: \d+ files/, /^Run with '--verbose'/];
+
+/** The tool's output without progress noise: the last lines that say something. */
+function meaningfulTail(output: string, lines = 8): string[] {
+  return output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !NOISE.some((re) => re.test(line)))
+    .slice(-lines);
+}
+
+/** The line that explains a failure, for the one-line message: the first that reads like one, else the last. */
+function reason(tail: readonly string[]): string {
+  return tail.find((line) => /fail|exception|error|invalid|corrupt/i.test(line)) ?? tail.at(-1) ?? "";
 }
 
 async function smoke(instance: EphemeralInstance, query: SmokeQuery, input: RestoreInput): Promise<void> {

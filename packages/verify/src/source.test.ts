@@ -1,8 +1,16 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { describeSource, parseS3Uri, resolveSource } from "./source.js";
+
+const temps: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "nbs-src-"));
+  temps.push(dir);
+  return dir;
+};
+afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 describe("source resolution", () => {
   it("parses s3:// URIs and rejects anything else as a usage error", () => {
@@ -20,7 +28,7 @@ describe("source resolution", () => {
   });
 
   it("reads a local file's sidecar when present, and tolerates its absence", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nbs-src-"));
+    const dir = tempDir();
     const file = join(dir, "neo4j-20261124T101500Z.dump");
     writeFileSync(file, "DZV1xxxx");
     const ctx = { client: undefined, onEvent: () => {} };
@@ -32,7 +40,7 @@ describe("source resolution", () => {
   });
 
   it("rejects a missing or empty local file as an input error", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nbs-src-"));
+    const dir = tempDir();
     writeFileSync(join(dir, "empty.dump"), "");
     const ctx = { client: undefined, onEvent: () => {} };
     await expect(resolveSource({ kind: "file", path: join(dir, "nope.dump") }, ctx)).rejects.toMatchObject({ code: "INPUT", message: expect.stringContaining("no such file") });

@@ -24,6 +24,8 @@ export interface ResolvedSource {
   meta: BackupMeta | undefined;
   /** HEAD of the stored object (S3 sources). */
   object: ObjectInfo | undefined;
+  /** Bytes to read, as far as known before reading them. */
+  size: number;
   /** The bytes as stored: opened once, read once. */
   open(signal?: AbortSignal): Promise<Readable>;
 }
@@ -91,6 +93,7 @@ function stored(client: S3Client, bucket: string, key: string, meta: BackupMeta,
     key,
     meta,
     object,
+    size: object.size,
     open: async (signal) => (await getBackupStream(client, bucket, key, signal)).body,
   };
 }
@@ -101,7 +104,7 @@ async function resolveLocalFile(path: string): Promise<ResolvedSource> {
   });
   if (!info.isFile()) throw new NbsError("INPUT", `${path} is not a regular file`, { hint: "pass a dump file with --file" });
   if (info.size === 0) throw new NbsError("INPUT", `${path} is empty`, { hint: "an empty file is never a dump; take a new backup" });
-  return { kind: "file", location: path, path, meta: await readLocalSidecar(path), object: undefined, open: () => Promise.resolve(createReadStream(path, { highWaterMark: 1024 * 1024 })) };
+  return { kind: "file", location: path, path, meta: await readLocalSidecar(path), object: undefined, size: info.size, open: () => Promise.resolve(createReadStream(path, { highWaterMark: 1024 * 1024 })) };
 }
 
 async function readLocalSidecar(path: string): Promise<BackupMeta | undefined> {

@@ -3,11 +3,11 @@ import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyBackup, type VerifyOptions } from "./index.js";
 
 const s3 = mockClient(S3Client);
@@ -49,7 +49,7 @@ const committed = (bytes: Buffer = dump, sidecar: unknown = meta()) => ({
 
 /** A Neo4j installation that is only a shape on disk; the fake runner answers for it. */
 function fakeInstall(): string {
-  const home = mkdtempSync(join(tmpdir(), "nbs-fake-neo4j-"));
+  const home = temp("nbs-fake-neo4j-");
   mkdirSync(join(home, "bin"));
   mkdirSync(join(home, "lib"));
   for (const tool of ["neo4j-admin", "neo4j"]) writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
@@ -73,13 +73,22 @@ function fakeRunner(answers: { load?: RunResult; check?: RunResult } = {}): Proc
 }
 
 let workDir: string;
+const temps: string[] = [];
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
 function options(extra: Partial<VerifyOptions> = {}): VerifyOptions {
   return { source: { kind: "s3", bucket: "acme", key: KEY }, mode: "checksum", client: new S3Client({ region: "us-east-1" }), workDir, ...extra };
 }
 
 beforeEach(() => {
   s3.reset();
-  workDir = mkdtempSync(join(tmpdir(), "nbs-verify-unit-"));
+  workDir = temp("nbs-verify-unit-");
+});
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
@@ -167,14 +176,19 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
   });
 
   it("fails NEO4J with the tool's last line when a (truncated) dump does not load, and cleans up", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "nbs-verify-file-"));
+    const dir = temp("nbs-verify-file-");
     const file = join(dir, "neo4j-20261124T101500Z.dump");
     writeFileSync(file, dump.subarray(0, 600));
-    const runner = fakeRunner({ load: { exitCode: 1, stdout: "", stderr: "Loading...\nFailed to load database 'neo4j': Unexpected end of file", timedOut: false } });
+    const stderr = ["Files: 1/36, data: 2.0%", "Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source", "Load failed for databases: 'neo4j'", "Run with '--verbose' for a more detailed error message."].join("\n");
+    const runner = fakeRunner({ load: { exitCode: 1, stdout: "", stderr, timedOut: false } });
     const report = await verifyBackup(options({ source: { kind: "file", path: file }, mode: "check", runner, installDir: fakeInstall() }));
     expect(report.sidecar).toBe("absent");
-    expect(report.failure).toMatchObject({ code: "NEO4J", stage: "neo4j", message: expect.stringMatching(/did not load into an ephemeral Neo4j 5\.26\.30: .*Unexpected end of file/) });
-    expect(report.checks.find((c) => c.id === "neo4j.load")).toMatchObject({ status: "fail", detail: expect.stringContaining("Unexpected end of file") });
+    expect(report.failure).toMatchObject({
+      code: "NEO4J",
+      stage: "neo4j",
+      message: "the dump did not load into an ephemeral Neo4j 5.26.30: Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source",
+    });
+    expect(report.checks.find((c) => c.id === "neo4j.load")?.detail).toBe("Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source\nLoad failed for databases: 'neo4j'");
     expect(readdirSync(workDir)).toEqual([]);
   });
 

@@ -83,7 +83,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
     workspace = await createWorkspace(options.workDir);
     report.workspace = { dir: workspace.dir, kept: options.keepWorkspace === true };
     const dumpPath = join(workspace.dir, `${options.database ?? "neo4j"}.dump`);
-    onEvent("verify.download", { location: source.location, workspace: workspace.dir, size: source.object?.size ?? source.meta?.size });
+    onEvent("verify.download", { location: source.location, workspace: workspace.dir, size: source.size });
     const digests = await time("download", () => fetchFrom(source, dumpPath, options));
     report.sha256.actual = digests.stored.hex;
     report.size.actual = digests.stored.size;
@@ -166,7 +166,7 @@ function describeResolved(report: VerifyReport, source: ResolvedSource): void {
 }
 
 async function fetchFrom(source: ResolvedSource, dest: string, options: VerifyOptions) {
-  const total = source.object?.size ?? source.meta?.size ?? 0;
+  const total = source.size;
   try {
     const stream = await source.open(options.signal);
     return await fetchHashing(stream, dest, { total, compression: source.meta?.compression?.algorithm, signal: options.signal, onProgress: options.onProgress });
@@ -182,7 +182,7 @@ async function fetchFrom(source: ResolvedSource, dest: string, options: VerifyOp
 function planSteps(options: VerifyOptions, source: ResolvedSource): string[] {
   const db = options.database ?? "neo4j";
   const steps = [
-    `read ${source.location} (${source.object?.size ?? source.meta?.size ?? "unknown"} bytes) into a private workspace under ${options.workDir ?? "the OS temp directory"}, hashing while streaming${source.meta?.compression ? ` and decompressing (${source.meta.compression.algorithm})` : ""}`,
+    `read ${source.location} (${source.size} bytes) into a private workspace under ${options.workDir ?? "the OS temp directory"}, hashing while streaming${source.meta?.compression ? ` and decompressing (${source.meta.compression.algorithm})` : ""}`,
     source.meta ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}` : "compute sha256 and size (no sidecar to compare with)",
   ];
   if (options.mode !== "checksum") steps.push(`load it as database ${db} into an ephemeral Neo4j borrowing ${options.installDir ?? "(no installation given)"}`);
