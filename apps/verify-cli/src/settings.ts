@@ -2,7 +2,7 @@ import { parseBool, parseChoice, parsePositiveInt, parseString, resolveSettings,
 import { NbsError, isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
 import { parseS3Uri, type VerifyMode, type VerifySource } from "@nbs/verify";
 
-export type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
+type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
 const MODES = ["checksum", "check", "load"] as const;
 
 /** Everything `nbs-verify` can be told, resolved once: flag > env > config file > default. */

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 export const VERIFY_CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 export interface Run {
@@ -13,7 +13,7 @@ export interface Run {
 }
 
 /** Run a program as an operator would: a separate process with only the env we give it (plus PATH/HOME/JAVA_HOME). */
-export function run(file: string, args: readonly string[], env: Record<string, string>): Promise<Run> {
+function run(file: string, args: readonly string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const base: Record<string, string> = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", NBS_LOG_FORMAT: "json" };
     if (process.env["JAVA_HOME"]) base["JAVA_HOME"] = process.env["JAVA_HOME"];

@@ -3,7 +3,8 @@ import { createEphemeralNeo4j, describeInteg, getS3TestEnv, type EphemeralNeo4j,
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { VERIFY_CLI, script, verify, type Run } from "./run-cli.js";
 
@@ -61,7 +62,9 @@ function snapshot(root: string): Map<string, string> {
 }
 
 beforeAll(async () => {
-  expect(existsSync(VERIFY_CLI), "build first: pnpm turbo run build --filter @nbs/verify-cli...").toBe(true);
+  // backup.sh and upload_backup_to_s3.sh run this checkout's nbs-upload (a devDependency, so turbo builds it first).
+  const uploadCli = join(dirname(fileURLToPath(import.meta.resolve("@nbs/upload-cli/package.json"))), "dist", "cli.js");
+  for (const cli of [VERIFY_CLI, uploadCli]) expect(existsSync(cli), `build first: pnpm turbo run build --filter @nbs/verify-cli...`).toBe(true);
   s3 = await getS3TestEnv();
   client = s3.client();
   bucket = await s3.createBucket("verify");
