@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -13,7 +13,7 @@ export interface Run {
 }
 
 /** Run a program as an operator would: a separate process with only the env we give it (plus PATH/HOME/JAVA_HOME). */
-function run(file: string, args: readonly string[], env: Record<string, string>): Promise<Run> {
+function run(file: string, args: readonly string[], env: Record<string, string>, onStderr?: (chunk: string, child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
     const base: Record<string, string> = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", NBS_LOG_FORMAT: "json" };
     if (process.env["JAVA_HOME"]) base["JAVA_HOME"] = process.env["JAVA_HOME"];
@@ -21,7 +21,10 @@ function run(file: string, args: readonly string[], env: Record<string, string>)
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+      onStderr?.(c.toString(), child);
+    });
     child.on("error", reject);
     child.on("close", (code) => {
       const events = stderr
@@ -34,7 +37,8 @@ function run(file: string, args: readonly string[], env: Record<string, string>)
 }
 
 /** The built nbs-verify. */
-export const verify = (args: readonly string[], env: Record<string, string>) => run(process.execPath, [VERIFY_CLI, ...args], env);
+export const verify = (args: readonly string[], env: Record<string, string>, onStderr?: (chunk: string, child: ChildProcess) => void) =>
+  run(process.execPath, [VERIFY_CLI, ...args], env, onStderr);
 
 /** One of scripts/neo4j/*.sh, which find the built CLIs of this checkout. */
 export const script = (name: string, args: readonly string[], env: Record<string, string>) => run("bash", [`${REPO}scripts/neo4j/${name}`, ...args], env);

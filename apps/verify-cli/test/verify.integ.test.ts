@@ -1,5 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createEphemeralNeo4j, describeInteg, getS3TestEnv, type EphemeralNeo4j, type S3TestEnv } from "@nbs/testenv";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -180,6 +181,24 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     expect(result.code, result.stderr).toBe(6);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "NEO4J", message: expect.stringMatching(/^the dump did not load into an ephemeral Neo4j 5\.\d+\.\d+: Failed to load database 'neo4j': .*Truncated source/) } });
     expect(readdirSync(work)).toEqual([]);
+  });
+
+  it("on Ctrl-C while the ephemeral Neo4j starts: exit 130, the instance stopped, the workspace removed", async () => {
+    const work = scratch();
+    let sent = false;
+    const result = await verify(["--s3-uri", `s3://${bucket}/${key}`, "--mode", "load", "--neo4j-home", source.home, "--work-dir", work, "--json"], s3Env, (chunk, child) => {
+      if (!sent && chunk.includes('"verify.neo4j.starting"')) {
+        sent = true;
+        setTimeout(() => child.kill("SIGINT"), 1500); // let `neo4j start` launch the JVM first
+      }
+    });
+    runs.push(result);
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(130);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "ABORTED" } });
+    expect(readdirSync(work)).toEqual([]);
+    const jvms = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n").filter((line) => line.includes(work));
+    expect(jvms).toEqual([]);
   });
 
   it("never printed a credential in any output", () => {

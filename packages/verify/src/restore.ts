@@ -65,6 +65,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
     return { neo4j };
   }
 
+  onEvent("verify.neo4j.starting", { home: instance.home });
   await step(input, "neo4j.start", "start the ephemeral Neo4j", "neo4j_start", () => instance.start(), (e) => ({
     message: `the ephemeral Neo4j did not start with the restored database: ${e.message}`,
     hint: e.hint ?? "see the Neo4j logs (kept with --keep-workspace)",

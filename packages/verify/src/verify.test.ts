@@ -188,6 +188,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       stage: "neo4j",
       message: "the dump did not load into an ephemeral Neo4j 5.26.30: Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source",
     });
+    expect(runner.calls.at(-1)).toEqual(["stop"]); // a failed run stops the ephemeral server whatever it believes
     expect(report.checks.find((c) => c.id === "neo4j.load")?.detail).toBe("Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source\nLoad failed for databases: 'neo4j'");
     expect(readdirSync(workDir)).toEqual([]);
   });

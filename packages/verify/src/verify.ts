@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { NbsError, isNbsError } from "@nbs/metadata";
-import type { EphemeralInstance, ProcessRunner } from "@nbs/neo4j-admin";
+import { runNeo4jCommand, serverCommand, type EphemeralInstance, type ProcessRunner } from "@nbs/neo4j-admin";
 import { toStorageError } from "@nbs/s3-store";
 import { join } from "node:path";
 import { describeFailures, failedChecks, integrityChecks, type Check } from "./checks.js";
@@ -123,7 +123,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
     const failure = options.signal?.aborted ? new NbsError("ABORTED", "verification interrupted; workspace cleaned up", { cause: error }) : (error as NbsError);
     report.failure = { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}), stage };
   } finally {
-    await time("cleanup", () => cleanUp(instance, workspace, options.keepWorkspace === true)).catch((error: unknown) =>
+    await time("cleanup", () => cleanUp({ instance, workspace, keep: options.keepWorkspace === true, failed: !report.ok, runner: options.runner })).catch((error: unknown) =>
       onEvent("verify.cleanup.failed", { message: error instanceof Error ? error.message : String(error), workspace: workspace?.dir }),
     );
     report.durations_ms["total"] = now() - started;
@@ -195,8 +195,21 @@ function planSteps(options: VerifyOptions, source: ResolvedSource): string[] {
   return steps;
 }
 
-async function cleanUp(instance: EphemeralInstance | undefined, workspace: Workspace | undefined, keep: boolean): Promise<void> {
+interface CleanUp {
+  instance: EphemeralInstance | undefined;
+  workspace: Workspace | undefined;
+  keep: boolean;
+  failed: boolean;
+  runner: ProcessRunner | undefined;
+}
+
+async function cleanUp({ instance, workspace, keep, failed, runner }: CleanUp): Promise<void> {
   try {
+    // An abort that lands while `neo4j start` runs leaves a JVM the instance does not know is
+    // running (its stop() then does nothing); stop by the home's pid file whatever it believes.
+    if (instance && failed && runner) {
+      await runNeo4jCommand(runner, serverCommand(instance.installation, "stop"), { cwd: instance.home, timeoutMs: 120_000, okExitCodes: [0, 1, 2, 3] }).catch(() => undefined);
+    }
     // Stop (keep logs) or dispose (delete the home); both ignore the abort signal by design.
     if (instance) await (keep ? instance.stop() : instance.dispose());
   } finally {
