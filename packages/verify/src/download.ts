@@ -36,7 +36,11 @@ export async function fetchHashing(source: Readable, dest: string, options: Fetc
   });
   const out = createWriteStream(dest, { mode: 0o600, flags: "wx" });
   let failedAt = "source" as "source" | "decompress" | "write";
-  out.once("error", () => (failedAt = "write"));
+  // The first stage to fail is the culprit; pipeline then destroys the others with the same error.
+  const blame = (stage: "decompress" | "write") => () => {
+    if (failedAt === "source") failedAt = stage;
+  };
+  out.once("error", blame("write"));
   const signal = options.signal ? { signal: options.signal } : {};
   try {
     if (options.compression === undefined) {
@@ -44,7 +48,7 @@ export async function fetchHashing(source: Readable, dest: string, options: Fetc
       return { stored: stored.digest() };
     }
     const inflate = decompressor(options.compression);
-    inflate.once("error", () => (failedAt = "decompress"));
+    inflate.once("error", blame("decompress"));
     const original = new Sha256PassThrough();
     await pipeline(source, progress, stored, inflate, original, out, signal);
     return { stored: stored.digest(), original: original.digest() };
