@@ -116,8 +116,10 @@ export async function createEphemeralInstance(options: EphemeralInstanceOptions)
     },
     async start() {
       if (running) return;
-      await run(serverCommand(installation, "start"));
+      // Marked before the command: if start is aborted or fails half-way, a JVM may already be
+      // up, and stop()/dispose() must still try to stop it (`neo4j stop` is a no-op otherwise).
       running = true;
+      await run(serverCommand(installation, "start"));
       driver ??= makeDriver(boltUri, { username: USER, password });
       await waitForBolt(driver, {
         database,
@@ -142,7 +144,7 @@ export async function createEphemeralInstance(options: EphemeralInstanceOptions)
       driver = undefined;
       if (!running) return;
       // Cleanup ignores the abort signal: a cancelled run must still stop its server.
-      await runNeo4jCommand(runner, serverCommand(installation, "stop"), { cwd: home, timeoutMs });
+      await runNeo4jCommand(runner, serverCommand(installation, "stop"), { cwd: home, timeoutMs, okExitCodes: [0, 3] });
       running = false;
     },
     async dispose() {
