@@ -42,8 +42,9 @@ cmd_test() {
 }
 
 cmd_demo() {
-  pnpm install --frozen-lockfile
-  pnpm turbo run build
+  # set-up noise goes to stderr; stdout carries the summary and the final report
+  pnpm install --frozen-lockfile >&2
+  pnpm turbo run build --output-logs=errors-only >&2
   services up
   # shellcheck source=/dev/null
   source .nbs/services.env
