@@ -2,7 +2,20 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/.turbo/**", "**/*.js", "**/*.mjs", "**/*.config.ts", "tooling/vitest.shared.ts"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "**/.turbo/**",
+      ".nbs/**",
+      "**/.vitest-results/**",
+      "bench/results/**",
+      "**/*.js",
+      "**/*.mjs",
+      "**/*.config.ts",
+      "tooling/vitest.shared.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

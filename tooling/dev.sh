@@ -32,6 +32,7 @@ cmd_test() {
   pnpm install --frozen-lockfile
   pnpm turbo run build typecheck lint test
   pnpm knip
+  pnpm format:check
   started_file="$(mktemp)"
   trap stop_started EXIT
   NBS_STARTED_FILE="$started_file" services up

@@ -18,18 +18,34 @@ export interface Compressed {
  * Compress into a private temp dir, hashing the original on the way. The compressed copy is
  * what gets uploaded (and re-read by retries); it is removed whatever happens.
  */
-export async function compressToTemp(source: string, algorithm: "zstd" | "gzip", signal: AbortSignal): Promise<Compressed> {
+export async function compressToTemp(
+  source: string,
+  algorithm: "zstd" | "gzip",
+  signal: AbortSignal,
+): Promise<Compressed> {
   const dir = await mkdtemp(join(tmpdir(), "nbs-upload-"));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const path = join(dir, `${basename(source)}${algorithm === "zstd" ? ".zst" : ".gz"}`);
   const tap = new Sha256PassThrough();
   try {
-    await pipeline(createReadStream(source, { highWaterMark: 1024 * 1024 }), tap, compressor(algorithm), createWriteStream(path, { mode: 0o600 }), { signal });
+    await pipeline(
+      createReadStream(source, { highWaterMark: 1024 * 1024 }),
+      tap,
+      compressor(algorithm),
+      createWriteStream(path, { mode: 0o600 }),
+      { signal },
+    );
     return { path, original: tap.digest(), cleanup };
   } catch (error) {
     await cleanup();
-    if (signal.aborted) throw new NbsError("ABORTED", "interrupted while compressing; nothing was uploaded", { cause: error });
-    throw new NbsError("INPUT", `compressing ${source} failed: ${(error as Error).message}`, { hint: "check free space in the temp dir (TMPDIR)", cause: error });
+    if (signal.aborted)
+      throw new NbsError("ABORTED", "interrupted while compressing; nothing was uploaded", {
+        cause: error,
+      });
+    throw new NbsError("INPUT", `compressing ${source} failed: ${(error as Error).message}`, {
+      hint: "check free space in the temp dir (TMPDIR)",
+      cause: error,
+    });
   }
 }
 

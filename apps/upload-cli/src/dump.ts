@@ -17,20 +17,43 @@ export interface DumpDeps {
 /** Take a dump of a local Neo4j the way Community requires, and write its local sidecar beside it. */
 export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<Outcome> {
   const { logger, env, signal } = deps;
-  if (!isValidDbName(settings.db)) throw new NbsError("USAGE", `invalid database name ${JSON.stringify(settings.db)}`, { hint: "pass --db" });
-  if (!settings.outDir) throw new NbsError("USAGE", "missing --out-dir", { hint: "pass --out-dir (where the dump and its .meta.json go)" });
-  if (!settings.neo4jHome) throw new NbsError("USAGE", "no Neo4j installation given", { hint: "pass --neo4j-home or set NEO4J_HOME" });
+  if (!isValidDbName(settings.db))
+    throw new NbsError("USAGE", `invalid database name ${JSON.stringify(settings.db)}`, {
+      hint: "pass --db",
+    });
+  if (!settings.outDir)
+    throw new NbsError("USAGE", "missing --out-dir", {
+      hint: "pass --out-dir (where the dump and its .meta.json go)",
+    });
+  if (!settings.neo4jHome)
+    throw new NbsError("USAGE", "no Neo4j installation given", {
+      hint: "pass --neo4j-home or set NEO4J_HOME",
+    });
   const runner = createSpawnRunner({ env });
   const password = env["NEO4J_PASSWORD"];
   const inst = await locateNeo4j({ home: settings.neo4jHome, runner, signal });
-  logger.log("info", "dump.neo4j", { home: inst.home, version: inst.version.raw, edition: inst.edition });
+  logger.log("info", "dump.neo4j", {
+    home: inst.home,
+    version: inst.version.raw,
+    edition: inst.edition,
+  });
   if (settings.dryRun) {
-    return { outcome: "dry-run", db: settings.db, out_dir: settings.outDir, neo4j_home: inst.home, neo4j_version: inst.version.raw, stats: settings.neo4jUri !== undefined && password !== undefined };
+    return {
+      outcome: "dry-run",
+      db: settings.db,
+      out_dir: settings.outDir,
+      neo4j_home: inst.home,
+      neo4j_version: inst.version.raw,
+      stats: settings.neo4jUri !== undefined && password !== undefined,
+    };
   }
   await mkdir(settings.outDir, { recursive: true });
   const uri = settings.neo4jUri;
   if (uri === undefined || password === undefined) {
-    logger.log("warn", "dump.stats.skipped", { message: "no NEO4J_URI / NEO4J_PASSWORD: the sidecar will have no stats, and verify cannot compare counts" });
+    logger.log("warn", "dump.stats.skipped", {
+      message:
+        "no NEO4J_URI / NEO4J_PASSWORD: the sidecar will have no stats, and verify cannot compare counts",
+    });
   }
   const started = Date.now();
   const result = await dumpDatabase({
@@ -41,7 +64,12 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     now: () => new Date(),
     signal,
     ...(uri !== undefined && password !== undefined
-      ? { driverFactory: () => neo4j.driver(uri, neo4j.auth.basic(settings.neo4jUser, password), { logging: { level: "error", logger: () => {} } }) }
+      ? {
+          driverFactory: () =>
+            neo4j.driver(uri, neo4j.auth.basic(settings.neo4jUser, password), {
+              logging: { level: "error", logger: () => {} },
+            }),
+        }
       : {}),
   });
   logger.log("info", "dump.written", { path: result.path, duration_ms: Date.now() - started });
@@ -55,14 +83,33 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     created_by: settings.createdBy ?? defaultCreatedBy(env),
     tool: TOOL_DUMP,
     dump_format: format.kind,
-    neo4j: { version: result.neo4j.version, ...(result.neo4j.edition === "unknown" ? {} : { edition: result.neo4j.edition }) },
+    neo4j: {
+      version: result.neo4j.version,
+      ...(result.neo4j.edition === "unknown" ? {} : { edition: result.neo4j.edition }),
+    },
     ...(result.stats
-      ? { stats: { nodes: result.stats.nodes, relationships: result.stats.relationships, labels: result.stats.labels, relationship_types: result.stats.relationshipTypes } }
+      ? {
+          stats: {
+            nodes: result.stats.nodes,
+            relationships: result.stats.relationships,
+            labels: result.stats.labels,
+            relationship_types: result.stats.relationshipTypes,
+          },
+        }
       : {}),
   });
   // Written to a temp name and renamed, so a half-written sidecar never sits next to a dump.
   const sidecar = `${result.path}.meta.json`;
   await writeFile(`${sidecar}.tmp`, serializeBackupMeta(meta), { mode: 0o640 });
   await rename(`${sidecar}.tmp`, sidecar);
-  return { outcome: "dumped", file: result.path, sidecar, sha256: digest.hex, size: digest.size, db: settings.db, neo4j_version: result.neo4j.version, stats: meta.stats ?? null };
+  return {
+    outcome: "dumped",
+    file: result.path,
+    sidecar,
+    sha256: digest.hex,
+    size: digest.size,
+    db: settings.db,
+    neo4j_version: result.neo4j.version,
+    stats: meta.stats ?? null,
+  };
 }

@@ -15,22 +15,44 @@ export interface LocalDump {
 /** Step 1 of the protocol for the local side: everything is checked before any network call. */
 export async function inspectLocalDump(path: string, allowAnyFile: boolean): Promise<LocalDump> {
   const st = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new NbsError("INPUT", `cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : error.code ?? error.message}`, {
-      hint: "check --file; backup.sh writes <db>-<yyyymmddThhmmssZ>.dump into its --out-dir",
-    });
+    throw new NbsError(
+      "INPUT",
+      `cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : (error.code ?? error.message)}`,
+      {
+        hint: "check --file; backup.sh writes <db>-<yyyymmddThhmmssZ>.dump into its --out-dir",
+      },
+    );
   });
-  if (!st.isFile()) throw new NbsError("INPUT", `${path} is not a regular file`, { hint: "pass the dump file itself with --file" });
-  if (st.size === 0) throw new NbsError("INPUT", `${path} is empty`, { hint: "the dump failed or is still being written; take a new one" });
+  if (!st.isFile())
+    throw new NbsError("INPUT", `${path} is not a regular file`, {
+      hint: "pass the dump file itself with --file",
+    });
+  if (st.size === 0)
+    throw new NbsError("INPUT", `${path} is empty`, {
+      hint: "the dump failed or is still being written; take a new one",
+    });
   await access(path, constants.R_OK).catch(() => {
-    throw new NbsError("INPUT", `${path} is not readable by this user`, { hint: "fix its permissions or run as the user that owns the dump" });
+    throw new NbsError("INPUT", `${path} is not readable by this user`, {
+      hint: "fix its permissions or run as the user that owns the dump",
+    });
   });
   const format = await detectDumpFormat(path);
   if (format.kind === "unknown" && !allowAnyFile) {
-    throw new NbsError("INPUT", `${path} does not look like a Neo4j dump (starts with "${format.magic}")`, {
-      hint: "pass a file made by neo4j-admin database dump, or --allow-any-file to upload it anyway",
-    });
+    throw new NbsError(
+      "INPUT",
+      `${path} does not look like a Neo4j dump (starts with "${format.magic}")`,
+      {
+        hint: "pass a file made by neo4j-admin database dump, or --allow-any-file to upload it anyway",
+      },
+    );
   }
-  return { path, size: st.size, mtime: st.mtime, format, localMeta: await readLocalMeta(`${path}.meta.json`) };
+  return {
+    path,
+    size: st.size,
+    mtime: st.mtime,
+    format,
+    localMeta: await readLocalMeta(`${path}.meta.json`),
+  };
 }
 
 async function readLocalMeta(path: string): Promise<BackupMeta | undefined> {
@@ -39,13 +61,21 @@ async function readLocalMeta(path: string): Promise<BackupMeta | undefined> {
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new NbsError("INPUT", `cannot read local sidecar ${path}: ${(error as NodeJS.ErrnoException).code}`, { hint: "fix its permissions" });
+    throw new NbsError(
+      "INPUT",
+      `cannot read local sidecar ${path}: ${(error as NodeJS.ErrnoException).code}`,
+      { hint: "fix its permissions" },
+    );
   }
   const result = parseBackupMeta(text);
   if (!result.ok) {
-    throw new NbsError("INTEGRITY", `local sidecar ${path} is invalid: ${result.errors.join("; ")}`, {
-      hint: "take a fresh backup with backup.sh, or move the sidecar aside to upload without it",
-    });
+    throw new NbsError(
+      "INTEGRITY",
+      `local sidecar ${path} is invalid: ${result.errors.join("; ")}`,
+      {
+        hint: "take a fresh backup with backup.sh, or move the sidecar aside to upload without it",
+      },
+    );
   }
   return result.value;
 }

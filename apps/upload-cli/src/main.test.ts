@@ -21,13 +21,18 @@ describe("nbs-upload command line", () => {
   it("exits 2 with a one-line message and a hint on an unknown flag", async () => {
     const { code, err } = await run(["--bukcet", "x"]);
     expect(code).toBe(2);
-    expect(err).toMatch(/^nbs-upload: Unknown argument: bukcet\n {2}hint: see nbs-upload --help\n$/);
+    expect(err).toMatch(
+      /^nbs-upload: Unknown argument: bukcet\n {2}hint: see nbs-upload --help\n$/,
+    );
   });
 
   it("exits 2 when no file is given, naming the flag", async () => {
     const { code, out } = await run(["--bucket", "nbs-test", "--json"]);
     expect(code).toBe(2);
-    expect(JSON.parse(out)).toMatchObject({ ok: false, error: { code: "USAGE", message: "missing --file" } });
+    expect(JSON.parse(out)).toMatchObject({
+      ok: false,
+      error: { code: "USAGE", message: "missing --file" },
+    });
   });
 
   it("exits 2 on an unreadable config file", async () => {
@@ -47,14 +52,31 @@ describe("nbs-upload command line", () => {
   it("prints a dry-run plan for a dump with no credentials or network", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nbs-dry-"));
     const file = join(dir, "movies-20261124T101500Z.dump");
-    writeFileSync(file, Buffer.concat([Buffer.from("DZV1"), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64)]));
-    const { code, out } = await run(["--file", file, "--bucket", "nbs-test", "--prefix", "prod", "--dry-run", "--json"]);
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from("DZV1"), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(64)]),
+    );
+    const { code, out } = await run([
+      "--file",
+      file,
+      "--bucket",
+      "nbs-test",
+      "--prefix",
+      "prod",
+      "--dry-run",
+      "--json",
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({
       outcome: "dry-run",
       key: "prod/movies/movies-20261124T101500Z.dump",
       size: 72,
-      meta: { db_name: "movies", created_at: "2026-11-24T10:15:00.000Z", dump_format: "neo4j-5-dump", storage: { sse: "AES256" } },
+      meta: {
+        db_name: "movies",
+        created_at: "2026-11-24T10:15:00.000Z",
+        dump_format: "neo4j-5-dump",
+        storage: { sse: "AES256" },
+      },
     });
   });
 });

@@ -33,16 +33,35 @@ function addOptions(y: Argv, table: SettingsTable): Argv {
 }
 
 /** Parse, resolve configuration once, run one command, return its exit code. Never exits. */
-export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: Io,
+): Promise<number> {
   let args: Record<string, unknown>;
   try {
     args = await yargs(argv)
       .scriptName("nbs-upload")
-      .usage("$0 [upload] --file <dump> --bucket <bucket> [options]\n$0 dump --out-dir <dir> [options]")
-      .command(["upload", "$0"], "upload a Neo4j dump with its sha256 and .meta.json sidecar", (y) => addOptions(y, UPLOAD_SETTINGS))
-      .command("dump", "take a dump of a local Neo4j (online stats, stop, dump, restart) with a local sidecar", (y) => addOptions(y, DUMP_SETTINGS))
-      .option("config", { type: "string", describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]" })
-      .epilogue(`Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain (AWS_* variables, profiles, OIDC web identity); they are never flags and never logged.\n\n${EXIT_CODES_HELP}`)
+      .usage(
+        "$0 [upload] --file <dump> --bucket <bucket> [options]\n$0 dump --out-dir <dir> [options]",
+      )
+      .command(
+        ["upload", "$0"],
+        "upload a Neo4j dump with its sha256 and .meta.json sidecar",
+        (y) => addOptions(y, UPLOAD_SETTINGS),
+      )
+      .command(
+        "dump",
+        "take a dump of a local Neo4j (online stats, stop, dump, restart) with a local sidecar",
+        (y) => addOptions(y, DUMP_SETTINGS),
+      )
+      .option("config", {
+        type: "string",
+        describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]",
+      })
+      .epilogue(
+        `Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain (AWS_* variables, profiles, OIDC web identity); they are never flags and never logged.\n\n${EXIT_CODES_HELP}`,
+      )
       .strict()
       .exitProcess(false)
       .fail((message, error) => {
@@ -56,14 +75,22 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return usageFailure(error, io);
   }
   if (args["help"] === true || args["version"] === true) return ExitCode.OK;
-  const flags = Object.fromEntries(Object.entries(args).filter(([k]) => !k.includes("-") && k !== "_" && k !== "$0"));
+  const flags = Object.fromEntries(
+    Object.entries(args).filter(([k]) => !k.includes("-") && k !== "_" && k !== "$0"),
+  );
   const command = args["_"] instanceof Array && args["_"][0] === "dump" ? "dump" : "upload";
   const table = command === "dump" ? DUMP_SETTINGS : UPLOAD_SETTINGS;
 
   let resolved;
   try {
-    const file = await readConfigFile((flags["config"] as string | undefined) ?? env["NBS_CONFIG"], Object.keys(table));
-    resolved = command === "dump" ? resolveDumpSettings(flags, env, file) : resolveUploadSettings(flags, env, file);
+    const file = await readConfigFile(
+      (flags["config"] as string | undefined) ?? env["NBS_CONFIG"],
+      Object.keys(table),
+    );
+    resolved =
+      command === "dump"
+        ? resolveDumpSettings(flags, env, file)
+        : resolveUploadSettings(flags, env, file);
   } catch (error) {
     return usageFailure(error, io);
   }
@@ -71,19 +98,32 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const format: LogFormat = settings.logFormat ?? defaultLogFormat(io.stderr as NodeJS.WriteStream);
   const logger = createCliLogger({ format, verbose: settings.verbose, stream: io.stderr, env });
   logger.log("debug", "config.resolved", { command, origins: resolved.origins });
-  const tty = (io.stderr as NodeJS.WriteStream).isTTY ? (io.stderr as NodeJS.WriteStream) : undefined;
-  return runCommand({ logger, event: `${command}.result`, jsonOut: settings.json ? io.stdout : undefined, env }, async (signal) => {
-    if (command === "dump") {
-      const { runDump } = await import("./dump.js");
-      return runDump(resolved.settings as Parameters<typeof runDump>[0], { logger, env, signal });
-    }
-    const { runUpload } = await import("./upload.js");
-    return runUpload(resolved.settings as Parameters<typeof runUpload>[0], { logger, env, signal, ...(tty ? { tty } : {}) });
-  });
+  const tty = (io.stderr as NodeJS.WriteStream).isTTY
+    ? (io.stderr as NodeJS.WriteStream)
+    : undefined;
+  return runCommand(
+    { logger, event: `${command}.result`, jsonOut: settings.json ? io.stdout : undefined, env },
+    async (signal) => {
+      if (command === "dump") {
+        const { runDump } = await import("./dump.js");
+        return runDump(resolved.settings as Parameters<typeof runDump>[0], { logger, env, signal });
+      }
+      const { runUpload } = await import("./upload.js");
+      return runUpload(resolved.settings as Parameters<typeof runUpload>[0], {
+        logger,
+        env,
+        signal,
+        ...(tty ? { tty } : {}),
+      });
+    },
+  );
 }
 
 function usageFailure(error: unknown, io: Io): number {
-  const e = error instanceof NbsError ? error : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
+  const e =
+    error instanceof NbsError
+      ? error
+      : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
   io.stderr.write(`nbs-upload: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}\n`);
   return ExitCode.USAGE;
 }

@@ -10,32 +10,57 @@ describe("upload settings", () => {
     expect(settings.prefix).toBe("env-prefix");
     expect(settings.concurrency).toBe(8);
     expect(settings.partSize).toBe(16 * 1024 * 1024);
-    expect(origins).toMatchObject({ bucket: "flag", prefix: "env", concurrency: "file", partSize: "default" });
+    expect(origins).toMatchObject({
+      bucket: "flag",
+      prefix: "env",
+      concurrency: "file",
+      partSize: "default",
+    });
   });
 
   it("reads the operators' runbook variables", () => {
-    const { settings } = resolveUploadSettings({}, {
-      BACKUP_S3_ENDPOINT: "http://127.0.0.1:9000",
-      BACKUP_USE_SSE_KMS: "true",
-      BACKUP_KMS_KEY_ARN: "arn:aws:kms:eu-west-1:111122223333:key/abcd",
-    }, {});
-    expect(settings).toMatchObject({ endpoint: "http://127.0.0.1:9000", region: "us-east-1", sse: "aws:kms", kmsKey: "arn:aws:kms:eu-west-1:111122223333:key/abcd" });
+    const { settings } = resolveUploadSettings(
+      {},
+      {
+        BACKUP_S3_ENDPOINT: "http://127.0.0.1:9000",
+        BACKUP_USE_SSE_KMS: "true",
+        BACKUP_KMS_KEY_ARN: "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+      },
+      {},
+    );
+    expect(settings).toMatchObject({
+      endpoint: "http://127.0.0.1:9000",
+      region: "us-east-1",
+      sse: "aws:kms",
+      kmsKey: "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+    });
   });
 
   it("lets a KMS key imply SSE-KMS, and refuses an explicit --sse AES256 with it", () => {
     expect(resolveUploadSettings({ kmsKey: "k" }, {}, {}).settings.sse).toBe("aws:kms");
-    expect(() => resolveUploadSettings({ kmsKey: "k", sse: "AES256" }, {}, {})).toThrow(/--kms-key conflicts with --sse AES256/);
+    expect(() => resolveUploadSettings({ kmsKey: "k", sse: "AES256" }, {}, {})).toThrow(
+      /--kms-key conflicts with --sse AES256/,
+    );
   });
 
   it("parses human sizes and rejects bad numbers as usage errors", () => {
-    expect(resolveUploadSettings({ partSize: "64MiB" }, {}, {}).settings.partSize).toBe(64 * 1024 * 1024);
-    expect(() => resolveUploadSettings({ concurrency: "0" }, {}, {})).toThrow(expect.objectContaining({ code: "USAGE" }));
+    expect(resolveUploadSettings({ partSize: "64MiB" }, {}, {}).settings.partSize).toBe(
+      64 * 1024 * 1024,
+    );
+    expect(() => resolveUploadSettings({ concurrency: "0" }, {}, {})).toThrow(
+      expect.objectContaining({ code: "USAGE" }),
+    );
     expect(() => resolveUploadSettings({}, { NBS_COMPRESS: "brotli" }, {})).toThrow(
-      expect.objectContaining({ message: 'invalid value "brotli" for NBS_COMPRESS', hint: "choose one of: none, zstd, gzip" }),
+      expect.objectContaining({
+        message: 'invalid value "brotli" for NBS_COMPRESS',
+        hint: "choose one of: none, zstd, gzip",
+      }),
     );
   });
 
   it("takes the commit from GitHub Actions when not given", () => {
-    expect(resolveUploadSettings({}, { GITHUB_SHA: "0123456789abcdef" }, {}).settings.commitSha).toBe("0123456789abcdef");
+    expect(
+      resolveUploadSettings({}, { GITHUB_SHA: "0123456789abcdef" }, {}).settings.commitSha,
+    ).toBe("0123456789abcdef");
   });
 });

@@ -42,7 +42,15 @@ export interface UploadSettings {
 type Key = keyof UploadSettings;
 type Spec = SettingSpec;
 
-const S = (env: string[], type: Spec["type"], describe: string, fallback: unknown, parse: Spec["parse"], choices?: readonly string[], show?: string): Spec => ({
+const S = (
+  env: string[],
+  type: Spec["type"],
+  describe: string,
+  fallback: unknown,
+  parse: Spec["parse"],
+  choices?: readonly string[],
+  show?: string,
+): Spec => ({
   env,
   type,
   describe,
@@ -57,24 +65,122 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
   file: S(["NBS_FILE"], "string", "Neo4j dump to upload", undefined, parseString),
   bucket: S(["BACKUP_S3_BUCKET"], "string", "target bucket", undefined, parseString),
   prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix (one per environment)", "", parseString),
-  region: S(["AWS_REGION", "AWS_DEFAULT_REGION"], "string", "AWS region (default us-east-1 with --endpoint)", undefined, parseString),
-  endpoint: S(["BACKUP_S3_ENDPOINT"], "string", "S3 API endpoint for MinIO and others (path-style)", undefined, parseString),
-  sse: S(["BACKUP_USE_SSE_KMS"], "string", "server-side encryption", "AES256", parseSse, ["AES256", "aws:kms"]),
-  kmsKey: S(["BACKUP_KMS_KEY_ARN"], "string", "KMS key id or ARN (implies --sse aws:kms)", undefined, parseString),
-  compress: S(["NBS_COMPRESS"], "string", "compress before upload (Neo4j 5 dumps are already zstd)", "none", parseChoice(["none", "zstd", "gzip"] as const), ["none", "zstd", "gzip"]),
-  dbName: S(["NBS_DB_NAME"], "string", "database name (default: from the file name)", undefined, parseString),
-  createdBy: S(["NBS_CREATED_BY"], "string", "who made the backup (default: the GitHub Actions run, else user@host)", undefined, parseString),
-  commitSha: S(["NBS_COMMIT_SHA", "GITHUB_SHA"], "string", "commit recorded in the sidecar (default: $GITHUB_SHA)", undefined, parseString),
-  pruneLocal: S(["NBS_PRUNE_LOCAL"], "boolean", "delete the local dump (and its local sidecar) after the backup is committed", false, parseBool),
-  dryRun: S(["NBS_DRY_RUN"], "boolean", "print the plan; no writes, no credentials needed", false, parseBool),
+  region: S(
+    ["AWS_REGION", "AWS_DEFAULT_REGION"],
+    "string",
+    "AWS region (default us-east-1 with --endpoint)",
+    undefined,
+    parseString,
+  ),
+  endpoint: S(
+    ["BACKUP_S3_ENDPOINT"],
+    "string",
+    "S3 API endpoint for MinIO and others (path-style)",
+    undefined,
+    parseString,
+  ),
+  sse: S(["BACKUP_USE_SSE_KMS"], "string", "server-side encryption", "AES256", parseSse, [
+    "AES256",
+    "aws:kms",
+  ]),
+  kmsKey: S(
+    ["BACKUP_KMS_KEY_ARN"],
+    "string",
+    "KMS key id or ARN (implies --sse aws:kms)",
+    undefined,
+    parseString,
+  ),
+  compress: S(
+    ["NBS_COMPRESS"],
+    "string",
+    "compress before upload (Neo4j 5 dumps are already zstd)",
+    "none",
+    parseChoice(["none", "zstd", "gzip"] as const),
+    ["none", "zstd", "gzip"],
+  ),
+  dbName: S(
+    ["NBS_DB_NAME"],
+    "string",
+    "database name (default: from the file name)",
+    undefined,
+    parseString,
+  ),
+  createdBy: S(
+    ["NBS_CREATED_BY"],
+    "string",
+    "who made the backup (default: the GitHub Actions run, else user@host)",
+    undefined,
+    parseString,
+  ),
+  commitSha: S(
+    ["NBS_COMMIT_SHA", "GITHUB_SHA"],
+    "string",
+    "commit recorded in the sidecar (default: $GITHUB_SHA)",
+    undefined,
+    parseString,
+  ),
+  pruneLocal: S(
+    ["NBS_PRUNE_LOCAL"],
+    "boolean",
+    "delete the local dump (and its local sidecar) after the backup is committed",
+    false,
+    parseBool,
+  ),
+  dryRun: S(
+    ["NBS_DRY_RUN"],
+    "boolean",
+    "print the plan; no writes, no credentials needed",
+    false,
+    parseBool,
+  ),
   verbose: S(["NBS_VERBOSE"], "boolean", "debug events", false, parseBool),
-  logFormat: S(["NBS_LOG_FORMAT"], "string", "log format on stderr (default: pretty on a TTY, else json)", undefined, parseChoice(["json", "pretty"] as const), ["json", "pretty"]),
+  logFormat: S(
+    ["NBS_LOG_FORMAT"],
+    "string",
+    "log format on stderr (default: pretty on a TTY, else json)",
+    undefined,
+    parseChoice(["json", "pretty"] as const),
+    ["json", "pretty"],
+  ),
   json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),
-  maxAttempts: S(["NBS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"], "number", "attempts per S3 request, with backoff and jitter", 5, parsePositiveInt),
-  partSize: S(["NBS_PART_SIZE"], "string", "multipart part size (raised automatically to stay within 10,000 parts)", 16 * 1024 * 1024, parseSize, undefined, "16MiB"),
-  concurrency: S(["NBS_CONCURRENCY"], "number", "parts in flight; memory ≈ concurrency × part size", 4, parsePositiveInt),
-  allowAnyFile: S(["NBS_ALLOW_ANY_FILE"], "boolean", "upload a file that does not look like a Neo4j dump", false, parseBool),
-  requestChecksum: S(["NBS_REQUEST_CHECKSUM", "AWS_REQUEST_CHECKSUM_CALCULATION"], "string", "SDK request checksums; WHEN_SUPPORTED breaks some S3-compatible stores", "WHEN_REQUIRED", parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const), ["WHEN_REQUIRED", "WHEN_SUPPORTED"]),
+  maxAttempts: S(
+    ["NBS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"],
+    "number",
+    "attempts per S3 request, with backoff and jitter",
+    5,
+    parsePositiveInt,
+  ),
+  partSize: S(
+    ["NBS_PART_SIZE"],
+    "string",
+    "multipart part size (raised automatically to stay within 10,000 parts)",
+    16 * 1024 * 1024,
+    parseSize,
+    undefined,
+    "16MiB",
+  ),
+  concurrency: S(
+    ["NBS_CONCURRENCY"],
+    "number",
+    "parts in flight; memory ≈ concurrency × part size",
+    4,
+    parsePositiveInt,
+  ),
+  allowAnyFile: S(
+    ["NBS_ALLOW_ANY_FILE"],
+    "boolean",
+    "upload a file that does not look like a Neo4j dump",
+    false,
+    parseBool,
+  ),
+  requestChecksum: S(
+    ["NBS_REQUEST_CHECKSUM", "AWS_REQUEST_CHECKSUM_CALCULATION"],
+    "string",
+    "SDK request checksums; WHEN_SUPPORTED breaks some S3-compatible stores",
+    "WHEN_REQUIRED",
+    parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const),
+    ["WHEN_REQUIRED", "WHEN_SUPPORTED"],
+  ),
 };
 
 function parseSse(raw: unknown, what: string): Sse {
@@ -87,10 +193,17 @@ export function resolveUploadSettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ): { settings: UploadSettings; origins: Record<string, string> } {
-  const { settings: s, origins } = resolveSettings<UploadSettings>(UPLOAD_SETTINGS, flags, env, file);
+  const { settings: s, origins } = resolveSettings<UploadSettings>(
+    UPLOAD_SETTINGS,
+    flags,
+    env,
+    file,
+  );
   if (s.kmsKey !== undefined) {
     if (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256") {
-      throw new NbsError("USAGE", "--kms-key conflicts with --sse AES256", { hint: "drop --sse or use --sse aws:kms" });
+      throw new NbsError("USAGE", "--kms-key conflicts with --sse AES256", {
+        hint: "drop --sse or use --sse aws:kms",
+      });
     }
     s.sse = "aws:kms";
   }

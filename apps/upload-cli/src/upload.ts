@@ -11,7 +11,13 @@ import {
   parseBackupFileName,
   type CompressionInfo,
 } from "@nbs/metadata";
-import { createS3Client, planMultipartUpload, putBackup, type SidecarFields, type SseOptions } from "@nbs/s3-store";
+import {
+  createS3Client,
+  planMultipartUpload,
+  putBackup,
+  type SidecarFields,
+  type SseOptions,
+} from "@nbs/s3-store";
 import { rm } from "node:fs/promises";
 import { basename } from "node:path";
 import { compressToTemp } from "./compress.js";
@@ -32,19 +38,42 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
   const { logger, signal } = deps;
   const file = required(settings.file, "--file", "the dump to upload");
   const bucket = required(settings.bucket, "--bucket", "or BACKUP_S3_BUCKET");
-  if (!isValidBucketName(bucket)) throw new NbsError("USAGE", `invalid bucket name ${JSON.stringify(bucket)}`, { hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'" });
+  if (!isValidBucketName(bucket))
+    throw new NbsError("USAGE", `invalid bucket name ${JSON.stringify(bucket)}`, {
+      hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
+    });
   const prefix = normalizePrefix(settings.prefix);
   if (settings.region === undefined && !settings.dryRun) {
-    throw new NbsError("USAGE", "no AWS region configured", { hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)" });
+    throw new NbsError("USAGE", "no AWS region configured", {
+      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
+    });
   }
-  const sse: SseOptions = settings.sse === "AES256" ? { mode: "AES256" } : settings.kmsKey === undefined ? { mode: "aws:kms" } : { mode: "aws:kms", kmsKeyId: settings.kmsKey };
+  const sse: SseOptions =
+    settings.sse === "AES256"
+      ? { mode: "AES256" }
+      : settings.kmsKey === undefined
+        ? { mode: "aws:kms" }
+        : { mode: "aws:kms", kmsKeyId: settings.kmsKey };
 
   const dump = await inspectLocalDump(file, settings.allowAnyFile);
-  logger.log("info", "upload.input", { file, size: dump.size, dump_format: dump.format.kind, local_sidecar: dump.localMeta !== undefined });
+  logger.log("info", "upload.input", {
+    file,
+    size: dump.size,
+    dump_format: dump.format.kind,
+    local_sidecar: dump.localMeta !== undefined,
+  });
   const named = parseBackupFileName(basename(file));
-  const db = settings.dbName ?? dump.localMeta?.db_name ?? named?.db ?? basename(file).replace(/\.dump$/, "");
-  if (!isValidDbName(db)) throw new NbsError("USAGE", `cannot use ${JSON.stringify(db)} as a database name`, { hint: "pass --db-name" });
-  const createdAt = named?.createdAt ?? (dump.localMeta ? new Date(dump.localMeta.created_at) : dump.mtime);
+  const db =
+    settings.dbName ??
+    dump.localMeta?.db_name ??
+    named?.db ??
+    basename(file).replace(/\.dump$/, "");
+  if (!isValidDbName(db))
+    throw new NbsError("USAGE", `cannot use ${JSON.stringify(db)} as a database name`, {
+      hint: "pass --db-name",
+    });
+  const createdAt =
+    named?.createdAt ?? (dump.localMeta ? new Date(dump.localMeta.created_at) : dump.mtime);
 
   let uploadPath = file;
   let compression: CompressionInfo | undefined;
@@ -52,12 +81,18 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
   try {
     if (settings.compress !== "none") {
       if (dump.format.compression === "zstd" || dump.format.compression === "gzip") {
-        logger.log("warn", "upload.compress.redundant", { message: `this dump is already ${dump.format.compression}-compressed by Neo4j; --compress ${settings.compress} will gain little` });
+        logger.log("warn", "upload.compress.redundant", {
+          message: `this dump is already ${dump.format.compression}-compressed by Neo4j; --compress ${settings.compress} will gain little`,
+        });
       }
       const packed = await compressToTemp(file, settings.compress, signal);
       cleanup = packed.cleanup;
       uploadPath = packed.path;
-      compression = { algorithm: settings.compress, original_size: packed.original.size, original_sha256: packed.original.hex };
+      compression = {
+        algorithm: settings.compress,
+        original_size: packed.original.size,
+        original_sha256: packed.original.hex,
+      };
       checkRecorded(packed.original.hex, dump);
     }
     const key = backupKey({ prefix, db, createdAt, compression: settings.compress });
@@ -72,7 +107,8 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
       ...(dump.localMeta?.stats ? { stats: dump.localMeta.stats } : {}),
       ...(compression ? { compression } : {}),
     };
-    if (settings.dryRun) return await dryRunPlan({ settings, bucket, key, sse, meta, uploadPath, dump, compression });
+    if (settings.dryRun)
+      return await dryRunPlan({ settings, bucket, key, sse, meta, uploadPath, dump, compression });
 
     const client = (deps.createClient ?? createS3Client)({
       ...(settings.region ? { region: settings.region } : {}),
@@ -82,7 +118,11 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
       maxSockets: settings.concurrency * 2 + 2,
     });
     try {
-      return await upload(client, { settings, bucket, key, sse, meta, uploadPath, dump, compression }, deps);
+      return await upload(
+        client,
+        { settings, bucket, key, sse, meta, uploadPath, dump, compression },
+        deps,
+      );
     } finally {
       client.destroy();
     }
@@ -104,7 +144,13 @@ interface Job {
 
 async function upload(client: S3Client, job: Job, deps: UploadDeps): Promise<Outcome> {
   const { logger, signal } = deps;
-  logger.log("info", "upload.plan", { bucket: job.bucket, key: job.key, sse: job.sse.mode, part_size: job.settings.partSize, concurrency: job.settings.concurrency });
+  logger.log("info", "upload.plan", {
+    bucket: job.bucket,
+    key: job.key,
+    sse: job.sse.mode,
+    part_size: job.settings.partSize,
+    concurrency: job.settings.concurrency,
+  });
   let progress: ReturnType<typeof createProgress> | undefined;
   const expected = job.compression ? undefined : job.dump.localMeta?.sha256;
   const result = await putBackup({
@@ -119,7 +165,12 @@ async function upload(client: S3Client, job: Job, deps: UploadDeps): Promise<Out
     concurrency: job.settings.concurrency,
     signal,
     onProgress: (p) => {
-      progress ??= createProgress({ logger, event: "upload.progress", total: p.totalBytes, ...(deps.tty ? { tty: deps.tty } : {}) });
+      progress ??= createProgress({
+        logger,
+        event: "upload.progress",
+        total: p.totalBytes,
+        ...(deps.tty ? { tty: deps.tty } : {}),
+      });
       progress.update(p.bytesSent);
     },
     onEvent: (event, fields) => logger.log("debug", event, fields),
@@ -179,14 +230,18 @@ async function dryRunPlan(job: Job): Promise<Outcome> {
 function checkRecorded(actual: string, dump: LocalDump): void {
   const recorded = dump.localMeta?.sha256;
   if (recorded !== undefined && recorded !== actual) {
-    throw new NbsError("INTEGRITY", `${dump.path} has sha256 ${actual.slice(0, 12)}… but its local sidecar recorded ${recorded.slice(0, 12)}…`, {
-      hint: "the dump changed after backup.sh wrote it; take a fresh backup",
-    });
+    throw new NbsError(
+      "INTEGRITY",
+      `${dump.path} has sha256 ${actual.slice(0, 12)}… but its local sidecar recorded ${recorded.slice(0, 12)}…`,
+      {
+        hint: "the dump changed after backup.sh wrote it; take a fresh backup",
+      },
+    );
   }
 }
 
 function required(value: string | undefined, flag: string, what: string): string {
-  if (value === undefined || value === "") throw new NbsError("USAGE", `missing ${flag}`, { hint: `pass ${flag} (${what})` });
+  if (value === undefined || value === "")
+    throw new NbsError("USAGE", `missing ${flag}`, { hint: `pass ${flag} (${what})` });
   return value;
 }
-

@@ -1,4 +1,9 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -27,14 +32,17 @@ function dumpFile(name: string, bytes: Buffer): string {
   writeFileSync(path, bytes);
   return path;
 }
-const sha256sum = (path: string) => execFileSync("sha256sum", [path], { encoding: "utf8" }).split(" ")[0]!;
+const sha256sum = (path: string) =>
+  execFileSync("sha256sum", [path], { encoding: "utf8" }).split(" ")[0]!;
 async function getText(key: string): Promise<string> {
   const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return out.Body!.transformToString();
 }
 async function getSha(key: string): Promise<string> {
   const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return createHash("sha256").update(await out.Body!.transformToByteArray()).digest("hex");
+  return createHash("sha256")
+    .update(await out.Body!.transformToByteArray())
+    .digest("hex");
 }
 async function exists(key: string): Promise<boolean> {
   try {
@@ -48,67 +56,124 @@ async function exists(key: string): Promise<boolean> {
 describeInteg("nbs-upload against the real MinIO", () => {
   it("uploads a small file with SSE-S3, commits a sidecar whose sha256 matches sha256sum, and skips a re-run", async () => {
     const file = dumpFile("neo4j-20261124T101500Z.dump", randomBytes(300_000));
-    const run = await runCli(["--file", file, "--prefix", "small", "--allow-any-file", "--json"], env);
+    const run = await runCli(
+      ["--file", file, "--prefix", "small", "--allow-any-file", "--json"],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { outcome: string; key: string; sidecar_key: string };
-    expect(result).toMatchObject({ outcome: "uploaded", key: "small/neo4j/neo4j-20261124T101500Z.dump" });
-    const meta = JSON.parse(await getText(result.sidecar_key)) as { sha256: string; size: number; storage: { sse: string } };
+    expect(result).toMatchObject({
+      outcome: "uploaded",
+      key: "small/neo4j/neo4j-20261124T101500Z.dump",
+    });
+    const meta = JSON.parse(await getText(result.sidecar_key)) as {
+      sha256: string;
+      size: number;
+      storage: { sse: string };
+    };
     expect(meta.sha256).toBe(sha256sum(file));
     expect(await getSha(result.key)).toBe(sha256sum(file));
     expect(meta.storage.sse).toBe("AES256");
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: result.key }));
     expect(head.ServerSideEncryption).toBe("AES256");
 
-    const again = await runCli(["--file", file, "--prefix", "small", "--allow-any-file", "--json"], env);
+    const again = await runCli(
+      ["--file", file, "--prefix", "small", "--allow-any-file", "--json"],
+      env,
+    );
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ outcome: "skipped" });
   });
 
   it("uploads a > 64 MiB file in parts with SSE-KMS and records the parts", async () => {
     const file = dumpFile("graph-20261124T101500Z.dump", randomBytes(70 * 1024 * 1024));
-    const run = await runCli(["--file", file, "--prefix", "big", "--allow-any-file", "--kms-key", s3.kmsKeyId, "--part-size", "8MiB", "--json"], env);
+    const run = await runCli(
+      [
+        "--file",
+        file,
+        "--prefix",
+        "big",
+        "--allow-any-file",
+        "--kms-key",
+        s3.kmsKeyId,
+        "--part-size",
+        "8MiB",
+        "--json",
+      ],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { key: string; sidecar_key: string; parts: number };
     expect(result.parts).toBe(9);
-    const meta = JSON.parse(await getText(result.sidecar_key)) as { sha256: string; storage: { sse: string; parts: number; kms_key_id: string } };
+    const meta = JSON.parse(await getText(result.sidecar_key)) as {
+      sha256: string;
+      storage: { sse: string; parts: number; kms_key_id: string };
+    };
     expect(meta.sha256).toBe(sha256sum(file));
     expect(await getSha(result.key)).toBe(meta.sha256);
     expect(meta.storage).toMatchObject({ sse: "aws:kms", parts: 9 });
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: result.key }));
     expect(head.ServerSideEncryption).toBe("aws:kms");
     expect(head.SSEKMSKeyId).toContain(s3.kmsKeyId);
-    const sidecarHead = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: result.sidecar_key }));
+    const sidecarHead = await client.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: result.sidecar_key }),
+    );
     expect(sidecarHead.ServerSideEncryption).toBe("aws:kms");
   });
 
   it("refuses a different file for an existing key with exit 5 and leaves the original intact", async () => {
     const first = dumpFile("neo4j-20261124T111111Z.dump", randomBytes(1000));
-    expect((await runCli(["--file", first, "--prefix", "conflict", "--allow-any-file"], env)).code).toBe(0);
+    expect(
+      (await runCli(["--file", first, "--prefix", "conflict", "--allow-any-file"], env)).code,
+    ).toBe(0);
     const key = "conflict/neo4j/neo4j-20261124T111111Z.dump";
     const before = await getSha(key);
     const second = dumpFile("neo4j-20261124T111111Z.dump", randomBytes(1000));
-    const run = await runCli(["--file", second, "--prefix", "conflict", "--allow-any-file", "--json"], env);
+    const run = await runCli(
+      ["--file", second, "--prefix", "conflict", "--allow-any-file", "--json"],
+      env,
+    );
     expect(run.code).toBe(5);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "INTEGRITY" } });
     expect(await getSha(key)).toBe(before);
-    expect(JSON.parse(await getText(`${key}.meta.json`))).toMatchObject({ sha256: sha256sum(first) });
+    expect(JSON.parse(await getText(`${key}.meta.json`))).toMatchObject({
+      sha256: sha256sum(first),
+    });
   });
 
   it("fails with exit 4 on wrong credentials and never prints the secret", async () => {
     const secret = `wrong-${randomBytes(12).toString("hex")}`;
     const file = dumpFile("neo4j-20261124T101500Z.dump", randomBytes(100));
-    const run = await runCli(["--file", file, "--allow-any-file", "--json", "--verbose"], { ...env, AWS_SECRET_ACCESS_KEY: secret });
+    const run = await runCli(["--file", file, "--allow-any-file", "--json", "--verbose"], {
+      ...env,
+      AWS_SECRET_ACCESS_KEY: secret,
+    });
     expect(run.code).toBe(4);
     expect(run.stdout + run.stderr).not.toContain(secret);
     expect(run.stdout + run.stderr).not.toContain(s3.secretAccessKey);
-    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: "STORAGE", message: expect.stringContaining("secret key does not match") } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      error: { code: "STORAGE", message: expect.stringContaining("secret key does not match") },
+    });
   });
 
   it("fails with exit 4 naming a missing bucket, and keeps the local file despite --prune-local", async () => {
     const file = dumpFile("neo4j-20261124T101500Z.dump", randomBytes(100));
-    const run = await runCli(["--file", file, "--bucket", "nbs-no-such-bucket", "--allow-any-file", "--prune-local", "--json"], env);
+    const run = await runCli(
+      [
+        "--file",
+        file,
+        "--bucket",
+        "nbs-no-such-bucket",
+        "--allow-any-file",
+        "--prune-local",
+        "--json",
+      ],
+      env,
+    );
     expect(run.code).toBe(4);
-    expect(JSON.parse(run.stdout)).toMatchObject({ error: { message: expect.stringContaining("bucket nbs-no-such-bucket does not exist") } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      error: { message: expect.stringContaining("bucket nbs-no-such-bucket does not exist") },
+    });
     expect(existsSync(file)).toBe(true);
   });
 
@@ -129,13 +194,18 @@ describeInteg("nbs-upload against the real MinIO", () => {
     ] as const) {
       const run = await runCli(["--file", file, "--json"], offline);
       expect(run.code, file).toBe(3);
-      expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: "INPUT", message: expect.stringContaining(message) } });
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        error: { code: "INPUT", message: expect.stringContaining(message) },
+      });
     }
   });
 
   it("removes the local dump with --prune-local only after the commit", async () => {
     const file = dumpFile("neo4j-20261124T121212Z.dump", randomBytes(5000));
-    const run = await runCli(["--file", file, "--prefix", "prune", "--allow-any-file", "--prune-local", "--json"], env);
+    const run = await runCli(
+      ["--file", file, "--prefix", "prune", "--allow-any-file", "--prune-local", "--json"],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "uploaded", pruned: true });
     expect(existsSync(file)).toBe(false);
@@ -144,23 +214,57 @@ describeInteg("nbs-upload against the real MinIO", () => {
 
   it("prints a plan in --dry-run without credentials and writes nothing", async () => {
     const file = dumpFile("neo4j-20261124T131313Z.dump", randomBytes(5000));
-    const run = await runCli(["--file", file, "--prefix", "dry", "--allow-any-file", "--dry-run", "--json"], { BACKUP_S3_BUCKET: bucket });
+    const run = await runCli(
+      ["--file", file, "--prefix", "dry", "--allow-any-file", "--dry-run", "--json"],
+      { BACKUP_S3_BUCKET: bucket },
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "dry-run", key: "dry/neo4j/neo4j-20261124T131313Z.dump", sha256: sha256sum(file), sse: "AES256", meta: { sha256: sha256sum(file) } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      outcome: "dry-run",
+      key: "dry/neo4j/neo4j-20261124T131313Z.dump",
+      sha256: sha256sum(file),
+      sse: "AES256",
+      meta: { sha256: sha256sum(file) },
+    });
     expect(await exists("dry/neo4j/neo4j-20261124T131313Z.dump")).toBe(false);
   });
 
   it("refuses with exit 5 a dump that changed after its local sidecar was written", async () => {
     const file = dumpFile("neo4j-20261124T141414Z.dump", randomBytes(2000));
-    writeFileSync(`${file}.meta.json`, JSON.stringify({ schemaVersion: 1, sha256: "0".repeat(64), size: 2000, db_name: "neo4j", created_at: "2026-11-24T14:14:14Z", created_by: "backup.sh", tool: { name: "nbs-upload dump", version: "0.1.0" } }));
-    const run = await runCli(["--file", file, "--prefix", "changed", "--allow-any-file", "--json"], env);
+    writeFileSync(
+      `${file}.meta.json`,
+      JSON.stringify({
+        schemaVersion: 1,
+        sha256: "0".repeat(64),
+        size: 2000,
+        db_name: "neo4j",
+        created_at: "2026-11-24T14:14:14Z",
+        created_by: "backup.sh",
+        tool: { name: "nbs-upload dump", version: "0.1.0" },
+      }),
+    );
+    const run = await runCli(
+      ["--file", file, "--prefix", "changed", "--allow-any-file", "--json"],
+      env,
+    );
     expect(run.code).toBe(5);
     expect(await exists("changed/neo4j/neo4j-20261124T141414Z.dump.meta.json")).toBe(false);
   });
 
   it("leaves no sidecar when killed mid-upload, and a re-run completes", async () => {
     const file = dumpFile("neo4j-20261124T151515Z.dump", randomBytes(120 * 1024 * 1024));
-    const args = ["--file", file, "--prefix", "killed", "--allow-any-file", "--part-size", "5MiB", "--concurrency", "1", "--json"];
+    const args = [
+      "--file",
+      file,
+      "--prefix",
+      "killed",
+      "--allow-any-file",
+      "--part-size",
+      "5MiB",
+      "--concurrency",
+      "1",
+      "--json",
+    ];
     const killed = await runCli(args, env, {
       onStderr: (chunk, child) => {
         if (chunk.includes('"upload.progress"')) child.kill("SIGKILL");
@@ -170,14 +274,27 @@ describeInteg("nbs-upload against the real MinIO", () => {
     expect(await exists("killed/neo4j/neo4j-20261124T151515Z.dump.meta.json")).toBe(false);
     const rerun = await runCli(args, env);
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(JSON.parse(rerun.stdout)).toMatchObject({ outcome: expect.stringMatching(/uploaded|adopted/) });
-    expect(JSON.parse(await getText("killed/neo4j/neo4j-20261124T151515Z.dump.meta.json"))).toMatchObject({ sha256: sha256sum(file) });
+    expect(JSON.parse(rerun.stdout)).toMatchObject({
+      outcome: expect.stringMatching(/uploaded|adopted/),
+    });
+    expect(
+      JSON.parse(await getText("killed/neo4j/neo4j-20261124T151515Z.dump.meta.json")),
+    ).toMatchObject({ sha256: sha256sum(file) });
   });
 
   it("never overwrites an object written by someone else between HEAD and commit (If-None-Match)", async () => {
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: "race/neo4j/neo4j-20261124T161616Z.dump.meta.json", Body: "{}" }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "race/neo4j/neo4j-20261124T161616Z.dump.meta.json",
+        Body: "{}",
+      }),
+    );
     const file = dumpFile("neo4j-20261124T161616Z.dump", randomBytes(100));
-    const run = await runCli(["--file", file, "--prefix", "race", "--allow-any-file", "--json"], env);
+    const run = await runCli(
+      ["--file", file, "--prefix", "race", "--allow-any-file", "--json"],
+      env,
+    );
     expect(run.code).toBe(5);
     expect(await getText("race/neo4j/neo4j-20261124T161616Z.dump.meta.json")).toBe("{}");
   });
@@ -185,25 +302,59 @@ describeInteg("nbs-upload against the real MinIO", () => {
   it("compresses with --compress zstd into a .dump.zst key and records the original size and sha256", async () => {
     const original = Buffer.alloc(3 * 1024 * 1024, "neo4j ");
     const file = dumpFile("neo4j-20261124T171717Z.dump", original);
-    const run = await runCli(["--file", file, "--prefix", "zst", "--allow-any-file", "--compress", "zstd", "--json"], env);
+    const run = await runCli(
+      ["--file", file, "--prefix", "zst", "--allow-any-file", "--compress", "zstd", "--json"],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { key: string; size: number; sidecar_key: string };
     expect(result.key).toBe("zst/neo4j/neo4j-20261124T171717Z.dump.zst");
     expect(result.size).toBeLessThan(original.length / 10);
-    const meta = JSON.parse(await getText(result.sidecar_key)) as { sha256: string; compression: unknown };
-    expect(meta.compression).toEqual({ algorithm: "zstd", original_size: original.length, original_sha256: sha256sum(file) });
+    const meta = JSON.parse(await getText(result.sidecar_key)) as {
+      sha256: string;
+      compression: unknown;
+    };
+    expect(meta.compression).toEqual({
+      algorithm: "zstd",
+      original_size: original.length,
+      original_sha256: sha256sum(file),
+    });
     expect(await getSha(result.key)).toBe(meta.sha256);
-    const again = await runCli(["--file", file, "--prefix", "zst", "--allow-any-file", "--compress", "zstd", "--json"], env);
+    const again = await runCli(
+      ["--file", file, "--prefix", "zst", "--allow-any-file", "--compress", "zstd", "--json"],
+      env,
+    );
     expect(JSON.parse(again.stdout)).toMatchObject({ outcome: "skipped" });
   });
 
   it("merges a local sidecar's stats and Neo4j version into the uploaded one", async () => {
     const file = dumpFile("neo4j-20261124T181818Z.dump", randomBytes(4000));
-    const local = { schemaVersion: 1, sha256: sha256sum(file), size: 4000, db_name: "neo4j", created_at: "2026-11-24T18:18:18Z", created_by: "backup.sh@db1", tool: { name: "nbs-upload dump", version: "0.1.0" }, neo4j: { version: "5.26.30", edition: "community" }, stats: { nodes: 5, relationships: 4, labels: { Person: 3 } } };
+    const local = {
+      schemaVersion: 1,
+      sha256: sha256sum(file),
+      size: 4000,
+      db_name: "neo4j",
+      created_at: "2026-11-24T18:18:18Z",
+      created_by: "backup.sh@db1",
+      tool: { name: "nbs-upload dump", version: "0.1.0" },
+      neo4j: { version: "5.26.30", edition: "community" },
+      stats: { nodes: 5, relationships: 4, labels: { Person: 3 } },
+    };
     writeFileSync(`${file}.meta.json`, JSON.stringify(local));
-    const run = await runCli(["--file", file, "--prefix", "merged", "--allow-any-file", "--json"], env);
+    const run = await runCli(
+      ["--file", file, "--prefix", "merged", "--allow-any-file", "--json"],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
-    const meta = JSON.parse(await getText("merged/neo4j/neo4j-20261124T181818Z.dump.meta.json")) as Record<string, unknown>;
-    expect(meta).toMatchObject({ sha256: local.sha256, created_by: "backup.sh@db1", neo4j: local.neo4j, stats: local.stats, tool: { name: "nbs-upload" } });
+    const meta = JSON.parse(
+      await getText("merged/neo4j/neo4j-20261124T181818Z.dump.meta.json"),
+    ) as Record<string, unknown>;
+    expect(meta).toMatchObject({
+      sha256: local.sha256,
+      created_by: "backup.sh@db1",
+      neo4j: local.neo4j,
+      stats: local.stats,
+      tool: { name: "nbs-upload" },
+    });
   });
 });

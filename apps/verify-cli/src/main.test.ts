@@ -21,14 +21,31 @@ async function run(argv: string[], env: Record<string, string> = {}) {
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-const dump = Buffer.concat([Buffer.from("DZV1"), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), randomBytes(2048)]);
+const dump = Buffer.concat([
+  Buffer.from("DZV1"),
+  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
+  randomBytes(2048),
+]);
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 function localBackup(sidecar?: Record<string, unknown>): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), "nbs-verify-main-"));
   temps.push(dir);
   const file = join(dir, "neo4j-20261124T101500Z.dump");
   writeFileSync(file, dump);
-  if (sidecar) writeFileSync(`${file}.meta.json`, JSON.stringify({ schemaVersion: 1, sha256: sha(dump), size: dump.length, db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "t", tool: { name: "nbs-upload dump", version: "0.1.0" }, ...sidecar }));
+  if (sidecar)
+    writeFileSync(
+      `${file}.meta.json`,
+      JSON.stringify({
+        schemaVersion: 1,
+        sha256: sha(dump),
+        size: dump.length,
+        db_name: "neo4j",
+        created_at: "2026-11-24T10:15:00Z",
+        created_by: "t",
+        tool: { name: "nbs-upload dump", version: "0.1.0" },
+        ...sidecar,
+      }),
+    );
   return { dir, file };
 }
 
@@ -49,47 +66,141 @@ describe("nbs-verify command line", () => {
     const { dir, file } = localBackup({});
     const summary = join(dir, "summary.md");
     writeFileSync(summary, "earlier step\n");
-    const { code, out, err } = await run(["--file", file, "--skip-load", "--json", "--report", join(dir, "report.json"), "--summary-md", summary]);
+    const { code, out, err } = await run([
+      "--file",
+      file,
+      "--skip-load",
+      "--json",
+      "--report",
+      join(dir, "report.json"),
+      "--summary-md",
+      summary,
+    ]);
     expect(code, err).toBe(0);
     const doc = JSON.parse(out) as Record<string, unknown>;
-    expect(doc).toMatchObject({ ok: true, outcome: "verified", mode: "checksum", sha256: { expected: sha(dump), actual: sha(dump) }, exit_code: 0 });
-    expect(JSON.parse(readFileSync(join(dir, "report.json"), "utf8"))).toMatchObject({ ok: true, source: { kind: "file", path: file } });
+    expect(doc).toMatchObject({
+      ok: true,
+      outcome: "verified",
+      mode: "checksum",
+      sha256: { expected: sha(dump), actual: sha(dump) },
+      exit_code: 0,
+    });
+    expect(JSON.parse(readFileSync(join(dir, "report.json"), "utf8"))).toMatchObject({
+      ok: true,
+      source: { kind: "file", path: file },
+    });
     const md = readFileSync(summary, "utf8");
     expect(md.startsWith("earlier step\n### nbs-verify: ✅ verified")).toBe(true);
-    expect(err.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(
-      expect.arrayContaining(["verify.start", "verify.source", "verify.integrity", "verify.report.written", "verify.result"]),
+    expect(
+      err
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { event: string }).event),
+    ).toEqual(
+      expect.arrayContaining([
+        "verify.start",
+        "verify.source",
+        "verify.integrity",
+        "verify.report.written",
+        "verify.result",
+      ]),
     );
   });
 
   it("exits 5 on a sidecar mismatch, with the report in --json, the report file and a ❌ summary", async () => {
     const { dir, file } = localBackup({ sha256: "e".repeat(64) });
-    const { code, out } = await run(["--file", file, "--mode", "checksum", "--json", "--report", join(dir, "r.json"), "--summary-md", join(dir, "s.md")]);
+    const { code, out } = await run([
+      "--file",
+      file,
+      "--mode",
+      "checksum",
+      "--json",
+      "--report",
+      join(dir, "r.json"),
+      "--summary-md",
+      join(dir, "s.md"),
+    ]);
     expect(code).toBe(5);
-    const doc = JSON.parse(out) as { ok: boolean; error: { code: string; message: string }; report: { checks: Array<{ id: string; status: string }> } };
-    expect(doc).toMatchObject({ ok: false, exit_code: 5, error: { code: "INTEGRITY", message: expect.stringContaining("sha256 = sidecar: expected eeeeeeeeeeee…") } });
+    const doc = JSON.parse(out) as {
+      ok: boolean;
+      error: { code: string; message: string };
+      report: { checks: Array<{ id: string; status: string }> };
+    };
+    expect(doc).toMatchObject({
+      ok: false,
+      exit_code: 5,
+      error: {
+        code: "INTEGRITY",
+        message: expect.stringContaining("sha256 = sidecar: expected eeeeeeeeeeee…"),
+      },
+    });
     expect(doc.report.checks.find((c) => c.id === "sha256.sidecar")?.status).toBe("fail");
-    expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8"))).toMatchObject({ ok: false, failure: { code: "INTEGRITY" } });
+    expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8"))).toMatchObject({
+      ok: false,
+      failure: { code: "INTEGRITY" },
+    });
     expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("❌ failed");
   });
 
   it("exits 3 on a missing local file", async () => {
-    const { code, out } = await run(["--file", "/nonexistent/x.dump", "--mode", "checksum", "--json"]);
+    const { code, out } = await run([
+      "--file",
+      "/nonexistent/x.dump",
+      "--mode",
+      "checksum",
+      "--json",
+    ]);
     expect(code).toBe(3);
-    expect(JSON.parse(out)).toMatchObject({ error: { code: "INPUT", message: expect.stringContaining("no such file") } });
+    expect(JSON.parse(out)).toMatchObject({
+      error: { code: "INPUT", message: expect.stringContaining("no such file") },
+    });
   });
 
   it("prints a dry-run plan for a local dump without reading it", async () => {
     const { file } = localBackup({});
-    const { code, out } = await run(["--file", file, "--mode", "load", "--neo4j-home", "/opt/neo4j", "--dry-run", "--json"]);
+    const { code, out } = await run([
+      "--file",
+      file,
+      "--mode",
+      "load",
+      "--neo4j-home",
+      "/opt/neo4j",
+      "--dry-run",
+      "--json",
+    ]);
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ outcome: "dry-run", plan: expect.arrayContaining([expect.stringContaining("ephemeral Neo4j borrowing /opt/neo4j")]) });
+    expect(JSON.parse(out)).toMatchObject({
+      outcome: "dry-run",
+      plan: expect.arrayContaining([
+        expect.stringContaining("ephemeral Neo4j borrowing /opt/neo4j"),
+      ]),
+    });
   });
 
   it("never prints a credential from the environment", async () => {
     const secret = `s3cr3t-${randomBytes(8).toString("hex")}`;
     const { dir, file } = localBackup({ created_by: `leak ${secret}` });
-    const { out, err } = await run(["--file", file, "--mode", "checksum", "--json", "--verbose", "--summary-md", join(dir, "s.md"), "--report", join(dir, "r.json")], { AWS_SECRET_ACCESS_KEY: secret, NEO4J_PASSWORD: secret });
-    expect(out + err + readFileSync(join(dir, "s.md"), "utf8") + readFileSync(join(dir, "r.json"), "utf8")).not.toContain(secret);
+    const { out, err } = await run(
+      [
+        "--file",
+        file,
+        "--mode",
+        "checksum",
+        "--json",
+        "--verbose",
+        "--summary-md",
+        join(dir, "s.md"),
+        "--report",
+        join(dir, "r.json"),
+      ],
+      { AWS_SECRET_ACCESS_KEY: secret, NEO4J_PASSWORD: secret },
+    );
+    expect(
+      out +
+        err +
+        readFileSync(join(dir, "s.md"), "utf8") +
+        readFileSync(join(dir, "r.json"), "utf8"),
+    ).not.toContain(secret);
     expect(out).toContain("[REDACTED]");
   });
 });

@@ -31,7 +31,11 @@ const USAGE = [
 ].join("\n");
 
 /** Parse, resolve configuration once, run the verification, return its exit code. Never exits. */
-export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: Io,
+): Promise<number> {
   let args: Record<string, unknown>;
   try {
     const parser = yargs(argv).scriptName("nbs-verify").usage(USAGE);
@@ -43,7 +47,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
       });
     }
     args = await parser
-      .option("config", { type: "string", describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]" })
+      .option("config", {
+        type: "string",
+        describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]",
+      })
       .epilogue(
         `Download into a private temp workspace (hashing while streaming), compare sha256 and size with the .meta.json sidecar and the object's metadata, then optionally load into an EPHEMERAL Neo4j (own home, random ports; the installation is only borrowed) for a consistency check or counts and a smoke query. Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain; they are never flags and never logged.\n\n${EXIT_CODES_HELP}\n\nnbs-verify: 5 = the bytes differ from the sidecar / object metadata, the sidecar is missing or invalid, or --latest found no committed backup; 6 = the dump did not load, failed the check, or its counts/smoke query disagree.`,
       )
@@ -60,11 +67,16 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return usageFailure(error, io);
   }
   if (args["help"] === true || args["version"] === true) return ExitCode.OK;
-  const flags = Object.fromEntries(Object.entries(args).filter(([k]) => !k.includes("-") && k !== "_" && k !== "$0"));
+  const flags = Object.fromEntries(
+    Object.entries(args).filter(([k]) => !k.includes("-") && k !== "_" && k !== "$0"),
+  );
 
   let resolved;
   try {
-    const file = await readConfigFile((flags["config"] as string | undefined) ?? env["NBS_CONFIG"], Object.keys(VERIFY_SETTINGS));
+    const file = await readConfigFile(
+      (flags["config"] as string | undefined) ?? env["NBS_CONFIG"],
+      Object.keys(VERIFY_SETTINGS),
+    );
     resolved = resolveVerifySettings(flags, env, file);
   } catch (error) {
     return usageFailure(error, io);
@@ -73,12 +85,20 @@ export async function main(argv: string[], env: Record<string, string | undefine
   const format: LogFormat = settings.logFormat ?? defaultLogFormat(io.stderr as NodeJS.WriteStream);
   const logger = createCliLogger({ format, verbose: settings.verbose, stream: io.stderr, env });
   logger.log("debug", "config.resolved", { origins });
-  const tty = (io.stderr as NodeJS.WriteStream).isTTY ? (io.stderr as NodeJS.WriteStream) : undefined;
+  const tty = (io.stderr as NodeJS.WriteStream).isTTY
+    ? (io.stderr as NodeJS.WriteStream)
+    : undefined;
   let report: VerifyReport | undefined;
   const jsonOut = settings.json ? withReportOnFailure(io.stdout, () => report, env) : undefined;
   return runCommand({ logger, event: "verify.result", jsonOut, env }, async (signal) => {
     const { runVerify } = await import("./verify.js");
-    return runVerify(settings, { logger, env, signal, ...(tty ? { tty } : {}), onReport: (r) => (report = r) });
+    return runVerify(settings, {
+      logger,
+      env,
+      signal,
+      ...(tty ? { tty } : {}),
+      onReport: (r) => (report = r),
+    });
   });
 }
 
@@ -86,20 +106,30 @@ export async function main(argv: string[], env: Record<string, string | undefine
  * runCommand prints `{ ok: false, error }` on failure; a CI job reading `--json` also wants the
  * report (which checks failed, expected vs actual). This adds it, redacted the same way.
  */
-function withReportOnFailure(out: NodeJS.WritableStream, report: () => VerifyReport | undefined, env: Record<string, string | undefined>): Writable {
+function withReportOnFailure(
+  out: NodeJS.WritableStream,
+  report: () => VerifyReport | undefined,
+  env: Record<string, string | undefined>,
+): Writable {
   const redact = createRedactor(secretValuesFrom(env));
   return new Writable({
     write(chunk: Buffer, _encoding, done) {
       const doc = JSON.parse(chunk.toString("utf8")) as Record<string, unknown>;
       const r = report();
-      const text = doc["ok"] === false && r ? `${JSON.stringify({ ...doc, report: redactValue(r, redact) }, null, 2)}\n` : chunk.toString("utf8");
+      const text =
+        doc["ok"] === false && r
+          ? `${JSON.stringify({ ...doc, report: redactValue(r, redact) }, null, 2)}\n`
+          : chunk.toString("utf8");
       out.write(text, () => done());
     },
   });
 }
 
 function usageFailure(error: unknown, io: Io): number {
-  const e = error instanceof NbsError ? error : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
+  const e =
+    error instanceof NbsError
+      ? error
+      : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
   io.stderr.write(`nbs-verify: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}\n`);
   return ExitCode.USAGE;
 }

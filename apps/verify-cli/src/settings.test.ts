@@ -7,28 +7,56 @@ describe("verify settings", () => {
   it("takes a flag over the environment over the config file over the default", () => {
     const env = { BACKUP_S3_BUCKET: "from-env", BACKUP_S3_PREFIX: "env-prefix" };
     const file = { bucket: "from-file", prefix: "file-prefix", maxAttempts: 8 };
-    const { settings, origins } = resolveVerifySettings({ bucket: "from-flag", latest: true, mode: "checksum" }, env, file);
+    const { settings, origins } = resolveVerifySettings(
+      { bucket: "from-flag", latest: true, mode: "checksum" },
+      env,
+      file,
+    );
     expect(settings.source).toEqual({ kind: "latest", bucket: "from-flag", prefix: "env-prefix" });
     expect(settings.maxAttempts).toBe(8);
-    expect(origins).toMatchObject({ bucket: "flag", prefix: "env", maxAttempts: "file", expectMinRows: "default" });
+    expect(origins).toMatchObject({
+      bucket: "flag",
+      prefix: "env",
+      maxAttempts: "file",
+      expectMinRows: "default",
+    });
   });
 
   it("resolves each kind of source", () => {
-    const s = (flags: Record<string, unknown>, env: Record<string, string> = {}) => resolveVerifySettings({ mode: "checksum", ...flags }, env, {}).settings.source;
+    const s = (flags: Record<string, unknown>, env: Record<string, string> = {}) =>
+      resolveVerifySettings({ mode: "checksum", ...flags }, env, {}).settings.source;
     expect(s({ s3Uri: `s3://acme/${KEY}` })).toEqual({ kind: "s3", bucket: "acme", key: KEY });
     expect(s({ bucket: "acme", key: `/${KEY}` })).toEqual({ kind: "s3", bucket: "acme", key: KEY });
-    expect(s({ key: KEY }, { BACKUP_S3_BUCKET: "acme" })).toEqual({ kind: "s3", bucket: "acme", key: KEY });
-    expect(s({ latest: true, prefix: "/prod/", db: "movies" }, { BACKUP_S3_BUCKET: "acme" })).toEqual({ kind: "latest", bucket: "acme", prefix: "prod", db: "movies" });
-    expect(s({ file: "/var/backups/x.dump" }, { BACKUP_S3_BUCKET: "acme" })).toEqual({ kind: "file", path: "/var/backups/x.dump" });
+    expect(s({ key: KEY }, { BACKUP_S3_BUCKET: "acme" })).toEqual({
+      kind: "s3",
+      bucket: "acme",
+      key: KEY,
+    });
+    expect(
+      s({ latest: true, prefix: "/prod/", db: "movies" }, { BACKUP_S3_BUCKET: "acme" }),
+    ).toEqual({ kind: "latest", bucket: "acme", prefix: "prod", db: "movies" });
+    expect(s({ file: "/var/backups/x.dump" }, { BACKUP_S3_BUCKET: "acme" })).toEqual({
+      kind: "file",
+      path: "/var/backups/x.dump",
+    });
     // the bucket from the environment does not fight an explicit URI
-    expect(s({ s3Uri: `s3://other/${KEY}` }, { BACKUP_S3_BUCKET: "acme" })).toEqual({ kind: "s3", bucket: "other", key: KEY });
+    expect(s({ s3Uri: `s3://other/${KEY}` }, { BACKUP_S3_BUCKET: "acme" })).toEqual({
+      kind: "s3",
+      bucket: "other",
+      key: KEY,
+    });
   });
 
   it("refuses zero or several sources, and a bucket without a key, as usage errors", () => {
     const fail = (flags: Record<string, unknown>, message: string | RegExp) =>
-      expect(() => resolveVerifySettings({ mode: "checksum", ...flags }, {}, {})).toThrow(expect.objectContaining({ code: "USAGE", message: expect.stringMatching(message) }));
+      expect(() => resolveVerifySettings({ mode: "checksum", ...flags }, {}, {})).toThrow(
+        expect.objectContaining({ code: "USAGE", message: expect.stringMatching(message) }),
+      );
     fail({}, "no backup to verify");
-    fail({ file: "x.dump", latest: true, bucket: "acme" }, "--file and --latest name different sources");
+    fail(
+      { file: "x.dump", latest: true, bucket: "acme" },
+      "--file and --latest name different sources",
+    );
     fail({ s3Uri: `s3://acme/${KEY}`, key: KEY }, "--s3-uri and --key");
     fail({ s3Uri: `s3://acme/${KEY}`, bucket: "other" }, "--bucket other conflicts with --s3-uri");
     fail({ latest: true }, "missing --bucket");
@@ -37,27 +65,53 @@ describe("verify settings", () => {
   });
 
   it("defaults the mode to load only when a Neo4j home is known", () => {
-    const mode = (flags: Record<string, unknown>, env: Record<string, string> = {}) => resolveVerifySettings({ file: "x.dump", ...flags }, env, {}).settings.mode;
+    const mode = (flags: Record<string, unknown>, env: Record<string, string> = {}) =>
+      resolveVerifySettings({ file: "x.dump", ...flags }, env, {}).settings.mode;
     expect(mode({}, { NEO4J_HOME: "/opt/neo4j" })).toBe("load");
     expect(mode({ mode: "check" })).toBe("check");
     expect(() => mode({})).toThrow(/no --mode given and no Neo4j installation known/);
   });
 
   it("treats --skip-load as --mode checksum and refuses it with another explicit mode", () => {
-    const r = (flags: Record<string, unknown>, env: Record<string, string> = {}) => resolveVerifySettings({ file: "x.dump", ...flags }, env, {}).settings.mode;
+    const r = (flags: Record<string, unknown>, env: Record<string, string> = {}) =>
+      resolveVerifySettings({ file: "x.dump", ...flags }, env, {}).settings.mode;
     expect(r({ skipLoad: true }, { NEO4J_HOME: "/opt/neo4j" })).toBe("checksum");
     expect(r({ skipLoad: true }, { NBS_VERIFY_MODE: "load" })).toBe("checksum");
-    expect(() => r({ skipLoad: true, mode: "load" })).toThrow(/--skip-load conflicts with --mode load/);
+    expect(() => r({ skipLoad: true, mode: "load" })).toThrow(
+      /--skip-load conflicts with --mode load/,
+    );
   });
 
   it("checks --db, --expect-min-rows and numbers", () => {
-    expect(() => resolveVerifySettings({ file: "x", mode: "checksum", db: "no/slash" }, {}, {})).toThrow(/invalid database name/);
-    expect(() => resolveVerifySettings({ file: "x", mode: "load", expectMinRows: "3" }, {}, {})).toThrow(/--expect-min-rows needs --smoke-query/);
-    expect(resolveVerifySettings({ file: "x", mode: "load", smokeQuery: "RETURN 1", expectMinRows: "0" }, {}, {}).settings.expectMinRows).toBe(0);
-    expect(() => resolveVerifySettings({ file: "x", mode: "load", smokeQuery: "RETURN 1", expectMinRows: "-1" }, {}, {})).toThrow(expect.objectContaining({ code: "USAGE" }));
+    expect(() =>
+      resolveVerifySettings({ file: "x", mode: "checksum", db: "no/slash" }, {}, {}),
+    ).toThrow(/invalid database name/);
+    expect(() =>
+      resolveVerifySettings({ file: "x", mode: "load", expectMinRows: "3" }, {}, {}),
+    ).toThrow(/--expect-min-rows needs --smoke-query/);
+    expect(
+      resolveVerifySettings(
+        { file: "x", mode: "load", smokeQuery: "RETURN 1", expectMinRows: "0" },
+        {},
+        {},
+      ).settings.expectMinRows,
+    ).toBe(0);
+    expect(() =>
+      resolveVerifySettings(
+        { file: "x", mode: "load", smokeQuery: "RETURN 1", expectMinRows: "-1" },
+        {},
+        {},
+      ),
+    ).toThrow(expect.objectContaining({ code: "USAGE" }));
   });
 
   it("uses us-east-1 with an endpoint and no region", () => {
-    expect(resolveVerifySettings({ file: "x", mode: "checksum" }, { BACKUP_S3_ENDPOINT: "http://127.0.0.1:9000" }, {}).settings.region).toBe("us-east-1");
+    expect(
+      resolveVerifySettings(
+        { file: "x", mode: "checksum" },
+        { BACKUP_S3_ENDPOINT: "http://127.0.0.1:9000" },
+        {},
+      ).settings.region,
+    ).toBe("us-east-1");
   });
 });

@@ -1,4 +1,12 @@
-import { parseBool, parseChoice, parsePositiveInt, parseString, resolveSettings, type LogFormat, type SettingSpec } from "@nbs/cli-kit";
+import {
+  parseBool,
+  parseChoice,
+  parsePositiveInt,
+  parseString,
+  resolveSettings,
+  type LogFormat,
+  type SettingSpec,
+} from "@nbs/cli-kit";
 import { NbsError, isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
 import { parseS3Uri, type VerifyMode, type VerifySource } from "@nbs/verify";
 
@@ -33,7 +41,14 @@ export interface VerifySettings {
   logFormat: LogFormat | undefined;
 }
 
-const S = (env: string[], type: SettingSpec["type"], describe: string, fallback: unknown, parse: SettingSpec["parse"], choices?: readonly string[]): SettingSpec => ({
+const S = (
+  env: string[],
+  type: SettingSpec["type"],
+  describe: string,
+  fallback: unknown,
+  parse: SettingSpec["parse"],
+  choices?: readonly string[],
+): SettingSpec => ({
   env,
   type,
   describe,
@@ -48,30 +63,147 @@ function parseNonNegativeInt(raw: unknown, what: string): number {
 
 /** One table drives the flags, the environment names, the config-file keys and `--help`. */
 export const VERIFY_SETTINGS: Record<keyof VerifySettings, SettingSpec> = {
-  s3Uri: S(["NBS_S3_URI"], "string", "backup to verify: s3://<bucket>/<key>", undefined, parseString),
-  bucket: S(["BACKUP_S3_BUCKET"], "string", "bucket (with --key or --latest)", undefined, parseString),
+  s3Uri: S(
+    ["NBS_S3_URI"],
+    "string",
+    "backup to verify: s3://<bucket>/<key>",
+    undefined,
+    parseString,
+  ),
+  bucket: S(
+    ["BACKUP_S3_BUCKET"],
+    "string",
+    "bucket (with --key or --latest)",
+    undefined,
+    parseString,
+  ),
   key: S(["NBS_KEY"], "string", "object key of the dump (with --bucket)", undefined, parseString),
-  latest: S(["NBS_LATEST"], "boolean", "verify the newest committed backup under --prefix (and --db)", false, parseBool),
+  latest: S(
+    ["NBS_LATEST"],
+    "boolean",
+    "verify the newest committed backup under --prefix (and --db)",
+    false,
+    parseBool,
+  ),
   prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix for --latest", "", parseString),
-  db: S(["NBS_DB"], "string", "database: filters --latest, and names the database in the ephemeral Neo4j (default neo4j)", undefined, parseString),
-  file: S(["NBS_FILE"], "string", "verify a local dump instead (its <file>.meta.json is used when present)", undefined, parseString),
-  mode: S(["NBS_VERIFY_MODE"], "string", "checksum: bytes only; check: + neo4j-admin consistency check; load: + load, counts and smoke query (default load when a Neo4j home is known)", undefined, parseChoice(MODES), MODES),
+  db: S(
+    ["NBS_DB"],
+    "string",
+    "database: filters --latest, and names the database in the ephemeral Neo4j (default neo4j)",
+    undefined,
+    parseString,
+  ),
+  file: S(
+    ["NBS_FILE"],
+    "string",
+    "verify a local dump instead (its <file>.meta.json is used when present)",
+    undefined,
+    parseString,
+  ),
+  mode: S(
+    ["NBS_VERIFY_MODE"],
+    "string",
+    "checksum: bytes only; check: + neo4j-admin consistency check; load: + load, counts and smoke query (default load when a Neo4j home is known)",
+    undefined,
+    parseChoice(MODES),
+    MODES,
+  ),
   skipLoad: S([], "boolean", "same as --mode checksum", false, parseBool),
-  neo4jHome: S(["NEO4J_HOME"], "string", "Neo4j installation whose bin/ and lib/ the ephemeral instance borrows (never modified)", undefined, parseString),
-  smokeQuery: S(["NBS_SMOKE_QUERY"], "string", "Cypher run against the restored database (--mode load)", undefined, parseString),
-  expectMinRows: S(["NBS_EXPECT_MIN_ROWS"], "number", "rows the smoke query must return at least", 1, parseNonNegativeInt),
-  report: S(["NBS_REPORT"], "string", "write the JSON report to this file (also on failure)", undefined, parseString),
-  summaryMd: S(["NBS_SUMMARY_MD"], "string", "append a Markdown summary to this file (e.g. \"$GITHUB_STEP_SUMMARY\")", undefined, parseString),
+  neo4jHome: S(
+    ["NEO4J_HOME"],
+    "string",
+    "Neo4j installation whose bin/ and lib/ the ephemeral instance borrows (never modified)",
+    undefined,
+    parseString,
+  ),
+  smokeQuery: S(
+    ["NBS_SMOKE_QUERY"],
+    "string",
+    "Cypher run against the restored database (--mode load)",
+    undefined,
+    parseString,
+  ),
+  expectMinRows: S(
+    ["NBS_EXPECT_MIN_ROWS"],
+    "number",
+    "rows the smoke query must return at least",
+    1,
+    parseNonNegativeInt,
+  ),
+  report: S(
+    ["NBS_REPORT"],
+    "string",
+    "write the JSON report to this file (also on failure)",
+    undefined,
+    parseString,
+  ),
+  summaryMd: S(
+    ["NBS_SUMMARY_MD"],
+    "string",
+    'append a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY")',
+    undefined,
+    parseString,
+  ),
   json: S(["NBS_JSON"], "boolean", "print the final report as JSON on stdout", false, parseBool),
-  dryRun: S(["NBS_DRY_RUN"], "boolean", "resolve the source and print the plan; nothing is downloaded", false, parseBool),
-  keepWorkspace: S(["NBS_KEEP_WORKSPACE"], "boolean", "keep the temp workspace (download, ephemeral home and its logs)", false, parseBool),
-  workDir: S(["NBS_WORK_DIR"], "string", "parent of the private temp workspace (default: the OS temp dir); needs room for the dump", undefined, parseString),
-  region: S(["AWS_REGION", "AWS_DEFAULT_REGION"], "string", "AWS region (default us-east-1 with --endpoint)", undefined, parseString),
-  endpoint: S(["BACKUP_S3_ENDPOINT"], "string", "S3 API endpoint for MinIO and others (path-style)", undefined, parseString),
-  maxAttempts: S(["NBS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"], "number", "attempts per S3 request, with backoff and jitter", 5, parsePositiveInt),
-  requestChecksum: S(["NBS_REQUEST_CHECKSUM", "AWS_REQUEST_CHECKSUM_CALCULATION"], "string", "SDK request checksums; WHEN_SUPPORTED breaks some S3-compatible stores", "WHEN_REQUIRED", parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const), ["WHEN_REQUIRED", "WHEN_SUPPORTED"]),
+  dryRun: S(
+    ["NBS_DRY_RUN"],
+    "boolean",
+    "resolve the source and print the plan; nothing is downloaded",
+    false,
+    parseBool,
+  ),
+  keepWorkspace: S(
+    ["NBS_KEEP_WORKSPACE"],
+    "boolean",
+    "keep the temp workspace (download, ephemeral home and its logs)",
+    false,
+    parseBool,
+  ),
+  workDir: S(
+    ["NBS_WORK_DIR"],
+    "string",
+    "parent of the private temp workspace (default: the OS temp dir); needs room for the dump",
+    undefined,
+    parseString,
+  ),
+  region: S(
+    ["AWS_REGION", "AWS_DEFAULT_REGION"],
+    "string",
+    "AWS region (default us-east-1 with --endpoint)",
+    undefined,
+    parseString,
+  ),
+  endpoint: S(
+    ["BACKUP_S3_ENDPOINT"],
+    "string",
+    "S3 API endpoint for MinIO and others (path-style)",
+    undefined,
+    parseString,
+  ),
+  maxAttempts: S(
+    ["NBS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"],
+    "number",
+    "attempts per S3 request, with backoff and jitter",
+    5,
+    parsePositiveInt,
+  ),
+  requestChecksum: S(
+    ["NBS_REQUEST_CHECKSUM", "AWS_REQUEST_CHECKSUM_CALCULATION"],
+    "string",
+    "SDK request checksums; WHEN_SUPPORTED breaks some S3-compatible stores",
+    "WHEN_REQUIRED",
+    parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const),
+    ["WHEN_REQUIRED", "WHEN_SUPPORTED"],
+  ),
   verbose: S(["NBS_VERBOSE"], "boolean", "debug events", false, parseBool),
-  logFormat: S(["NBS_LOG_FORMAT"], "string", "log format on stderr (default: pretty on a TTY, else json)", undefined, parseChoice(["json", "pretty"] as const), ["json", "pretty"]),
+  logFormat: S(
+    ["NBS_LOG_FORMAT"],
+    "string",
+    "log format on stderr (default: pretty on a TTY, else json)",
+    undefined,
+    parseChoice(["json", "pretty"] as const),
+    ["json", "pretty"],
+  ),
 };
 
 /** Settings after the cross-field rules: one source, one mode. */
@@ -85,20 +217,35 @@ export function resolveVerifySettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ): { settings: ResolvedVerifySettings; origins: Record<string, string> } {
-  const { settings: s, origins } = resolveSettings<VerifySettings>(VERIFY_SETTINGS, flags, env, file);
-  if (s.db !== undefined && !isValidDbName(s.db)) throw new NbsError("USAGE", `invalid database name ${JSON.stringify(s.db)}`, { hint: "use letters, digits, '.', '_' or '-'" });
+  const { settings: s, origins } = resolveSettings<VerifySettings>(
+    VERIFY_SETTINGS,
+    flags,
+    env,
+    file,
+  );
+  if (s.db !== undefined && !isValidDbName(s.db))
+    throw new NbsError("USAGE", `invalid database name ${JSON.stringify(s.db)}`, {
+      hint: "use letters, digits, '.', '_' or '-'",
+    });
   if (origins["expectMinRows"] !== "default" && s.smokeQuery === undefined) {
-    throw new NbsError("USAGE", "--expect-min-rows needs --smoke-query", { hint: "pass the Cypher to run with --smoke-query" });
+    throw new NbsError("USAGE", "--expect-min-rows needs --smoke-query", {
+      hint: "pass the Cypher to run with --smoke-query",
+    });
   }
   if (s.region === undefined && s.endpoint !== undefined) s.region = "us-east-1";
-  return { settings: { ...s, mode: chooseMode(s, origins), source: chooseSource(s, origins) }, origins };
+  return {
+    settings: { ...s, mode: chooseMode(s, origins), source: chooseSource(s, origins) },
+    origins,
+  };
 }
 
 /** `--skip-load` is `--mode checksum`; without `--mode`, `load` when a Neo4j home is known. */
 export function chooseMode(s: VerifySettings, origins: Record<string, string>): VerifyMode {
   if (s.skipLoad) {
     if (s.mode !== undefined && s.mode !== "checksum" && origins["mode"] === "flag") {
-      throw new NbsError("USAGE", `--skip-load conflicts with --mode ${s.mode}`, { hint: "drop one of them" });
+      throw new NbsError("USAGE", `--skip-load conflicts with --mode ${s.mode}`, {
+        hint: "drop one of them",
+      });
     }
     return "checksum";
   }
@@ -111,20 +258,45 @@ export function chooseMode(s: VerifySettings, origins: Record<string, string>): 
 
 /** Exactly one of --file, --s3-uri, --latest, --bucket with --key. */
 export function chooseSource(s: VerifySettings, origins: Record<string, string>): VerifySource {
-  const given = [s.file !== undefined && "--file", s.s3Uri !== undefined && "--s3-uri", s.latest && "--latest", s.key !== undefined && "--key"].filter((x): x is string => typeof x === "string");
-  if (given.length > 1) throw new NbsError("USAGE", `${given.join(" and ")} name different sources`, { hint: "pass exactly one of --s3-uri, --bucket with --key, --latest, --file" });
+  const given = [
+    s.file !== undefined && "--file",
+    s.s3Uri !== undefined && "--s3-uri",
+    s.latest && "--latest",
+    s.key !== undefined && "--key",
+  ].filter((x): x is string => typeof x === "string");
+  if (given.length > 1)
+    throw new NbsError("USAGE", `${given.join(" and ")} name different sources`, {
+      hint: "pass exactly one of --s3-uri, --bucket with --key, --latest, --file",
+    });
   if (given.length === 0) {
-    throw new NbsError("USAGE", "no backup to verify", { hint: "pass --s3-uri s3://bucket/key, --bucket with --key, --latest (with --prefix/--db), or --file" });
+    throw new NbsError("USAGE", "no backup to verify", {
+      hint: "pass --s3-uri s3://bucket/key, --bucket with --key, --latest (with --prefix/--db), or --file",
+    });
   }
   if (s.file !== undefined) return { kind: "file", path: s.file };
   if (s.s3Uri !== undefined) {
     const { bucket, key } = parseS3Uri(s.s3Uri);
-    if (origins["bucket"] === "flag" && s.bucket !== bucket) throw new NbsError("USAGE", `--bucket ${s.bucket} conflicts with --s3-uri ${s.s3Uri}`, { hint: "drop --bucket" });
+    if (origins["bucket"] === "flag" && s.bucket !== bucket)
+      throw new NbsError("USAGE", `--bucket ${s.bucket} conflicts with --s3-uri ${s.s3Uri}`, {
+        hint: "drop --bucket",
+      });
     return { kind: "s3", bucket, key };
   }
   const bucket = s.bucket;
-  if (bucket === undefined || bucket === "") throw new NbsError("USAGE", "missing --bucket", { hint: "pass --bucket or set BACKUP_S3_BUCKET" });
-  if (!isValidBucketName(bucket)) throw new NbsError("USAGE", `invalid bucket name ${JSON.stringify(bucket)}`, { hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'" });
-  if (s.latest) return { kind: "latest", bucket, prefix: normalizePrefix(s.prefix), ...(s.db ? { db: s.db } : {}) };
+  if (bucket === undefined || bucket === "")
+    throw new NbsError("USAGE", "missing --bucket", {
+      hint: "pass --bucket or set BACKUP_S3_BUCKET",
+    });
+  if (!isValidBucketName(bucket))
+    throw new NbsError("USAGE", `invalid bucket name ${JSON.stringify(bucket)}`, {
+      hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
+    });
+  if (s.latest)
+    return {
+      kind: "latest",
+      bucket,
+      prefix: normalizePrefix(s.prefix),
+      ...(s.db ? { db: s.db } : {}),
+    };
   return { kind: "s3", bucket, key: s.key!.replace(/^\/+/, "") };
 }

@@ -1,4 +1,13 @@
-import { SECRET_ENV_VARS, createProgress, createRedactor, redactValue, secretValuesFrom, type CliLogger, type Level, type Outcome } from "@nbs/cli-kit";
+import {
+  SECRET_ENV_VARS,
+  createProgress,
+  createRedactor,
+  redactValue,
+  secretValuesFrom,
+  type CliLogger,
+  type Level,
+  type Outcome,
+} from "@nbs/cli-kit";
 import { NbsError } from "@nbs/metadata";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
 import { createS3Client } from "@nbs/s3-store";
@@ -16,14 +25,23 @@ export interface VerifyDeps {
   createClient?: typeof createS3Client;
 }
 
-const WARN_EVENTS = new Set(["verify.latest.skipped", "verify.neo4j.version-mismatch", "verify.cleanup.failed"]);
+const WARN_EVENTS = new Set([
+  "verify.latest.skipped",
+  "verify.neo4j.version-mismatch",
+  "verify.cleanup.failed",
+]);
 
 /** Run one verification; write `--report` and `--summary-md` whatever the verdict; throw on a failed one. */
-export async function runVerify(settings: ResolvedVerifySettings, deps: VerifyDeps): Promise<Outcome> {
+export async function runVerify(
+  settings: ResolvedVerifySettings,
+  deps: VerifyDeps,
+): Promise<Outcome> {
   const { logger, signal } = deps;
   const needsS3 = settings.source.kind !== "file";
   if (needsS3 && settings.region === undefined) {
-    throw new NbsError("USAGE", "no AWS region configured", { hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)" });
+    throw new NbsError("USAGE", "no AWS region configured", {
+      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
+    });
   }
   const client = needsS3
     ? (deps.createClient ?? createS3Client)({
@@ -34,22 +52,44 @@ export async function runVerify(settings: ResolvedVerifySettings, deps: VerifyDe
       })
     : undefined;
   let progress: ReturnType<typeof createProgress> | undefined;
-  logger.log("info", "verify.start", { source: settings.source, mode: settings.mode, dry_run: settings.dryRun, neo4j_home: settings.neo4jHome });
+  logger.log("info", "verify.start", {
+    source: settings.source,
+    mode: settings.mode,
+    dry_run: settings.dryRun,
+    neo4j_home: settings.neo4jHome,
+  });
   try {
     const report = await verifyBackup({
       source: settings.source,
       mode: settings.mode,
       ...(client ? { client } : {}),
-      ...(settings.mode !== "checksum" && settings.neo4jHome !== undefined ? { installDir: settings.neo4jHome, runner: createSpawnRunner({ env: withoutCredentials(deps.env) }) } : {}),
+      ...(settings.mode !== "checksum" && settings.neo4jHome !== undefined
+        ? {
+            installDir: settings.neo4jHome,
+            runner: createSpawnRunner({ env: withoutCredentials(deps.env) }),
+          }
+        : {}),
       database: settings.db ?? "neo4j",
-      ...(settings.smokeQuery !== undefined ? { smoke: { cypher: settings.smokeQuery, minRows: settings.expectMinRows } } : {}),
+      ...(settings.smokeQuery !== undefined
+        ? { smoke: { cypher: settings.smokeQuery, minRows: settings.expectMinRows } }
+        : {}),
       ...(settings.workDir !== undefined ? { workDir: settings.workDir } : {}),
       keepWorkspace: settings.keepWorkspace,
       dryRun: settings.dryRun,
       signal,
-      onEvent: (event, fields) => logger.log(level(event), event, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))),
+      onEvent: (event, fields) =>
+        logger.log(
+          level(event),
+          event,
+          Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+        ),
       onProgress: (p) => {
-        progress ??= createProgress({ logger, event: "verify.download.progress", total: p.total, ...(deps.tty ? { tty: deps.tty } : {}) });
+        progress ??= createProgress({
+          logger,
+          event: "verify.download.progress",
+          total: p.total,
+          ...(deps.tty ? { tty: deps.tty } : {}),
+        });
         progress.update(p.bytes);
       },
     });
@@ -71,25 +111,44 @@ function level(event: string): Level {
 }
 
 /** Neo4j's processes need PATH and JAVA_HOME, never the storage credentials. */
-function withoutCredentials(env: Record<string, string | undefined>): Record<string, string | undefined> {
+function withoutCredentials(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
   const out = { ...env };
   for (const name of SECRET_ENV_VARS) delete out[name];
   return out;
 }
 
-async function writeOutputs(raw: VerifyReport, settings: ResolvedVerifySettings, logger: CliLogger, env: Record<string, string | undefined>): Promise<void> {
+async function writeOutputs(
+  raw: VerifyReport,
+  settings: ResolvedVerifySettings,
+  logger: CliLogger,
+  env: Record<string, string | undefined>,
+): Promise<void> {
   // Files are outputs too: the same redaction as the logs and stdout.
   const report = redactValue(raw, createRedactor(secretValuesFrom(env))) as VerifyReport;
   if (settings.report !== undefined) {
-    await writeFile(settings.report, `${JSON.stringify(report, null, 2)}\n`).catch((error: NodeJS.ErrnoException) => {
-      throw new NbsError("USAGE", `cannot write the report to ${settings.report}: ${error.code ?? error.message}`, { hint: "pass a writable path with --report" });
-    });
+    await writeFile(settings.report, `${JSON.stringify(report, null, 2)}\n`).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw new NbsError(
+          "USAGE",
+          `cannot write the report to ${settings.report}: ${error.code ?? error.message}`,
+          { hint: "pass a writable path with --report" },
+        );
+      },
+    );
     logger.log("info", "verify.report.written", { path: settings.report });
   }
   if (settings.summaryMd !== undefined) {
     // Appended: $GITHUB_STEP_SUMMARY collects every step's summary in one file.
-    await appendFile(settings.summaryMd, renderSummaryMarkdown(report)).catch((error: NodeJS.ErrnoException) => {
-      throw new NbsError("USAGE", `cannot append the summary to ${settings.summaryMd}: ${error.code ?? error.message}`, { hint: "pass a writable path with --summary-md" });
-    });
+    await appendFile(settings.summaryMd, renderSummaryMarkdown(report)).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw new NbsError(
+          "USAGE",
+          `cannot append the summary to ${settings.summaryMd}: ${error.code ?? error.message}`,
+          { hint: "pass a writable path with --summary-md" },
+        );
+      },
+    );
   }
 }

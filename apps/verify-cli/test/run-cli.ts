@@ -13,11 +13,24 @@ export interface Run {
 }
 
 /** Run a program as an operator would: a separate process with only the env we give it (plus PATH/HOME/JAVA_HOME). */
-function run(file: string, args: readonly string[], env: Record<string, string>, onStderr?: (chunk: string, child: ChildProcess) => void): Promise<Run> {
+function run(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  onStderr?: (chunk: string, child: ChildProcess) => void,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const base: Record<string, string> = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", NBS_LOG_FORMAT: "json" };
+    const base: Record<string, string> = {
+      PATH: process.env["PATH"] ?? "",
+      HOME: process.env["HOME"] ?? "/tmp",
+      NBS_LOG_FORMAT: "json",
+    };
     if (process.env["JAVA_HOME"]) base["JAVA_HOME"] = process.env["JAVA_HOME"];
-    const child = spawn(file, args, { cwd: REPO, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, {
+      cwd: REPO,
+      env: { ...base, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
@@ -37,8 +50,12 @@ function run(file: string, args: readonly string[], env: Record<string, string>,
 }
 
 /** The built nbs-verify. */
-export const verify = (args: readonly string[], env: Record<string, string>, onStderr?: (chunk: string, child: ChildProcess) => void) =>
-  run(process.execPath, [VERIFY_CLI, ...args], env, onStderr);
+export const verify = (
+  args: readonly string[],
+  env: Record<string, string>,
+  onStderr?: (chunk: string, child: ChildProcess) => void,
+) => run(process.execPath, [VERIFY_CLI, ...args], env, onStderr);
 
 /** One of scripts/neo4j/*.sh, which find the built CLIs of this checkout. */
-export const script = (name: string, args: readonly string[], env: Record<string, string>) => run("bash", [`${REPO}scripts/neo4j/${name}`, ...args], env);
+export const script = (name: string, args: readonly string[], env: Record<string, string>) =>
+  run("bash", [`${REPO}scripts/neo4j/${name}`, ...args], env);

@@ -1,8 +1,29 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { createEphemeralNeo4j, describeInteg, getS3TestEnv, type EphemeralNeo4j, type S3TestEnv } from "@nbs/testenv";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import {
+  createEphemeralNeo4j,
+  describeInteg,
+  getS3TestEnv,
+  type EphemeralNeo4j,
+  type S3TestEnv,
+} from "@nbs/testenv";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  truncateSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +31,12 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { VERIFY_CLI, script, verify, type Run } from "./run-cli.js";
 
 // The graph seeded into the source DBMS, and what the sidecar's stats must say about it.
-const COUNTS = { nodes: 5, relationships: 5, labels: { Movie: 2, Person: 3 }, relationship_types: { ACTED_IN: 4, DIRECTED: 1 } };
+const COUNTS = {
+  nodes: 5,
+  relationships: 5,
+  labels: { Movie: 2, Person: 3 },
+  relationship_types: { ACTED_IN: 4, DIRECTED: 1 },
+};
 
 let s3: S3TestEnv;
 let client: S3Client;
@@ -27,13 +53,19 @@ const scratch = () => {
   return dir;
 };
 
-async function nbsVerify(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+async function nbsVerify(
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+): Promise<Run> {
   const result = await verify(args, { ...s3Env, ...extraEnv });
   runs.push(result);
   return result;
 }
 async function upload(prefix: string): Promise<string> {
-  const up = await script("upload_backup_to_s3.sh", ["--file", dumpFile, "--json"], { ...s3Env, BACKUP_S3_PREFIX: prefix });
+  const up = await script("upload_backup_to_s3.sh", ["--file", dumpFile, "--json"], {
+    ...s3Env,
+    BACKUP_S3_PREFIX: prefix,
+  });
   expect(up.code, up.stderr).toBe(0);
   return (JSON.parse(up.stdout) as { key: string }).key;
 }
@@ -55,7 +87,11 @@ function snapshot(root: string): Map<string, string> {
       else if (st.isDirectory()) {
         out.set(rel, `dir ${st.mode.toString(8)}`);
         walk(path);
-      } else out.set(rel, `file ${st.mode.toString(8)} ${st.size} ${createHash("sha256").update(readFileSync(path)).digest("hex")}`);
+      } else
+        out.set(
+          rel,
+          `file ${st.mode.toString(8)} ${st.size} ${createHash("sha256").update(readFileSync(path)).digest("hex")}`,
+        );
     }
   };
   walk(root);
@@ -64,8 +100,15 @@ function snapshot(root: string): Map<string, string> {
 
 beforeAll(async () => {
   // backup.sh and upload_backup_to_s3.sh run this checkout's nbs-upload (a devDependency, so turbo builds it first).
-  const uploadCli = join(dirname(fileURLToPath(import.meta.resolve("@nbs/upload-cli/package.json"))), "dist", "cli.js");
-  for (const cli of [VERIFY_CLI, uploadCli]) expect(existsSync(cli), `build first: pnpm turbo run build --filter @nbs/verify-cli...`).toBe(true);
+  const uploadCli = join(
+    dirname(fileURLToPath(import.meta.resolve("@nbs/upload-cli/package.json"))),
+    "dist",
+    "cli.js",
+  );
+  for (const cli of [VERIFY_CLI, uploadCli])
+    expect(existsSync(cli), `build first: pnpm turbo run build --filter @nbs/verify-cli...`).toBe(
+      true,
+    );
   s3 = await getS3TestEnv();
   client = s3.client();
   bucket = await s3.createBucket("verify");
@@ -79,13 +122,21 @@ beforeAll(async () => {
   try {
     await driver.executeQuery("UNWIND range(1, 3) AS i CREATE (:Person {id: i})");
     await driver.executeQuery("UNWIND range(1, 2) AS i CREATE (:Movie {id: i})");
-    await driver.executeQuery("MATCH (p:Person), (m:Movie) WHERE p.id <= 2 CREATE (p)-[:ACTED_IN]->(m)");
-    await driver.executeQuery("MATCH (p:Person {id: 3}), (m:Movie {id: 1}) CREATE (p)-[:DIRECTED]->(m)");
+    await driver.executeQuery(
+      "MATCH (p:Person), (m:Movie) WHERE p.id <= 2 CREATE (p)-[:ACTED_IN]->(m)",
+    );
+    await driver.executeQuery(
+      "MATCH (p:Person {id: 3}), (m:Movie {id: 1}) CREATE (p)-[:DIRECTED]->(m)",
+    );
   } finally {
     await driver.close();
   }
   const out = scratch();
-  const backup = await script("backup.sh", ["--db", "neo4j", "--out-dir", out, "--neo4j-home", source.home, "--json"], { NEO4J_URI: source.uri, NEO4J_PASSWORD: source.password });
+  const backup = await script(
+    "backup.sh",
+    ["--db", "neo4j", "--out-dir", out, "--neo4j-home", source.home, "--json"],
+    { NEO4J_URI: source.uri, NEO4J_PASSWORD: source.password },
+  );
   expect(backup.code, backup.stderr).toBe(0);
   dumpFile = (JSON.parse(backup.stdout) as { file: string }).file;
   key = await upload("e2e");
@@ -105,17 +156,61 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     const work = scratch();
     const result = await script(
       "verify_restore.sh",
-      ["--bucket", bucket, "--key", key, "--mode", "load", "--neo4j-home", source.home, "--work-dir", work, "--report", join(dir, "report.json"), "--summary-md", join(dir, "summary.md"), "--json",
-        "--smoke-query", "MATCH (:Person)-[:ACTED_IN]->(:Movie) RETURN 1", "--expect-min-rows", "4"],
+      [
+        "--bucket",
+        bucket,
+        "--key",
+        key,
+        "--mode",
+        "load",
+        "--neo4j-home",
+        source.home,
+        "--work-dir",
+        work,
+        "--report",
+        join(dir, "report.json"),
+        "--summary-md",
+        join(dir, "summary.md"),
+        "--json",
+        "--smoke-query",
+        "MATCH (:Person)-[:ACTED_IN]->(:Movie) RETURN 1",
+        "--expect-min-rows",
+        "4",
+      ],
       s3Env,
     );
     runs.push(result);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as Record<string, unknown> & { checks: Array<{ id: string; status: string }> };
-    expect(report).toMatchObject({ ok: true, outcome: "verified", mode: "load", sidecar: "valid", counts: { expected: COUNTS, actual: COUNTS }, neo4j: { version: source.version, database: "neo4j" } });
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as Record<
+      string,
+      unknown
+    > & { checks: Array<{ id: string; status: string }> };
+    expect(report).toMatchObject({
+      ok: true,
+      outcome: "verified",
+      mode: "load",
+      sidecar: "valid",
+      counts: { expected: COUNTS, actual: COUNTS },
+      neo4j: { version: source.version, database: "neo4j" },
+    });
     expect(report.checks.filter((c) => c.status !== "pass")).toEqual([]);
-    expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(["sha256.sidecar", "sha256.object", "size.object", "neo4j.load", "neo4j.start", "count.label.Person", "count.type.DIRECTED", "smoke.query"]));
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, exit_code: 0, counts: { actual: COUNTS } });
+    expect(report.checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining([
+        "sha256.sidecar",
+        "sha256.object",
+        "size.object",
+        "neo4j.load",
+        "neo4j.start",
+        "count.label.Person",
+        "count.type.DIRECTED",
+        "smoke.query",
+      ]),
+    );
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: true,
+      exit_code: 0,
+      counts: { actual: COUNTS },
+    });
     const md = readFileSync(join(dir, "summary.md"), "utf8");
     expect(md).toContain("### nbs-verify: ✅ verified");
     expect(md).toContain("| ✅ | :Person | 3 | 3 |");
@@ -124,7 +219,15 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
   });
 
   it("passes --mode check (load, then neo4j-admin's consistency check) on a good dump", async () => {
-    const result = await nbsVerify(["--s3-uri", `s3://${bucket}/${key}`, "--mode", "check", "--neo4j-home", source.home, "--json"]);
+    const result = await nbsVerify([
+      "--s3-uri",
+      `s3://${bucket}/${key}`,
+      "--mode",
+      "check",
+      "--neo4j-home",
+      source.home,
+      "--json",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout) as { checks: Array<{ id: string; status: string }> };
     expect(doc.checks.filter((c) => c.id.startsWith("neo4j."))).toEqual([
@@ -135,40 +238,85 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
 
   it("with --latest picks the newest committed backup and ignores a newer dump that has no sidecar", async () => {
     const newer = "e2e/neo4j/neo4j-29991231T235959Z.dump";
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: newer, Body: readFileSync(dumpFile) }));
-    const latest = await nbsVerify(["--latest", "--prefix", "e2e", "--db", "neo4j", "--skip-load", "--json"]);
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: newer, Body: readFileSync(dumpFile) }),
+    );
+    const latest = await nbsVerify([
+      "--latest",
+      "--prefix",
+      "e2e",
+      "--db",
+      "neo4j",
+      "--skip-load",
+      "--json",
+    ]);
     expect(latest.code, latest.stderr).toBe(0);
     expect(JSON.parse(latest.stdout)).toMatchObject({ outcome: "verified", source: { key } });
 
     const explicit = await nbsVerify(["--key", newer, "--mode", "checksum", "--json"]);
     expect(explicit.code).toBe(5);
-    expect(JSON.parse(explicit.stdout)).toMatchObject({ error: { code: "INTEGRITY", message: expect.stringContaining("is not a committed backup") } });
+    expect(JSON.parse(explicit.stdout)).toMatchObject({
+      error: { code: "INTEGRITY", message: expect.stringContaining("is not a committed backup") },
+    });
   });
 
   it("exits 5 naming the mismatch when one byte of the stored object changed (sidecar kept)", async () => {
     const tamperedKey = await upload("tampered");
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: tamperedKey }));
-    const bytes = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: tamperedKey }))).Body!.transformToByteArray());
+    const bytes = Buffer.from(
+      await (
+        await client.send(new GetObjectCommand({ Bucket: bucket, Key: tamperedKey }))
+      ).Body!.transformToByteArray(),
+    );
     const good = createHash("sha256").update(bytes).digest("hex");
     const middle = Math.floor(bytes.length / 2);
     bytes[middle] = bytes[middle]! ^ 0x01;
     const bad = createHash("sha256").update(bytes).digest("hex");
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: tamperedKey, Body: bytes, Metadata: head.Metadata }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: tamperedKey,
+        Body: bytes,
+        Metadata: head.Metadata,
+      }),
+    );
 
     const result = await nbsVerify(["--key", tamperedKey, "--mode", "checksum", "--json"]);
     expect(result.code).toBe(5);
-    const doc = JSON.parse(result.stdout) as { error: { message: string }; report: { sha256: unknown } };
-    expect(doc.error.message).toContain(`sha256 = sidecar: expected ${good.slice(0, 12)}…, actual ${bad.slice(0, 12)}…`);
+    const doc = JSON.parse(result.stdout) as {
+      error: { message: string };
+      report: { sha256: unknown };
+    };
+    expect(doc.error.message).toContain(
+      `sha256 = sidecar: expected ${good.slice(0, 12)}…, actual ${bad.slice(0, 12)}…`,
+    );
     expect(doc.error.message).toContain("sha256 = object metadata nbs-sha256");
     expect(doc.report.sha256).toEqual({ expected: good, actual: bad });
   });
 
   it("exits 5 when the sidecar does not match the schema", async () => {
     const badKey = await upload("badmeta");
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${badKey}.meta.json`, Body: JSON.stringify({ schemaVersion: 1, sha256: "not-a-sha" }) }));
-    const result = await nbsVerify(["--s3-uri", `s3://${bucket}/${badKey}`, "--mode", "checksum", "--json"]);
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${badKey}.meta.json`,
+        Body: JSON.stringify({ schemaVersion: 1, sha256: "not-a-sha" }),
+      }),
+    );
+    const result = await nbsVerify([
+      "--s3-uri",
+      `s3://${bucket}/${badKey}`,
+      "--mode",
+      "checksum",
+      "--json",
+    ]);
     expect(result.code).toBe(5);
-    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "INTEGRITY", message: expect.stringContaining("does not match the .meta.json schema") } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: {
+        code: "INTEGRITY",
+        message: expect.stringContaining("does not match the .meta.json schema"),
+      },
+    });
   });
 
   it("fails a truncated dump with exit 6 and a clear message, and cleans up", async () => {
@@ -177,33 +325,67 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     copyFileSync(dumpFile, truncated); // no sidecar copied: nothing to catch it before Neo4j
     truncateSync(truncated, Math.floor(lstatSync(dumpFile).size / 2));
     const work = scratch();
-    const result = await nbsVerify(["--file", truncated, "--mode", "load", "--neo4j-home", source.home, "--work-dir", work, "--json"]);
+    const result = await nbsVerify([
+      "--file",
+      truncated,
+      "--mode",
+      "load",
+      "--neo4j-home",
+      source.home,
+      "--work-dir",
+      work,
+      "--json",
+    ]);
     expect(result.code, result.stderr).toBe(6);
-    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "NEO4J", message: expect.stringMatching(/^the dump did not load into an ephemeral Neo4j 5\.\d+\.\d+: Failed to load database 'neo4j': .*Truncated source/) } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: {
+        code: "NEO4J",
+        message: expect.stringMatching(
+          /^the dump did not load into an ephemeral Neo4j 5\.\d+\.\d+: Failed to load database 'neo4j': .*Truncated source/,
+        ),
+      },
+    });
     expect(readdirSync(work)).toEqual([]);
   });
 
   it("on Ctrl-C while the ephemeral Neo4j starts: exit 130, the instance stopped, the workspace removed", async () => {
     const work = scratch();
     let sent = false;
-    const result = await verify(["--s3-uri", `s3://${bucket}/${key}`, "--mode", "load", "--neo4j-home", source.home, "--work-dir", work, "--json"], s3Env, (chunk, child) => {
-      if (!sent && chunk.includes('"verify.neo4j.starting"')) {
-        sent = true;
-        setTimeout(() => child.kill("SIGINT"), 1500); // let `neo4j start` launch the JVM first
-      }
-    });
+    const result = await verify(
+      [
+        "--s3-uri",
+        `s3://${bucket}/${key}`,
+        "--mode",
+        "load",
+        "--neo4j-home",
+        source.home,
+        "--work-dir",
+        work,
+        "--json",
+      ],
+      s3Env,
+      (chunk, child) => {
+        if (!sent && chunk.includes('"verify.neo4j.starting"')) {
+          sent = true;
+          setTimeout(() => child.kill("SIGINT"), 1500); // let `neo4j start` launch the JVM first
+        }
+      },
+    );
     runs.push(result);
     expect(sent).toBe(true);
     expect(result.code, result.stderr).toBe(130);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "ABORTED" } });
     expect(readdirSync(work)).toEqual([]);
-    const jvms = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n").filter((line) => line.includes(work));
+    const jvms = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line.includes(work));
     expect(jvms).toEqual([]);
   });
 
   it("never printed a credential in any output", () => {
     const outputs = runs.map((r) => r.stdout + r.stderr).join("\n");
     expect(runs.length).toBeGreaterThan(5);
-    for (const secret of [s3.secretAccessKey, source.password]) expect(outputs).not.toContain(secret);
+    for (const secret of [s3.secretAccessKey, source.password])
+      expect(outputs).not.toContain(secret);
   });
 });

@@ -1,7 +1,15 @@
 import { NbsError } from "@nbs/metadata";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { ExitCode, createCliLogger, exitCodeFor, parseSize, pick, parseBool, runCommand } from "./index.js";
+import {
+  ExitCode,
+  createCliLogger,
+  exitCodeFor,
+  parseSize,
+  pick,
+  parseBool,
+  runCommand,
+} from "./index.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzEXAMPLEKEYfake";
 
@@ -32,19 +40,36 @@ describe("exit codes", () => {
 describe("logger redaction", () => {
   it("never prints a credential, whether in a message, a field or a URL", async () => {
     const out = capture();
-    const logger = createCliLogger({ format: "json", verbose: true, stream: out.stream, env: { AWS_SECRET_ACCESS_KEY: SECRET } });
-    logger.log("info", "probe", { message: `key is ${SECRET}`, nested: { secretAccessKey: "x", list: [SECRET] }, url: "http://user:hunter22@host/x" });
+    const logger = createCliLogger({
+      format: "json",
+      verbose: true,
+      stream: out.stream,
+      env: { AWS_SECRET_ACCESS_KEY: SECRET },
+    });
+    logger.log("info", "probe", {
+      message: `key is ${SECRET}`,
+      nested: { secretAccessKey: "x", list: [SECRET] },
+      url: "http://user:hunter22@host/x",
+    });
     await new Promise((r) => setTimeout(r, 20));
     const line = JSON.parse(out.text().trim()) as Record<string, unknown>;
     expect(out.text()).not.toContain(SECRET);
     expect(out.text()).not.toContain("hunter22");
-    expect(line).toMatchObject({ level: "info", event: "probe", nested: { secretAccessKey: "[REDACTED]" } });
+    expect(line).toMatchObject({
+      level: "info",
+      event: "probe",
+      nested: { secretAccessKey: "[REDACTED]" },
+    });
     expect(typeof line["ts"]).toBe("string");
   });
 
   it("prints one readable line per event in pretty mode, with the hint", async () => {
     const out = capture();
-    createCliLogger({ format: "pretty", verbose: false, stream: out.stream }).log("error", "upload.result", { message: "bad", hint: "fix it", exit_code: 3 });
+    createCliLogger({ format: "pretty", verbose: false, stream: out.stream }).log(
+      "error",
+      "upload.result",
+      { message: "bad", hint: "fix it", exit_code: 3 },
+    );
     await new Promise((r) => setTimeout(r, 20));
     expect(out.text()).toMatch(/error upload\.result: bad {2}exit_code=3\n {6}hint: fix it/);
   });
@@ -62,23 +87,42 @@ describe("runCommand", () => {
     const log = capture();
     const json = capture();
     const logger = createCliLogger({ format: "json", verbose: false, stream: log.stream });
-    const code = await runCommand({ logger, event: "x.result", jsonOut: json.stream, handleSignals: false }, () =>
-      Promise.reject(new NbsError("INPUT", "file missing", { hint: "check --file" })),
+    const code = await runCommand(
+      { logger, event: "x.result", jsonOut: json.stream, handleSignals: false },
+      () => Promise.reject(new NbsError("INPUT", "file missing", { hint: "check --file" })),
     );
     await new Promise((r) => setTimeout(r, 20));
     expect(code).toBe(3);
-    expect(JSON.parse(json.text())).toMatchObject({ ok: false, exit_code: 3, error: { code: "INPUT", message: "file missing", hint: "check --file" } });
-    expect(JSON.parse(log.text())).toMatchObject({ event: "x.result", outcome: "failed", exit_code: 3 });
+    expect(JSON.parse(json.text())).toMatchObject({
+      ok: false,
+      exit_code: 3,
+      error: { code: "INPUT", message: "file missing", hint: "check --file" },
+    });
+    expect(JSON.parse(log.text())).toMatchObject({
+      event: "x.result",
+      outcome: "failed",
+      exit_code: 3,
+    });
   });
 });
 
 describe("configuration helpers", () => {
   it("prefers flag over environment over config file over default", () => {
     const parse = (v: unknown) => String(v);
-    expect(pick("bucket", { flag: "f", env: "e", file: "c", fallback: "d" }, parse)).toEqual({ value: "f", origin: "flag" });
-    expect(pick("bucket", { flag: undefined, env: "e", file: "c", fallback: "d" }, parse)).toEqual({ value: "e", origin: "env" });
-    expect(pick("bucket", { flag: undefined, env: undefined, file: "c", fallback: "d" }, parse)).toEqual({ value: "c", origin: "file" });
-    expect(pick("bucket", { flag: undefined, env: "", file: undefined, fallback: "d" }, parse)).toEqual({ value: "d", origin: "default" });
+    expect(pick("bucket", { flag: "f", env: "e", file: "c", fallback: "d" }, parse)).toEqual({
+      value: "f",
+      origin: "flag",
+    });
+    expect(pick("bucket", { flag: undefined, env: "e", file: "c", fallback: "d" }, parse)).toEqual({
+      value: "e",
+      origin: "env",
+    });
+    expect(
+      pick("bucket", { flag: undefined, env: undefined, file: "c", fallback: "d" }, parse),
+    ).toEqual({ value: "c", origin: "file" });
+    expect(
+      pick("bucket", { flag: undefined, env: "", file: undefined, fallback: "d" }, parse),
+    ).toEqual({ value: "d", origin: "default" });
   });
 
   it("parses sizes and booleans and rejects nonsense with a usage error", () => {

@@ -1,7 +1,13 @@
 export { EXIT_CODES_HELP, ExitCode, exitCodeFor } from "./exit-codes.js";
 export { createCliLogger, defaultLogFormat } from "./logger.js";
 export type { CliLogger, CliLoggerOptions, Level, LogFormat } from "./logger.js";
-export { REDACTED, SECRET_ENV_VARS, createRedactor, redactValue, secretValuesFrom } from "./redact.js";
+export {
+  REDACTED,
+  SECRET_ENV_VARS,
+  createRedactor,
+  redactValue,
+  secretValuesFrom,
+} from "./redact.js";
 export { createProgress, formatBytes } from "./progress.js";
 export type { ProgressOptions } from "./progress.js";
 export {

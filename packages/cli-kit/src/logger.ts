@@ -27,15 +27,27 @@ export function defaultLogFormat(stream: { isTTY?: boolean } = process.stderr): 
 }
 
 export function createCliLogger(options: CliLoggerOptions): CliLogger {
-  const redact = createRedactor([...(options.secrets ?? []), ...secretValuesFrom(options.env ?? {})]);
+  const redact = createRedactor([
+    ...(options.secrets ?? []),
+    ...secretValuesFrom(options.env ?? {}),
+  ]);
   const scrub = winston.format((info) => redactRecordInPlace(info, redact));
   const render =
     options.format === "json"
       ? winston.format.printf(({ level, message, timestamp, event, ...rest }) =>
-          JSON.stringify({ ts: timestamp, level, event, ...(message === "" ? {} : { message }), ...rest }),
+          JSON.stringify({
+            ts: timestamp,
+            level,
+            event,
+            ...(message === "" ? {} : { message }),
+            ...rest,
+          }),
         )
       : winston.format.printf(({ level, message, timestamp, event, ...rest }) =>
-          pretty(String(timestamp), level, String(event), { ...(message === "" ? {} : { message }), ...rest }),
+          pretty(String(timestamp), level, String(event), {
+            ...(message === "" ? {} : { message }),
+            ...rest,
+          }),
         );
   const stream = options.stream ?? process.stderr;
   const logger = winston.createLogger({
@@ -65,7 +77,9 @@ function pretty(ts: string, level: string, event: string, fields: Record<string,
     .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
     .join(" ");
   const head = `${time} ${level.padEnd(5)} ${event}${message === undefined ? "" : `: ${text(message)}`}`;
-  return [head + (tail ? `  ${tail}` : ""), hint === undefined ? "" : `      hint: ${text(hint)}`].filter(Boolean).join("\n");
+  return [head + (tail ? `  ${tail}` : ""), hint === undefined ? "" : `      hint: ${text(hint)}`]
+    .filter(Boolean)
+    .join("\n");
 }
 
 function text(value: unknown): string {

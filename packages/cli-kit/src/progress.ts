@@ -32,7 +32,12 @@ export function createProgress(options: ProgressOptions) {
       }
       if (fraction * 10 >= nextDecile) {
         nextDecile = Math.floor(fraction * 10) + 1;
-        options.logger.log("info", options.event, { bytes: done, total: options.total, percent: Math.round(fraction * 100), bytes_per_second: Math.round(rate) });
+        options.logger.log("info", options.event, {
+          bytes: done,
+          total: options.total,
+          percent: Math.round(fraction * 100),
+          bytes_per_second: Math.round(rate),
+        });
       }
     },
     done() {

@@ -14,7 +14,9 @@ export const REDACTED = "[REDACTED]";
 
 /** Collect the secret values present in an environment (ignoring trivially short ones). */
 export function secretValuesFrom(env: Record<string, string | undefined>): string[] {
-  return SECRET_ENV_VARS.map((name) => env[name]).filter((v): v is string => typeof v === "string" && v.length >= 4);
+  return SECRET_ENV_VARS.map((name) => env[name]).filter(
+    (v): v is string => typeof v === "string" && v.length >= 4,
+  );
 }
 
 /** A redactor that replaces known secret values anywhere in a string, and in URLs' user:pass@. */
@@ -41,9 +43,14 @@ export function redactValue(value: unknown, redact: (text: string) => string, de
 }
 
 /** Scrub a record's own string-keyed fields in place (winston keeps its bookkeeping in symbol keys). */
-export function redactRecordInPlace<T extends Record<string, unknown>>(record: T, redact: (text: string) => string): T {
+export function redactRecordInPlace<T extends Record<string, unknown>>(
+  record: T,
+  redact: (text: string) => string,
+): T {
   for (const key of Object.keys(record)) {
-    (record as Record<string, unknown>)[key] = SECRET_FIELD.test(key) ? REDACTED : redactValue(record[key], redact);
+    (record as Record<string, unknown>)[key] = SECRET_FIELD.test(key)
+      ? REDACTED
+      : redactValue(record[key], redact);
   }
   return record;
 }

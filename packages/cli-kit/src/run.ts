@@ -24,12 +24,18 @@ export interface Outcome {
  * Run one command: wire Ctrl-C to an AbortSignal, turn the result or error into the final
  * event and an exit code. Printing and exit-code decisions happen here and nowhere else.
  */
-export async function runCommand(options: RunOptions, work: (signal: AbortSignal) => Promise<Outcome>): Promise<ExitCode> {
+export async function runCommand(
+  options: RunOptions,
+  work: (signal: AbortSignal) => Promise<Outcome>,
+): Promise<ExitCode> {
   const started = Date.now();
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(ExitCode.ABORTED);
-    options.logger.log("warn", "signal", { signal, message: "stopping; press Ctrl-C again to force" });
+    options.logger.log("warn", "signal", {
+      signal,
+      message: "stopping; press Ctrl-C again to force",
+    });
     controller.abort(new Error(`received ${signal}`));
   };
   if (options.handleSignals !== false) {
@@ -37,7 +43,8 @@ export async function runCommand(options: RunOptions, work: (signal: AbortSignal
     process.on("SIGTERM", onSignal);
   }
   const redact = createRedactor(secretValuesFrom(options.env ?? {}));
-  const emitJson = (doc: unknown) => options.jsonOut?.write(`${JSON.stringify(redactValue(doc, redact), null, 2)}\n`);
+  const emitJson = (doc: unknown) =>
+    options.jsonOut?.write(`${JSON.stringify(redactValue(doc, redact), null, 2)}\n`);
   try {
     const result = await work(controller.signal);
     const duration_ms = Date.now() - started;
@@ -48,8 +55,20 @@ export async function runCommand(options: RunOptions, work: (signal: AbortSignal
     const exit_code = exitCodeFor(error);
     const duration_ms = Date.now() - started;
     if (isNbsError(error)) {
-      options.logger.log("error", options.event, { outcome: "failed", code: error.code, message: error.message, hint: error.hint, exit_code, duration_ms });
-      emitJson({ ok: false, error: { code: error.code, message: error.message, hint: error.hint }, exit_code, duration_ms });
+      options.logger.log("error", options.event, {
+        outcome: "failed",
+        code: error.code,
+        message: error.message,
+        hint: error.hint,
+        exit_code,
+        duration_ms,
+      });
+      emitJson({
+        ok: false,
+        error: { code: error.code, message: error.message, hint: error.hint },
+        exit_code,
+        duration_ms,
+      });
     } else {
       const e = error instanceof Error ? error : new Error(String(error));
       options.logger.log("error", options.event, {
@@ -61,7 +80,12 @@ export async function runCommand(options: RunOptions, work: (signal: AbortSignal
         exit_code,
         duration_ms,
       });
-      emitJson({ ok: false, error: { code: "INTERNAL", message: e.message }, exit_code, duration_ms });
+      emitJson({
+        ok: false,
+        error: { code: "INTERNAL", message: e.message },
+        exit_code,
+        duration_ms,
+      });
     }
     return exit_code;
   } finally {

@@ -25,8 +25,17 @@ export function resolveSettings<T>(
   const origins: Record<string, string> = {};
   for (const [key, spec] of Object.entries(table)) {
     const envName = spec.env.find((name) => env[name] !== undefined && env[name] !== "");
-    const source = { flag: flags[key], env: envName === undefined ? undefined : env[envName], file: file[key], fallback: spec.fallback };
-    const { value, origin } = pick(key, envName === undefined ? source : { ...source, envName }, spec.parse);
+    const source = {
+      flag: flags[key],
+      env: envName === undefined ? undefined : env[envName],
+      file: file[key],
+      fallback: spec.fallback,
+    };
+    const { value, origin } = pick(
+      key,
+      envName === undefined ? source : { ...source, envName },
+      spec.parse,
+    );
     settings[key] = value;
     origins[key] = origin;
   }
@@ -36,6 +45,9 @@ export function resolveSettings<T>(
 /** The text yargs shows for a setting: its description, environment names and default. */
 export function describeSetting(spec: SettingSpec): string {
   const env = spec.env.length > 0 ? ` [env: ${spec.env.join(", ")}]` : "";
-  const fallback = spec.fallback === undefined || spec.fallback === false || spec.fallback === "" ? "" : ` [default: ${spec.show ?? JSON.stringify(spec.fallback)}]`;
+  const fallback =
+    spec.fallback === undefined || spec.fallback === false || spec.fallback === ""
+      ? ""
+      : ` [default: ${spec.show ?? JSON.stringify(spec.fallback)}]`;
   return `${spec.describe}${env}${fallback}`;
 }

@@ -20,13 +20,20 @@ describe("backup keys", () => {
   });
 
   it("parses only real timestamps", () => {
-    expect(parseBackupTimestamp("20261124T101507Z")?.toISOString()).toBe("2026-11-24T10:15:07.000Z");
+    expect(parseBackupTimestamp("20261124T101507Z")?.toISOString()).toBe(
+      "2026-11-24T10:15:07.000Z",
+    );
     expect(parseBackupTimestamp("20261332T101507Z")).toBeUndefined();
     expect(parseBackupTimestamp("2026-11-24")).toBeUndefined();
   });
 
   it("builds <prefix>/<db>/<db>-<ts>.dump and parses it back", () => {
-    const key = backupKey({ prefix: "/prod/neo4j/", db: "movies-db", createdAt: at, compression: "none" });
+    const key = backupKey({
+      prefix: "/prod/neo4j/",
+      db: "movies-db",
+      createdAt: at,
+      compression: "none",
+    });
     expect(key).toBe("prod/neo4j/movies-db/movies-db-20261124T101507Z.dump");
     expect(parseBackupKey(key)).toEqual({
       prefix: "prod/neo4j",
@@ -45,7 +52,12 @@ describe("backup keys", () => {
 
   it("is deterministic for the same db and dump time", () => {
     const a = backupKey({ prefix: "p", db: "neo4j", createdAt: new Date(at), compression: "none" });
-    const b = backupKey({ prefix: "p", db: "neo4j", createdAt: new Date(at.getTime() + 400), compression: "none" });
+    const b = backupKey({
+      prefix: "p",
+      db: "neo4j",
+      createdAt: new Date(at.getTime() + 400),
+      compression: "none",
+    });
     expect(a).toBe(b);
   });
 

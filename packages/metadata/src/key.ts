@@ -3,9 +3,14 @@ import { NbsError } from "./errors.js";
 /** How a dump file is compressed on top of Neo4j's own format; decides the key's suffix. */
 export type KeyCompression = "none" | "zstd" | "gzip";
 
-const SUFFIX: Record<KeyCompression, string> = { none: ".dump", zstd: ".dump.zst", gzip: ".dump.gz" };
+const SUFFIX: Record<KeyCompression, string> = {
+  none: ".dump",
+  zstd: ".dump.zst",
+  gzip: ".dump.gz",
+};
 const TS = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-const FILE = /^(?<db>[A-Za-z0-9][A-Za-z0-9._-]{0,62})-(?<ts>\d{8}T\d{6}Z)\.dump(?<ext>\.zst|\.gz)?$/;
+const FILE =
+  /^(?<db>[A-Za-z0-9][A-Za-z0-9._-]{0,62})-(?<ts>\d{8}T\d{6}Z)\.dump(?<ext>\.zst|\.gz)?$/;
 const DB = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const PREFIX_SEGMENT = /^[A-Za-z0-9._=-]+$/;
 
@@ -13,7 +18,10 @@ export const SIDECAR_SUFFIX = ".meta.json";
 
 /** `2026-11-24T10:15:00.123Z` → `20261124T101500Z` (UTC, seconds precision). */
 export function formatBackupTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/[-:]/g, "");
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/[-:]/g, "");
 }
 
 export function parseBackupTimestamp(ts: string): Date | undefined {
@@ -35,10 +43,15 @@ export interface BackupFileName {
 }
 
 /** `neo4j-20261124T101500Z.dump` ⇄ `{ db, createdAt, compression }`. */
-export function backupFileName(db: string, createdAt: Date, compression: KeyCompression = "none"): string {
-  if (!isValidDbName(db)) throw new NbsError("USAGE", `invalid database name ${JSON.stringify(db)}`, {
-    hint: "use letters, digits, '.', '_' or '-' (as Neo4j does)",
-  });
+export function backupFileName(
+  db: string,
+  createdAt: Date,
+  compression: KeyCompression = "none",
+): string {
+  if (!isValidDbName(db))
+    throw new NbsError("USAGE", `invalid database name ${JSON.stringify(db)}`, {
+      hint: "use letters, digits, '.', '_' or '-' (as Neo4j does)",
+    });
   return `${db}-${formatBackupTimestamp(createdAt)}${SUFFIX[compression]}`;
 }
 
@@ -47,18 +60,28 @@ export function parseBackupFileName(name: string): BackupFileName | undefined {
   const createdAt = m?.groups?.["ts"] ? parseBackupTimestamp(m.groups["ts"]) : undefined;
   if (!m?.groups || !createdAt) return undefined;
   const ext = m.groups["ext"];
-  return { db: m.groups["db"]!, createdAt, compression: ext === ".zst" ? "zstd" : ext === ".gz" ? "gzip" : "none" };
+  return {
+    db: m.groups["db"]!,
+    createdAt,
+    compression: ext === ".zst" ? "zstd" : ext === ".gz" ? "gzip" : "none",
+  };
 }
 
 /** Normalise a key prefix: no leading/trailing slashes, safe segments only. "" is allowed. */
 export function normalizePrefix(prefix: string): string {
   const trimmed = prefix.replace(/^\/+|\/+$/g, "");
   if (trimmed === "") return "";
-  const bad = trimmed.split("/").find((seg) => !PREFIX_SEGMENT.test(seg) || seg === "." || seg === "..");
+  const bad = trimmed
+    .split("/")
+    .find((seg) => !PREFIX_SEGMENT.test(seg) || seg === "." || seg === "..");
   if (bad !== undefined) {
-    throw new NbsError("USAGE", `invalid key prefix ${JSON.stringify(prefix)} (segment ${JSON.stringify(bad)})`, {
-      hint: "use segments of letters, digits, '.', '_', '=' or '-' separated by '/', e.g. prod/neo4j",
-    });
+    throw new NbsError(
+      "USAGE",
+      `invalid key prefix ${JSON.stringify(prefix)} (segment ${JSON.stringify(bad)})`,
+      {
+        hint: "use segments of letters, digits, '.', '_', '=' or '-' separated by '/', e.g. prod/neo4j",
+      },
+    );
   }
   return trimmed;
 }

@@ -53,7 +53,11 @@ function propertyPaths(schema: Record<string, unknown>, base = ""): string[] {
   ]);
 }
 
-function valuePaths(value: Record<string, unknown>, base = "", maps = ["labels", "relationship_types"]): string[] {
+function valuePaths(
+  value: Record<string, unknown>,
+  base = "",
+  maps = ["labels", "relationship_types"],
+): string[] {
   return Object.entries(value).flatMap(([name, sub]) => [
     `${base}${name}`,
     ...(sub && typeof sub === "object" && !maps.includes(name)

@@ -8,32 +8,64 @@ export function dumpFileName(database: string): string {
 }
 
 /** Dump a stopped database to `<targetDir>/<database>.dump`. */
-export function buildDumpCommand(inst: Neo4jInstallation, database: string, targetDir: string): Neo4jCommand {
+export function buildDumpCommand(
+  inst: Neo4jInstallation,
+  database: string,
+  targetDir: string,
+): Neo4jCommand {
   if (inst.version.family === "4") {
-    return adminCommand(inst, ["dump", `--database=${database}`, `--to=${join(targetDir, dumpFileName(database))}`]);
+    return adminCommand(inst, [
+      "dump",
+      `--database=${database}`,
+      `--to=${join(targetDir, dumpFileName(database))}`,
+    ]);
   }
   return adminCommand(inst, ["database", "dump", database, `--to-path=${targetDir}`]);
 }
 
 /** Load `<sourceDir>/<database>.dump` over the (stopped) database, replacing it. */
-export function buildLoadCommand(inst: Neo4jInstallation, database: string, sourceDir: string): Neo4jCommand {
+export function buildLoadCommand(
+  inst: Neo4jInstallation,
+  database: string,
+  sourceDir: string,
+): Neo4jCommand {
   if (inst.version.family === "4") {
     const from = join(sourceDir, dumpFileName(database));
     return adminCommand(inst, ["load", `--from=${from}`, `--database=${database}`, "--force"]);
   }
-  return adminCommand(inst, ["database", "load", `--from-path=${sourceDir}`, database, "--overwrite-destination"]);
+  return adminCommand(inst, [
+    "database",
+    "load",
+    `--from-path=${sourceDir}`,
+    database,
+    "--overwrite-destination",
+  ]);
 }
 
 /** Consistency-check a stopped database; the report (if any) goes to `reportDir`. */
-export function buildCheckCommand(inst: Neo4jInstallation, database: string, reportDir: string): Neo4jCommand {
+export function buildCheckCommand(
+  inst: Neo4jInstallation,
+  database: string,
+  reportDir: string,
+): Neo4jCommand {
   if (inst.version.family === "4") {
-    return adminCommand(inst, ["check-consistency", `--database=${database}`, `--report-dir=${reportDir}`]);
+    return adminCommand(inst, [
+      "check-consistency",
+      `--database=${database}`,
+      `--report-dir=${reportDir}`,
+    ]);
   }
   return adminCommand(inst, ["database", "check", database, `--report-path=${reportDir}`]);
 }
 
 /** Set the `neo4j` user's password before the first start. The password is marked secret. */
-export function buildSetInitialPasswordCommand(inst: Neo4jInstallation, password: string): Neo4jCommand {
-  const args = inst.version.family === "4" ? ["set-initial-password", password] : ["dbms", "set-initial-password", password];
+export function buildSetInitialPasswordCommand(
+  inst: Neo4jInstallation,
+  password: string,
+): Neo4jCommand {
+  const args =
+    inst.version.family === "4"
+      ? ["set-initial-password", password]
+      : ["dbms", "set-initial-password", password];
   return adminCommand(inst, args, [password]);
 }

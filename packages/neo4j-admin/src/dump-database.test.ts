@@ -28,7 +28,8 @@ function neo4jSimulator(options: { running?: boolean; dumpFails?: boolean } = {}
   });
 }
 
-const steps = (runs: RecordedRun[]) => runs.map((r) => `${basename(r.file)} ${r.args.slice(0, 2).join(" ")}`);
+const steps = (runs: RecordedRun[]) =>
+  runs.map((r) => `${basename(r.file)} ${r.args.slice(0, 2).join(" ")}`);
 
 describe("dumpDatabase", () => {
   it("stops the server, dumps to <db>-<UTC stamp>.dump, and starts it again", async () => {
@@ -69,7 +70,9 @@ describe("dumpDatabase", () => {
     const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     await writeFile(join(outDir, `neo4j-${utcStamp(now())}.dump`), "older");
     const runner = neo4jSimulator();
-    await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({ code: "INPUT" });
+    await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({
+      code: "INPUT",
+    });
     expect(await readFile(join(outDir, "neo4j-20260304T050607Z.dump"), "utf8")).toBe("older");
     expect(steps(runner.runs).at(-1)).toBe("neo4j start");
   });
@@ -78,7 +81,11 @@ describe("dumpDatabase", () => {
     const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     const runner = neo4jSimulator({ running: false });
     await dumpDatabase({ home, db: "neo4j", outDir, runner, now });
-    expect(steps(runner.runs)).toEqual(["neo4j-admin --version", "neo4j status", "neo4j-admin database dump"]);
+    expect(steps(runner.runs)).toEqual([
+      "neo4j-admin --version",
+      "neo4j status",
+      "neo4j-admin database dump",
+    ]);
   });
 
   it("captures stats and the edition while online, then waits for Bolt after the restart", async () => {
@@ -88,13 +95,24 @@ describe("dumpDatabase", () => {
     const driver = {
       executeQuery: (cypher: string) => {
         queries.push(cypher);
-        const value = cypher.includes("dbms.components") ? "community" : cypher.includes("db.") ? undefined : 3;
+        const value = cypher.includes("dbms.components")
+          ? "community"
+          : cypher.includes("db.")
+            ? undefined
+            : 3;
         const records = value === undefined ? [] : [{ get: () => value }];
         return Promise.resolve({ records });
       },
       close: () => Promise.resolve(void closed++),
     } as unknown as Driver;
-    const result = await dumpDatabase({ home, db: "neo4j", outDir, runner: neo4jSimulator(), now, driverFactory: () => driver });
+    const result = await dumpDatabase({
+      home,
+      db: "neo4j",
+      outDir,
+      runner: neo4jSimulator(),
+      now,
+      driverFactory: () => driver,
+    });
     expect(result.stats).toEqual({ nodes: 3, relationships: 3, labels: {}, relationshipTypes: {} });
     expect(queries.at(-1)).toBe("RETURN 1");
     expect(closed).toBe(2);

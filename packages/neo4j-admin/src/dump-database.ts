@@ -48,7 +48,11 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const inst = await locateNeo4j({ home: options.home, confDir: options.confDir, runner, signal });
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), { signal, timeoutMs, okExitCodes: [0, 3] });
+  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
+    signal,
+    timeoutMs,
+    okExitCodes: [0, 3],
+  });
   const wasRunning = status.exitCode === 0;
 
   let stats: GraphStats | undefined;
@@ -70,14 +74,25 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
     () => undefined,
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
-  if (wasRunning) await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
+  if (wasRunning)
+    await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
   if (dumpError !== undefined) throw dumpError;
-  return { path, stats, neo4j: { version: inst.version.raw, edition }, createdAt: createdAt.toISOString() };
+  return {
+    path,
+    stats,
+    neo4j: { version: inst.version.raw, edition },
+    createdAt: createdAt.toISOString(),
+  };
 }
 
 // neo4j-admin 5.x always writes `<db>.dump` into --to-path: dump into a private directory next to
 // the target, then link into place, which is atomic and never replaces an existing file.
-async function dumpInto(inst: Neo4jInstallation, options: DumpDatabaseOptions, path: string, timeoutMs: number) {
+async function dumpInto(
+  inst: Neo4jInstallation,
+  options: DumpDatabaseOptions,
+  path: string,
+  timeoutMs: number,
+) {
   const work = await mkdtemp(join(options.outDir, `.nbs-dump-${options.db}-`));
   try {
     await runNeo4jCommand(options.runner, buildDumpCommand(inst, options.db, work), {
@@ -90,7 +105,9 @@ async function dumpInto(inst: Neo4jInstallation, options: DumpDatabaseOptions, p
       await link(produced, path);
     } catch (error) {
       if (error instanceof Error && "code" in error && error.code === "EEXIST") {
-        throw new NbsError("INPUT", `${path} already exists`, { hint: "remove it or dump into another directory" });
+        throw new NbsError("INPUT", `${path} already exists`, {
+          hint: "remove it or dump into another directory",
+        });
       }
       throw error;
     }
@@ -109,7 +126,8 @@ async function restartAfter(
   try {
     await restart(inst, options);
   } catch (restartError) {
-    const what = dumped === undefined ? "the dump failed and" : `the dump was written to ${dumped} but`;
+    const what =
+      dumped === undefined ? "the dump failed and" : `the dump was written to ${dumped} but`;
     throw new NbsError("NEO4J", `${what} Neo4j did not restart`, {
       hint: `start it by hand: ${join(inst.home, "bin", "neo4j")} start`,
       cause: dumpError === undefined ? restartError : new AggregateError([dumpError, restartError]),
@@ -119,7 +137,9 @@ async function restartAfter(
 
 // The restart must happen even after a cancelled dump, so it ignores the abort signal.
 async function restart(inst: Neo4jInstallation, options: DumpDatabaseOptions): Promise<void> {
-  await runNeo4jCommand(options.runner, serverCommand(inst, "start"), { timeoutMs: options.timeoutMs ?? 600_000 });
+  await runNeo4jCommand(options.runner, serverCommand(inst, "start"), {
+    timeoutMs: options.timeoutMs ?? 600_000,
+  });
   if (!options.driverFactory) return;
   const driver = options.driverFactory();
   try {
@@ -134,12 +154,18 @@ async function restart(inst: Neo4jInstallation, options: DumpDatabaseOptions): P
 }
 
 async function editionOf(driver: Driver, fallback: Neo4jEdition): Promise<Neo4jEdition> {
-  const { records } = await driver.executeQuery("CALL dbms.components() YIELD edition RETURN edition", {});
+  const { records } = await driver.executeQuery(
+    "CALL dbms.components() YIELD edition RETURN edition",
+    {},
+  );
   const edition: unknown = records[0]?.get("edition");
   return edition === "community" || edition === "enterprise" ? edition : fallback;
 }
 
 /** `yyyymmddThhmmssZ` in UTC, as used in dump file names and bucket keys. */
 export function utcStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }

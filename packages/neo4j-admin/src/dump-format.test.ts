@@ -15,16 +15,24 @@ const tarBlock = (): Buffer => {
 // What Neo4j's zstd stream carries: "zstd", format version 1, file and byte counts, then tar.
 const neo4jZstdPayload = (): Buffer =>
   Buffer.concat([Buffer.from("zstd"), Buffer.from([0, 0, 0, 1]), Buffer.alloc(16), tarBlock()]);
-const dump5 = (): Buffer => Buffer.concat([Buffer.from("DZV1"), zstdCompressSync(neo4jZstdPayload())]);
+const dump5 = (): Buffer =>
+  Buffer.concat([Buffer.from("DZV1"), zstdCompressSync(neo4jZstdPayload())]);
 
 describe("detectDumpFormat", () => {
   it("recognises a 5.x zstd dump by its DZV1 header", async () => {
-    expect(await detectDumpFormat(dump5())).toEqual({ kind: "neo4j-5-dump", compression: "zstd", magic: "DZV1" });
+    expect(await detectDumpFormat(dump5())).toEqual({
+      kind: "neo4j-5-dump",
+      compression: "zstd",
+      magic: "DZV1",
+    });
   });
 
   it("recognises a 5.x gzip dump by its DGV1 header", async () => {
     const bytes = Buffer.concat([Buffer.from("DGV1"), gzipSync(tarBlock())]);
-    expect(await detectDumpFormat(bytes)).toMatchObject({ kind: "neo4j-5-dump", compression: "gzip" });
+    expect(await detectDumpFormat(bytes)).toMatchObject({
+      kind: "neo4j-5-dump",
+      compression: "gzip",
+    });
   });
 
   it("recognises a 4.x dump: a bare zstd frame whose content starts with 'zstd'", async () => {
@@ -35,7 +43,10 @@ describe("detectDumpFormat", () => {
   });
 
   it("recognises a legacy gzip dump: gzip around a tar archive", async () => {
-    expect(await detectDumpFormat(gzipSync(tarBlock()))).toMatchObject({ kind: "neo4j-4-dump", compression: "gzip" });
+    expect(await detectDumpFormat(gzipSync(tarBlock()))).toMatchObject({
+      kind: "neo4j-4-dump",
+      compression: "gzip",
+    });
   });
 
   it("sees through one extra layer of compression", async () => {
@@ -45,20 +56,35 @@ describe("detectDumpFormat", () => {
       magic: "DZV1",
       wrapper: "zstd",
     });
-    expect(await detectDumpFormat(gzipSync(dump5()))).toMatchObject({ kind: "neo4j-5-dump", wrapper: "gzip" });
+    expect(await detectDumpFormat(gzipSync(dump5()))).toMatchObject({
+      kind: "neo4j-5-dump",
+      wrapper: "gzip",
+    });
   });
 
   it("recognises 5.x online backup artifacts", async () => {
-    expect(await detectDumpFormat(Buffer.from("BZV2...."))).toMatchObject({ kind: "neo4j-5-backup", compression: "zstd" });
+    expect(await detectDumpFormat(Buffer.from("BZV2...."))).toMatchObject({
+      kind: "neo4j-5-backup",
+      compression: "zstd",
+    });
   });
 
   it("reports anything else as unknown", async () => {
-    expect(await detectDumpFormat(Buffer.from("PK\u0003\u0004zip"))).toEqual({ kind: "unknown", compression: "none", magic: "PK.." });
-    expect(await detectDumpFormat(zstdCompressSync(Buffer.from("just some text, not neo4j")))).toMatchObject({
+    expect(await detectDumpFormat(Buffer.from("PK\u0003\u0004zip"))).toEqual({
+      kind: "unknown",
+      compression: "none",
+      magic: "PK..",
+    });
+    expect(
+      await detectDumpFormat(zstdCompressSync(Buffer.from("just some text, not neo4j"))),
+    ).toMatchObject({
       kind: "unknown",
       compression: "zstd",
     });
-    expect(await detectDumpFormat(Buffer.alloc(0))).toMatchObject({ kind: "unknown", compression: "unknown" });
+    expect(await detectDumpFormat(Buffer.alloc(0))).toMatchObject({
+      kind: "unknown",
+      compression: "unknown",
+    });
   });
 
   it("reads the head of a file given its path", async () => {

@@ -52,7 +52,8 @@ const FRAMED: Record<string, Omit<DumpFormat, "magic">> = {
 export async function detectDumpFormat(input: string | Uint8Array): Promise<DumpFormat> {
   const head = typeof input === "string" ? await readHead(input) : Buffer.from(input);
   const outer = classify(head);
-  if (outer.kind !== "unknown" || outer.compression === "unknown" || outer.compression === "none") return outer;
+  if (outer.kind !== "unknown" || outer.compression === "unknown" || outer.compression === "none")
+    return outer;
 
   const inner = await inflatePrefix(head, outer.compression);
   if (inner === undefined) return outer;
@@ -88,7 +89,10 @@ async function readHead(path: string): Promise<Buffer> {
 }
 
 /** Decompress what a truncated prefix yields; `undefined` when nothing decodes. */
-async function inflatePrefix(head: Buffer, compression: "zstd" | "gzip"): Promise<Buffer | undefined> {
+async function inflatePrefix(
+  head: Buffer,
+  compression: "zstd" | "gzip",
+): Promise<Buffer | undefined> {
   const stream = makeDecompressor(compression);
   if (stream === undefined) return undefined;
   return new Promise((resolve) => {
@@ -128,5 +132,7 @@ function startsWith(head: Buffer, magic: readonly number[]): boolean {
 }
 
 function printable(head: Buffer): string {
-  return [...head.subarray(0, 4)].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : ".")).join("");
+  return [...head.subarray(0, 4)]
+    .map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : "."))
+    .join("");
 }

@@ -8,7 +8,14 @@ import { fakeInstall, tempDir } from "../test/fakes.js";
 const newHome = async () => {
   const installDir = await fakeInstall();
   const tmpRoot = await tempDir("nbs-eph-root-");
-  const made = await createEphemeralHome({ installDir, tmpRoot, family: "5", boltPort: 7001, httpPort: 7002, database: "neo4j" });
+  const made = await createEphemeralHome({
+    installDir,
+    tmpRoot,
+    family: "5",
+    boltPort: 7001,
+    httpPort: 7002,
+    database: "neo4j",
+  });
   return { installDir, ...made };
 };
 
@@ -33,7 +40,9 @@ describe("assertEphemeralHome", () => {
 
   it("refuses a directory without the marker, such as an operator's installation", async () => {
     const { installDir } = await newHome();
-    await expect(assertEphemeralHome(installDir, "anything")).rejects.toMatchObject({ code: "USAGE" });
+    await expect(assertEphemeralHome(installDir, "anything")).rejects.toMatchObject({
+      code: "USAGE",
+    });
   });
 
   it("refuses a home whose marker holds another token", async () => {
@@ -43,7 +52,10 @@ describe("assertEphemeralHome", () => {
 
   it("refuses a home whose conf was pointed at another data directory", async () => {
     const { home, token } = await newHome();
-    await writeFile(join(home, "conf", "neo4j.conf"), "server.directories.data=/var/lib/neo4j/data\n");
+    await writeFile(
+      join(home, "conf", "neo4j.conf"),
+      "server.directories.data=/var/lib/neo4j/data\n",
+    );
     await expect(assertEphemeralHome(home, token)).rejects.toThrow(/data outside the home/);
   });
 

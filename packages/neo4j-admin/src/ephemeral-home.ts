@@ -1,5 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { chmod, cp, lstat, mkdir, mkdtemp, readFile, realpath, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { NbsError } from "@nbs/metadata";
 import { renderEphemeralConf } from "./ephemeral-conf.js";
@@ -55,7 +65,8 @@ export async function assertEphemeralHome(home: string, token: string): Promise<
   const stat = await lstat(marker).catch(() => undefined);
   if (!stat?.isFile()) throw refuse("it is not an nbs ephemeral home (no marker file)");
   const content = (await readFile(marker, "utf8")).trim();
-  if (token.length === 0 || content !== token) throw refuse("its marker was not created by this instance");
+  if (token.length === 0 || content !== token)
+    throw refuse("its marker was not created by this instance");
 
   const conf = await readFile(join(home, "conf", "neo4j.conf"), "utf8").catch(() => "");
   const dataDir = /^\w+\.directories\.data=(.*)$/m.exec(conf)?.[1]?.trim();

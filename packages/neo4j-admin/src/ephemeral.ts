@@ -5,7 +5,12 @@ import { join, resolve } from "node:path";
 import neo4j from "neo4j-driver";
 import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/metadata";
-import { buildCheckCommand, buildLoadCommand, buildSetInitialPasswordCommand, dumpFileName } from "./commands.js";
+import {
+  buildCheckCommand,
+  buildLoadCommand,
+  buildSetInitialPasswordCommand,
+  dumpFileName,
+} from "./commands.js";
 import { assertEphemeralHome, createEphemeralHome } from "./ephemeral-home.js";
 import { serverCommand } from "./installation.js";
 import type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
@@ -58,7 +63,9 @@ export interface EphemeralInstance {
 const USER = "neo4j";
 
 /** A throwaway Neo4j in its own temp home with random loopback ports and a generated password. */
-export async function createEphemeralInstance(options: EphemeralInstanceOptions): Promise<EphemeralInstance> {
+export async function createEphemeralInstance(
+  options: EphemeralInstanceOptions,
+): Promise<EphemeralInstance> {
   const { runner, signal } = options;
   const timeoutMs = options.commandTimeoutMs ?? 600_000;
   const source = await locateNeo4j({ home: options.installDir, runner, signal });
@@ -74,7 +81,8 @@ export async function createEphemeralInstance(options: EphemeralInstanceOptions)
     database,
   });
   const installation: Neo4jInstallation = { ...source, home, confDir: join(home, "conf") };
-  const run = (command: Neo4jCommand) => runNeo4jCommand(runner, command, { cwd: home, timeoutMs, signal });
+  const run = (command: Neo4jCommand) =>
+    runNeo4jCommand(runner, command, { cwd: home, timeoutMs, signal });
 
   const password = randomBytes(16).toString("hex");
   try {
@@ -87,7 +95,10 @@ export async function createEphemeralInstance(options: EphemeralInstanceOptions)
   const boltUri = `bolt://127.0.0.1:${boltPort}`;
   const makeDriver: DriverFactory =
     options.driverFactory ??
-    ((uri, auth) => neo4j.driver(uri, neo4j.auth.basic(auth.username, auth.password), { disableLosslessIntegers: true }));
+    ((uri, auth) =>
+      neo4j.driver(uri, neo4j.auth.basic(auth.username, auth.password), {
+        disableLosslessIntegers: true,
+      }));
   let driver: Driver | undefined;
   let running = false;
   let disposed = false;
@@ -110,7 +121,8 @@ export async function createEphemeralInstance(options: EphemeralInstanceOptions)
       }
     },
     async check(db = database) {
-      if (running) throw new NbsError("USAGE", "stop the ephemeral instance before checking a database");
+      if (running)
+        throw new NbsError("USAGE", "stop the ephemeral instance before checking a database");
       await assertEphemeralHome(home, token);
       await run(buildCheckCommand(installation, db, join(home, "reports")));
     },
@@ -129,7 +141,8 @@ export async function createEphemeralInstance(options: EphemeralInstanceOptions)
       });
     },
     driver() {
-      if (!running || driver === undefined) throw new NbsError("USAGE", "start the ephemeral instance first");
+      if (!running || driver === undefined)
+        throw new NbsError("USAGE", "start the ephemeral instance first");
       return driver;
     },
     newDriver() {
@@ -144,7 +157,11 @@ export async function createEphemeralInstance(options: EphemeralInstanceOptions)
       driver = undefined;
       if (!running) return;
       // Cleanup ignores the abort signal: a cancelled run must still stop its server.
-      await runNeo4jCommand(runner, serverCommand(installation, "stop"), { cwd: home, timeoutMs, okExitCodes: [0, 3] });
+      await runNeo4jCommand(runner, serverCommand(installation, "stop"), {
+        cwd: home,
+        timeoutMs,
+        okExitCodes: [0, 3],
+      });
       running = false;
     },
     async dispose() {

@@ -19,12 +19,29 @@ export interface Neo4jCommand {
   secrets: string[];
 }
 
-export function adminCommand(installation: Neo4jInstallation, args: string[], secrets: string[] = []): Neo4jCommand {
-  return { file: join(installation.home, "bin", "neo4j-admin"), args, env: commandEnv(installation), secrets };
+export function adminCommand(
+  installation: Neo4jInstallation,
+  args: string[],
+  secrets: string[] = [],
+): Neo4jCommand {
+  return {
+    file: join(installation.home, "bin", "neo4j-admin"),
+    args,
+    env: commandEnv(installation),
+    secrets,
+  };
 }
 
-export function serverCommand(installation: Neo4jInstallation, action: "start" | "stop" | "status"): Neo4jCommand {
-  return { file: join(installation.home, "bin", "neo4j"), args: [action], env: commandEnv(installation), secrets: [] };
+export function serverCommand(
+  installation: Neo4jInstallation,
+  action: "start" | "stop" | "status",
+): Neo4jCommand {
+  return {
+    file: join(installation.home, "bin", "neo4j"),
+    args: [action],
+    env: commandEnv(installation),
+    secrets: [],
+  };
 }
 
 // Always explicit: an inherited NEO4J_CONF could otherwise point a command at another instance.

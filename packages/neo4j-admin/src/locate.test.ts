@@ -8,19 +8,28 @@ const versionRunner = (stdout: string) => fakeRunner(() => ({ stdout }));
 
 describe("locateNeo4j", () => {
   it("identifies an explicit home by neo4j-admin --version and its lib/ jars", async () => {
-    const home = await fakeInstall(["neo4j-kernel-4.4.44.jar", "neo4j-enterprise-kernel-4.4.44.jar"]);
+    const home = await fakeInstall([
+      "neo4j-kernel-4.4.44.jar",
+      "neo4j-enterprise-kernel-4.4.44.jar",
+    ]);
     const runner = versionRunner("neo4j-admin 4.4.44\n");
     const inst = await locateNeo4j({ home, runner });
     expect(inst).toMatchObject({ home, confDir: join(home, "conf"), edition: "enterprise" });
     expect(inst.version).toMatchObject({ raw: "4.4.44", family: "4" });
-    expect(runner.runs[0]).toMatchObject({ file: join(home, "bin", "neo4j-admin"), args: ["--version"] });
+    expect(runner.runs[0]).toMatchObject({
+      file: join(home, "bin", "neo4j-admin"),
+      args: ["--version"],
+    });
   });
 
   it("finds neo4j-admin on a caller-supplied search path and resolves symlinks to the home", async () => {
     const home = await fakeInstall();
     const binDir = await tempDir("nbs-path-");
     await symlink(join(home, "bin", "neo4j-admin"), join(binDir, "neo4j-admin"));
-    const inst = await locateNeo4j({ searchPath: `/nonexistent:${binDir}`, runner: versionRunner("5.26.30") });
+    const inst = await locateNeo4j({
+      searchPath: `/nonexistent:${binDir}`,
+      runner: versionRunner("5.26.30"),
+    });
     expect(inst.home).toBe(home);
     expect(inst.edition).toBe("community");
   });
@@ -32,7 +41,11 @@ describe("locateNeo4j", () => {
   });
 
   it("fails with USAGE when there is nothing to run", async () => {
-    await expect(locateNeo4j({ searchPath: "/nonexistent", runner: versionRunner("") })).rejects.toMatchObject({ code: "USAGE" });
-    await expect(locateNeo4j({ home: "/nonexistent", runner: versionRunner("") })).rejects.toMatchObject({ code: "USAGE" });
+    await expect(
+      locateNeo4j({ searchPath: "/nonexistent", runner: versionRunner("") }),
+    ).rejects.toMatchObject({ code: "USAGE" });
+    await expect(
+      locateNeo4j({ home: "/nonexistent", runner: versionRunner("") }),
+    ).rejects.toMatchObject({ code: "USAGE" });
   });
 });

@@ -35,9 +35,13 @@ async function homeFromSearchPath(searchPath: string): Promise<string> {
     const candidate = join(dir, "neo4j-admin");
     if (await isExecutable(candidate)) return dirname(dirname(await realpath(candidate)));
   }
-  throw new NbsError("USAGE", "no Neo4j installation given and neo4j-admin is not on the search path", {
-    hint: "pass the Neo4j home directory explicitly",
-  });
+  throw new NbsError(
+    "USAGE",
+    "no Neo4j installation given and neo4j-admin is not on the search path",
+    {
+      hint: "pass the Neo4j home directory explicitly",
+    },
+  );
 }
 
 async function detectVersion(

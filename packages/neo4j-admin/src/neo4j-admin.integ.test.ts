@@ -79,7 +79,11 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
   });
 
   it("recognises the real dump by its header", async () => {
-    expect(await detectDumpFormat(dumped.path)).toEqual({ kind: "neo4j-5-dump", compression: "zstd", magic: "DZV1" });
+    expect(await detectDumpFormat(dumped.path)).toEqual({
+      kind: "neo4j-5-dump",
+      compression: "zstd",
+      magic: "DZV1",
+    });
   });
 
   it("loads the dump into an ephemeral instance, which passes the consistency check and has the same counts", async () => {

@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { NbsError } from "@nbs/metadata";
-import { Neo4jCommandError, buildSetInitialPasswordCommand, parseNeo4jVersion, runNeo4jCommand } from "./index.js";
+import {
+  Neo4jCommandError,
+  buildSetInitialPasswordCommand,
+  parseNeo4jVersion,
+  runNeo4jCommand,
+} from "./index.js";
 import { fakeRunner } from "../test/fakes.js";
 
-const inst = { home: "/opt/neo4j", confDir: "/opt/neo4j/conf", version: parseNeo4jVersion("5.26.30"), edition: "community" as const };
+const inst = {
+  home: "/opt/neo4j",
+  confDir: "/opt/neo4j/conf",
+  version: parseNeo4jVersion("5.26.30"),
+  edition: "community" as const,
+};
 const secret = "pw-7f3a9c1e5b";
 
 describe("runNeo4jCommand", () => {
@@ -16,13 +26,21 @@ describe("runNeo4jCommand", () => {
       signal,
     });
     expect(result.stdout).toBe("done");
-    expect(runner.runs[0]?.options).toEqual({ env: { NEO4J_HOME: "/opt/neo4j", NEO4J_CONF: "/opt/neo4j/conf" }, cwd: "/tmp", timeoutMs: 5, signal });
+    expect(runner.runs[0]?.options).toEqual({
+      env: { NEO4J_HOME: "/opt/neo4j", NEO4J_CONF: "/opt/neo4j/conf" },
+      cwd: "/tmp",
+      timeoutMs: 5,
+      signal,
+    });
   });
 
   it("raises Neo4jCommandError with exit code and output tail, never the password", async () => {
-    const stderr = Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n") + `\nbad password ${secret}`;
+    const stderr =
+      Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n") + `\nbad password ${secret}`;
     const runner = fakeRunner(() => ({ exitCode: 1, stderr }));
-    const error = await runNeo4jCommand(runner, buildSetInitialPasswordCommand(inst, secret)).catch((e: unknown) => e);
+    const error = await runNeo4jCommand(runner, buildSetInitialPasswordCommand(inst, secret)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Neo4jCommandError);
     const commandError = error as Neo4jCommandError;
     expect(commandError.code).toBe("NEO4J");
@@ -30,31 +48,45 @@ describe("runNeo4jCommand", () => {
     expect(commandError.outputTail.split("\n")).toHaveLength(20);
     expect(commandError.outputTail).toContain("bad password ***");
     expect(commandError.command).toBe("neo4j-admin dbms set-initial-password ***");
-    expect(JSON.stringify({ m: commandError.message, t: commandError.outputTail, c: commandError.command })).not.toContain(secret);
+    expect(
+      JSON.stringify({
+        m: commandError.message,
+        t: commandError.outputTail,
+        c: commandError.command,
+      }),
+    ).not.toContain(secret);
   });
 
   it("reports a timeout as such", async () => {
     const runner = fakeRunner(() => ({ exitCode: null, timedOut: true }));
-    const error = (await runNeo4jCommand(runner, buildSetInitialPasswordCommand(inst, secret), { timeoutMs: 10 }).catch(
-      (e: unknown) => e,
-    )) as Neo4jCommandError;
+    const error = (await runNeo4jCommand(runner, buildSetInitialPasswordCommand(inst, secret), {
+      timeoutMs: 10,
+    }).catch((e: unknown) => e)) as Neo4jCommandError;
     expect(error.timedOut).toBe(true);
     expect(error.message).toMatch(/timed out after 10 ms/);
   });
 
   it("accepts extra exit codes when asked", async () => {
     const runner = fakeRunner(() => ({ exitCode: 3 }));
-    const result = await runNeo4jCommand(runner, buildSetInitialPasswordCommand(inst, secret), { okExitCodes: [0, 3] });
+    const result = await runNeo4jCommand(runner, buildSetInitialPasswordCommand(inst, secret), {
+      okExitCodes: [0, 3],
+    });
     expect(result.exitCode).toBe(3);
   });
 
   it("wraps a process that cannot start, and lets cancellation through unchanged", async () => {
-    const missing = fakeRunner(() => Promise.reject(Object.assign(new Error("spawn ENOENT"), { code: "ENOENT" })));
-    await expect(runNeo4jCommand(missing, buildSetInitialPasswordCommand(inst, secret))).rejects.toMatchObject({
+    const missing = fakeRunner(() =>
+      Promise.reject(Object.assign(new Error("spawn ENOENT"), { code: "ENOENT" })),
+    );
+    await expect(
+      runNeo4jCommand(missing, buildSetInitialPasswordCommand(inst, secret)),
+    ).rejects.toMatchObject({
       code: "NEO4J",
       exitCode: null,
     });
     const aborted = fakeRunner(() => Promise.reject(new NbsError("ABORTED", "cancelled")));
-    await expect(runNeo4jCommand(aborted, buildSetInitialPasswordCommand(inst, secret))).rejects.toMatchObject({ code: "ABORTED" });
+    await expect(
+      runNeo4jCommand(aborted, buildSetInitialPasswordCommand(inst, secret)),
+    ).rejects.toMatchObject({ code: "ABORTED" });
   });
 });

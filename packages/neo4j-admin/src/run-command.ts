@@ -53,7 +53,9 @@ export async function runNeo4jCommand(
     exitCode: result.exitCode,
     outputTail,
     timedOut: result.timedOut,
-    hint: result.timedOut ? "raise the timeout or check the Neo4j logs" : "see the output tail and the Neo4j logs",
+    hint: result.timedOut
+      ? "raise the timeout or check the Neo4j logs"
+      : "see the output tail and the Neo4j logs",
   });
 }
 

@@ -5,7 +5,9 @@ const runner = createSpawnRunner({ env: { PATH: "/usr/bin:/bin" }, killGraceMs: 
 
 describe("createSpawnRunner", () => {
   it("captures stdout, stderr and the exit code, with env layered on the base", async () => {
-    const result = await runner.run("/bin/sh", ["-c", 'echo "out $X"; echo err >&2; exit 7'], { env: { X: "1" } });
+    const result = await runner.run("/bin/sh", ["-c", 'echo "out $X"; echo err >&2; exit 7'], {
+      env: { X: "1" },
+    });
     expect(result).toEqual({ exitCode: 7, stdout: "out 1\n", stderr: "err\n", timedOut: false });
   });
 
@@ -25,8 +27,12 @@ describe("createSpawnRunner", () => {
   it("rejects with code ABORTED when the signal fires", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    await expect(runner.run("/bin/sleep", ["10"], { signal: controller.signal })).rejects.toMatchObject({ code: "ABORTED" });
-    await expect(runner.run("/bin/true", [], { signal: controller.signal })).rejects.toMatchObject({ code: "ABORTED" });
+    await expect(
+      runner.run("/bin/sleep", ["10"], { signal: controller.signal }),
+    ).rejects.toMatchObject({ code: "ABORTED" });
+    await expect(runner.run("/bin/true", [], { signal: controller.signal })).rejects.toMatchObject({
+      code: "ABORTED",
+    });
   });
 
   it("keeps only the tail of large output", async () => {
@@ -37,6 +43,8 @@ describe("createSpawnRunner", () => {
   });
 
   it("rejects when the program does not exist", async () => {
-    await expect(runner.run("/nonexistent/neo4j-admin", [])).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(runner.run("/nonexistent/neo4j-admin", [])).rejects.toMatchObject({
+      code: "ENOENT",
+    });
   });
 });

@@ -16,7 +16,8 @@ export function createSpawnRunner(options: SpawnRunnerOptions): ProcessRunner {
   const maxBytes = options.maxOutputBytes ?? 1024 * 1024;
   const graceMs = options.killGraceMs ?? 10_000;
   return {
-    run: (file, args, runOptions = {}) => runOnce(file, args, runOptions, options.env, maxBytes, graceMs),
+    run: (file, args, runOptions = {}) =>
+      runOnce(file, args, runOptions, options.env, maxBytes, graceMs),
   };
 }
 
@@ -97,7 +98,11 @@ class TailBuffer {
     this.chunks.push(chunk);
     this.size += chunk.length;
     let first = this.chunks[0];
-    while (first !== undefined && this.chunks.length > 1 && this.size - first.length >= this.limit) {
+    while (
+      first !== undefined &&
+      this.chunks.length > 1 &&
+      this.size - first.length >= this.limit
+    ) {
       this.chunks.shift();
       this.size -= first.length;
       first = this.chunks[0];

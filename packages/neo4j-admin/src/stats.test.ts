@@ -8,7 +8,9 @@ describe("captureStats", () => {
     const seen: { cypher: string; database: unknown }[] = [];
     const answers: Record<string, unknown[]> = {
       "CALL db.labels() YIELD label RETURN label AS name": ["Person", "Odd `Label`"],
-      "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS name": ["KNOWS"],
+      "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS name": [
+        "KNOWS",
+      ],
       "MATCH (n:`Person`) RETURN count(n) AS c": [neo4j.int(2)],
       "MATCH (n:`Odd ``Label```) RETURN count(n) AS c": [1],
       "MATCH ()-[r:`KNOWS`]->() RETURN count(r) AS c": [neo4j.int(4)],

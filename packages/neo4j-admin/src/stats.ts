@@ -28,8 +28,12 @@ export async function captureStats(driver: Driver, database: string): Promise<Gr
     labels[label] = await count(`MATCH (n:${escapeName(label)}) RETURN count(n) AS c`);
   }
   const relationshipTypes: Record<string, number> = {};
-  for (const type of await names("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS name")) {
-    relationshipTypes[type] = await count(`MATCH ()-[r:${escapeName(type)}]->() RETURN count(r) AS c`);
+  for (const type of await names(
+    "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS name",
+  )) {
+    relationshipTypes[type] = await count(
+      `MATCH ()-[r:${escapeName(type)}]->() RETURN count(r) AS c`,
+    );
   }
   return {
     nodes: await count("MATCH (n) RETURN count(n) AS c"),

@@ -22,7 +22,9 @@ describe("parseNeo4jVersion", () => {
 describe("detectEdition", () => {
   it("tells community from enterprise by the jars in lib/", () => {
     expect(detectEdition(["neo4j-kernel-5.26.30.jar", "neo4j-5.26.30.jar"])).toBe("community");
-    expect(detectEdition(["neo4j-kernel-5.26.30.jar", "neo4j-enterprise-kernel-5.26.30.jar"])).toBe("enterprise");
+    expect(detectEdition(["neo4j-kernel-5.26.30.jar", "neo4j-enterprise-kernel-5.26.30.jar"])).toBe(
+      "enterprise",
+    );
     expect(detectEdition([])).toBe("unknown");
   });
 });

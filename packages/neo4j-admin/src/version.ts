@@ -27,7 +27,12 @@ export function parseNeo4jVersion(text: string): Neo4jVersion {
       hint: "check that the installation's bin/neo4j-admin runs and prints its version",
     });
   }
-  const [raw, major, minor, patch] = match.slice(0, 4).map(String) as [string, string, string, string];
+  const [raw, major, minor, patch] = match.slice(0, 4).map(String) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   const version = { raw, major: Number(major), minor: Number(minor), patch: Number(patch) };
   return { ...version, family: commandFamily(version.major, version.minor, raw) };
 }

@@ -16,7 +16,9 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
   let lastError: unknown;
   for (;;) {
     if (options.signal?.aborted) {
-      throw new NbsError("ABORTED", "cancelled while waiting for Neo4j to start", { cause: options.signal.reason });
+      throw new NbsError("ABORTED", "cancelled while waiting for Neo4j to start", {
+        cause: options.signal.reason,
+      });
     }
     try {
       await driver.executeQuery("RETURN 1", {}, { database: options.database });

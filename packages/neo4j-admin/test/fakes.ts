@@ -13,7 +13,9 @@ export interface RecordedRun {
 export type FakeHandler = (run: RecordedRun) => Partial<RunResult> | Promise<Partial<RunResult>>;
 
 /** A ProcessRunner that records calls and answers from `handler` (default: exit 0, no output). */
-export function fakeRunner(handler: FakeHandler = () => ({})): ProcessRunner & { runs: RecordedRun[] } {
+export function fakeRunner(
+  handler: FakeHandler = () => ({}),
+): ProcessRunner & { runs: RecordedRun[] } {
   const runs: RecordedRun[] = [];
   return {
     runs,

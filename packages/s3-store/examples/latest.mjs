@@ -15,7 +15,8 @@ const client = createS3Client({
 try {
   const all = await listBackups({ client, bucket, prefix, db });
   console.log(`${all.length} committed backup(s)`);
-  for (const b of all.slice(0, 5)) console.log(`  ${b.createdAt.toISOString()}  ${b.size} B  ${b.key}`);
+  for (const b of all.slice(0, 5))
+    console.log(`  ${b.createdAt.toISOString()}  ${b.size} B  ${b.key}`);
   const latest = await latestBackup({ client, bucket, prefix, db });
   if (latest) console.log(`latest: ${latest.key} sha256=${latest.meta.sha256}`);
 } finally {

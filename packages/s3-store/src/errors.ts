@@ -9,7 +9,10 @@ interface S3ErrorShape {
 }
 
 /** Turn an SDK or network failure into a one-line STORAGE error that names the problem and the fix. */
-export function toStorageError(error: unknown, context: { bucket: string; key?: string; op: string }): NbsError {
+export function toStorageError(
+  error: unknown,
+  context: { bucket: string; key?: string; op: string },
+): NbsError {
   if (error instanceof NbsError) return error;
   const e = (error ?? {}) as S3ErrorShape;
   const name = e.name ?? e.Code ?? e.code ?? "Error";
@@ -18,12 +21,27 @@ export function toStorageError(error: unknown, context: { bucket: string; key?: 
   const where = context.key ? `s3://${context.bucket}/${context.key}` : `bucket ${context.bucket}`;
   const tail = `${status === undefined ? "" : ` (HTTP ${status}`}${attempts && attempts > 1 ? `, ${attempts} attempts` : ""}${status === undefined ? "" : ")"}`;
   const known: Record<string, [string, string]> = {
-    NoSuchBucket: [`bucket ${context.bucket} does not exist`, "create it or fix --bucket / BACKUP_S3_BUCKET"],
+    NoSuchBucket: [
+      `bucket ${context.bucket} does not exist`,
+      "create it or fix --bucket / BACKUP_S3_BUCKET",
+    ],
     AccessDenied: [`access denied to ${where}`, "check the IAM policy for this bucket and prefix"],
-    InvalidAccessKeyId: ["the access key id is not known to the storage service", "check AWS_ACCESS_KEY_ID / your credential source"],
-    SignatureDoesNotMatch: ["the secret key does not match the access key id", "check AWS_SECRET_ACCESS_KEY / your credential source"],
-    ExpiredToken: ["the session token has expired", "refresh the credentials (re-run the OIDC step or aws sso login)"],
-    CredentialsProviderError: ["no AWS credentials found", "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, or OIDC web identity"],
+    InvalidAccessKeyId: [
+      "the access key id is not known to the storage service",
+      "check AWS_ACCESS_KEY_ID / your credential source",
+    ],
+    SignatureDoesNotMatch: [
+      "the secret key does not match the access key id",
+      "check AWS_SECRET_ACCESS_KEY / your credential source",
+    ],
+    ExpiredToken: [
+      "the session token has expired",
+      "refresh the credentials (re-run the OIDC step or aws sso login)",
+    ],
+    CredentialsProviderError: [
+      "no AWS credentials found",
+      "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, or OIDC web identity",
+    ],
     "KMS.NotFoundException": ["the KMS key was not found", "check --kms-key / BACKUP_KMS_KEY_ARN"],
     KMSNotFoundException: ["the KMS key was not found", "check --kms-key / BACKUP_KMS_KEY_ARN"],
     "KMS.DisabledException": ["the KMS key is disabled", "enable the key or use another --kms-key"],
@@ -47,7 +65,11 @@ function firstLine(text: string): string {
 
 export function isNotFound(error: unknown): boolean {
   const e = error as S3ErrorShape;
-  return e?.name === "NotFound" || e?.name === "NoSuchKey" || e?.$metadata?.httpStatusCode === 404 && e?.name !== "NoSuchBucket";
+  return (
+    e?.name === "NotFound" ||
+    e?.name === "NoSuchKey" ||
+    (e?.$metadata?.httpStatusCode === 404 && e?.name !== "NoSuchBucket")
+  );
 }
 
 export function isPreconditionFailed(error: unknown): boolean {

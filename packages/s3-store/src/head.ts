@@ -63,9 +63,13 @@ export async function headBackup(
   }
   const object = await headObject(client, bucket, key, signal);
   if (!object) {
-    throw new NbsError("INTEGRITY", `s3://${bucket}/${sidecarKey(key)} commits a dump that is missing`, {
-      hint: "the backup is lost or was deleted outside nbs; do not rely on it",
-    });
+    throw new NbsError(
+      "INTEGRITY",
+      `s3://${bucket}/${sidecarKey(key)} commits a dump that is missing`,
+      {
+        hint: "the backup is lost or was deleted outside nbs; do not rely on it",
+      },
+    );
   }
   return { bucket, key, meta: sidecar.meta, object };
 }

@@ -20,6 +20,12 @@ export type { CommittedBackup, ObjectInfo } from "./head.js";
 export { readSidecar } from "./sidecar.js";
 export type { SidecarState } from "./sidecar.js";
 export { putBackup } from "./put.js";
-export type { PutBackupInput, PutBackupResult, PutStatus, SidecarFields, StoreEvent } from "./put.js";
+export type {
+  PutBackupInput,
+  PutBackupResult,
+  PutStatus,
+  SidecarFields,
+  StoreEvent,
+} from "./put.js";
 export { getBackupStream, latestBackup, listBackups } from "./list.js";
 export type { BackupListing, BackupStream, ListBackupsInput } from "./list.js";

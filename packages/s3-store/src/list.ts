@@ -1,5 +1,11 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
-import { NbsError, SIDECAR_SUFFIX, isNbsError, normalizePrefix, parseBackupKey } from "@nbs/metadata";
+import {
+  NbsError,
+  SIDECAR_SUFFIX,
+  isNbsError,
+  normalizePrefix,
+  parseBackupKey,
+} from "@nbs/metadata";
 import type { Readable } from "node:stream";
 import { toStorageError } from "./errors.js";
 import { headBackup, type CommittedBackup } from "./head.js";
@@ -32,7 +38,11 @@ export async function listBackups(input: ListBackupsInput): Promise<BackupListin
   const sidecars = new Set<string>();
   try {
     const pages = paginateListObjectsV2(
-      { client: input.client, pageSize: 1000, ...(input.signal ? { abortSignal: input.signal } : {}) },
+      {
+        client: input.client,
+        pageSize: 1000,
+        ...(input.signal ? { abortSignal: input.signal } : {}),
+      },
       { Bucket: input.bucket, Prefix: scope === "" ? undefined : `${scope}/` },
     );
     for await (const page of pages) {
@@ -57,7 +67,9 @@ export async function listBackups(input: ListBackupsInput): Promise<BackupListin
 }
 
 /** The newest backup whose sidecar validates; invalid ones are reported and passed over. */
-export async function latestBackup(input: ListBackupsInput & { onEvent?: StoreEvent }): Promise<CommittedBackup | undefined> {
+export async function latestBackup(
+  input: ListBackupsInput & { onEvent?: StoreEvent },
+): Promise<CommittedBackup | undefined> {
   for (const listing of await listBackups(input)) {
     try {
       const backup = await headBackup(input.client, input.bucket, listing.key, input.signal);
@@ -84,9 +96,16 @@ export async function getBackupStream(
   signal?: AbortSignal,
 ): Promise<BackupStream> {
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
+    const out = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key }),
+      signal ? { abortSignal: signal } : {},
+    );
     if (!out.Body) throw new NbsError("STORAGE", `s3://${bucket}/${key} returned no body`);
-    return { body: out.Body as Readable, size: out.ContentLength ?? 0, etag: (out.ETag ?? "").replace(/^"|"$/g, "") };
+    return {
+      body: out.Body as Readable,
+      size: out.ContentLength ?? 0,
+      etag: (out.ETag ?? "").replace(/^"|"$/g, ""),
+    };
   } catch (error) {
     throw toStorageError(error, { bucket, key, op: "download" });
   }

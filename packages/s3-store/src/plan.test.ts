@@ -11,7 +11,11 @@ describe("planMultipartUpload", () => {
   });
 
   it("splits larger files into parts of the requested size", () => {
-    expect(planMultipartUpload(100 * MIB, 8 * MIB)).toEqual({ multipart: true, partSize: 8 * MIB, parts: 13 });
+    expect(planMultipartUpload(100 * MIB, 8 * MIB)).toEqual({
+      multipart: true,
+      partSize: 8 * MIB,
+      parts: 13,
+    });
   });
 
   it.each([1 * GIB, 100 * GIB, 1 * TIB, 5 * TIB])("keeps %d bytes within 10,000 parts", (size) => {

@@ -15,9 +15,13 @@ export interface UploadPlan {
  * Choose a part size so the part count stays ≤ 10,000 (S3's limit) for objects up to 5 TiB.
  * Files no larger than one part go up in a single PUT.
  */
-export function planMultipartUpload(size: number, requestedPartSize = DEFAULT_PART_SIZE): UploadPlan {
+export function planMultipartUpload(
+  size: number,
+  requestedPartSize = DEFAULT_PART_SIZE,
+): UploadPlan {
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`invalid size ${size}`);
-  if (size > MAX_OBJECT_SIZE) throw new RangeError(`object of ${size} bytes exceeds S3's 5 TiB limit`);
+  if (size > MAX_OBJECT_SIZE)
+    throw new RangeError(`object of ${size} bytes exceeds S3's 5 TiB limit`);
   if (requestedPartSize < MIN_PART_SIZE || requestedPartSize > MAX_PART_SIZE) {
     throw new RangeError(`part size must be between 5 MiB and 5 GiB, got ${requestedPartSize}`);
   }

@@ -23,7 +23,11 @@ const s3 = mockClient(S3Client);
 const MIB = 1024 * 1024;
 
 function notFound() {
-  return new S3ServiceException({ name: "NotFound", $fault: "client", $metadata: { httpStatusCode: 404 } });
+  return new S3ServiceException({
+    name: "NotFound",
+    $fault: "client",
+    $metadata: { httpStatusCode: 404 },
+  });
 }
 function body(text: string) {
   return sdkStreamMixin(Readable.from([Buffer.from(text)]));
@@ -42,7 +46,12 @@ function input(path: string, extra: Partial<PutBackupInput> = {}): PutBackupInpu
     key: "p/neo4j/neo4j-20261124T101500Z.dump",
     file: path,
     sse: { mode: "AES256" },
-    meta: { db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "t", tool: { name: "nbs-upload", version: "0.1.0" } },
+    meta: {
+      db_name: "neo4j",
+      created_at: "2026-11-24T10:15:00Z",
+      created_by: "t",
+      tool: { name: "nbs-upload", version: "0.1.0" },
+    },
     now: () => new Date("2026-11-24T10:20:00Z"),
     ...extra,
   };
@@ -53,7 +62,15 @@ beforeEach(() => s3.reset());
 describe("putBackup (SDK mocked)", () => {
   it("skips without writing when the same sha256 is already committed", async () => {
     const bytes = Buffer.from("same dump");
-    const meta = { schemaVersion: 1, sha256: sha(bytes).toString("hex"), size: bytes.length, db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "t", tool: { name: "nbs-upload", version: "0.1.0" } };
+    const meta = {
+      schemaVersion: 1,
+      sha256: sha(bytes).toString("hex"),
+      size: bytes.length,
+      db_name: "neo4j",
+      created_at: "2026-11-24T10:15:00Z",
+      created_by: "t",
+      tool: { name: "nbs-upload", version: "0.1.0" },
+    };
     s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(meta)) });
     s3.on(HeadObjectCommand).resolves({ ContentLength: bytes.length, ETag: '"e"' });
     const result = await putBackup(input(file(bytes)));
@@ -62,9 +79,20 @@ describe("putBackup (SDK mocked)", () => {
   });
 
   it("refuses with an integrity error when a different backup is committed at the key", async () => {
-    const meta = { schemaVersion: 1, sha256: "0".repeat(64), size: 3, db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "t", tool: { name: "x", version: "1" } };
+    const meta = {
+      schemaVersion: 1,
+      sha256: "0".repeat(64),
+      size: 3,
+      db_name: "neo4j",
+      created_at: "2026-11-24T10:15:00Z",
+      created_by: "t",
+      tool: { name: "x", version: "1" },
+    };
     s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(meta)) });
-    await expect(putBackup(input(file(Buffer.from("new"))))).rejects.toMatchObject({ code: "INTEGRITY", message: expect.stringContaining("refusing to overwrite") });
+    await expect(putBackup(input(file(Buffer.from("new"))))).rejects.toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("refusing to overwrite"),
+    });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
@@ -74,26 +102,57 @@ describe("putBackup (SDK mocked)", () => {
     s3.on(GetObjectCommand).rejects(notFound());
     s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" })
       .rejectsOnce(notFound())
-      .resolves({ ContentLength: bytes.length, ETag: '"etag1"', ServerSideEncryption: "AES256", ChecksumSHA256: digest.toString("base64"), Metadata: { "nbs-sha256": digest.toString("hex") } });
+      .resolves({
+        ContentLength: bytes.length,
+        ETag: '"etag1"',
+        ServerSideEncryption: "AES256",
+        ChecksumSHA256: digest.toString("base64"),
+        Metadata: { "nbs-sha256": digest.toString("hex") },
+      });
     s3.on(PutObjectCommand).resolves({ ETag: '"etag1"' });
-    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json" }).callsFake(() => {
-      const sidecar = s3.commandCalls(PutObjectCommand)[1]!.args[0].input.Body as Buffer;
-      return { ContentLength: sidecar.byteLength };
-    });
+    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json" }).callsFake(
+      () => {
+        const sidecar = s3.commandCalls(PutObjectCommand)[1]!.args[0].input.Body as Buffer;
+        return { ContentLength: sidecar.byteLength };
+      },
+    );
     const result = await putBackup(input(file(bytes)));
     expect(result.status).toBe("uploaded");
     const [obj, sidecar] = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
-    expect(obj).toMatchObject({ ChecksumSHA256: digest.toString("base64"), ServerSideEncryption: "AES256", IfNoneMatch: "*" });
-    expect(sidecar).toMatchObject({ Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json", ServerSideEncryption: "AES256", IfNoneMatch: "*" });
-    expect(JSON.parse((sidecar!.Body as Buffer).toString())).toMatchObject({ sha256: digest.toString("hex"), size: bytes.length, storage: { sse: "AES256", etag: "etag1" } });
+    expect(obj).toMatchObject({
+      ChecksumSHA256: digest.toString("base64"),
+      ServerSideEncryption: "AES256",
+      IfNoneMatch: "*",
+    });
+    expect(sidecar).toMatchObject({
+      Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json",
+      ServerSideEncryption: "AES256",
+      IfNoneMatch: "*",
+    });
+    expect(JSON.parse((sidecar!.Body as Buffer).toString())).toMatchObject({
+      sha256: digest.toString("hex"),
+      size: bytes.length,
+      storage: { sse: "AES256", etag: "etag1" },
+    });
   });
 
   it("never writes a sidecar when the stored object's encryption differs from what was asked", async () => {
     const bytes = Buffer.from("dump");
     s3.on(GetObjectCommand).rejects(notFound());
-    s3.on(HeadObjectCommand).rejectsOnce(notFound()).resolves({ ContentLength: bytes.length, ETag: '"e"', Metadata: { "nbs-sha256": sha(bytes).toString("hex") } });
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(notFound())
+      .resolves({
+        ContentLength: bytes.length,
+        ETag: '"e"',
+        Metadata: { "nbs-sha256": sha(bytes).toString("hex") },
+      });
     s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
-    await expect(putBackup(input(file(bytes), { sse: { mode: "aws:kms", kmsKeyId: "k1" } }))).rejects.toMatchObject({ code: "INTEGRITY", message: expect.stringContaining("server-side encryption is absent") });
+    await expect(
+      putBackup(input(file(bytes), { sse: { mode: "aws:kms", kmsKeyId: "k1" } })),
+    ).rejects.toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("server-side encryption is absent"),
+    });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
 
@@ -102,9 +161,19 @@ describe("putBackup (SDK mocked)", () => {
     s3.on(GetObjectCommand).rejects(notFound());
     s3.on(HeadObjectCommand).rejects(notFound());
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
-    s3.on(UploadPartCommand).resolvesOnce({ ETag: '"p1"' }).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 } }));
+    s3.on(UploadPartCommand)
+      .resolvesOnce({ ETag: '"p1"' })
+      .rejects(
+        new S3ServiceException({
+          name: "AccessDenied",
+          $fault: "client",
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
     s3.on(AbortMultipartUploadCommand).resolves({});
-    await expect(putBackup(input(file(bytes), { partSize: 5 * MIB, concurrency: 2 }))).rejects.toMatchObject({ code: "STORAGE" });
+    await expect(
+      putBackup(input(file(bytes), { partSize: 5 * MIB, concurrency: 2 })),
+    ).rejects.toMatchObject({ code: "STORAGE" });
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
     expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -115,7 +184,12 @@ describe("putBackup (SDK mocked)", () => {
     s3.on(GetObjectCommand).rejects(notFound());
     s3.on(HeadObjectCommand).rejects(notFound());
     s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
-    await expect(putBackup(input(file(bytes), { expectedSha256: "f".repeat(64) }))).rejects.toMatchObject({ code: "INTEGRITY", message: expect.stringContaining("recorded when it was taken") });
+    await expect(
+      putBackup(input(file(bytes), { expectedSha256: "f".repeat(64) })),
+    ).rejects.toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("recorded when it was taken"),
+    });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
 });

@@ -56,7 +56,9 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
   const { client, bucket, key, signal } = input;
   const emit: StoreEvent = input.onEvent ?? (() => {});
   if (!isValidBucketName(bucket)) {
-    throw new NbsError("USAGE", `invalid bucket name ${JSON.stringify(bucket)}`, { hint: "use a valid S3 bucket name" });
+    throw new NbsError("USAGE", `invalid bucket name ${JSON.stringify(bucket)}`, {
+      hint: "use a valid S3 bucket name",
+    });
   }
   assertSseOptions(input.sse);
   const { size } = await stat(input.file);
@@ -64,9 +66,13 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
 
   const existing = await readSidecar(client, bucket, metaKey, signal);
   if (existing.state === "invalid") {
-    throw new NbsError("INTEGRITY", `s3://${bucket}/${metaKey} exists but is not a valid sidecar: ${existing.errors.join("; ")}`, {
-      hint: "inspect it by hand; nbs never overwrites an existing backup",
-    });
+    throw new NbsError(
+      "INTEGRITY",
+      `s3://${bucket}/${metaKey} exists but is not a valid sidecar: ${existing.errors.join("; ")}`,
+      {
+        hint: "inspect it by hand; nbs never overwrites an existing backup",
+      },
+    );
   }
   if (existing.state === "valid") {
     emit("precheck.committed", { key, sha256: existing.meta.sha256 });
@@ -78,7 +84,15 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
         hint: "the stored backup was deleted outside nbs; move the sidecar aside to upload again",
       });
     }
-    return { status: "skipped", bucket, key, sidecarKey: metaKey, sha256: local.hex, size, meta: existing.meta };
+    return {
+      status: "skipped",
+      bucket,
+      key,
+      sidecarKey: metaKey,
+      sha256: local.hex,
+      size,
+      meta: existing.meta,
+    };
   }
 
   const leftover = await headObject(client, bucket, key, signal);
@@ -115,7 +129,12 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
 }
 
 /** An object without a sidecar: an earlier run stopped before committing. Adopt it only if identical. */
-async function adopt(input: PutBackupInput, object: ObjectInfo, size: number, emit: StoreEvent): Promise<PutBackupResult> {
+async function adopt(
+  input: PutBackupInput,
+  object: ObjectInfo,
+  size: number,
+  emit: StoreEvent,
+): Promise<PutBackupResult> {
   const { client, bucket, key, signal } = input;
   emit("precheck.uncommitted", { key, size: object.size });
   const local = await sha256File(input.file, signal ? { signal } : {});
@@ -124,8 +143,14 @@ async function adopt(input: PutBackupInput, object: ObjectInfo, size: number, em
   if (!remote || remote.hex !== local.hex) {
     throw conflict(bucket, key, "an uncommitted object with different content");
   }
-  const mismatch = sseMismatch(input.sse, { ServerSideEncryption: object.sse, SSEKMSKeyId: object.kmsKeyId });
-  if (mismatch) throw new NbsError("INTEGRITY", `s3://${bucket}/${key}: ${mismatch}`, { hint: "delete the uncommitted object and re-run" });
+  const mismatch = sseMismatch(input.sse, {
+    ServerSideEncryption: object.sse,
+    SSEKMSKeyId: object.kmsKeyId,
+  });
+  if (mismatch)
+    throw new NbsError("INTEGRITY", `s3://${bucket}/${key}: ${mismatch}`, {
+      hint: "delete the uncommitted object and re-run",
+    });
   const meta = buildBackupMeta({
     ...input.meta,
     sha256: local.hex,
@@ -136,49 +161,81 @@ async function adopt(input: PutBackupInput, object: ObjectInfo, size: number, em
   return commit(input, meta, "adopted", emit);
 }
 
-async function commit(input: PutBackupInput, meta: BackupMeta, status: PutStatus, emit: StoreEvent): Promise<PutBackupResult> {
+async function commit(
+  input: PutBackupInput,
+  meta: BackupMeta,
+  status: PutStatus,
+  emit: StoreEvent,
+): Promise<PutBackupResult> {
   const { client, bucket, key, signal } = input;
   const metaKey = sidecarKey(key);
   const written = await writeSidecar(client, bucket, metaKey, meta, input.sse, signal);
   const head = await headObject(client, bucket, metaKey, signal);
   if (!head || head.size !== written.bytes) {
-    throw new NbsError("INTEGRITY", `sidecar s3://${bucket}/${metaKey} did not read back as written`, {
-      hint: "the backup is not committed; re-run the upload",
-    });
+    throw new NbsError(
+      "INTEGRITY",
+      `sidecar s3://${bucket}/${metaKey} did not read back as written`,
+      {
+        hint: "the backup is not committed; re-run the upload",
+      },
+    );
   }
   emit("commit.done", { key, sidecar: metaKey });
   return { status, bucket, key, sidecarKey: metaKey, sha256: meta.sha256, size: meta.size, meta };
 }
 
-async function verifyObject(input: PutBackupInput, digest: Sha256Digest, etag: string, multipart: boolean): Promise<ObjectInfo> {
+async function verifyObject(
+  input: PutBackupInput,
+  digest: Sha256Digest,
+  etag: string,
+  multipart: boolean,
+): Promise<ObjectInfo> {
   const { client, bucket, key, signal } = input;
   const object = await headObject(client, bucket, key, signal);
   const problems: string[] = [];
   if (!object) problems.push("object missing after upload");
   else {
     if (object.size !== digest.size) problems.push(`size ${object.size} != ${digest.size} sent`);
-    if (etag && object.etag !== etag) problems.push(`etag ${object.etag} != ${etag} returned by the upload`);
-    const sse = sseMismatch(input.sse, { ServerSideEncryption: object.sse, SSEKMSKeyId: object.kmsKeyId });
+    if (etag && object.etag !== etag)
+      problems.push(`etag ${object.etag} != ${etag} returned by the upload`);
+    const sse = sseMismatch(input.sse, {
+      ServerSideEncryption: object.sse,
+      SSEKMSKeyId: object.kmsKeyId,
+    });
     if (sse) problems.push(sse);
     if (!multipart && object.checksumSha256 && object.checksumSha256 !== digest.base64) {
       problems.push("stored sha256 checksum differs from the bytes sent");
     }
-    if (!multipart && object.metadata["nbs-sha256"] !== digest.hex) problems.push("object metadata nbs-sha256 differs");
+    if (!multipart && object.metadata["nbs-sha256"] !== digest.hex)
+      problems.push("object metadata nbs-sha256 differs");
   }
   if (problems.length > 0 || !object) {
-    throw new NbsError("INTEGRITY", `uploaded object s3://${bucket}/${key} failed verification: ${problems.join("; ")}`, {
-      hint: "the object is left in place for inspection and is NOT committed (no sidecar); delete it and re-run",
-    });
+    throw new NbsError(
+      "INTEGRITY",
+      `uploaded object s3://${bucket}/${key} failed verification: ${problems.join("; ")}`,
+      {
+        hint: "the object is left in place for inspection and is NOT committed (no sidecar); delete it and re-run",
+      },
+    );
   }
   return object;
 }
 
 function objectMetadata(meta: SidecarFields): Record<string, string> {
   const created = meta.created_at instanceof Date ? meta.created_at.toISOString() : meta.created_at;
-  return { "nbs-db": meta.db_name, "nbs-created-at": created, "nbs-tool": `${meta.tool.name}/${meta.tool.version}` };
+  return {
+    "nbs-db": meta.db_name,
+    "nbs-created-at": created,
+    "nbs-tool": `${meta.tool.name}/${meta.tool.version}`,
+  };
 }
 
-function storageInfo(bucket: string, key: string, object: ObjectInfo, plan: { partSize: number; parts: number } | undefined) {
+function storageInfo(
+  bucket: string,
+  key: string,
+  object: ObjectInfo,
+  plan: { partSize: number; parts: number } | undefined,
+) {
   return {
     bucket,
     key,
@@ -189,9 +246,17 @@ function storageInfo(bucket: string, key: string, object: ObjectInfo, plan: { pa
   };
 }
 
-async function hashObject(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<Sha256Digest> {
+async function hashObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<Sha256Digest> {
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
+    const out = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key }),
+      signal ? { abortSignal: signal } : {},
+    );
     return await computeSha256(out.Body as Readable, signal ? { signal } : {});
   } catch (error) {
     throw toStorageError(error, { bucket, key, op: "download" });
@@ -206,22 +271,45 @@ async function deleteQuietly(client: S3Client, bucket: string, key: string): Pro
   }
 }
 
-function assertSame(bucket: string, key: string, local: Sha256Digest, sha256: string, size: number): void {
+function assertSame(
+  bucket: string,
+  key: string,
+  local: Sha256Digest,
+  sha256: string,
+  size: number,
+): void {
   if (local.hex !== sha256 || local.size !== size) {
-    throw conflict(bucket, key, `a committed backup with sha256 ${sha256.slice(0, 12)}… (${size} bytes)`);
+    throw conflict(
+      bucket,
+      key,
+      `a committed backup with sha256 ${sha256.slice(0, 12)}… (${size} bytes)`,
+    );
   }
 }
 
-function assertExpected(actual: string, expected: string | undefined, bucket: string, key: string): void {
+function assertExpected(
+  actual: string,
+  expected: string | undefined,
+  bucket: string,
+  key: string,
+): void {
   if (expected !== undefined && actual !== expected) {
-    throw new NbsError("INTEGRITY", `the dump's sha256 ${actual.slice(0, 12)}… differs from ${expected.slice(0, 12)}… recorded when it was taken; s3://${bucket}/${key} not committed`, {
-      hint: "the dump changed after backup.sh wrote its sidecar; take a fresh backup",
-    });
+    throw new NbsError(
+      "INTEGRITY",
+      `the dump's sha256 ${actual.slice(0, 12)}… differs from ${expected.slice(0, 12)}… recorded when it was taken; s3://${bucket}/${key} not committed`,
+      {
+        hint: "the dump changed after backup.sh wrote its sidecar; take a fresh backup",
+      },
+    );
   }
 }
 
 function conflict(bucket: string, key: string, what: string): NbsError {
-  return new NbsError("INTEGRITY", `s3://${bucket}/${key} already holds ${what}; refusing to overwrite`, {
-    hint: "nothing was changed; check whether two different dumps share a name and dump time",
-  });
+  return new NbsError(
+    "INTEGRITY",
+    `s3://${bucket}/${key} already holds ${what}; refusing to overwrite`,
+    {
+      hint: "nothing was changed; check whether two different dumps share a name and dump time",
+    },
+  );
 }

@@ -2,14 +2,23 @@ import type { FileHandle } from "node:fs/promises";
 import { NbsError } from "@nbs/metadata";
 
 /** Fill `buffer[0, length)` from `position`; a short file means it changed under us. */
-export async function readExactly(fh: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+export async function readExactly(
+  fh: FileHandle,
+  buffer: Buffer,
+  length: number,
+  position: number,
+): Promise<void> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await fh.read(buffer, done, length - done, position + done);
     if (bytesRead === 0) {
-      throw new NbsError("INPUT", `the file shrank while it was being read (at byte ${position + done})`, {
-        hint: "do not modify a dump while it is being uploaded; re-run when it is complete",
-      });
+      throw new NbsError(
+        "INPUT",
+        `the file shrank while it was being read (at byte ${position + done})`,
+        {
+          hint: "do not modify a dump while it is being uploaded; re-run when it is complete",
+        },
+      );
     }
     done += bytesRead;
   }

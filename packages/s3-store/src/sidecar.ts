@@ -19,13 +19,21 @@ export async function readSidecar(
   signal?: AbortSignal,
 ): Promise<SidecarState> {
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), signal ? { abortSignal: signal } : {});
+    const out = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key }),
+      signal ? { abortSignal: signal } : {},
+    );
     if ((out.ContentLength ?? 0) > MAX_SIDECAR_BYTES) {
-      return { state: "invalid", errors: [`sidecar is ${out.ContentLength} bytes, larger than any valid one`] };
+      return {
+        state: "invalid",
+        errors: [`sidecar is ${out.ContentLength} bytes, larger than any valid one`],
+      };
     }
     const text = (await out.Body?.transformToString("utf8")) ?? "";
     const result = parseBackupMeta(text);
-    return result.ok ? { state: "valid", meta: result.value } : { state: "invalid", errors: result.errors };
+    return result.ok
+      ? { state: "valid", meta: result.value }
+      : { state: "invalid", errors: result.errors };
   } catch (error) {
     if (isNotFound(error)) return { state: "absent" };
     throw toStorageError(error, { bucket, key, op: "read sidecar" });
@@ -58,10 +66,14 @@ export async function writeSidecar(
     return { etag: (out.ETag ?? "").replace(/^"|"$/g, ""), bytes: body.byteLength };
   } catch (error) {
     if (isPreconditionFailed(error)) {
-      throw new NbsError("INTEGRITY", `a sidecar appeared at s3://${bucket}/${key} while committing; not overwritten`, {
-        hint: "another writer committed this key; compare both with nbs-verify",
-        cause: error,
-      });
+      throw new NbsError(
+        "INTEGRITY",
+        `a sidecar appeared at s3://${bucket}/${key} while committing; not overwritten`,
+        {
+          hint: "another writer committed this key; compare both with nbs-verify",
+          cause: error,
+        },
+      );
     }
     throw toStorageError(error, { bucket, key, op: "write sidecar" });
   }

@@ -3,7 +3,10 @@ import { NbsError, type SseMode } from "@nbs/metadata";
 /** Server-side encryption requested on every write (object and sidecar). */
 export type SseOptions = { mode: "AES256" } | { mode: "aws:kms"; kmsKeyId?: string };
 
-export function sseParams(sse: SseOptions): { ServerSideEncryption: SseMode; SSEKMSKeyId?: string } {
+export function sseParams(sse: SseOptions): {
+  ServerSideEncryption: SseMode;
+  SSEKMSKeyId?: string;
+} {
   if (sse.mode === "AES256") return { ServerSideEncryption: "AES256" };
   return sse.kmsKeyId === undefined
     ? { ServerSideEncryption: "aws:kms" }
@@ -21,7 +24,11 @@ export function sseMismatch(
   if (sse.mode === "aws:kms" && sse.kmsKeyId !== undefined) {
     const got = reported.SSEKMSKeyId ?? "";
     // AWS reports the full key ARN, MinIO "arn:aws:kms:<key>"; the configured id may be either form.
-    if (got !== sse.kmsKeyId && !got.endsWith(`:${sse.kmsKeyId}`) && !got.endsWith(`/${sse.kmsKeyId}`)) {
+    if (
+      got !== sse.kmsKeyId &&
+      !got.endsWith(`:${sse.kmsKeyId}`) &&
+      !got.endsWith(`/${sse.kmsKeyId}`)
+    ) {
       return `KMS key is ${got || "absent"}, expected ${sse.kmsKeyId}`;
     }
   }
@@ -30,8 +37,12 @@ export function sseMismatch(
 
 export function assertSseOptions(sse: SseOptions): void {
   if (sse.mode !== "AES256" && sse.mode !== "aws:kms") {
-    throw new NbsError("USAGE", `unknown SSE mode ${JSON.stringify((sse as { mode: unknown }).mode)}`, {
-      hint: "use AES256 (SSE-S3) or aws:kms (SSE-KMS)",
-    });
+    throw new NbsError(
+      "USAGE",
+      `unknown SSE mode ${JSON.stringify((sse as { mode: unknown }).mode)}`,
+      {
+        hint: "use AES256 (SSE-S3) or aws:kms (SSE-KMS)",
+      },
+    );
   }
 }

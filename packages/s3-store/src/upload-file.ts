@@ -55,13 +55,19 @@ export async function uploadFile(input: UploadFileInput): Promise<UploadFileResu
   const plan = planMultipartUpload(input.size, input.partSize);
   const fh = await open(input.path, "r");
   try {
-    return plan.multipart ? await uploadMultipart(input, fh, plan) : await uploadSingle(input, fh, plan);
+    return plan.multipart
+      ? await uploadMultipart(input, fh, plan)
+      : await uploadSingle(input, fh, plan);
   } finally {
     await fh.close();
   }
 }
 
-async function uploadSingle(input: UploadFileInput, fh: FileHandle, plan: UploadPlan): Promise<UploadFileResult> {
+async function uploadSingle(
+  input: UploadFileInput,
+  fh: FileHandle,
+  plan: UploadPlan,
+): Promise<UploadFileResult> {
   const body = Buffer.allocUnsafe(input.size);
   await readExactly(fh, body, input.size, 0);
   await assertEndOfFile(fh, input.size);
@@ -91,7 +97,11 @@ async function uploadSingle(input: UploadFileInput, fh: FileHandle, plan: Upload
   }
 }
 
-async function uploadMultipart(input: UploadFileInput, fh: FileHandle, plan: UploadPlan): Promise<UploadFileResult> {
+async function uploadMultipart(
+  input: UploadFileInput,
+  fh: FileHandle,
+  plan: UploadPlan,
+): Promise<UploadFileResult> {
   const { client, bucket, key } = input;
   let uploadId: string | undefined;
   try {
@@ -106,7 +116,8 @@ async function uploadMultipart(input: UploadFileInput, fh: FileHandle, plan: Upl
       input.signal ? { abortSignal: input.signal } : {},
     );
     uploadId = created.UploadId;
-    if (!uploadId) throw new NbsError("STORAGE", `CreateMultipartUpload for ${key} returned no UploadId`);
+    if (!uploadId)
+      throw new NbsError("STORAGE", `CreateMultipartUpload for ${key} returned no UploadId`);
     const { digest, etags } = await sendParts(input, fh, plan, uploadId);
     const done = await client.send(
       new CompleteMultipartUploadCommand({
@@ -126,7 +137,12 @@ async function uploadMultipart(input: UploadFileInput, fh: FileHandle, plan: Upl
   }
 }
 
-async function sendParts(input: UploadFileInput, fh: FileHandle, plan: UploadPlan, uploadId: string) {
+async function sendParts(
+  input: UploadFileInput,
+  fh: FileHandle,
+  plan: UploadPlan,
+  uploadId: string,
+) {
   const concurrency = Math.max(1, Math.min(input.concurrency ?? 4, plan.parts));
   const pool = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(plan.partSize));
   const etags: string[] = new Array<string>(plan.parts);
@@ -191,7 +207,9 @@ async function sendParts(input: UploadFileInput, fh: FileHandle, plan: UploadPla
 async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string) {
   try {
     // Not tied to the caller's signal: after Ctrl-C we still want the server to drop the parts.
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }),
+    );
   } catch {
     // A lifecycle rule (AbortIncompleteMultipartUpload) collects what we could not abort.
   }
@@ -199,16 +217,24 @@ async function abortQuietly(client: S3Client, bucket: string, key: string, uploa
 
 function wrap(error: unknown, input: UploadFileInput): NbsError {
   if (input.signal?.aborted) {
-    return new NbsError("ABORTED", `upload of ${input.key} was interrupted; nothing was committed`, {
-      hint: "re-run the same command: the key is deterministic and the upload starts over",
-      cause: error,
-    });
+    return new NbsError(
+      "ABORTED",
+      `upload of ${input.key} was interrupted; nothing was committed`,
+      {
+        hint: "re-run the same command: the key is deterministic and the upload starts over",
+        cause: error,
+      },
+    );
   }
   if (isPreconditionFailed(error)) {
-    return new NbsError("INTEGRITY", `an object appeared at s3://${input.bucket}/${input.key} during the upload; it was not overwritten`, {
-      hint: "another writer uses the same key; inspect both before retrying",
-      cause: error,
-    });
+    return new NbsError(
+      "INTEGRITY",
+      `an object appeared at s3://${input.bucket}/${input.key} during the upload; it was not overwritten`,
+      {
+        hint: "another writer uses the same key; inspect both before retrying",
+        cause: error,
+      },
+    );
   }
   return toStorageError(error, { bucket: input.bucket, key: input.key, op: "upload" });
 }

@@ -5,7 +5,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { createS3Client, latestBackup, listBackups, putBackup, type PutBackupInput } from "../src/index.js";
+import {
+  createS3Client,
+  latestBackup,
+  listBackups,
+  putBackup,
+  type PutBackupInput,
+} from "../src/index.js";
 
 let s3: S3TestEnv;
 let client: S3Client;
@@ -13,7 +19,11 @@ let bucket: string;
 
 beforeAll(async () => {
   s3 = await getS3TestEnv();
-  client = createS3Client({ endpoint: s3.endpoint, region: s3.region, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  client = createS3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   bucket = await s3.createBucket("store");
 });
 
@@ -26,7 +36,12 @@ function put(ts: string, extra: Partial<PutBackupInput> = {}) {
     key: `env/neo4j/neo4j-${ts}.dump`,
     file,
     sse: { mode: "AES256" },
-    meta: { db_name: "neo4j", created_at: new Date(), created_by: "integ", tool: { name: "s3-store-integ", version: "0" } },
+    meta: {
+      db_name: "neo4j",
+      created_at: new Date(),
+      created_by: "integ",
+      tool: { name: "s3-store-integ", version: "0" },
+    },
     ...extra,
   });
 }
@@ -35,25 +50,58 @@ describeInteg("s3-store against the real MinIO", () => {
   it("lists committed backups newest first and ignores dumps without a sidecar", async () => {
     await put("20261101T000000Z");
     await put("20261103T000000Z");
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: "env/neo4j/neo4j-20261105T000000Z.dump", Body: "uncommitted" }));
-    const keys = (await listBackups({ client, bucket, prefix: "env", db: "neo4j" })).map((b) => b.key);
-    expect(keys).toEqual(["env/neo4j/neo4j-20261103T000000Z.dump", "env/neo4j/neo4j-20261101T000000Z.dump"]);
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "env/neo4j/neo4j-20261105T000000Z.dump",
+        Body: "uncommitted",
+      }),
+    );
+    const keys = (await listBackups({ client, bucket, prefix: "env", db: "neo4j" })).map(
+      (b) => b.key,
+    );
+    expect(keys).toEqual([
+      "env/neo4j/neo4j-20261103T000000Z.dump",
+      "env/neo4j/neo4j-20261101T000000Z.dump",
+    ]);
   });
 
   it("passes over a newer backup whose sidecar does not validate when finding the latest", async () => {
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: "env/neo4j/neo4j-20261104T000000Z.dump", Body: "x" }));
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: "env/neo4j/neo4j-20261104T000000Z.dump.meta.json", Body: '{"schemaVersion":1}' }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "env/neo4j/neo4j-20261104T000000Z.dump",
+        Body: "x",
+      }),
+    );
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "env/neo4j/neo4j-20261104T000000Z.dump.meta.json",
+        Body: '{"schemaVersion":1}',
+      }),
+    );
     const skipped: unknown[] = [];
-    const latest = await latestBackup({ client, bucket, prefix: "env", db: "neo4j", onEvent: (_e, f) => skipped.push(f) });
+    const latest = await latestBackup({
+      client,
+      bucket,
+      prefix: "env",
+      db: "neo4j",
+      onEvent: (_e, f) => skipped.push(f),
+    });
     expect(latest?.key).toBe("env/neo4j/neo4j-20261103T000000Z.dump");
     expect(skipped).toHaveLength(1);
   });
 
   it("fails at once, without retrying, on an unknown KMS key and leaves nothing committed", async () => {
     const started = Date.now();
-    await expect(put("20261106T000000Z", { sse: { mode: "aws:kms", kmsKeyId: "no-such-key" } })).rejects.toMatchObject({ code: "STORAGE" });
+    await expect(
+      put("20261106T000000Z", { sse: { mode: "aws:kms", kmsKeyId: "no-such-key" } }),
+    ).rejects.toMatchObject({ code: "STORAGE" });
     expect(Date.now() - started).toBeLessThan(5000);
-    const keys = (await listBackups({ client, bucket, prefix: "env", db: "neo4j" })).map((b) => b.key);
+    const keys = (await listBackups({ client, bucket, prefix: "env", db: "neo4j" })).map(
+      (b) => b.key,
+    );
     expect(keys).not.toContain("env/neo4j/neo4j-20261106T000000Z.dump");
   });
 
@@ -62,9 +110,29 @@ describeInteg("s3-store against the real MinIO", () => {
     const file = join(mkdtempSync(join(tmpdir(), "nbs-page-")), "x.dump");
     writeFileSync(file, "x");
     for (let i = 0; i < 1005; i += 1) {
-      await client.send(new PutObjectCommand({ Bucket: many, Key: `p/neo4j/junk-${String(i).padStart(4, "0")}`, Body: "" }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: many,
+          Key: `p/neo4j/junk-${String(i).padStart(4, "0")}`,
+          Body: "",
+        }),
+      );
     }
-    await putBackup({ client, bucket: many, key: "p/neo4j/neo4j-20261107T000000Z.dump", file, sse: { mode: "AES256" }, meta: { db_name: "neo4j", created_at: new Date(), created_by: "integ", tool: { name: "t", version: "0" } } });
-    expect((await listBackups({ client, bucket: many, prefix: "p" })).map((b) => b.key)).toEqual(["p/neo4j/neo4j-20261107T000000Z.dump"]);
+    await putBackup({
+      client,
+      bucket: many,
+      key: "p/neo4j/neo4j-20261107T000000Z.dump",
+      file,
+      sse: { mode: "AES256" },
+      meta: {
+        db_name: "neo4j",
+        created_at: new Date(),
+        created_by: "integ",
+        tool: { name: "t", version: "0" },
+      },
+    });
+    expect((await listBackups({ client, bucket: many, prefix: "p" })).map((b) => b.key)).toEqual([
+      "p/neo4j/neo4j-20261107T000000Z.dump",
+    ]);
   });
 });

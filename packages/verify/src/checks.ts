@@ -31,7 +31,12 @@ export interface IntegrityInput {
 export function integrityChecks(input: IntegrityInput): Check[] {
   const { meta, object, stored } = input;
   const checks: Check[] = [];
-  const integrity = (id: string, name: string, expected: string | number, actual: string | number): Check => ({
+  const integrity = (
+    id: string,
+    name: string,
+    expected: string | number,
+    actual: string | number,
+  ): Check => ({
     id,
     name,
     group: "integrity",
@@ -43,22 +48,61 @@ export function integrityChecks(input: IntegrityInput): Check[] {
     checks.push(integrity("size.sidecar", "size = sidecar", meta.size, stored.size));
     checks.push(integrity("sha256.sidecar", "sha256 = sidecar", meta.sha256, stored.hex));
   } else {
-    checks.push({ id: "sidecar", name: "sidecar", group: "integrity", status: "skip", detail: "no .meta.json next to the local file: nothing to compare the sha256 with" });
+    checks.push({
+      id: "sidecar",
+      name: "sidecar",
+      group: "integrity",
+      status: "skip",
+      detail: "no .meta.json next to the local file: nothing to compare the sha256 with",
+    });
   }
   if (object) {
     checks.push(integrity("size.object", "size = stored object (HEAD)", object.size, stored.size));
     const recorded = object.metadata["nbs-sha256"];
-    if (recorded !== undefined) checks.push(integrity("sha256.object", "sha256 = object metadata nbs-sha256", recorded, stored.hex));
-    else checks.push({ id: "sha256.object", name: "sha256 = object metadata nbs-sha256", group: "integrity", status: "skip", detail: "not recorded on the object (multipart upload)" });
+    if (recorded !== undefined)
+      checks.push(
+        integrity("sha256.object", "sha256 = object metadata nbs-sha256", recorded, stored.hex),
+      );
+    else
+      checks.push({
+        id: "sha256.object",
+        name: "sha256 = object metadata nbs-sha256",
+        group: "integrity",
+        status: "skip",
+        detail: "not recorded on the object (multipart upload)",
+      });
     // A composite checksum of a multipart upload ("…-N") is not a whole-object sha256.
     const checksum = wholeObjectSha256(object.checksumSha256);
-    if (checksum !== undefined) checks.push(integrity("sha256.object-checksum", "sha256 = object checksum (x-amz-checksum-sha256)", checksum, stored.hex));
+    if (checksum !== undefined)
+      checks.push(
+        integrity(
+          "sha256.object-checksum",
+          "sha256 = object checksum (x-amz-checksum-sha256)",
+          checksum,
+          stored.hex,
+        ),
+      );
     const db = object.metadata["nbs-db"];
-    if (meta && db !== undefined) checks.push(integrity("db.object", "db name = object metadata nbs-db", meta.db_name, db));
+    if (meta && db !== undefined)
+      checks.push(integrity("db.object", "db name = object metadata nbs-db", meta.db_name, db));
   }
   if (meta?.compression && input.original) {
-    checks.push(integrity("size.original", `uncompressed size = sidecar (${meta.compression.algorithm})`, meta.compression.original_size, input.original.size));
-    checks.push(integrity("sha256.original", `uncompressed sha256 = sidecar (${meta.compression.algorithm})`, meta.compression.original_sha256, input.original.hex));
+    checks.push(
+      integrity(
+        "size.original",
+        `uncompressed size = sidecar (${meta.compression.algorithm})`,
+        meta.compression.original_size,
+        input.original.size,
+      ),
+    );
+    checks.push(
+      integrity(
+        "sha256.original",
+        `uncompressed sha256 = sidecar (${meta.compression.algorithm})`,
+        meta.compression.original_sha256,
+        input.original.hex,
+      ),
+    );
   }
   return checks;
 }
@@ -78,14 +122,43 @@ export type SidecarStats = GraphStats;
 /** Counts found in the restored database against the sidecar's `stats`, per label and type too. */
 export function statsChecks(expected: SidecarStats | undefined, actual: SidecarStats): Check[] {
   if (!expected) {
-    return [{ id: "counts", name: "counts = sidecar stats", group: "neo4j", status: "skip", detail: "the sidecar has no stats (backup taken without NEO4J_URI/NEO4J_PASSWORD)" }];
+    return [
+      {
+        id: "counts",
+        name: "counts = sidecar stats",
+        group: "neo4j",
+        status: "skip",
+        detail: "the sidecar has no stats (backup taken without NEO4J_URI/NEO4J_PASSWORD)",
+      },
+    ];
   }
-  const count = (id: string, name: string, want: number, got: number): Check => ({ id, name, group: "neo4j", status: want === got ? "pass" : "fail", expected: want, actual: got });
-  const checks = [count("count.nodes", "nodes", expected.nodes, actual.nodes), count("count.relationships", "relationships", expected.relationships, actual.relationships)];
-  const perName = (kind: "label" | "type", want: Record<string, number> | undefined, got: Record<string, number> | undefined) => {
+  const count = (id: string, name: string, want: number, got: number): Check => ({
+    id,
+    name,
+    group: "neo4j",
+    status: want === got ? "pass" : "fail",
+    expected: want,
+    actual: got,
+  });
+  const checks = [
+    count("count.nodes", "nodes", expected.nodes, actual.nodes),
+    count("count.relationships", "relationships", expected.relationships, actual.relationships),
+  ];
+  const perName = (
+    kind: "label" | "type",
+    want: Record<string, number> | undefined,
+    got: Record<string, number> | undefined,
+  ) => {
     if (want === undefined) return;
     for (const name of [...new Set([...Object.keys(want), ...Object.keys(got ?? {})])].sort()) {
-      checks.push(count(`count.${kind}.${name}`, `${kind === "label" ? ":" : "[:"}${name}${kind === "type" ? "]" : ""}`, want[name] ?? 0, got?.[name] ?? 0));
+      checks.push(
+        count(
+          `count.${kind}.${name}`,
+          `${kind === "label" ? ":" : "[:"}${name}${kind === "type" ? "]" : ""}`,
+          want[name] ?? 0,
+          got?.[name] ?? 0,
+        ),
+      );
     }
   };
   perName("label", expected.labels, actual.labels);

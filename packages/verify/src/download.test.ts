@@ -16,7 +16,10 @@ describe("fetchHashing", () => {
   it("writes the bytes and hashes them in the same pass, reporting progress", async () => {
     const bytes = randomBytes(5000);
     const seen: number[] = [];
-    const result = await fetchHashing(chunks(bytes), join(dir, "a.dump"), { total: 5000, onProgress: (p) => seen.push(p.bytes) });
+    const result = await fetchHashing(chunks(bytes), join(dir, "a.dump"), {
+      total: 5000,
+      onProgress: (p) => seen.push(p.bytes),
+    });
     expect(result).toEqual({ stored: expect.objectContaining({ hex: sha(bytes), size: 5000 }) });
     expect(readFileSync(join(dir, "a.dump")).equals(bytes)).toBe(true);
     expect(seen).toEqual([1000, 5000]);
@@ -25,7 +28,10 @@ describe("fetchHashing", () => {
   it("undoes nbs's zstd compression on the way, hashing both sides", async () => {
     const original = Buffer.alloc(100_000, "neo4j ");
     const packed = zlib.zstdCompressSync(original);
-    const result = await fetchHashing(chunks(packed), join(dir, "b.dump"), { total: packed.length, compression: "zstd" });
+    const result = await fetchHashing(chunks(packed), join(dir, "b.dump"), {
+      total: packed.length,
+      compression: "zstd",
+    });
     expect(result.stored).toMatchObject({ hex: sha(packed), size: packed.length });
     expect(result.original).toMatchObject({ hex: sha(original), size: original.length });
     expect(readFileSync(join(dir, "b.dump")).equals(original)).toBe(true);
@@ -33,13 +39,20 @@ describe("fetchHashing", () => {
 
   it("fails INTEGRITY when the stream does not decompress", async () => {
     const garbage = Buffer.concat([Buffer.from([0x1f, 0x8b]), randomBytes(2000)]);
-    await expect(fetchHashing(chunks(garbage), join(dir, "c.dump"), { total: garbage.length, compression: "gzip" })).rejects.toMatchObject({
+    await expect(
+      fetchHashing(chunks(garbage), join(dir, "c.dump"), {
+        total: garbage.length,
+        compression: "gzip",
+      }),
+    ).rejects.toMatchObject({
       code: "INTEGRITY",
       message: expect.stringContaining("the gzip stream does not decompress"),
     });
   });
 
   it("fails INPUT when the workspace cannot be written", async () => {
-    await expect(fetchHashing(chunks(randomBytes(10)), join(dir, "missing", "d.dump"), { total: 10 })).rejects.toMatchObject({ code: "INPUT", message: expect.stringContaining("ENOENT") });
+    await expect(
+      fetchHashing(chunks(randomBytes(10)), join(dir, "missing", "d.dump"), { total: 10 }),
+    ).rejects.toMatchObject({ code: "INPUT", message: expect.stringContaining("ENOENT") });
   });
 });

@@ -24,7 +24,11 @@ export interface FetchOptions {
  * Copy a source into `dest` in ONE pass, hashing on the way (ARCHITECTURE.md §10): source →
  * progress → sha256 → [decompress → sha256] → file. Nothing is read twice, memory is bounded.
  */
-export async function fetchHashing(source: Readable, dest: string, options: FetchOptions): Promise<FetchResult> {
+export async function fetchHashing(
+  source: Readable,
+  dest: string,
+  options: FetchOptions,
+): Promise<FetchResult> {
   const stored = new Sha256PassThrough();
   let bytes = 0;
   const progress = new Transform({
@@ -53,18 +57,27 @@ export async function fetchHashing(source: Readable, dest: string, options: Fetc
     await pipeline(source, progress, stored, inflate, original, out, signal);
     return { stored: stored.digest(), original: original.digest() };
   } catch (error) {
-    if (options.signal?.aborted) throw new NbsError("ABORTED", "download interrupted", { cause: error });
+    if (options.signal?.aborted)
+      throw new NbsError("ABORTED", "download interrupted", { cause: error });
     if (failedAt === "decompress") {
-      throw new NbsError("INTEGRITY", `the ${options.compression} stream does not decompress after ${bytes} bytes: ${(error as Error).message}`, {
-        hint: "the stored bytes are corrupt or not what the sidecar's compression says",
-        cause: error,
-      });
+      throw new NbsError(
+        "INTEGRITY",
+        `the ${options.compression} stream does not decompress after ${bytes} bytes: ${(error as Error).message}`,
+        {
+          hint: "the stored bytes are corrupt or not what the sidecar's compression says",
+          cause: error,
+        },
+      );
     }
     if (failedAt === "write") {
-      throw new NbsError("INPUT", `cannot write the download to ${dest}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        hint: "check free space and permissions of the work directory (--work-dir)",
-        cause: error,
-      });
+      throw new NbsError(
+        "INPUT",
+        `cannot write the download to ${dest}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        {
+          hint: "check free space and permissions of the work directory (--work-dir)",
+          cause: error,
+        },
+      );
     }
     throw error;
   }

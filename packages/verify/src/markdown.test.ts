@@ -7,16 +7,42 @@ const base: VerifyReport = {
   ok: true,
   outcome: "verified",
   mode: "load",
-  source: { kind: "s3", location: "s3://acme/prod/neo4j/neo4j-20261124T101500Z.dump", bucket: "acme", key: "prod/neo4j/neo4j-20261124T101500Z.dump" },
-  backup: { db_name: "neo4j", created_at: "2026-11-24T10:15:00Z", created_by: "ci|run 7", neo4j_version: "5.26.30" },
+  source: {
+    kind: "s3",
+    location: "s3://acme/prod/neo4j/neo4j-20261124T101500Z.dump",
+    bucket: "acme",
+    key: "prod/neo4j/neo4j-20261124T101500Z.dump",
+  },
+  backup: {
+    db_name: "neo4j",
+    created_at: "2026-11-24T10:15:00Z",
+    created_by: "ci|run 7",
+    neo4j_version: "5.26.30",
+  },
   sidecar: "valid",
   sha256: { expected: hex, actual: hex },
   size: { expected: 123456, actual: 123456 },
-  counts: { expected: { nodes: 5, relationships: 4 }, actual: { nodes: 5, relationships: 4, labels: {}, relationship_types: {} } },
+  counts: {
+    expected: { nodes: 5, relationships: 4 },
+    actual: { nodes: 5, relationships: 4, labels: {}, relationship_types: {} },
+  },
   neo4j: { version: "5.26.30", edition: "community", database: "neo4j" },
   checks: [
-    { id: "sha256.sidecar", name: "sha256 = sidecar", group: "integrity", status: "pass", expected: hex, actual: hex },
-    { id: "sha256.object", name: "sha256 = object metadata nbs-sha256", group: "integrity", status: "skip", detail: "not recorded on the object (multipart upload)" },
+    {
+      id: "sha256.sidecar",
+      name: "sha256 = sidecar",
+      group: "integrity",
+      status: "pass",
+      expected: hex,
+      actual: hex,
+    },
+    {
+      id: "sha256.object",
+      name: "sha256 = object metadata nbs-sha256",
+      group: "integrity",
+      status: "skip",
+      detail: "not recorded on the object (multipart upload)",
+    },
     { id: "count.nodes", name: "nodes", group: "neo4j", status: "pass", expected: 5, actual: 5 },
   ],
   durations_ms: { resolve: 12, download: 1500, total: 15000 },
@@ -25,11 +51,15 @@ const base: VerifyReport = {
 describe("Markdown summary", () => {
   it("renders the verdict, source, full hashes, sizes, a ✅ table of checks, counts and durations", () => {
     const md = renderSummaryMarkdown(base);
-    expect(md).toContain("### nbs-verify: ✅ verified — `s3://acme/prod/neo4j/neo4j-20261124T101500Z.dump`");
+    expect(md).toContain(
+      "### nbs-verify: ✅ verified — `s3://acme/prod/neo4j/neo4j-20261124T101500Z.dump`",
+    );
     expect(md).toContain(`expected \`${hex}\`<br>actual \`${hex}\``);
     expect(md).toContain("expected 123,456 B, actual 123,456 B");
     expect(md).toContain("| ✅ | sha256 = sidecar | 1a2b3c4d5e6f… | 1a2b3c4d5e6f… |");
-    expect(md).toContain("| ➖ | sha256 = object metadata nbs-sha256 | — | not recorded on the object (multipart upload) |");
+    expect(md).toContain(
+      "| ➖ | sha256 = object metadata nbs-sha256 | — | not recorded on the object (multipart upload) |",
+    );
     expect(md).toContain("| ✅ | nodes | 5 | 5 |");
     expect(md).toContain("Counts: 5 nodes, 4 relationships (sidecar: 5 / 4).");
     expect(md).toContain("Durations: resolve 12 ms, download 1.5 s, total 15.0 s");
@@ -41,8 +71,22 @@ describe("Markdown summary", () => {
       ...base,
       ok: false,
       outcome: "failed",
-      failure: { code: "INTEGRITY", message: "sha256 = sidecar: expected 1a2b…, actual 9f8e…", hint: "do not restore from it", stage: "download" },
-      checks: [{ id: "sha256.sidecar", name: "sha256 = sidecar", group: "integrity", status: "fail", expected: hex, actual: "9f".repeat(32) }],
+      failure: {
+        code: "INTEGRITY",
+        message: "sha256 = sidecar: expected 1a2b…, actual 9f8e…",
+        hint: "do not restore from it",
+        stage: "download",
+      },
+      checks: [
+        {
+          id: "sha256.sidecar",
+          name: "sha256 = sidecar",
+          group: "integrity",
+          status: "fail",
+          expected: hex,
+          actual: "9f".repeat(32),
+        },
+      ],
     });
     expect(md.split("\n")[0]).toContain("❌ failed");
     expect(md).toContain("> **INTEGRITY**: sha256 = sidecar");

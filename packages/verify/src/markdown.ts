@@ -8,34 +8,61 @@ const ICON: Record<Check["status"], string> = { pass: "✅", fail: "❌", skip: 
  * checks with ✅/❌, counts and durations. Cells are escaped; nothing secret is in a report.
  */
 export function renderSummaryMarkdown(report: VerifyReport): string {
-  const verdict = report.outcome === "dry-run" ? "📝 dry run" : report.ok ? "✅ verified" : "❌ failed";
+  const verdict =
+    report.outcome === "dry-run" ? "📝 dry run" : report.ok ? "✅ verified" : "❌ failed";
   const lines = [`### nbs-verify: ${verdict} — \`${code(report.source.location)}\``, ""];
-  if (report.failure) lines.push(`> **${report.failure.code}**: ${cell(report.failure.message)}${report.failure.hint ? `  \n> hint: ${cell(report.failure.hint)}` : ""}`, "");
+  if (report.failure)
+    lines.push(
+      `> **${report.failure.code}**: ${cell(report.failure.message)}${report.failure.hint ? `  \n> hint: ${cell(report.failure.hint)}` : ""}`,
+      "",
+    );
 
   lines.push("| | |", "| --- | --- |");
   lines.push(`| mode | \`${report.mode}\` |`);
-  if (report.backup) lines.push(`| backup | db \`${code(report.backup.db_name)}\`, taken ${report.backup.created_at} by ${cell(report.backup.created_by)}${report.backup.neo4j_version ? `, Neo4j ${report.backup.neo4j_version}` : ""} |`);
+  if (report.backup)
+    lines.push(
+      `| backup | db \`${code(report.backup.db_name)}\`, taken ${report.backup.created_at} by ${cell(report.backup.created_by)}${report.backup.neo4j_version ? `, Neo4j ${report.backup.neo4j_version}` : ""} |`,
+    );
   lines.push(`| sidecar | ${report.sidecar} |`);
-  lines.push(`| sha256 | expected \`${report.sha256.expected ?? "—"}\`<br>actual \`${report.sha256.actual ?? "—"}\` |`);
-  lines.push(`| size | expected ${bytes(report.size.expected)}, actual ${bytes(report.size.actual)} |`);
-  if (report.neo4j) lines.push(`| restored into | ephemeral Neo4j ${report.neo4j.version} (${report.neo4j.edition}), database \`${code(report.neo4j.database)}\` |`);
+  lines.push(
+    `| sha256 | expected \`${report.sha256.expected ?? "—"}\`<br>actual \`${report.sha256.actual ?? "—"}\` |`,
+  );
+  lines.push(
+    `| size | expected ${bytes(report.size.expected)}, actual ${bytes(report.size.actual)} |`,
+  );
+  if (report.neo4j)
+    lines.push(
+      `| restored into | ephemeral Neo4j ${report.neo4j.version} (${report.neo4j.edition}), database \`${code(report.neo4j.database)}\` |`,
+    );
   lines.push("");
 
   if (report.checks.length > 0) {
     lines.push("| | check | expected | actual |", "| --- | --- | --- | --- |");
     for (const c of report.checks) {
-      const actual = c.status === "skip" || (c.status === "fail" && c.actual === undefined) ? cell(c.detail ?? "—") : cell(short(c.actual));
-      lines.push(`| ${ICON[c.status]} | ${cell(c.name)} | ${cell(short(c.expected))} | ${actual} |`);
+      const actual =
+        c.status === "skip" || (c.status === "fail" && c.actual === undefined)
+          ? cell(c.detail ?? "—")
+          : cell(short(c.actual));
+      lines.push(
+        `| ${ICON[c.status]} | ${cell(c.name)} | ${cell(short(c.expected))} | ${actual} |`,
+      );
     }
     lines.push("");
   }
   if (report.counts?.actual) {
     const { expected, actual } = report.counts;
-    lines.push(`Counts: ${actual.nodes} nodes, ${actual.relationships} relationships${expected ? ` (sidecar: ${expected.nodes} / ${expected.relationships})` : " (no stats in the sidecar)"}.`, "");
+    lines.push(
+      `Counts: ${actual.nodes} nodes, ${actual.relationships} relationships${expected ? ` (sidecar: ${expected.nodes} / ${expected.relationships})` : " (no stats in the sidecar)"}.`,
+      "",
+    );
   }
-  if (report.plan) lines.push("Plan:", "", ...report.plan.map((s, i) => `${i + 1}. ${cell(s)}`), "");
+  if (report.plan)
+    lines.push("Plan:", "", ...report.plan.map((s, i) => `${i + 1}. ${cell(s)}`), "");
   const durations = Object.entries(report.durations_ms);
-  lines.push(`Durations: ${durations.map(([step, ms]) => `${step} ${seconds(ms)}`).join(", ")}`, "");
+  lines.push(
+    `Durations: ${durations.map(([step, ms]) => `${step} ${seconds(ms)}`).join(", ")}`,
+    "",
+  );
   return `${lines.join("\n")}\n`;
 }
 

@@ -1,5 +1,11 @@
 import { NbsError, isNbsError, type BackupMeta } from "@nbs/metadata";
-import { Neo4jCommandError, captureStats, createEphemeralInstance, type EphemeralInstance, type ProcessRunner } from "@nbs/neo4j-admin";
+import {
+  Neo4jCommandError,
+  captureStats,
+  createEphemeralInstance,
+  type EphemeralInstance,
+  type ProcessRunner,
+} from "@nbs/neo4j-admin";
 import { statsChecks, type Check, type SidecarStats } from "./checks.js";
 import type { VerifyEventSink } from "./events.js";
 
@@ -42,45 +48,92 @@ export interface RestoreResult {
 export async function restoreAndProve(input: RestoreInput): Promise<RestoreResult> {
   const { onEvent, record } = input;
   const instance = await input.time("neo4j_prepare", () =>
-    createEphemeralInstance({ installDir: input.installDir, runner: input.runner, database: input.database, tmpRoot: input.tmpRoot, ...(input.signal ? { signal: input.signal } : {}) }),
+    createEphemeralInstance({
+      installDir: input.installDir,
+      runner: input.runner,
+      database: input.database,
+      tmpRoot: input.tmpRoot,
+      ...(input.signal ? { signal: input.signal } : {}),
+    }),
   );
   input.adopt(instance);
   const version = instance.installation.version;
-  const neo4j = { version: version.raw, edition: instance.installation.edition, database: input.database };
-  onEvent("verify.neo4j.instance", { version: version.raw, edition: neo4j.edition, database: input.database, dump_neo4j_version: input.meta?.neo4j?.version });
+  const neo4j = {
+    version: version.raw,
+    edition: instance.installation.edition,
+    database: input.database,
+  };
+  onEvent("verify.neo4j.instance", {
+    version: version.raw,
+    edition: neo4j.edition,
+    database: input.database,
+    dump_neo4j_version: input.meta?.neo4j?.version,
+  });
   const dumpMajor = Number(input.meta?.neo4j?.version.split(".")[0]);
   if (Number.isFinite(dumpMajor) && dumpMajor !== version.major) {
-    onEvent("verify.neo4j.version-mismatch", { message: `the dump was taken with Neo4j ${input.meta?.neo4j?.version}; loading it with ${version.raw}` });
+    onEvent("verify.neo4j.version-mismatch", {
+      message: `the dump was taken with Neo4j ${input.meta?.neo4j?.version}; loading it with ${version.raw}`,
+    });
   }
 
-  await step(input, "neo4j.load", `load into an ephemeral Neo4j ${version.raw}`, "neo4j_load", () => instance.load(input.dumpPath), (e) => ({
-    message: `the dump did not load into an ephemeral Neo4j ${version.raw}: ${e.message}`,
-    hint: "the dump is truncated or corrupt, or was taken by an incompatible Neo4j version (see the output tail in the report)",
-  }));
+  await step(
+    input,
+    "neo4j.load",
+    `load into an ephemeral Neo4j ${version.raw}`,
+    "neo4j_load",
+    () => instance.load(input.dumpPath),
+    (e) => ({
+      message: `the dump did not load into an ephemeral Neo4j ${version.raw}: ${e.message}`,
+      hint: "the dump is truncated or corrupt, or was taken by an incompatible Neo4j version (see the output tail in the report)",
+    }),
+  );
   if (input.mode === "check") {
-    await step(input, "neo4j.check", "neo4j-admin consistency check", "neo4j_check", () => instance.check(), (e) => ({
-      message: `neo4j-admin found the restored database inconsistent: ${e.message}`,
-      hint: "do not rely on this backup; take a new one and check the source database",
-    }));
+    await step(
+      input,
+      "neo4j.check",
+      "neo4j-admin consistency check",
+      "neo4j_check",
+      () => instance.check(),
+      (e) => ({
+        message: `neo4j-admin found the restored database inconsistent: ${e.message}`,
+        hint: "do not rely on this backup; take a new one and check the source database",
+      }),
+    );
     return { neo4j };
   }
 
   onEvent("verify.neo4j.starting", { home: instance.home });
-  await step(input, "neo4j.start", "start the ephemeral Neo4j", "neo4j_start", () => instance.start(), (e) => ({
-    message: `the ephemeral Neo4j did not start with the restored database: ${e.message}`,
-    hint: e.hint ?? "see the Neo4j logs (kept with --keep-workspace)",
-  }));
+  await step(
+    input,
+    "neo4j.start",
+    "start the ephemeral Neo4j",
+    "neo4j_start",
+    () => instance.start(),
+    (e) => ({
+      message: `the ephemeral Neo4j did not start with the restored database: ${e.message}`,
+      hint: e.hint ?? "see the Neo4j logs (kept with --keep-workspace)",
+    }),
+  );
   const raw = await input.time("counts", () => captureStats(instance.driver(), input.database));
-  const counts: SidecarStats = { nodes: raw.nodes, relationships: raw.relationships, labels: raw.labels, relationship_types: raw.relationshipTypes };
+  const counts: SidecarStats = {
+    nodes: raw.nodes,
+    relationships: raw.relationships,
+    labels: raw.labels,
+    relationship_types: raw.relationshipTypes,
+  };
   onEvent("verify.counts", { nodes: counts.nodes, relationships: counts.relationships });
   const countChecks = statsChecks(input.meta?.stats, counts);
   countChecks.forEach(record);
   const wrong = countChecks.filter((c) => c.status === "fail");
   if (wrong.length > 0) {
     const what = wrong.map((c) => `${c.name} expected ${c.expected}, found ${c.actual}`).join("; ");
-    throw new NbsError("NEO4J", `the restored database's counts differ from the sidecar's stats: ${what}`, {
-      hint: "the dump does not hold what was measured at backup time; do not rely on it",
-    });
+    throw new NbsError(
+      "NEO4J",
+      `the restored database's counts differ from the sidecar's stats: ${what}`,
+      {
+        hint: "the dump does not hold what was measured at backup time; do not rely on it",
+      },
+    );
   }
   if (input.smoke) await smoke(instance, input.smoke, input);
   return { neo4j, counts };
@@ -100,8 +153,18 @@ async function step(
   } catch (error) {
     if (!isNbsError(error) || error.code === "ABORTED" || input.signal?.aborted) throw error;
     const tail = error instanceof Neo4jCommandError ? meaningfulTail(error.outputTail) : [];
-    input.record({ id, name, group: "neo4j", status: "fail", detail: tail.length > 0 ? tail.join("\n") : error.message });
-    const { message, hint } = explain(tail.length > 0 ? new NbsError(error.code, reason(tail), error.hint ? { hint: error.hint } : {}) : error);
+    input.record({
+      id,
+      name,
+      group: "neo4j",
+      status: "fail",
+      detail: tail.length > 0 ? tail.join("\n") : error.message,
+    });
+    const { message, hint } = explain(
+      tail.length > 0
+        ? new NbsError(error.code, reason(tail), error.hint ? { hint: error.hint } : {})
+        : error,
+    );
     throw new NbsError("NEO4J", message, { hint, cause: error });
   }
 }
@@ -120,10 +183,16 @@ function meaningfulTail(output: string, lines = 8): string[] {
 
 /** The line that explains a failure, for the one-line message: the first that reads like one, else the last. */
 function reason(tail: readonly string[]): string {
-  return tail.find((line) => /fail|exception|error|invalid|corrupt/i.test(line)) ?? tail.at(-1) ?? "";
+  return (
+    tail.find((line) => /fail|exception|error|invalid|corrupt/i.test(line)) ?? tail.at(-1) ?? ""
+  );
 }
 
-async function smoke(instance: EphemeralInstance, query: SmokeQuery, input: RestoreInput): Promise<void> {
+async function smoke(
+  instance: EphemeralInstance,
+  query: SmokeQuery,
+  input: RestoreInput,
+): Promise<void> {
   const name = `smoke query returns ≥ ${query.minRows} row(s)`;
   let rows: number;
   try {
@@ -132,10 +201,25 @@ async function smoke(instance: EphemeralInstance, query: SmokeQuery, input: Rest
     if (input.signal?.aborted) throw error;
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     input.record({ id: "smoke.query", name, group: "neo4j", status: "fail", detail: message });
-    throw new NbsError("NEO4J", `the smoke query failed: ${message}`, { hint: "check the Cypher of --smoke-query against the restored database", cause: error });
+    throw new NbsError("NEO4J", `the smoke query failed: ${message}`, {
+      hint: "check the Cypher of --smoke-query against the restored database",
+      cause: error,
+    });
   }
   const ok = rows >= query.minRows;
-  input.record({ id: "smoke.query", name, group: "neo4j", status: ok ? "pass" : "fail", expected: `≥ ${query.minRows}`, actual: rows });
+  input.record({
+    id: "smoke.query",
+    name,
+    group: "neo4j",
+    status: ok ? "pass" : "fail",
+    expected: `≥ ${query.minRows}`,
+    actual: rows,
+  });
   input.onEvent("verify.smoke", { rows, min_rows: query.minRows });
-  if (!ok) throw new NbsError("NEO4J", `the smoke query returned ${rows} row(s), expected at least ${query.minRows}`, { hint: "the restored graph lacks data the query expects" });
+  if (!ok)
+    throw new NbsError(
+      "NEO4J",
+      `the smoke query returned ${rows} row(s), expected at least ${query.minRows}`,
+      { hint: "the restored graph lacks data the query expects" },
+    );
 }

@@ -1,5 +1,13 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { MetaValidationError, NbsError, isValidBucketName, normalizePrefix, parseBackupMeta, sidecarKey, type BackupMeta } from "@nbs/metadata";
+import {
+  MetaValidationError,
+  NbsError,
+  isValidBucketName,
+  normalizePrefix,
+  parseBackupMeta,
+  sidecarKey,
+  type BackupMeta,
+} from "@nbs/metadata";
 import { getBackupStream, headBackup, latestBackup, type ObjectInfo } from "@nbs/s3-store";
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
@@ -34,7 +42,9 @@ export interface ResolvedSource {
 export function parseS3Uri(uri: string): { bucket: string; key: string } {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri.trim());
   if (!m || !isValidBucketName(m[1]!)) {
-    throw new NbsError("USAGE", `not an S3 URI: ${JSON.stringify(uri)}`, { hint: "use s3://<bucket>/<key>, e.g. s3://acme-backups/prod/neo4j/neo4j-20261124T101500Z.dump" });
+    throw new NbsError("USAGE", `not an S3 URI: ${JSON.stringify(uri)}`, {
+      hint: "use s3://<bucket>/<key>, e.g. s3://acme-backups/prod/neo4j/neo4j-20261124T101500Z.dump",
+    });
   }
   return { bucket: m[1]!, key: m[2]! };
 }
@@ -56,16 +66,24 @@ export interface ResolveContext {
  * Pin the source to one dump and read its claims. A stored dump is a backup only when its
  * sidecar exists and validates (ARCHITECTURE.md §2); anything else is an integrity failure.
  */
-export async function resolveSource(source: VerifySource, ctx: ResolveContext): Promise<ResolvedSource> {
+export async function resolveSource(
+  source: VerifySource,
+  ctx: ResolveContext,
+): Promise<ResolvedSource> {
   if (source.kind === "file") return resolveLocalFile(source.path);
   const client = ctx.client;
-  if (client === undefined) throw new NbsError("USAGE", "an S3 client is needed to verify a stored backup");
+  if (client === undefined)
+    throw new NbsError("USAGE", "an S3 client is needed to verify a stored backup");
   if (source.kind === "s3") {
     const backup = await headBackup(client, source.bucket, source.key, ctx.signal);
     if (!backup) {
-      throw new NbsError("INTEGRITY", `s3://${source.bucket}/${source.key} is not a committed backup: no ${sidecarKey(source.key).split("/").pop()} next to it`, {
-        hint: "an upload that never committed, or a wrong key; list committed backups or use --latest",
-      });
+      throw new NbsError(
+        "INTEGRITY",
+        `s3://${source.bucket}/${source.key} is not a committed backup: no ${sidecarKey(source.key).split("/").pop()} next to it`,
+        {
+          hint: "an upload that never committed, or a wrong key; list committed backups or use --latest",
+        },
+      );
     }
     return stored(client, source.bucket, source.key, backup.meta, backup.object);
   }
@@ -75,7 +93,8 @@ export async function resolveSource(source: VerifySource, ctx: ResolveContext): 
     prefix: source.prefix,
     ...(source.db ? { db: source.db } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
-    onEvent: (event, fields) => ctx.onEvent(event === "latest.skip" ? "verify.latest.skipped" : event, fields),
+    onEvent: (event, fields) =>
+      ctx.onEvent(event === "latest.skip" ? "verify.latest.skipped" : event, fields),
   });
   if (!backup) {
     throw new NbsError("INTEGRITY", `no committed backup found: ${describeSource(source)}`, {
@@ -85,7 +104,13 @@ export async function resolveSource(source: VerifySource, ctx: ResolveContext): 
   return stored(client, backup.bucket, backup.key, backup.meta, backup.object);
 }
 
-function stored(client: S3Client, bucket: string, key: string, meta: BackupMeta, object: ObjectInfo): ResolvedSource {
+function stored(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  meta: BackupMeta,
+  object: ObjectInfo,
+): ResolvedSource {
   return {
     kind: "s3",
     location: `s3://${bucket}/${key}`,
@@ -100,11 +125,29 @@ function stored(client: S3Client, bucket: string, key: string, meta: BackupMeta,
 
 async function resolveLocalFile(path: string): Promise<ResolvedSource> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new NbsError("INPUT", `cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : (error.code ?? String(error))}`, { hint: "pass an existing dump with --file" });
+    throw new NbsError(
+      "INPUT",
+      `cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : (error.code ?? String(error))}`,
+      { hint: "pass an existing dump with --file" },
+    );
   });
-  if (!info.isFile()) throw new NbsError("INPUT", `${path} is not a regular file`, { hint: "pass a dump file with --file" });
-  if (info.size === 0) throw new NbsError("INPUT", `${path} is empty`, { hint: "an empty file is never a dump; take a new backup" });
-  return { kind: "file", location: path, path, meta: await readLocalSidecar(path), object: undefined, size: info.size, open: () => Promise.resolve(createReadStream(path, { highWaterMark: 1024 * 1024 })) };
+  if (!info.isFile())
+    throw new NbsError("INPUT", `${path} is not a regular file`, {
+      hint: "pass a dump file with --file",
+    });
+  if (info.size === 0)
+    throw new NbsError("INPUT", `${path} is empty`, {
+      hint: "an empty file is never a dump; take a new backup",
+    });
+  return {
+    kind: "file",
+    location: path,
+    path,
+    meta: await readLocalSidecar(path),
+    object: undefined,
+    size: info.size,
+    open: () => Promise.resolve(createReadStream(path, { highWaterMark: 1024 * 1024 })),
+  };
 }
 
 async function readLocalSidecar(path: string): Promise<BackupMeta | undefined> {
@@ -114,7 +157,10 @@ async function readLocalSidecar(path: string): Promise<BackupMeta | undefined> {
     text = await readFile(sidecar, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new NbsError("INPUT", `cannot read ${sidecar}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new NbsError(
+      "INPUT",
+      `cannot read ${sidecar}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   const result = parseBackupMeta(text);
   if (!result.ok) throw new MetaValidationError(sidecar, result.errors);

@@ -1,4 +1,10 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
@@ -12,7 +18,11 @@ import { verifyBackup, type VerifyOptions } from "./index.js";
 
 const s3 = mockClient(S3Client);
 const KEY = "prod/neo4j/neo4j-20261124T101500Z.dump";
-const dump = Buffer.concat([Buffer.from("DZV1"), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(4096, 7)]);
+const dump = Buffer.concat([
+  Buffer.from("DZV1"),
+  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
+  Buffer.alloc(4096, 7),
+]);
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 const meta = (extra: Record<string, unknown> = {}) => ({
   schemaVersion: 1,
@@ -26,9 +36,16 @@ const meta = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const body = (b: Buffer | string) => sdkStreamMixin(Readable.from([Buffer.from(b)]));
-const notFound = () => new S3ServiceException({ name: "NoSuchKey", $fault: "client", $metadata: { httpStatusCode: 404 } });
+const notFound = () =>
+  new S3ServiceException({
+    name: "NoSuchKey",
+    $fault: "client",
+    $metadata: { httpStatusCode: 404 },
+  });
 
-function store(objects: Record<string, { bytes: Buffer | string; metadata?: Record<string, string> }>) {
+function store(
+  objects: Record<string, { bytes: Buffer | string; metadata?: Record<string, string> }>,
+) {
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
     const o = objects[input.Key];
     if (!o) throw notFound();
@@ -36,10 +53,17 @@ function store(objects: Record<string, { bytes: Buffer | string; metadata?: Reco
   });
   s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
     const o = objects[input.Key];
-    if (!o) throw new S3ServiceException({ name: "NotFound", $fault: "client", $metadata: { httpStatusCode: 404 } });
+    if (!o)
+      throw new S3ServiceException({
+        name: "NotFound",
+        $fault: "client",
+        $metadata: { httpStatusCode: 404 },
+      });
     return { ContentLength: Buffer.from(o.bytes).length, ETag: '"e"', Metadata: o.metadata ?? {} };
   });
-  s3.on(ListObjectsV2Command).callsFake(() => ({ Contents: Object.keys(objects).map((Key) => ({ Key, Size: 1 })) }));
+  s3.on(ListObjectsV2Command).callsFake(() => ({
+    Contents: Object.keys(objects).map((Key) => ({ Key, Size: 1 })),
+  }));
 }
 
 const committed = (bytes: Buffer = dump, sidecar: unknown = meta()) => ({
@@ -52,21 +76,26 @@ function fakeInstall(): string {
   const home = temp("nbs-fake-neo4j-");
   mkdirSync(join(home, "bin"));
   mkdirSync(join(home, "lib"));
-  for (const tool of ["neo4j-admin", "neo4j"]) writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
+  for (const tool of ["neo4j-admin", "neo4j"])
+    writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
   writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
   return home;
 }
 
-function fakeRunner(answers: { load?: RunResult; check?: RunResult } = {}): ProcessRunner & { calls: string[][] } {
+function fakeRunner(
+  answers: { load?: RunResult; check?: RunResult } = {},
+): ProcessRunner & { calls: string[][] } {
   const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
   const calls: string[][] = [];
   return {
     calls,
     run(_file, args) {
       calls.push([...args]);
-      if (args.includes("--version")) return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
+      if (args.includes("--version"))
+        return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
       if (args[0] === "database" && args[1] === "load") return Promise.resolve(answers.load ?? ok);
-      if (args[0] === "database" && args[1] === "check") return Promise.resolve(answers.check ?? ok);
+      if (args[0] === "database" && args[1] === "check")
+        return Promise.resolve(answers.check ?? ok);
       return Promise.resolve(ok);
     },
   };
@@ -80,7 +109,13 @@ function temp(prefix: string): string {
   return dir;
 }
 function options(extra: Partial<VerifyOptions> = {}): VerifyOptions {
-  return { source: { kind: "s3", bucket: "acme", key: KEY }, mode: "checksum", client: new S3Client({ region: "us-east-1" }), workDir, ...extra };
+  return {
+    source: { kind: "s3", bucket: "acme", key: KEY },
+    mode: "checksum",
+    client: new S3Client({ region: "us-east-1" }),
+    workDir,
+    ...extra,
+  };
 }
 
 beforeEach(() => {
@@ -96,7 +131,13 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     store(committed());
     const events: string[] = [];
     const report = await verifyBackup(options({ onEvent: (e) => events.push(e) }));
-    expect(report).toMatchObject({ ok: true, outcome: "verified", sidecar: "valid", sha256: { expected: sha(dump), actual: sha(dump) }, size: { expected: dump.length, actual: dump.length } });
+    expect(report).toMatchObject({
+      ok: true,
+      outcome: "verified",
+      sidecar: "valid",
+      sha256: { expected: sha(dump), actual: sha(dump) },
+      size: { expected: dump.length, actual: dump.length },
+    });
     expect(report.checks.every((c) => c.status === "pass")).toBe(true);
     expect(events).toEqual(["verify.source", "verify.download", "verify.integrity"]);
     expect(readdirSync(workDir)).toEqual([]);
@@ -109,7 +150,9 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     const report = await verifyBackup(options());
     expect(report.ok).toBe(false);
     expect(report.failure).toMatchObject({ code: "INTEGRITY", stage: "download" });
-    expect(report.failure?.message).toContain(`sha256 = sidecar: expected ${sha(dump).slice(0, 12)}…, actual ${sha(changed).slice(0, 12)}…`);
+    expect(report.failure?.message).toContain(
+      `sha256 = sidecar: expected ${sha(dump).slice(0, 12)}…, actual ${sha(changed).slice(0, 12)}…`,
+    );
     expect(report.failure?.message).toContain("sha256 = object metadata nbs-sha256");
     expect(report.failure?.message).not.toContain("size");
     expect(readdirSync(workDir)).toEqual([]);
@@ -118,60 +161,99 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
   it("fails INTEGRITY when the size differs from the sidecar", async () => {
     store(committed(dump.subarray(0, 1000)));
     const report = await verifyBackup(options());
-    expect(report.failure?.message).toContain(`size = sidecar: expected ${dump.length}, actual 1000`);
+    expect(report.failure?.message).toContain(
+      `size = sidecar: expected ${dump.length}, actual 1000`,
+    );
   });
 
   it("calls an explicit key without a sidecar 'not a committed backup'", async () => {
     store({ [KEY]: { bytes: dump } });
     const report = await verifyBackup(options());
-    expect(report.failure).toMatchObject({ code: "INTEGRITY", stage: "resolve", message: expect.stringContaining("is not a committed backup") });
+    expect(report.failure).toMatchObject({
+      code: "INTEGRITY",
+      stage: "resolve",
+      message: expect.stringContaining("is not a committed backup"),
+    });
   });
 
   it("fails INTEGRITY on a sidecar that does not match the schema", async () => {
     store(committed(dump, { schemaVersion: 1, sha256: "not-a-hash" }));
     const report = await verifyBackup(options());
-    expect(report.failure).toMatchObject({ code: "INTEGRITY", message: expect.stringContaining("does not match the .meta.json schema") });
+    expect(report.failure).toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("does not match the .meta.json schema"),
+    });
   });
 
   it("with --latest picks the newest committed backup and ignores a newer dump without a sidecar", async () => {
     const newer = "prod/neo4j/neo4j-20261125T000000Z.dump";
     store({ ...committed(), [newer]: { bytes: "uncommitted" } });
-    const report = await verifyBackup(options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }));
+    const report = await verifyBackup(
+      options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }),
+    );
     expect(report).toMatchObject({ ok: true, source: { kind: "s3", key: KEY } });
   });
 
   it("fails INTEGRITY when --latest finds nothing committed", async () => {
     store({ "prod/neo4j/neo4j-20261125T000000Z.dump": { bytes: "uncommitted" } });
-    const report = await verifyBackup(options({ source: { kind: "latest", bucket: "acme", prefix: "prod" } }));
-    expect(report.failure).toMatchObject({ code: "INTEGRITY", message: "no committed backup found: latest under s3://acme/prod/" });
+    const report = await verifyBackup(
+      options({ source: { kind: "latest", bucket: "acme", prefix: "prod" } }),
+    );
+    expect(report.failure).toMatchObject({
+      code: "INTEGRITY",
+      message: "no committed backup found: latest under s3://acme/prod/",
+    });
   });
 
   it("reports a storage failure as a STORAGE failure, not a crash", async () => {
-    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 } }));
+    s3.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: "AccessDenied",
+        $fault: "client",
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     const report = await verifyBackup(options());
-    expect(report.failure).toMatchObject({ code: "STORAGE", message: expect.stringContaining("access denied") });
+    expect(report.failure).toMatchObject({
+      code: "STORAGE",
+      message: expect.stringContaining("access denied"),
+    });
   });
 
   it("plans without downloading in a dry run", async () => {
     store(committed());
-    const report = await verifyBackup(options({ dryRun: true, mode: "load", installDir: "/opt/neo4j" }));
+    const report = await verifyBackup(
+      options({ dryRun: true, mode: "load", installDir: "/opt/neo4j" }),
+    );
     expect(report).toMatchObject({ ok: true, outcome: "dry-run" });
     expect(report.plan?.join("\n")).toContain("compare node, relationship, label and type counts");
-    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`${KEY}.meta.json`]);
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      `${KEY}.meta.json`,
+    ]);
     expect(readdirSync(workDir)).toEqual([]);
   });
 
   it("loads then consistency-checks in an ephemeral home under the workspace (--mode check)", async () => {
     store(committed());
     const runner = fakeRunner();
-    const report = await verifyBackup(options({ mode: "check", runner, installDir: fakeInstall() }));
+    const report = await verifyBackup(
+      options({ mode: "check", runner, installDir: fakeInstall() }),
+    );
     expect(report).toMatchObject({ ok: true, neo4j: { version: "5.26.30", database: "neo4j" } });
     expect(report.checks.filter((c) => c.group === "neo4j").map((c) => [c.id, c.status])).toEqual([
       ["neo4j.load", "pass"],
       ["neo4j.check", "pass"],
     ]);
-    expect(runner.calls.map((a) => a.slice(0, 2).join(" "))).toEqual(["--version", "dbms set-initial-password", "database load", "database check"]);
-    expect(report.durations_ms).toMatchObject({ neo4j_load: expect.any(Number), neo4j_check: expect.any(Number) });
+    expect(runner.calls.map((a) => a.slice(0, 2).join(" "))).toEqual([
+      "--version",
+      "dbms set-initial-password",
+      "database load",
+      "database check",
+    ]);
+    expect(report.durations_ms).toMatchObject({
+      neo4j_load: expect.any(Number),
+      neo4j_check: expect.any(Number),
+    });
     expect(readdirSync(workDir)).toEqual([]);
   });
 
@@ -179,17 +261,32 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     const dir = temp("nbs-verify-file-");
     const file = join(dir, "neo4j-20261124T101500Z.dump");
     writeFileSync(file, dump.subarray(0, 600));
-    const stderr = ["Files: 1/36, data: 2.0%", "Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source", "Load failed for databases: 'neo4j'", "Run with '--verbose' for a more detailed error message."].join("\n");
+    const stderr = [
+      "Files: 1/36, data: 2.0%",
+      "Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source",
+      "Load failed for databases: 'neo4j'",
+      "Run with '--verbose' for a more detailed error message.",
+    ].join("\n");
     const runner = fakeRunner({ load: { exitCode: 1, stdout: "", stderr, timedOut: false } });
-    const report = await verifyBackup(options({ source: { kind: "file", path: file }, mode: "check", runner, installDir: fakeInstall() }));
+    const report = await verifyBackup(
+      options({
+        source: { kind: "file", path: file },
+        mode: "check",
+        runner,
+        installDir: fakeInstall(),
+      }),
+    );
     expect(report.sidecar).toBe("absent");
     expect(report.failure).toMatchObject({
       code: "NEO4J",
       stage: "neo4j",
-      message: "the dump did not load into an ephemeral Neo4j 5.26.30: Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source",
+      message:
+        "the dump did not load into an ephemeral Neo4j 5.26.30: Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source",
     });
     expect(runner.calls.at(-1)).toEqual(["stop"]); // a failed run stops the ephemeral server whatever it believes
-    expect(report.checks.find((c) => c.id === "neo4j.load")?.detail).toBe("Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source\nLoad failed for databases: 'neo4j'");
+    expect(report.checks.find((c) => c.id === "neo4j.load")?.detail).toBe(
+      "Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source\nLoad failed for databases: 'neo4j'",
+    );
     expect(readdirSync(workDir)).toEqual([]);
   });
 
@@ -212,6 +309,9 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
   it("refuses --mode load without a Neo4j installation", async () => {
     store(committed());
     const report = await verifyBackup(options({ mode: "load" }));
-    expect(report.failure).toMatchObject({ code: "USAGE", message: "--mode load needs a Neo4j installation" });
+    expect(report.failure).toMatchObject({
+      code: "USAGE",
+      message: "--mode load needs a Neo4j installation",
+    });
   });
 });

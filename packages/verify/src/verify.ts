@@ -1,6 +1,11 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { NbsError, isNbsError } from "@nbs/metadata";
-import { runNeo4jCommand, serverCommand, type EphemeralInstance, type ProcessRunner } from "@nbs/neo4j-admin";
+import {
+  runNeo4jCommand,
+  serverCommand,
+  type EphemeralInstance,
+  type ProcessRunner,
+} from "@nbs/neo4j-admin";
 import { toStorageError } from "@nbs/s3-store";
 import { join } from "node:path";
 import { describeFailures, failedChecks, integrityChecks, type Check } from "./checks.js";
@@ -69,9 +74,17 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
   let instance: EphemeralInstance | undefined;
   try {
     assertCollaborators(options);
-    const source = await time("resolve", () => resolveSource(options.source, { client: options.client, signal: options.signal, onEvent }));
+    const source = await time("resolve", () =>
+      resolveSource(options.source, { client: options.client, signal: options.signal, onEvent }),
+    );
     describeResolved(report, source);
-    onEvent("verify.source", { location: source.location, sidecar: report.sidecar, size: report.size.expected, sha256: report.sha256.expected, created_at: source.meta?.created_at });
+    onEvent("verify.source", {
+      location: source.location,
+      sidecar: report.sidecar,
+      size: report.size.expected,
+      sha256: report.sha256.expected,
+      created_at: source.meta?.created_at,
+    });
     if (options.dryRun) {
       report.plan = planSteps(options, source);
       report.ok = true;
@@ -83,17 +96,35 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
     workspace = await createWorkspace(options.workDir);
     report.workspace = { dir: workspace.dir, kept: options.keepWorkspace === true };
     const dumpPath = join(workspace.dir, `${options.database ?? "neo4j"}.dump`);
-    onEvent("verify.download", { location: source.location, workspace: workspace.dir, size: source.size });
+    onEvent("verify.download", {
+      location: source.location,
+      workspace: workspace.dir,
+      size: source.size,
+    });
     const digests = await time("download", () => fetchFrom(source, dumpPath, options));
     report.sha256.actual = digests.stored.hex;
     report.size.actual = digests.stored.size;
-    const integrity = integrityChecks({ meta: source.meta, object: source.object, stored: digests.stored, ...(digests.original ? { original: digests.original } : {}) });
+    const integrity = integrityChecks({
+      meta: source.meta,
+      object: source.object,
+      stored: digests.stored,
+      ...(digests.original ? { original: digests.original } : {}),
+    });
     integrity.forEach(record);
-    onEvent("verify.integrity", { sha256: digests.stored.hex, size: digests.stored.size, passed: integrity.filter((c) => c.status === "pass").length, failed: failedChecks(integrity).length });
+    onEvent("verify.integrity", {
+      sha256: digests.stored.hex,
+      size: digests.stored.size,
+      passed: integrity.filter((c) => c.status === "pass").length,
+      failed: failedChecks(integrity).length,
+    });
     if (failedChecks(integrity).length > 0) {
-      throw new NbsError("INTEGRITY", `${source.location} does not match what was recorded: ${describeFailures(integrity)}`, {
-        hint: "the stored bytes changed or were replaced after the backup was committed; do not restore from it",
-      });
+      throw new NbsError(
+        "INTEGRITY",
+        `${source.location} does not match what was recorded: ${describeFailures(integrity)}`,
+        {
+          hint: "the stored bytes changed or were replaced after the backup was committed; do not restore from it",
+        },
+      );
     }
 
     if (options.mode !== "checksum") {
@@ -114,17 +145,39 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
         adopt: (i) => (instance = i),
       });
       report.neo4j = restored.neo4j;
-      if (restored.counts) report.counts = { ...(source.meta?.stats ? { expected: source.meta.stats } : {}), actual: restored.counts };
+      if (restored.counts)
+        report.counts = {
+          ...(source.meta?.stats ? { expected: source.meta.stats } : {}),
+          actual: restored.counts,
+        };
     }
     report.ok = true;
     report.outcome = "verified";
   } catch (error) {
     if (!isNbsError(error) && !options.signal?.aborted) throw error;
-    const failure = options.signal?.aborted ? new NbsError("ABORTED", "verification interrupted; workspace cleaned up", { cause: error }) : (error as NbsError);
-    report.failure = { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}), stage };
+    const failure = options.signal?.aborted
+      ? new NbsError("ABORTED", "verification interrupted; workspace cleaned up", { cause: error })
+      : (error as NbsError);
+    report.failure = {
+      code: failure.code,
+      message: failure.message,
+      ...(failure.hint ? { hint: failure.hint } : {}),
+      stage,
+    };
   } finally {
-    await time("cleanup", () => cleanUp({ instance, workspace, keep: options.keepWorkspace === true, failed: !report.ok, runner: options.runner })).catch((error: unknown) =>
-      onEvent("verify.cleanup.failed", { message: error instanceof Error ? error.message : String(error), workspace: workspace?.dir }),
+    await time("cleanup", () =>
+      cleanUp({
+        instance,
+        workspace,
+        keep: options.keepWorkspace === true,
+        failed: !report.ok,
+        runner: options.runner,
+      }),
+    ).catch((error: unknown) =>
+      onEvent("verify.cleanup.failed", {
+        message: error instanceof Error ? error.message : String(error),
+        workspace: workspace?.dir,
+      }),
     );
     report.durations_ms["total"] = now() - started;
   }
@@ -135,8 +188,14 @@ function assertCollaborators(options: VerifyOptions): void {
   if (options.source.kind !== "file" && options.client === undefined) {
     throw new NbsError("USAGE", "verifying a stored backup needs an S3 client");
   }
-  if (options.mode !== "checksum" && !options.dryRun && (options.runner === undefined || options.installDir === undefined)) {
-    throw new NbsError("USAGE", `--mode ${options.mode} needs a Neo4j installation`, { hint: "pass --neo4j-home (or set NEO4J_HOME), or use --mode checksum" });
+  if (
+    options.mode !== "checksum" &&
+    !options.dryRun &&
+    (options.runner === undefined || options.installDir === undefined)
+  ) {
+    throw new NbsError("USAGE", `--mode ${options.mode} needs a Neo4j installation`, {
+      hint: "pass --neo4j-home (or set NEO4J_HOME), or use --mode checksum",
+    });
   }
 }
 
@@ -169,11 +228,20 @@ async function fetchFrom(source: ResolvedSource, dest: string, options: VerifyOp
   const total = source.size;
   try {
     const stream = await source.open(options.signal);
-    return await fetchHashing(stream, dest, { total, compression: source.meta?.compression?.algorithm, signal: options.signal, onProgress: options.onProgress });
+    return await fetchHashing(stream, dest, {
+      total,
+      compression: source.meta?.compression?.algorithm,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
   } catch (error) {
     if (isNbsError(error) || options.signal?.aborted) throw error;
     if (source.kind === "file") {
-      throw new NbsError("INPUT", `cannot read ${source.location}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      throw new NbsError(
+        "INPUT",
+        `cannot read ${source.location}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        { cause: error },
+      );
     }
     throw toStorageError(error, { bucket: source.bucket!, key: source.key!, op: "download" });
   }
@@ -183,13 +251,23 @@ function planSteps(options: VerifyOptions, source: ResolvedSource): string[] {
   const db = options.database ?? "neo4j";
   const steps = [
     `read ${source.location} (${source.size} bytes) into a private workspace under ${options.workDir ?? "the OS temp directory"}, hashing while streaming${source.meta?.compression ? ` and decompressing (${source.meta.compression.algorithm})` : ""}`,
-    source.meta ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}` : "compute sha256 and size (no sidecar to compare with)",
+    source.meta
+      ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}`
+      : "compute sha256 and size (no sidecar to compare with)",
   ];
-  if (options.mode !== "checksum") steps.push(`load it as database ${db} into an ephemeral Neo4j borrowing ${options.installDir ?? "(no installation given)"}`);
+  if (options.mode !== "checksum")
+    steps.push(
+      `load it as database ${db} into an ephemeral Neo4j borrowing ${options.installDir ?? "(no installation given)"}`,
+    );
   if (options.mode === "check") steps.push("run neo4j-admin's consistency check");
   if (options.mode === "load") {
-    steps.push(source.meta?.stats ? "start it and compare node, relationship, label and type counts with the sidecar's stats" : "start it and count nodes and relationships (the sidecar has no stats)");
-    if (options.smoke) steps.push(`run the smoke query and expect ≥ ${options.smoke.minRows} row(s)`);
+    steps.push(
+      source.meta?.stats
+        ? "start it and compare node, relationship, label and type counts with the sidecar's stats"
+        : "start it and count nodes and relationships (the sidecar has no stats)",
+    );
+    if (options.smoke)
+      steps.push(`run the smoke query and expect ≥ ${options.smoke.minRows} row(s)`);
   }
   steps.push(options.keepWorkspace ? "keep the workspace" : "remove the workspace");
   return steps;
@@ -208,7 +286,11 @@ async function cleanUp({ instance, workspace, keep, failed, runner }: CleanUp): 
     // An abort that lands while `neo4j start` runs leaves a JVM the instance does not know is
     // running (its stop() then does nothing); stop by the home's pid file whatever it believes.
     if (instance && failed && runner) {
-      await runNeo4jCommand(runner, serverCommand(instance.installation, "stop"), { cwd: instance.home, timeoutMs: 120_000, okExitCodes: [0, 1, 2, 3] }).catch(() => undefined);
+      await runNeo4jCommand(runner, serverCommand(instance.installation, "stop"), {
+        cwd: instance.home,
+        timeoutMs: 120_000,
+        okExitCodes: [0, 1, 2, 3],
+      }).catch(() => undefined);
     }
     // Stop (keep logs) or dispose (delete the home); both ignore the abort signal by design.
     if (instance) await (keep ? instance.stop() : instance.dispose());
