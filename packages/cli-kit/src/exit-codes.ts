@@ -37,5 +37,5 @@ export const EXIT_CODES_HELP = [
   "  4  storage error: auth, access denied, missing bucket, network after retries",
   "  5  integrity failure: checksum, size or metadata mismatch; conflicting existing object",
   "  6  Neo4j failure: dump, check, load or smoke query failed",
-  "  130 interrupted (SIGINT/SIGTERM); nothing was committed",
+  "  130 interrupted (SIGINT/SIGTERM): work stopped and temporary state cleaned up",
 ].join("\n");
