@@ -1,6 +1,7 @@
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -356,5 +357,39 @@ describeInteg("nbs-upload against the real MinIO", () => {
       stats: local.stats,
       tool: { name: "nbs-upload" },
     });
+  });
+
+  it("aborts the multipart upload on the server when interrupted with SIGINT, and exits 130", async () => {
+    const file = dumpFile("neo4j-20261124T191919Z.dump", randomBytes(120 * 1024 * 1024));
+    const key = "sigint/neo4j/neo4j-20261124T191919Z.dump";
+    const args = [
+      "--file",
+      file,
+      "--prefix",
+      "sigint",
+      "--allow-any-file",
+      "--part-size",
+      "5MiB",
+      "--concurrency",
+      "1",
+      "--json",
+    ];
+    let sent = false;
+    const run = await runCli(args, env, {
+      onStderr: (chunk, child) => {
+        if (!sent && chunk.includes('"upload.progress"')) {
+          sent = true;
+          child.kill("SIGINT");
+        }
+      },
+    });
+    expect(run.code, run.stderr).toBe(130);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "ABORTED" } });
+    const uploads = await client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }),
+    );
+    expect(uploads.Uploads ?? []).toEqual([]);
+    expect(await exists(key)).toBe(false);
+    expect(await exists(`${key}.meta.json`)).toBe(false);
   });
 });
