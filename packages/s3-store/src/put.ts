@@ -1,5 +1,5 @@
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { computeSha256, sha256File, type Sha256Digest } from "@nbs/checksum";
+import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { sha256File, type Sha256Digest } from "@nbs/checksum";
 import {
   NbsError,
   buildBackupMeta,
@@ -9,9 +9,8 @@ import {
   type BackupMetaInput,
 } from "@nbs/metadata";
 import { stat } from "node:fs/promises";
-import type { Readable } from "node:stream";
-import { toStorageError } from "./errors.js";
 import { headObject, type ObjectInfo } from "./head.js";
+import { hashObject, objectMetadata, storageInfo, verifyObject } from "./verify-object.js";
 import { readSidecar, writeSidecar } from "./sidecar.js";
 import { assertSseOptions, sseMismatch, type SseOptions } from "./sse.js";
 import { uploadFile, type UploadProgress } from "./upload-file.js";
@@ -182,85 +181,6 @@ async function commit(
   }
   emit("commit.done", { key, sidecar: metaKey });
   return { status, bucket, key, sidecarKey: metaKey, sha256: meta.sha256, size: meta.size, meta };
-}
-
-async function verifyObject(
-  input: PutBackupInput,
-  digest: Sha256Digest,
-  etag: string,
-  multipart: boolean,
-): Promise<ObjectInfo> {
-  const { client, bucket, key, signal } = input;
-  const object = await headObject(client, bucket, key, signal);
-  const problems: string[] = [];
-  if (!object) problems.push("object missing after upload");
-  else {
-    if (object.size !== digest.size) problems.push(`size ${object.size} != ${digest.size} sent`);
-    if (etag && object.etag !== etag)
-      problems.push(`etag ${object.etag} != ${etag} returned by the upload`);
-    const sse = sseMismatch(input.sse, {
-      ServerSideEncryption: object.sse,
-      SSEKMSKeyId: object.kmsKeyId,
-    });
-    if (sse) problems.push(sse);
-    if (!multipart && object.checksumSha256 && object.checksumSha256 !== digest.base64) {
-      problems.push("stored sha256 checksum differs from the bytes sent");
-    }
-    if (!multipart && object.metadata["nbs-sha256"] !== digest.hex)
-      problems.push("object metadata nbs-sha256 differs");
-  }
-  if (problems.length > 0 || !object) {
-    throw new NbsError(
-      "INTEGRITY",
-      `uploaded object s3://${bucket}/${key} failed verification: ${problems.join("; ")}`,
-      {
-        hint: "the object is left in place for inspection and is NOT committed (no sidecar); delete it and re-run",
-      },
-    );
-  }
-  return object;
-}
-
-function objectMetadata(meta: SidecarFields): Record<string, string> {
-  const created = meta.created_at instanceof Date ? meta.created_at.toISOString() : meta.created_at;
-  return {
-    "nbs-db": meta.db_name,
-    "nbs-created-at": created,
-    "nbs-tool": `${meta.tool.name}/${meta.tool.version}`,
-  };
-}
-
-function storageInfo(
-  bucket: string,
-  key: string,
-  object: ObjectInfo,
-  plan: { partSize: number; parts: number } | undefined,
-) {
-  return {
-    bucket,
-    key,
-    etag: object.etag,
-    sse: object.sse as "AES256" | "aws:kms",
-    ...(object.kmsKeyId ? { kms_key_id: object.kmsKeyId } : {}),
-    ...(plan ? { part_size: plan.partSize, parts: plan.parts } : {}),
-  };
-}
-
-async function hashObject(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  signal?: AbortSignal,
-): Promise<Sha256Digest> {
-  try {
-    const out = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key }),
-      signal ? { abortSignal: signal } : {},
-    );
-    return await computeSha256(out.Body as Readable, signal ? { signal } : {});
-  } catch (error) {
-    throw toStorageError(error, { bucket, key, op: "download" });
-  }
 }
 
 async function deleteQuietly(client: S3Client, bucket: string, key: string): Promise<void> {
