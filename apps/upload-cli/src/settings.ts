@@ -155,7 +155,7 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
     "string",
     "multipart part size (raised automatically to stay within 10,000 parts)",
     8 * 1024 * 1024,
-    parseSize,
+    parsePartSize,
     undefined,
     "8MiB",
   ),
@@ -182,6 +182,17 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
     ["WHEN_REQUIRED", "WHEN_SUPPORTED"],
   ),
 };
+
+/** S3 accepts parts of 5 MiB to 5 GiB; refuse anything else before any network call. */
+function parsePartSize(raw: unknown, what: string): number {
+  const bytes = parseSize(raw, what);
+  if (bytes < 5 * 1024 * 1024 || bytes > 5 * 1024 * 1024 * 1024) {
+    throw new NbsError("USAGE", `part size ${String(raw)} for ${what} is outside S3's limits`, {
+      hint: "use 5MiB to 5GiB (it is raised automatically to keep within 10,000 parts)",
+    });
+  }
+  return bytes;
+}
 
 function parseSse(raw: unknown, what: string): Sse {
   if (what === "BACKUP_USE_SSE_KMS") return parseBool(raw, what) ? "aws:kms" : "AES256";

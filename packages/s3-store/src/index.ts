@@ -13,7 +13,7 @@ export {
 } from "./plan.js";
 export type { UploadPlan } from "./plan.js";
 export type { SseOptions } from "./sse.js";
-export { uploadFile } from "./upload-file.js";
+export { multipartEtag, uploadFile } from "./upload-file.js";
 export type { UploadFileInput, UploadFileResult, UploadProgress } from "./upload-file.js";
 export { headBackup, headObject } from "./head.js";
 export type { CommittedBackup, ObjectInfo } from "./head.js";

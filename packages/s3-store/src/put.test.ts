@@ -192,4 +192,93 @@ describe("putBackup (SDK mocked)", () => {
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
   });
+
+  it("refuses to report skipped when the stored object no longer matches its sidecar", async () => {
+    const bytes = Buffer.from("same dump");
+    const meta = {
+      schemaVersion: 1,
+      sha256: sha(bytes).toString("hex"),
+      size: bytes.length,
+      db_name: "neo4j",
+      created_at: "2026-11-24T10:15:00Z",
+      created_by: "t",
+      tool: { name: "nbs-upload", version: "0.1.0" },
+      storage: { bucket: "nbs-test", key: "k", etag: "e1", sse: "AES256" },
+    };
+    s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(meta)) });
+    s3.on(HeadObjectCommand).resolves({
+      ContentLength: 3,
+      ETag: '"other"',
+      ServerSideEncryption: "AES256",
+    });
+    await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("no longer matches its sidecar"),
+    });
+  });
+
+  it("treats a 412 on the sidecar as success when the sidecar there is the one it sent (lost response, retried)", async () => {
+    const bytes = Buffer.from("small dump");
+    const digest = sha(bytes);
+    const sidecarKey = "p/neo4j/neo4j-20261124T101500Z.dump.meta.json";
+    s3.on(GetObjectCommand, { Key: sidecarKey })
+      .rejectsOnce(notFound())
+      .callsFake(() => ({
+        Body: body((s3.commandCalls(PutObjectCommand)[1]!.args[0].input.Body as Buffer).toString()),
+      }));
+    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" })
+      .rejectsOnce(notFound())
+      .resolves({
+        ContentLength: bytes.length,
+        ETag: '"etag1"',
+        ServerSideEncryption: "AES256",
+        Metadata: { "nbs-sha256": digest.toString("hex") },
+      });
+    s3.on(PutObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" }).resolves({
+      ETag: '"etag1"',
+    });
+    s3.on(PutObjectCommand, { Key: sidecarKey }).rejects(
+      new S3ServiceException({
+        name: "PreconditionFailed",
+        $fault: "client",
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
+    s3.on(HeadObjectCommand, { Key: sidecarKey }).callsFake(() => ({
+      ContentLength: (s3.commandCalls(PutObjectCommand)[1]!.args[0].input.Body as Buffer)
+        .byteLength,
+    }));
+    await expect(putBackup(input(file(bytes)))).resolves.toMatchObject({ status: "uploaded" });
+  });
+
+  it("still calls a 412 on the sidecar a conflict when someone else's sidecar is there", async () => {
+    const bytes = Buffer.from("small dump");
+    const digest = sha(bytes);
+    const sidecarKey = "p/neo4j/neo4j-20261124T101500Z.dump.meta.json";
+    s3.on(GetObjectCommand, { Key: sidecarKey })
+      .rejectsOnce(notFound())
+      .resolves({ Body: body("{}") });
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(notFound())
+      .resolves({
+        ContentLength: bytes.length,
+        ETag: '"etag1"',
+        ServerSideEncryption: "AES256",
+        Metadata: { "nbs-sha256": digest.toString("hex") },
+      });
+    s3.on(PutObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" }).resolves({
+      ETag: '"etag1"',
+    });
+    s3.on(PutObjectCommand, { Key: sidecarKey }).rejects(
+      new S3ServiceException({
+        name: "PreconditionFailed",
+        $fault: "client",
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
+    await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("a sidecar appeared"),
+    });
+  });
 });

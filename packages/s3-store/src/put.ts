@@ -60,7 +60,12 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
     });
   }
   assertSseOptions(input.sse);
-  const { size } = await stat(input.file);
+  const { size } = await stat(input.file).catch((error: NodeJS.ErrnoException) => {
+    throw new NbsError("INPUT", `cannot read ${input.file}: ${error.code ?? error.message}`, {
+      hint: "the dump disappeared or became unreadable; check the file and re-run",
+      cause: error,
+    });
+  });
   const metaKey = sidecarKey(key);
 
   const existing = await readSidecar(client, bucket, metaKey, signal);
@@ -78,11 +83,15 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
     const local = await sha256File(input.file, signal ? { signal } : {});
     assertSame(bucket, key, local, existing.meta.sha256, existing.meta.size);
     assertExpected(local.hex, input.expectedSha256, bucket, key);
-    if (!(await headObject(client, bucket, key, signal))) {
+    const stored = await headObject(client, bucket, key, signal);
+    if (!stored) {
       throw new NbsError("INTEGRITY", `s3://${bucket}/${metaKey} commits a dump that is missing`, {
         hint: "the stored backup was deleted outside nbs; move the sidecar aside to upload again",
       });
     }
+    // "skipped" may lead to --prune-local deleting the local copy: the stored object must
+    // still be the one the sidecar describes, not something rewritten outside nbs.
+    assertStoredMatches(bucket, key, stored, existing.meta);
     return {
       status: "skipped",
       bucket,
@@ -203,6 +212,31 @@ function assertSame(
       bucket,
       key,
       `a committed backup with sha256 ${sha256.slice(0, 12)}… (${size} bytes)`,
+    );
+  }
+}
+
+function assertStoredMatches(
+  bucket: string,
+  key: string,
+  stored: ObjectInfo,
+  meta: BackupMeta,
+): void {
+  const problems: string[] = [];
+  if (stored.size !== meta.size)
+    problems.push(`size ${stored.size} != ${meta.size} in the sidecar`);
+  const etag = meta.storage?.etag;
+  if (etag && stored.etag !== etag) problems.push(`etag ${stored.etag} != ${etag} in the sidecar`);
+  if (meta.storage?.sse && stored.sse !== meta.storage.sse) {
+    problems.push(`encryption ${stored.sse ?? "absent"} != ${meta.storage.sse} in the sidecar`);
+  }
+  if (problems.length > 0) {
+    throw new NbsError(
+      "INTEGRITY",
+      `s3://${bucket}/${key} no longer matches its sidecar: ${problems.join("; ")}`,
+      {
+        hint: "the stored dump was changed outside nbs; keep the local dump and investigate (nbs-verify)",
+      },
     );
   }
 }

@@ -10,7 +10,14 @@ export async function readExactly(
 ): Promise<void> {
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await fh.read(buffer, done, length - done, position + done);
+    const { bytesRead } = await fh
+      .read(buffer, done, length - done, position + done)
+      .catch((error: NodeJS.ErrnoException) => {
+        throw new NbsError("INPUT", `reading the dump failed: ${error.code ?? error.message}`, {
+          hint: "check the disk holding the dump; nothing was committed",
+          cause: error,
+        });
+      });
     if (bytesRead === 0) {
       throw new NbsError(
         "INPUT",

@@ -24,6 +24,7 @@ export async function readSidecar(
       signal ? { abortSignal: signal } : {},
     );
     if ((out.ContentLength ?? 0) > MAX_SIDECAR_BYTES) {
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
       return {
         state: "invalid",
         errors: [`sidecar is ${out.ContentLength} bytes, larger than any valid one`],
@@ -66,6 +67,9 @@ export async function writeSidecar(
     return { etag: (out.ETag ?? "").replace(/^"|"$/g, ""), bytes: body.byteLength };
   } catch (error) {
     if (isPreconditionFailed(error)) {
+      // A retried PUT whose first response was lost finds its own sidecar: that is success.
+      const current = await readSidecarText(client, bucket, key, signal);
+      if (current === body.toString("utf8")) return { etag: "", bytes: body.byteLength };
       throw new NbsError(
         "INTEGRITY",
         `a sidecar appeared at s3://${bucket}/${key} while committing; not overwritten`,
@@ -76,5 +80,22 @@ export async function writeSidecar(
       );
     }
     throw toStorageError(error, { bucket, key, op: "write sidecar" });
+  }
+}
+
+async function readSidecarText(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+) {
+  try {
+    const out = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key }),
+      signal ? { abortSignal: signal } : {},
+    );
+    return await out.Body?.transformToString("utf8");
+  } catch {
+    return undefined;
   }
 }

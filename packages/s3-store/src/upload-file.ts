@@ -8,7 +8,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
 import { NbsError } from "@nbs/metadata";
+import { createHash } from "node:crypto";
 import { open, type FileHandle } from "node:fs/promises";
+import { headObject } from "./head.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
 import { planMultipartUpload, type UploadPlan } from "./plan.js";
 import { assertEndOfFile, readExactly } from "./read-file.js";
@@ -53,7 +55,12 @@ const unquote = (etag: string | undefined): string => (etag ?? "").replace(/^"|"
  */
 export async function uploadFile(input: UploadFileInput): Promise<UploadFileResult> {
   const plan = planMultipartUpload(input.size, input.partSize);
-  const fh = await open(input.path, "r");
+  const fh = await open(input.path, "r").catch((error: NodeJS.ErrnoException) => {
+    throw new NbsError("INPUT", `cannot open ${input.path}: ${error.code ?? error.message}`, {
+      hint: "the dump disappeared or became unreadable; check the file and re-run",
+      cause: error,
+    });
+  });
   try {
     return plan.multipart
       ? await uploadMultipart(input, fh, plan)
@@ -93,6 +100,13 @@ async function uploadSingle(
     input.onProgress?.({ bytesSent: input.size, totalBytes: input.size, partsDone: 1, parts: 1 });
     return { digest, etag: unquote(out.ETag), plan };
   } catch (error) {
+    // 412 after a retried PUT whose first response was lost: the object may be our own.
+    if (isPreconditionFailed(error)) {
+      const head = await headObject(input.client, input.bucket, input.key, input.signal);
+      if (head?.size === input.size && head.metadata["nbs-sha256"] === digest.hex) {
+        return { digest, etag: head.etag, plan };
+      }
+    }
     throw wrap(error, input);
   }
 }
@@ -119,6 +133,23 @@ async function uploadMultipart(
     if (!uploadId)
       throw new NbsError("STORAGE", `CreateMultipartUpload for ${key} returned no UploadId`);
     const { digest, etags } = await sendParts(input, fh, plan, uploadId);
+    const ours = await completeUpload(input, uploadId, etags);
+    uploadId = undefined;
+    return { digest, etag: ours, plan };
+  } catch (error) {
+    if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
+    throw wrap(error, input);
+  }
+}
+
+/** Complete, tolerating a 412 that answers our own retried Complete (its response was lost). */
+async function completeUpload(
+  input: UploadFileInput,
+  uploadId: string,
+  etags: string[],
+): Promise<string> {
+  const { client, bucket, key } = input;
+  try {
     const done = await client.send(
       new CompleteMultipartUploadCommand({
         Bucket: bucket,
@@ -129,12 +160,20 @@ async function uploadMultipart(
       }),
       input.signal ? { abortSignal: input.signal } : {},
     );
-    uploadId = undefined;
-    return { digest, etag: unquote(done.ETag), plan };
+    return unquote(done.ETag);
   } catch (error) {
-    if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
-    throw wrap(error, input);
+    if (!isPreconditionFailed(error)) throw error;
+    // S3's multipart ETag is md5(concatenated binary part ETags)-N: equal means these parts.
+    const head = await headObject(client, bucket, key, input.signal);
+    if (head?.size === input.size && head.etag === multipartEtag(etags)) return head.etag;
+    throw error;
   }
+}
+
+export function multipartEtag(partEtags: readonly string[]): string {
+  const md5 = createHash("md5");
+  for (const etag of partEtags) md5.update(Buffer.from(unquote(etag), "hex"));
+  return `${md5.digest("hex")}-${partEtags.length}`;
 }
 
 async function sendParts(

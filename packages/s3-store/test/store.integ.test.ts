@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import {
   createS3Client,
   latestBackup,
   listBackups,
+  multipartEtag,
   putBackup,
   type PutBackupInput,
 } from "../src/index.js";
@@ -134,5 +135,31 @@ describeInteg("s3-store against the real MinIO", () => {
     expect((await listBackups({ client, bucket: many, prefix: "p" })).map((b) => b.key)).toEqual([
       "p/neo4j/neo4j-20261107T000000Z.dump",
     ]);
+  });
+
+  it("computes the multipart ETag the store reports (used to recognise our own retried Complete)", async () => {
+    const bytes = randomBytes(12 * 1024 * 1024 + 123);
+    const file = join(mkdtempSync(join(tmpdir(), "nbs-etag-")), "neo4j-20261108T000000Z.dump");
+    writeFileSync(file, bytes);
+    const result = await putBackup({
+      client,
+      bucket,
+      key: "etag/neo4j/neo4j-20261108T000000Z.dump",
+      file,
+      partSize: 5 * 1024 * 1024,
+      sse: { mode: "AES256" },
+      meta: {
+        db_name: "neo4j",
+        created_at: new Date(),
+        created_by: "integ",
+        tool: { name: "t", version: "0" },
+      },
+    });
+    const partEtags = [0, 1, 2].map((i) =>
+      createHash("md5")
+        .update(bytes.subarray(i * 5 * 1024 * 1024, (i + 1) * 5 * 1024 * 1024))
+        .digest("hex"),
+    );
+    expect(result.meta.storage?.etag).toBe(multipartEtag(partEtags));
   });
 });
