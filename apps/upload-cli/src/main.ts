@@ -2,16 +2,16 @@ import {
   EXIT_CODES_HELP,
   ExitCode,
   createCliLogger,
-  describeSetting,
   defaultLogFormat,
-  kebab,
   readConfigFile,
   runCommand,
+  addSettingOptions,
+  flagsFrom,
+  reportUsageError,
   type LogFormat,
-  type SettingsTable,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/metadata";
-import yargs, { type Argv } from "yargs";
+import yargs from "yargs";
 import { DUMP_SETTINGS, resolveDumpSettings } from "./dump-settings.js";
 import { UPLOAD_SETTINGS, resolveUploadSettings } from "./settings.js";
 import { TOOL } from "./tool.js";
@@ -19,17 +19,6 @@ import { TOOL } from "./tool.js";
 export interface Io {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WriteStream | NodeJS.WritableStream;
-}
-
-function addOptions(y: Argv, table: SettingsTable): Argv {
-  for (const [key, spec] of Object.entries(table)) {
-    y.option(kebab(key), {
-      describe: describeSetting(spec),
-      type: spec.type === "number" ? "string" : spec.type,
-      ...(spec.choices ? { choices: spec.choices as string[] } : {}),
-    });
-  }
-  return y;
 }
 
 /** Parse, resolve configuration once, run one command, return its exit code. Never exits. */
@@ -48,12 +37,12 @@ export async function main(
       .command(
         ["upload", "$0"],
         "upload a Neo4j dump with its sha256 and .meta.json sidecar",
-        (y) => addOptions(y, UPLOAD_SETTINGS),
+        (y) => addSettingOptions(y, UPLOAD_SETTINGS),
       )
       .command(
         "dump",
         "take a dump of a local Neo4j (online stats, stop, dump, restart) with a local sidecar",
-        (y) => addOptions(y, DUMP_SETTINGS),
+        (y) => addSettingOptions(y, DUMP_SETTINGS),
       )
       .option("config", {
         type: "string",
@@ -72,12 +61,10 @@ export async function main(
       .wrap(Math.min(110, (io.stdout as NodeJS.WriteStream).columns ?? 100))
       .parseAsync();
   } catch (error) {
-    return usageFailure(error, io);
+    return reportUsageError("nbs-upload", error, io.stderr);
   }
   if (args["help"] === true || args["version"] === true) return ExitCode.OK;
-  const flags = Object.fromEntries(
-    Object.entries(args).filter(([k]) => !k.includes("-") && k !== "_" && k !== "$0"),
-  );
+  const flags = flagsFrom(args);
   const command = args["_"] instanceof Array && args["_"][0] === "dump" ? "dump" : "upload";
   const table = command === "dump" ? DUMP_SETTINGS : UPLOAD_SETTINGS;
 
@@ -92,7 +79,7 @@ export async function main(
         ? resolveDumpSettings(flags, env, file)
         : resolveUploadSettings(flags, env, file);
   } catch (error) {
-    return usageFailure(error, io);
+    return reportUsageError("nbs-upload", error, io.stderr);
   }
   const settings = resolved.settings;
   const format: LogFormat = settings.logFormat ?? defaultLogFormat(io.stderr as NodeJS.WriteStream);
@@ -117,13 +104,4 @@ export async function main(
       });
     },
   );
-}
-
-function usageFailure(error: unknown, io: Io): number {
-  const e =
-    error instanceof NbsError
-      ? error
-      : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
-  io.stderr.write(`nbs-upload: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}\n`);
-  return ExitCode.USAGE;
 }

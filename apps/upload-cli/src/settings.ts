@@ -5,22 +5,23 @@ import {
   parseSize,
   parseString,
   resolveSettings,
-  type LogFormat,
+  setting,
+  LOG_SETTINGS,
+  S3_CONNECTION_SETTINGS,
+  type LogSettings,
+  type S3ConnectionSettings,
   type SettingSpec,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/metadata";
 
 type Compression = "none" | "zstd" | "gzip";
 type Sse = "AES256" | "aws:kms";
-type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
 
 /** Everything `nbs-upload` can be told, resolved once: flag > env > config file > default. */
-export interface UploadSettings {
+export interface UploadSettings extends S3ConnectionSettings, LogSettings {
   file: string | undefined;
   bucket: string | undefined;
   prefix: string;
-  region: string | undefined;
-  endpoint: string | undefined;
   sse: Sse;
   kmsKey: string | undefined;
   compress: Compression;
@@ -29,56 +30,24 @@ export interface UploadSettings {
   commitSha: string | undefined;
   pruneLocal: boolean;
   dryRun: boolean;
-  verbose: boolean;
-  logFormat: LogFormat | undefined;
   json: boolean;
-  maxAttempts: number;
   partSize: number;
   concurrency: number;
   allowAnyFile: boolean;
-  requestChecksum: RequestChecksum;
 }
 
 type Key = keyof UploadSettings;
 type Spec = SettingSpec;
 
-const S = (
-  env: string[],
-  type: Spec["type"],
-  describe: string,
-  fallback: unknown,
-  parse: Spec["parse"],
-  choices?: readonly string[],
-  show?: string,
-): Spec => ({
-  env,
-  type,
-  describe,
-  fallback,
-  parse,
-  ...(choices ? { choices } : {}),
-  ...(show ? { show } : {}),
-});
+const S = setting;
 
 /** One table drives the flags, the environment names, the config-file keys and `--help`. */
 export const UPLOAD_SETTINGS: Record<Key, Spec> = {
+  ...S3_CONNECTION_SETTINGS,
+  ...LOG_SETTINGS,
   file: S(["NBS_FILE"], "string", "Neo4j dump to upload", undefined, parseString),
   bucket: S(["BACKUP_S3_BUCKET"], "string", "target bucket", undefined, parseString),
   prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix (one per environment)", "", parseString),
-  region: S(
-    ["AWS_REGION", "AWS_DEFAULT_REGION"],
-    "string",
-    "AWS region (default us-east-1 with --endpoint)",
-    undefined,
-    parseString,
-  ),
-  endpoint: S(
-    ["BACKUP_S3_ENDPOINT"],
-    "string",
-    "S3 API endpoint for MinIO and others (path-style)",
-    undefined,
-    parseString,
-  ),
   sse: S(["BACKUP_USE_SSE_KMS"], "string", "server-side encryption", "AES256", parseSse, [
     "AES256",
     "aws:kms",
@@ -133,23 +102,7 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
     false,
     parseBool,
   ),
-  verbose: S(["NBS_VERBOSE"], "boolean", "debug events", false, parseBool),
-  logFormat: S(
-    ["NBS_LOG_FORMAT"],
-    "string",
-    "log format on stderr (default: pretty on a TTY, else json)",
-    undefined,
-    parseChoice(["json", "pretty"] as const),
-    ["json", "pretty"],
-  ),
   json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),
-  maxAttempts: S(
-    ["NBS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"],
-    "number",
-    "attempts per S3 request, with backoff and jitter",
-    5,
-    parsePositiveInt,
-  ),
   partSize: S(
     ["NBS_PART_SIZE"],
     "string",
@@ -172,14 +125,6 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
     "upload a file that does not look like a Neo4j dump",
     false,
     parseBool,
-  ),
-  requestChecksum: S(
-    ["NBS_REQUEST_CHECKSUM", "AWS_REQUEST_CHECKSUM_CALCULATION"],
-    "string",
-    "SDK request checksums; WHEN_SUPPORTED breaks some S3-compatible stores",
-    "WHEN_REQUIRED",
-    parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const),
-    ["WHEN_REQUIRED", "WHEN_SUPPORTED"],
   ),
 };
 

@@ -4,11 +4,12 @@ import {
   createCliLogger,
   createRedactor,
   defaultLogFormat,
-  describeSetting,
-  kebab,
   readConfigFile,
   redactValue,
   runCommand,
+  addSettingOptions,
+  flagsFrom,
+  reportUsageError,
   secretValuesFrom,
   type LogFormat,
 } from "@nbs/cli-kit";
@@ -39,13 +40,7 @@ export async function main(
   let args: Record<string, unknown>;
   try {
     const parser = yargs(argv).scriptName("nbs-verify").usage(USAGE);
-    for (const [key, spec] of Object.entries(VERIFY_SETTINGS)) {
-      parser.option(kebab(key), {
-        describe: describeSetting(spec),
-        type: spec.type === "number" ? "string" : spec.type,
-        ...(spec.choices ? { choices: spec.choices as string[] } : {}),
-      });
-    }
+    addSettingOptions(parser, VERIFY_SETTINGS);
     args = await parser
       .option("config", {
         type: "string",
@@ -64,12 +59,10 @@ export async function main(
       .wrap(Math.min(110, (io.stdout as NodeJS.WriteStream).columns ?? 100))
       .parseAsync();
   } catch (error) {
-    return usageFailure(error, io);
+    return reportUsageError("nbs-verify", error, io.stderr);
   }
   if (args["help"] === true || args["version"] === true) return ExitCode.OK;
-  const flags = Object.fromEntries(
-    Object.entries(args).filter(([k]) => !k.includes("-") && k !== "_" && k !== "$0"),
-  );
+  const flags = flagsFrom(args);
 
   let resolved;
   try {
@@ -79,7 +72,7 @@ export async function main(
     );
     resolved = resolveVerifySettings(flags, env, file);
   } catch (error) {
-    return usageFailure(error, io);
+    return reportUsageError("nbs-verify", error, io.stderr);
   }
   const { settings, origins } = resolved;
   const format: LogFormat = settings.logFormat ?? defaultLogFormat(io.stderr as NodeJS.WriteStream);
@@ -123,13 +116,4 @@ function withReportOnFailure(
       out.write(text, () => done());
     },
   });
-}
-
-function usageFailure(error: unknown, io: Io): number {
-  const e =
-    error instanceof NbsError
-      ? error
-      : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
-  io.stderr.write(`nbs-verify: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}\n`);
-  return ExitCode.USAGE;
 }

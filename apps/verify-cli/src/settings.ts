@@ -4,17 +4,20 @@ import {
   parsePositiveInt,
   parseString,
   resolveSettings,
-  type LogFormat,
+  setting,
+  LOG_SETTINGS,
+  S3_CONNECTION_SETTINGS,
+  type LogSettings,
+  type S3ConnectionSettings,
   type SettingSpec,
 } from "@nbs/cli-kit";
 import { NbsError, isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
 import { parseS3Uri, type VerifyMode, type VerifySource } from "@nbs/verify";
 
-type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
 const MODES = ["checksum", "check", "load"] as const;
 
 /** Everything `nbs-verify` can be told, resolved once: flag > env > config file > default. */
-export interface VerifySettings {
+export interface VerifySettings extends S3ConnectionSettings, LogSettings {
   s3Uri: string | undefined;
   bucket: string | undefined;
   key: string | undefined;
@@ -33,29 +36,9 @@ export interface VerifySettings {
   dryRun: boolean;
   keepWorkspace: boolean;
   workDir: string | undefined;
-  region: string | undefined;
-  endpoint: string | undefined;
-  maxAttempts: number;
-  requestChecksum: RequestChecksum;
-  verbose: boolean;
-  logFormat: LogFormat | undefined;
 }
 
-const S = (
-  env: string[],
-  type: SettingSpec["type"],
-  describe: string,
-  fallback: unknown,
-  parse: SettingSpec["parse"],
-  choices?: readonly string[],
-): SettingSpec => ({
-  env,
-  type,
-  describe,
-  fallback,
-  parse,
-  ...(choices ? { choices } : {}),
-});
+const S = setting;
 
 function parseNonNegativeInt(raw: unknown, what: string): number {
   return String(raw).trim() === "0" ? 0 : parsePositiveInt(raw, what);
@@ -63,6 +46,8 @@ function parseNonNegativeInt(raw: unknown, what: string): number {
 
 /** One table drives the flags, the environment names, the config-file keys and `--help`. */
 export const VERIFY_SETTINGS: Record<keyof VerifySettings, SettingSpec> = {
+  ...S3_CONNECTION_SETTINGS,
+  ...LOG_SETTINGS,
   s3Uri: S(
     ["NBS_S3_URI"],
     "string",
@@ -165,44 +150,6 @@ export const VERIFY_SETTINGS: Record<keyof VerifySettings, SettingSpec> = {
     "parent of the private temp workspace (default: the OS temp dir); needs room for the dump",
     undefined,
     parseString,
-  ),
-  region: S(
-    ["AWS_REGION", "AWS_DEFAULT_REGION"],
-    "string",
-    "AWS region (default us-east-1 with --endpoint)",
-    undefined,
-    parseString,
-  ),
-  endpoint: S(
-    ["BACKUP_S3_ENDPOINT"],
-    "string",
-    "S3 API endpoint for MinIO and others (path-style)",
-    undefined,
-    parseString,
-  ),
-  maxAttempts: S(
-    ["NBS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"],
-    "number",
-    "attempts per S3 request, with backoff and jitter",
-    5,
-    parsePositiveInt,
-  ),
-  requestChecksum: S(
-    ["NBS_REQUEST_CHECKSUM", "AWS_REQUEST_CHECKSUM_CALCULATION"],
-    "string",
-    "SDK request checksums; WHEN_SUPPORTED breaks some S3-compatible stores",
-    "WHEN_REQUIRED",
-    parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const),
-    ["WHEN_REQUIRED", "WHEN_SUPPORTED"],
-  ),
-  verbose: S(["NBS_VERBOSE"], "boolean", "debug events", false, parseBool),
-  logFormat: S(
-    ["NBS_LOG_FORMAT"],
-    "string",
-    "log format on stderr (default: pretty on a TTY, else json)",
-    undefined,
-    parseChoice(["json", "pretty"] as const),
-    ["json", "pretty"],
   ),
 };
 
