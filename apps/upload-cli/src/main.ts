@@ -1,16 +1,15 @@
 import {
-  EXIT_CODES_HELP,
   ExitCode,
   createCliLogger,
   defaultLogFormat,
   readConfigFile,
   runCommand,
+  parseCommandLine,
   addSettingOptions,
   flagsFrom,
   reportUsageError,
   type LogFormat,
 } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/metadata";
 import yargs from "yargs";
 import { DUMP_SETTINGS, resolveDumpSettings } from "./dump-settings.js";
 import { UPLOAD_SETTINGS, resolveUploadSettings } from "./settings.js";
@@ -29,37 +28,28 @@ export async function main(
 ): Promise<number> {
   let args: Record<string, unknown>;
   try {
-    args = await yargs(argv)
-      .scriptName("nbs-upload")
-      .usage(
-        "$0 [upload] --file <dump> --bucket <bucket> [options]\n$0 dump --out-dir <dir> [options]",
-      )
-      .command(
-        ["upload", "$0"],
-        "upload a Neo4j dump with its sha256 and .meta.json sidecar",
-        (y) => addSettingOptions(y, UPLOAD_SETTINGS),
-      )
-      .command(
-        "dump",
-        "take a dump of a local Neo4j (online stats, stop, dump, restart) with a local sidecar",
-        (y) => addSettingOptions(y, DUMP_SETTINGS),
-      )
-      .option("config", {
-        type: "string",
-        describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]",
-      })
-      .epilogue(
-        `Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain (AWS_* variables, profiles, OIDC web identity); they are never flags and never logged.\n\n${EXIT_CODES_HELP}`,
-      )
-      .strict()
-      .exitProcess(false)
-      .fail((message, error) => {
-        throw error ?? new NbsError("USAGE", message, { hint: "see nbs-upload --help" });
-      })
-      .help()
-      .version(TOOL.version)
-      .wrap(Math.min(110, (io.stdout as NodeJS.WriteStream).columns ?? 100))
-      .parseAsync();
+    args = await parseCommandLine(
+      yargs(argv)
+        .scriptName("nbs-upload")
+        .usage(
+          "$0 [upload] --file <dump> --bucket <bucket> [options]\n$0 dump --out-dir <dir> [options]",
+        )
+        .command(
+          ["upload", "$0"],
+          "upload a Neo4j dump with its sha256 and .meta.json sidecar",
+          (y) => addSettingOptions(y, UPLOAD_SETTINGS),
+        )
+        .command(
+          "dump",
+          "take a dump of a local Neo4j (online stats, stop, dump, restart) with a local sidecar",
+          (y) => addSettingOptions(y, DUMP_SETTINGS),
+        ),
+      {
+        program: "nbs-upload",
+        version: TOOL.version,
+        columns: (io.stdout as NodeJS.WriteStream).columns,
+      },
+    );
   } catch (error) {
     return reportUsageError("nbs-upload", error, io.stderr);
   }

@@ -5,6 +5,7 @@ import {
   parseSize,
   parseString,
   resolveSettings,
+  withEndpointRegion,
   setting,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
@@ -163,6 +164,5 @@ export function resolveUploadSettings(
     }
     s.sse = "aws:kms";
   }
-  if (s.region === undefined && s.endpoint !== undefined) s.region = "us-east-1";
-  return { settings: s, origins };
+  return { settings: withEndpointRegion(s), origins };
 }

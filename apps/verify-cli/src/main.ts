@@ -1,5 +1,4 @@
 import {
-  EXIT_CODES_HELP,
   ExitCode,
   createCliLogger,
   createRedactor,
@@ -7,13 +6,13 @@ import {
   readConfigFile,
   redactValue,
   runCommand,
+  parseCommandLine,
   addSettingOptions,
   flagsFrom,
   reportUsageError,
   secretValuesFrom,
   type LogFormat,
 } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/metadata";
 import type { VerifyReport } from "@nbs/verify";
 import { Writable } from "node:stream";
 import yargs from "yargs";
@@ -41,23 +40,12 @@ export async function main(
   try {
     const parser = yargs(argv).scriptName("nbs-verify").usage(USAGE);
     addSettingOptions(parser, VERIFY_SETTINGS);
-    args = await parser
-      .option("config", {
-        type: "string",
-        describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]",
-      })
-      .epilogue(
-        `Download into a private temp workspace (hashing while streaming), compare sha256 and size with the .meta.json sidecar and the object's metadata, then optionally load into an EPHEMERAL Neo4j (own home, random ports; the installation is only borrowed) for a consistency check or counts and a smoke query. Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain; they are never flags and never logged.\n\n${EXIT_CODES_HELP}\n\nnbs-verify: 5 = the bytes differ from the sidecar / object metadata, the sidecar is missing or invalid, or --latest found no committed backup; 6 = the dump did not load, failed the check, or its counts/smoke query disagree.`,
-      )
-      .strict()
-      .exitProcess(false)
-      .fail((message, error) => {
-        throw error ?? new NbsError("USAGE", message, { hint: "see nbs-verify --help" });
-      })
-      .help()
-      .version(pkg.version)
-      .wrap(Math.min(110, (io.stdout as NodeJS.WriteStream).columns ?? 100))
-      .parseAsync();
+    args = await parseCommandLine(parser, {
+      program: "nbs-verify",
+      version: pkg.version,
+      about: `Download into a private temp workspace (hashing while streaming), compare sha256 and size with the .meta.json sidecar and the object's metadata, then optionally load into an EPHEMERAL Neo4j (own home, random ports; the installation is only borrowed) for a consistency check or counts and a smoke query.\n\nnbs-verify: 5 = the bytes differ from the sidecar / object metadata, the sidecar is missing or invalid, or --latest found no committed backup; 6 = the dump did not load, failed the check, or its counts/smoke query disagree.`,
+      columns: (io.stdout as NodeJS.WriteStream).columns,
+    });
   } catch (error) {
     return reportUsageError("nbs-verify", error, io.stderr);
   }

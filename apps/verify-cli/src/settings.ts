@@ -4,6 +4,7 @@ import {
   parsePositiveInt,
   parseString,
   resolveSettings,
+  withEndpointRegion,
   setting,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
@@ -179,9 +180,12 @@ export function resolveVerifySettings(
       hint: "pass the Cypher to run with --smoke-query",
     });
   }
-  if (s.region === undefined && s.endpoint !== undefined) s.region = "us-east-1";
   return {
-    settings: { ...s, mode: chooseMode(s, origins), source: chooseSource(s, origins) },
+    settings: withEndpointRegion({
+      ...s,
+      mode: chooseMode(s, origins),
+      source: chooseSource(s, origins),
+    }),
     origins,
   };
 }

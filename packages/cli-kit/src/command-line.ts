@@ -1,6 +1,6 @@
 import { NbsError } from "@nbs/metadata";
 import { kebab } from "./config.js";
-import { ExitCode } from "./exit-codes.js";
+import { EXIT_CODES_HELP, ExitCode } from "./exit-codes.js";
 import { describeSetting, type SettingsTable } from "./settings.js";
 
 interface OptionSink<T> {
@@ -41,4 +41,57 @@ export function reportUsageError(
       : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
   stderr.write(`${program}: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}\n`);
   return ExitCode.USAGE;
+}
+
+/** The part of a yargs parser both CLIs configure the same way. */
+interface ParserTail<T> {
+  option(name: "config", spec: { type: "string"; describe: string }): T;
+  epilogue(text: string): T;
+  strict(): T;
+  exitProcess(enabled: boolean): T;
+  fail(handler: (message: string, error: Error | undefined) => never): T;
+  help(): T;
+  version(version: string): T;
+  wrap(columns: number): T;
+  parseAsync(): Promise<Record<string, unknown>>;
+}
+
+export interface ParseOptions {
+  program: string;
+  version: string;
+  /** What the command does, printed above the shared precedence and exit-code text. */
+  about?: string;
+  columns: number | undefined;
+}
+
+/**
+ * Finish a parser the nbs way (`--config`, strict flags, no process exit, usage errors as
+ * NbsError with a hint) and parse. `--help`/`--version` print and return `help`/`version: true`.
+ */
+export function parseCommandLine<T extends ParserTail<T>>(
+  parser: T,
+  options: ParseOptions,
+): Promise<Record<string, unknown>> {
+  const epilogue = [
+    options.about,
+    "Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain (AWS_* variables, profiles, OIDC web identity); they are never flags and never logged.",
+    EXIT_CODES_HELP,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+  return parser
+    .option("config", {
+      type: "string",
+      describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]",
+    })
+    .epilogue(epilogue)
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new NbsError("USAGE", message, { hint: `see ${options.program} --help` });
+    })
+    .help()
+    .version(options.version)
+    .wrap(Math.min(110, options.columns ?? 100))
+    .parseAsync();
 }

@@ -65,6 +65,13 @@ export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingS
   ),
 };
 
+/** MinIO and most S3 APIs ignore the region but the SDK needs one: us-east-1 with an endpoint. */
+export function withEndpointRegion<T extends S3ConnectionSettings>(settings: T): T {
+  return settings.region === undefined && settings.endpoint !== undefined
+    ? { ...settings, region: "us-east-1" }
+    : settings;
+}
+
 export interface LogSettings {
   verbose: boolean;
   logFormat: LogFormat | undefined;

@@ -25,6 +25,17 @@ export { runCommand } from "./run.js";
 export type { Outcome, RunOptions } from "./run.js";
 export { describeSetting, resolveSettings } from "./settings.js";
 export type { SettingSpec, SettingsTable } from "./settings.js";
-export { LOG_SETTINGS, S3_CONNECTION_SETTINGS, setting } from "./common-settings.js";
+export {
+  LOG_SETTINGS,
+  S3_CONNECTION_SETTINGS,
+  setting,
+  withEndpointRegion,
+} from "./common-settings.js";
 export type { LogSettings, RequestChecksum, S3ConnectionSettings } from "./common-settings.js";
-export { addSettingOptions, flagsFrom, reportUsageError } from "./command-line.js";
+export {
+  addSettingOptions,
+  flagsFrom,
+  parseCommandLine,
+  reportUsageError,
+} from "./command-line.js";
+export type { ParseOptions } from "./command-line.js";
