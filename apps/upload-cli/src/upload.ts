@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { sha256File } from "@nbs/checksum";
-import { createProgress, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { createProgress, s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import {
   NbsError,
   backupKey,
@@ -111,10 +111,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
       return await dryRunPlan({ settings, bucket, key, sse, meta, uploadPath, dump, compression });
 
     const client = (deps.createClient ?? createS3Client)({
-      ...(settings.region ? { region: settings.region } : {}),
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      maxAttempts: settings.maxAttempts,
-      checksumMode: settings.requestChecksum,
+      ...s3ClientOptions(settings),
       maxSockets: settings.concurrency * 2 + 2,
     });
     try {

@@ -3,6 +3,7 @@ import {
   createProgress,
   createRedactor,
   redactValue,
+  s3ClientOptions,
   secretValuesFrom,
   type CliLogger,
   type Level,
@@ -44,12 +45,7 @@ export async function runVerify(
     });
   }
   const client = needsS3
-    ? (deps.createClient ?? createS3Client)({
-        ...(settings.region ? { region: settings.region } : {}),
-        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-        maxAttempts: settings.maxAttempts,
-        checksumMode: settings.requestChecksum,
-      })
+    ? (deps.createClient ?? createS3Client)(s3ClientOptions(settings))
     : undefined;
   let progress: ReturnType<typeof createProgress> | undefined;
   logger.log("info", "verify.start", {

@@ -24,6 +24,7 @@ export function setting(
 }
 
 export type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
+export type PayloadSigning = "auto" | "always" | "never";
 
 /** How both CLIs reach the store. Credentials are deliberately absent: the SDK chain only. */
 export interface S3ConnectionSettings {
@@ -31,6 +32,8 @@ export interface S3ConnectionSettings {
   endpoint: string | undefined;
   maxAttempts: number;
   requestChecksum: RequestChecksum;
+  payloadSigning: PayloadSigning;
+  caBundle: string | undefined;
 }
 
 export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingSpec> = {
@@ -63,7 +66,34 @@ export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingS
     parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const),
     ["WHEN_REQUIRED", "WHEN_SUPPORTED"],
   ),
+  payloadSigning: setting(
+    ["NBS_PAYLOAD_SIGNING"],
+    "string",
+    "sign each part's sha256 (auto: over http only; https is covered by TLS; parts always carry a CRC32)",
+    "auto",
+    parseChoice(["auto", "always", "never"] as const),
+    ["auto", "always", "never"],
+  ),
+  caBundle: setting(
+    ["AWS_CA_BUNDLE"],
+    "string",
+    "PEM file of extra CAs to trust for https (a private CA in front of MinIO)",
+    undefined,
+    parseString,
+  ),
 };
+
+/** The createS3Client options both CLIs derive from their connection settings. */
+export function s3ClientOptions(settings: S3ConnectionSettings) {
+  return {
+    ...(settings.region ? { region: settings.region } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
+    maxAttempts: settings.maxAttempts,
+    checksumMode: settings.requestChecksum,
+    payloadSigning: settings.payloadSigning,
+  };
+}
 
 /** MinIO and most S3 APIs ignore the region but the SDK needs one: us-east-1 with an endpoint. */
 export function withEndpointRegion<T extends S3ConnectionSettings>(settings: T): T {

@@ -28,10 +28,16 @@ export type { SettingSpec, SettingsTable } from "./settings.js";
 export {
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
+  s3ClientOptions,
   setting,
   withEndpointRegion,
 } from "./common-settings.js";
-export type { LogSettings, RequestChecksum, S3ConnectionSettings } from "./common-settings.js";
+export type {
+  LogSettings,
+  PayloadSigning,
+  RequestChecksum,
+  S3ConnectionSettings,
+} from "./common-settings.js";
 export {
   addSettingOptions,
   flagsFrom,

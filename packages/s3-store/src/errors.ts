@@ -46,6 +46,18 @@ export function toStorageError(
     KMSNotFoundException: ["the KMS key was not found", "check --kms-key / BACKUP_KMS_KEY_ARN"],
     "KMS.DisabledException": ["the KMS key is disabled", "enable the key or use another --kms-key"],
   };
+  const corrupted: [string, string] = [
+    `the store refused ${where}: the bytes it received do not match their checksum (${name}), so they were corrupted on the way`,
+    "nothing was committed; re-run, and if it repeats check proxies, NICs and memory between here and the store",
+  ];
+  for (const code of [
+    "BadDigest",
+    "InvalidDigest",
+    "XAmzContentChecksumMismatch",
+    "XAmzContentSHA256Mismatch",
+  ]) {
+    known[code] = corrupted;
+  }
   const hit = known[name];
   const kmsHint = /kms/i.test(name) || /kms/i.test(e.message ?? "");
   const [message, hint] = hit ?? [

@@ -10,6 +10,8 @@ export interface ObjectInfo {
   sse?: string;
   kmsKeyId?: string;
   checksumSha256?: string;
+  /** `<base64>-<parts>` for a multipart object uploaded with CRC32 part checksums. */
+  checksumCrc32?: string;
   metadata: Record<string, string>;
 }
 
@@ -31,6 +33,7 @@ export async function headObject(
       ...(out.ServerSideEncryption ? { sse: out.ServerSideEncryption } : {}),
       ...(out.SSEKMSKeyId ? { kmsKeyId: out.SSEKMSKeyId } : {}),
       ...(out.ChecksumSHA256 ? { checksumSha256: out.ChecksumSHA256 } : {}),
+      ...(out.ChecksumCRC32 ? { checksumCrc32: out.ChecksumCRC32 } : {}),
       metadata: out.Metadata ?? {},
     };
   } catch (error) {

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { beforeEach, describe, expect, it } from "vitest";
 import { putBackup, type PutBackupInput } from "./index.js";
+import { compositeCrc32, crc32Base64 } from "./upload-file.js";
 
 const s3 = mockClient(S3Client);
 const MIB = 1024 * 1024;
@@ -177,6 +178,48 @@ describe("putBackup (SDK mocked)", () => {
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
     expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it("sends each part's CRC32 and never commits when the stored composite CRC32 differs", async () => {
+    const bytes = Buffer.concat([
+      Buffer.alloc(5 * MIB, 1),
+      Buffer.alloc(5 * MIB, 2),
+      Buffer.from("end"),
+    ]);
+    const partCrcs = [
+      bytes.subarray(0, 5 * MIB),
+      bytes.subarray(5 * MIB, 10 * MIB),
+      bytes.subarray(10 * MIB),
+    ].map((part) => crc32Base64(part));
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
+    s3.on(UploadPartCommand).callsFake((part: { PartNumber: number }) =>
+      Promise.resolve({
+        ETag: `"p${part.PartNumber}"`,
+      }),
+    );
+    s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-3"' });
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(notFound())
+      .resolves({
+        ContentLength: bytes.length,
+        ETag: '"m-3"',
+        ServerSideEncryption: "AES256",
+        ChecksumCRC32: `${crc32Base64(Buffer.from("something else"))}-3`,
+      });
+    await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("stored CRC32"),
+    });
+    expect(s3.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input.ChecksumAlgorithm).toBe(
+      "CRC32",
+    );
+    const sent = s3.commandCalls(UploadPartCommand).map((c) => c.args[0].input);
+    expect(sent.map((p) => p.ChecksumCRC32)).toEqual(partCrcs);
+    const completed = s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input;
+    expect(completed.MultipartUpload?.Parts?.map((p) => p.ChecksumCRC32)).toEqual(partCrcs);
+    expect(compositeCrc32(partCrcs)).toMatch(/^[A-Za-z0-9+/]{6}==-3$/);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0); // no sidecar
   });
 
   it("does not commit a dump whose sha256 differs from the one recorded when it was taken", async () => {

@@ -125,7 +125,11 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
     await deleteQuietly(client, bucket, key);
     assertExpected(up.digest.hex, input.expectedSha256, bucket, key);
   }
-  const object = await verifyObject(input, up.digest, up.etag, up.plan.multipart);
+  const object = await verifyObject(input, up.digest, {
+    etag: up.etag,
+    multipart: up.plan.multipart,
+    checksumCrc32: up.checksumCrc32,
+  });
   const meta = buildBackupMeta({
     ...input.meta,
     sha256: up.digest.hex,

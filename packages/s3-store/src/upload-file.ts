@@ -9,6 +9,7 @@ import {
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
 import { NbsError } from "@nbs/metadata";
 import { createHash } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { open, type FileHandle } from "node:fs/promises";
 import { headObject } from "./head.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
@@ -43,13 +44,15 @@ export interface UploadFileResult {
   digest: Sha256Digest;
   etag: string;
   plan: UploadPlan;
+  /** Multipart only: the object's composite CRC32 (`<base64>-<parts>`) computed from the bytes read. */
+  checksumCrc32?: string;
 }
 
 const unquote = (etag: string | undefined): string => (etag ?? "").replace(/^"|"$/g, "");
 
 /**
  * Upload a file in ONE read pass: each chunk is hashed and then sent, so the sha256 is over
- * exactly the bytes that left. Multipart uploads reuse a pool of `concurrency` buffers (no
+ * exactly the bytes that left. Each part carries its CRC32, which the store checks. Multipart uploads reuse a pool of `concurrency` buffers (no
  * allocation per part); Buffer bodies let the SDK retry a part without re-reading the file.
  * `If-None-Match: *` makes the final write refuse to replace an object that appeared meanwhile.
  */
@@ -125,6 +128,7 @@ async function uploadMultipart(
         Key: key,
         ContentType: input.contentType ?? "application/octet-stream",
         Metadata: input.metadata,
+        ChecksumAlgorithm: "CRC32",
         ...sseParams(input.sse),
       }),
       input.signal ? { abortSignal: input.signal } : {},
@@ -132,10 +136,10 @@ async function uploadMultipart(
     uploadId = created.UploadId;
     if (!uploadId)
       throw new NbsError("STORAGE", `CreateMultipartUpload for ${key} returned no UploadId`);
-    const { digest, etags } = await sendParts(input, fh, plan, uploadId);
-    const ours = await completeUpload(input, uploadId, etags);
+    const { digest, etags, crcs } = await sendParts(input, fh, plan, uploadId);
+    const ours = await completeUpload(input, uploadId, etags, crcs);
     uploadId = undefined;
-    return { digest, etag: ours, plan };
+    return { digest, etag: ours, plan, checksumCrc32: compositeCrc32(crcs) };
   } catch (error) {
     if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
     throw wrap(error, input);
@@ -147,6 +151,7 @@ async function completeUpload(
   input: UploadFileInput,
   uploadId: string,
   etags: string[],
+  crcs: string[],
 ): Promise<string> {
   const { client, bucket, key } = input;
   try {
@@ -156,7 +161,9 @@ async function completeUpload(
         Key: key,
         UploadId: uploadId,
         IfNoneMatch: "*",
-        MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+        MultipartUpload: {
+          Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1, ChecksumCRC32: crcs[i]! })),
+        },
       }),
       input.signal ? { abortSignal: input.signal } : {},
     );
@@ -168,6 +175,19 @@ async function completeUpload(
     if (head?.size === input.size && head.etag === multipartEtag(etags)) return head.etag;
     throw error;
   }
+}
+
+/** CRC32 of a part as S3 wants it: 4 bytes big-endian, base64. */
+export function crc32Base64(bytes: Uint8Array): string {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(crc32(bytes));
+  return out.toString("base64");
+}
+
+/** S3's checksum of a multipart object: CRC32 over the parts' binary CRC32s, then `-<parts>`. */
+export function compositeCrc32(partCrcs: readonly string[]): string {
+  const joined = Buffer.concat(partCrcs.map((c) => Buffer.from(c, "base64")));
+  return `${crc32Base64(joined)}-${partCrcs.length}`;
 }
 
 export function multipartEtag(partEtags: readonly string[]): string {
@@ -185,6 +205,7 @@ async function sendParts(
   const concurrency = Math.max(1, Math.min(input.concurrency ?? 4, plan.parts));
   const pool = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(plan.partSize));
   const etags: string[] = new Array<string>(plan.parts);
+  const crcs: string[] = new Array<string>(plan.parts);
   const acc = new Sha256Accumulator();
   const stop = new AbortController();
   const onAbort = () => stop.abort(input.signal?.reason);
@@ -204,6 +225,8 @@ async function sendParts(
       await readExactly(fh, buffer, length, offset);
       const body = buffer.subarray(0, length);
       acc.update(body);
+      const crc = crc32Base64(body);
+      crcs[index] = crc;
       const task = input.client
         .send(
           new UploadPartCommand({
@@ -213,6 +236,8 @@ async function sendParts(
             PartNumber: index + 1,
             Body: body,
             ContentLength: length,
+            // The store rejects the part if its bytes do not match (BadDigest); see PayloadSigning.
+            ChecksumCRC32: crc,
           }),
           { abortSignal: stop.signal },
         )
@@ -235,7 +260,7 @@ async function sendParts(
     await Promise.all(inflight);
     if (failure) throw failure.error;
     await assertEndOfFile(fh, input.size);
-    return { digest: acc.digest(), etags };
+    return { digest: acc.digest(), etags, crcs };
   } finally {
     stop.abort();
     await Promise.allSettled(inflight);

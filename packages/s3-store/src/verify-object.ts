@@ -12,9 +12,9 @@ import { sseMismatch } from "./sse.js";
 export async function verifyObject(
   input: PutBackupInput,
   digest: Sha256Digest,
-  etag: string,
-  multipart: boolean,
+  sent: { etag: string; multipart: boolean; checksumCrc32?: string | undefined },
 ): Promise<ObjectInfo> {
+  const { etag, multipart } = sent;
   const { client, bucket, key, signal } = input;
   const object = await headObject(client, bucket, key, signal);
   const problems: string[] = [];
@@ -30,6 +30,12 @@ export async function verifyObject(
     if (sse) problems.push(sse);
     if (!multipart && object.checksumSha256 && object.checksumSha256 !== digest.base64) {
       problems.push("stored sha256 checksum differs from the bytes sent");
+    }
+    // A store that keeps part checksums reports the composite CRC32 of what it received.
+    if (multipart && object.checksumCrc32 && object.checksumCrc32 !== sent.checksumCrc32) {
+      problems.push(
+        `stored CRC32 ${object.checksumCrc32} != ${sent.checksumCrc32} of the parts sent`,
+      );
     }
     if (!multipart && object.metadata["nbs-sha256"] !== digest.hex)
       problems.push("object metadata nbs-sha256 differs");

@@ -1,0 +1,85 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, UploadPartCommand } from "@aws-sdk/client-s3";
+import type { HttpRequest } from "@smithy/types";
+import { describe, expect, it } from "vitest";
+import { createS3Client } from "./client.js";
+import { signsPayload, type PayloadSigning } from "./payload-signing.js";
+
+describe("signsPayload", () => {
+  it.each([
+    ["auto", "http:", true, true],
+    ["auto", "https:", true, false],
+    ["always", "https:", true, true],
+    ["never", "http:", true, false],
+    ["never", "https:", false, true], // no CRC32 on the request: always signed
+    ["auto", "https:", false, true],
+  ] as const)("%s over %s with CRC32=%s → signed %s", (mode, protocol, crc, signed) => {
+    expect(signsPayload(mode, protocol, crc)).toBe(signed);
+  });
+});
+
+/** The x-amz-content-sha256 a real client would put on the wire (the handler captures, sends nothing). */
+async function contentSha256(
+  endpoint: string,
+  payloadSigning: PayloadSigning | undefined,
+  send: (client: S3Client) => Promise<unknown>,
+): Promise<string | undefined> {
+  let seen: HttpRequest | undefined;
+  const client: S3Client = createS3Client({
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-real-secret" },
+    maxAttempts: 1,
+    ...(payloadSigning ? { payloadSigning } : {}),
+  });
+  const capture = {
+    handle: (request: HttpRequest) => {
+      seen = request;
+      return Promise.reject(new Error("captured"));
+    },
+    updateHttpClientConfig: () => {},
+    httpHandlerConfigs: () => ({}),
+  };
+  client.config.requestHandler = capture;
+  await send(client).catch(() => undefined);
+  client.destroy();
+  return seen?.headers["x-amz-content-sha256"];
+}
+
+const part = (crc?: string) => (client: S3Client) =>
+  client.send(
+    new UploadPartCommand({
+      Bucket: "b",
+      Key: "k",
+      UploadId: "u",
+      PartNumber: 1,
+      Body: Buffer.from("part bytes"),
+      ...(crc ? { ChecksumCRC32: crc } : {}),
+    }),
+  );
+
+describe("payload signing on the wire", () => {
+  const sha256Hex = /^[0-9a-f]{64}$/;
+  it("signs parts over http and sends them unsigned over https by default", async () => {
+    expect(await contentSha256("http://127.0.0.1:9000", undefined, part("AAAAAA=="))).toMatch(
+      sha256Hex,
+    );
+    expect(await contentSha256("https://127.0.0.1:9000", undefined, part("AAAAAA=="))).toBe(
+      "UNSIGNED-PAYLOAD",
+    );
+  });
+  it("honours always and never", async () => {
+    expect(await contentSha256("https://127.0.0.1:9000", "always", part("AAAAAA=="))).toMatch(
+      sha256Hex,
+    );
+    expect(await contentSha256("http://127.0.0.1:9000", "never", part("AAAAAA=="))).toBe(
+      "UNSIGNED-PAYLOAD",
+    );
+  });
+  it("keeps signing a part without a CRC32, and every other request", async () => {
+    expect(await contentSha256("https://127.0.0.1:9000", "never", part())).toMatch(sha256Hex);
+    const put = (client: S3Client) =>
+      client.send(new PutObjectCommand({ Bucket: "b", Key: "k", Body: Buffer.from("x") }));
+    expect(await contentSha256("https://127.0.0.1:9000", "never", put)).toMatch(sha256Hex);
+  });
+});

@@ -1,0 +1,48 @@
+import type { BuildMiddleware, HttpRequest, Pluggable } from "@smithy/types";
+
+/**
+ * Whether the SigV4 signature covers the sha256 of each multipart part's bytes.
+ *
+ * - `auto` (default): signed over http, `UNSIGNED-PAYLOAD` over https, where TLS already
+ *   authenticates every byte in transit — the rule of aws-cli/botocore, rclone and minio-go.
+ * - `always`: always signed (one extra sha256 pass over the data on the client and the server).
+ * - `never`: never signed, also over plain http; each part is then protected only against
+ *   corruption (its CRC32), not against someone on the network who rewrites it.
+ *
+ * Only parts that carry a CRC32 checksum header are ever sent unsigned: the store still
+ * rejects a part whose bytes do not match what nbs read from the file.
+ */
+export type PayloadSigning = "auto" | "always" | "never";
+
+export const PAYLOAD_SIGNING_MODES: readonly PayloadSigning[] = ["auto", "always", "never"];
+
+const UNSIGNED = "UNSIGNED-PAYLOAD";
+const SHA256_HEADER = "x-amz-content-sha256";
+const CRC32_HEADER = "x-amz-checksum-crc32";
+
+/** Decide for one request; pure, so the rule is unit-tested on its own. */
+export function signsPayload(mode: PayloadSigning, protocol: string, hasCrc32: boolean): boolean {
+  if (!hasCrc32 || mode === "always") return true;
+  if (mode === "never") return false;
+  return protocol !== "https:";
+}
+
+/** Client plugin: UploadPart requests that carry a CRC32 go unsigned where the mode allows. */
+export function payloadSigningPlugin<I extends object, O extends object>(
+  mode: PayloadSigning,
+): Pluggable<I, O> {
+  const middleware: BuildMiddleware<I, O> = (next, context) => (args) => {
+    if (context.commandName === "UploadPartCommand") {
+      const request = args.request as HttpRequest;
+      const hasCrc32 = Object.keys(request.headers).some((h) => h.toLowerCase() === CRC32_HEADER);
+      if (!signsPayload(mode, request.protocol, hasCrc32))
+        request.headers[SHA256_HEADER] = UNSIGNED;
+    }
+    return next(args);
+  };
+  return {
+    applyToStack(stack) {
+      stack.add(middleware, { step: "build", name: "nbsPayloadSigning", priority: "low" });
+    },
+  };
+}
