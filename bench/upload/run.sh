@@ -3,7 +3,8 @@
 # (defaults), on the local MinIO and the same random file. NEVER part of the test suite.
 #
 #   bash bench/upload/run.sh [--size-mib N] [--runs N] [--growth-runs N] [--no-growth]
-#                            [--tools nbs,aws,rclone,sdk] [--no-read-check] [--out DIR]
+#                            [--tools nbs,aws,rclone,sdk] [--sse s3|kms|none] [--no-read-check]
+#                            [--out DIR]
 #
 #   --size-mib N      file size in MiB (default 1024)
 #   --runs N          timed runs per tool at that size, interleaved (default 7)
@@ -12,12 +13,14 @@
 #   --no-growth       skip the 5x phase
 #   --tools L         comma list of nbs, aws, rclone, sdk (default all four); nbs:<part>:<conc>
 #                     adds nbs-upload with --part-size <part> --concurrency <conc>, e.g. nbs:16MiB:4
+#   --sse MODE        server-side encryption every tool requests: s3 (SSE-S3, default), kms
+#                     (SSE-KMS with the services' key) or none (peers without SSE; nbs always
+#                     encrypts and keeps SSE-S3)
 #   --no-read-check   skip the strace pass that counts the bytes each tool reads from the file
 #   --out DIR         where samples and the report go (default bench/results/<utc time>)
 #
 # Environment: NBS_BENCH_TMP (parent of the temp dir, default ${TMPDIR:-/tmp}),
 # NBS_BENCH_NBS_ARGS (extra nbs-upload flags, e.g. "--part-size 16MiB --concurrency 4"),
-# NBS_BENCH_PEER_SSE=0 (peers without SSE-S3; default 1: every tool requests SSE-S3 like nbs).
 #
 # Needs: the repo built (pnpm turbo run build), MinIO via `pnpm services up`, GNU time, strace,
 # and Debian's awscli + rclone (installed with apt-get when missing).
@@ -26,7 +29,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 size_mib=1024 runs=7 growth_runs=2 growth=1 read_check=1
-tools="nbs,aws,rclone,sdk" growth_tools="nbs,sdk" out=""
+tools="nbs,aws,rclone,sdk" growth_tools="nbs,sdk" out="" sse=s3
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mib) size_mib="$2"; shift 2 ;;
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
     --growth-tools) growth_tools="$2"; shift 2 ;;
     --no-growth) growth=0; shift ;;
     --tools) tools="$2"; shift 2 ;;
+    --sse) sse="$2"; shift 2 ;;
     --no-read-check) read_check=0; shift ;;
     --out) out="$2"; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$size_mib" =~ ^[1-9][0-9]*$ && "$runs" =~ ^[1-9][0-9]*$ && "$growth_runs" =~ ^[0-9]+$ ]] \
   || { echo "bench: --size-mib and --runs must be positive integers" >&2; exit 2; }
+[[ "$sse" =~ ^(s3|kms|none)$ ]] || { echo "bench: --sse takes s3, kms or none" >&2; exit 2; }
 
 log() { echo "bench: $*" >&2; }
 die() { echo "bench: $*" >&2; exit 1; }
@@ -64,13 +69,23 @@ AWS=/usr/bin/aws RCLONE=/usr/bin/rclone # Debian's, not whatever else is first o
 [ -d bench/node_modules/@aws-sdk/lib-storage ] || pnpm install --filter @nbs/bench --frozen-lockfile >&2
 
 # --- MinIO -------------------------------------------------------------------------------
-minio_live() { [ -f .nbs/services.env ] && (source .nbs/services.env && curl -fsS -o /dev/null "$BACKUP_S3_ENDPOINT/minio/health/live"); }
+# The local MinIO serves https with a private CA, AWS_CA_BUNDLE in services.env.
+minio_live() {
+  [ -f .nbs/services.env ] && (
+    source .nbs/services.env
+    ca=(); if [ -n "${AWS_CA_BUNDLE:-}" ]; then ca=(--cacert "$AWS_CA_BUNDLE"); fi
+    curl -fsS -o /dev/null "${ca[@]}" "$BACKUP_S3_ENDPOINT/minio/health/live"
+  )
+}
 if ! minio_live; then # `services up` starts MinIO and Neo4j; an idle Neo4j only adds a little noise
   pnpm --silent services up >&2 || log "services up reported a failure; checking MinIO alone"
   minio_live || die "MinIO is not healthy; see pnpm services status"
 fi
 # shellcheck disable=SC1091
 source .nbs/services.env
+# Trust for the MinIO CA: aws-cli reads AWS_CA_BUNDLE itself, the Node scripts (nbs, sdk,
+# s3.mjs) also get it as NODE_EXTRA_CA_CERTS, rclone as --ca-cert (see tool_cmd).
+if [ -n "${AWS_CA_BUNDLE:-}" ]; then export NODE_EXTRA_CA_CERTS="$AWS_CA_BUNDLE"; fi
 minio_pid="$(cat .nbs/minio.pid)"
 minio_cpu_cs() { awk '{print $14 + $15}' "/proc/$minio_pid/stat"; } # utime+stime in clock ticks
 mc() { "$NBS_MC" --quiet "$@"; }
@@ -99,7 +114,6 @@ mc mb "nbs/$bucket" >/dev/null
 : >"$tmp/aws-config"
 : >"$tmp/rclone.conf"
 export AWS_CONFIG_FILE="$tmp/aws-config" AWS_SHARED_CREDENTIALS_FILE="$tmp/aws-config"
-peer_sse="${NBS_BENCH_PEER_SSE:-1}"
 read -r -a nbs_extra <<<"${NBS_BENCH_NBS_ARGS:-}"
 
 make_file() { # make_file <path> <MiB>: random bytes, so nothing compresses or dedupes
@@ -114,23 +128,35 @@ tool_cmd() { # tool_cmd <tool> <file> <prefix>
   case "$tool" in
     nbs | nbs:*) cmd=(node apps/upload-cli/dist/cli.js --file "$file" --bucket "$bucket" --prefix "$prefix"
       --endpoint "$BACKUP_S3_ENDPOINT" --allow-any-file --json --log-format json "${nbs_extra[@]}")
+      if [ "$sse" = kms ]; then cmd+=(--kms-key "$NBS_KMS_KEY_ID"); fi
       # nbs:<part size>:<concurrency>, e.g. nbs:16MiB:4, is nbs-upload with those two flags
       if [[ "$tool" == nbs:* ]]; then
         IFS=: read -r _ part conc <<<"$tool"
         cmd+=(--part-size "$part" --concurrency "$conc")
       fi ;;
     aws) cmd=("$AWS" --endpoint-url "$BACKUP_S3_ENDPOINT" s3 cp --only-show-errors --no-progress)
-      if [ "$peer_sse" = 1 ]; then cmd+=(--sse AES256); fi
+      case "$sse" in
+        s3) cmd+=(--sse AES256) ;;
+        kms) cmd+=(--sse aws:kms --sse-kms-key-id "$NBS_KMS_KEY_ID") ;;
+      esac
       cmd+=("$file" "s3://$bucket/$prefix/$name") ;;
-    # Env-based remote; AWS_CA_BUNDLE (if the machine sets one) is unset because rclone refuses
-    # a CA bundle with its own transport, and the endpoint is plain http anyway.
+    # Env-based remote; AWS_CA_BUNDLE is unset because rclone refuses it with its own transport
+    # ("unable to load custom CA bundle"); the same CA goes in through --ca-cert instead.
     rclone) cmd=(env -u AWS_CA_BUNDLE RCLONE_CONFIG="$tmp/rclone.conf" RCLONE_CONFIG_NBSBENCH_TYPE=s3
       RCLONE_CONFIG_NBSBENCH_PROVIDER=Minio RCLONE_CONFIG_NBSBENCH_ENV_AUTH=true
       RCLONE_CONFIG_NBSBENCH_REGION="$AWS_REGION" RCLONE_CONFIG_NBSBENCH_ENDPOINT="$BACKUP_S3_ENDPOINT")
-      if [ "$peer_sse" = 1 ]; then cmd+=(RCLONE_CONFIG_NBSBENCH_SERVER_SIDE_ENCRYPTION=AES256); fi
-      cmd+=("$RCLONE" copyto -q "$file" "nbsbench:$bucket/$prefix/$name") ;;
+      case "$sse" in
+        s3) cmd+=(RCLONE_CONFIG_NBSBENCH_SERVER_SIDE_ENCRYPTION=AES256) ;;
+        kms) cmd+=(RCLONE_CONFIG_NBSBENCH_SERVER_SIDE_ENCRYPTION=aws:kms RCLONE_CONFIG_NBSBENCH_SSE_KMS_KEY_ID="$NBS_KMS_KEY_ID") ;;
+      esac
+      cmd+=("$RCLONE" copyto -q)
+      if [ -n "${AWS_CA_BUNDLE:-}" ]; then cmd+=(--ca-cert "$AWS_CA_BUNDLE"); fi
+      cmd+=("$file" "nbsbench:$bucket/$prefix/$name") ;;
     sdk) cmd=(node bench/upload/sdk-upload.mjs "$file" "$bucket" "$prefix/$name")
-      if [ "$peer_sse" = 1 ]; then cmd+=(--sse); fi ;;
+      case "$sse" in
+        s3) cmd+=(--sse) ;;
+        kms) cmd+=(--sse-kms "$NBS_KMS_KEY_ID") ;;
+      esac ;;
     *) die "unknown tool $tool" ;;
   esac
 }
@@ -226,9 +252,9 @@ fi
 # --- versions, machine, report -----------------------------------------------------------
 {
   echo "date_utc=$stamp"
-  echo "command=bash bench/upload/run.sh --size-mib $size_mib --runs $runs --growth-runs $growth_runs --growth-tools $growth_tools --tools $tools$([ "$growth" = 1 ] || echo ' --no-growth')"
+  echo "command=bash bench/upload/run.sh --size-mib $size_mib --runs $runs --growth-runs $growth_runs --growth-tools $growth_tools --tools $tools --sse $sse$([ "$growth" = 1 ] || echo ' --no-growth')"
   echo "nbs_args=${NBS_BENCH_NBS_ARGS:-}"
-  echo "peer_sse=$peer_sse"
+  echo "sse=$sse"
   echo "nproc=$(nproc)"
   echo "mem_total=$(awk '/MemTotal/{printf "%.1f GiB", $2/1024/1024}' /proc/meminfo)"
   echo "cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"

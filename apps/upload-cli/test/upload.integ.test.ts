@@ -157,6 +157,34 @@ describeInteg("nbs-upload against the real MinIO", () => {
     });
   });
 
+  it("trusts a private CA only through --ca-bundle / AWS_CA_BUNDLE, and says so when it is missing", async () => {
+    if (!s3.caBundle)
+      throw new Error("the local MinIO serves https with a private CA (pnpm services up)");
+    const file = dumpFile("neo4j-20261124T101600Z.dump", randomBytes(100));
+    const { AWS_CA_BUNDLE: _ca, NODE_EXTRA_CA_CERTS: _extra, ...untrusting } = env;
+    const untrusted = await runCli(["--file", file, "--allow-any-file", "--json"], untrusting);
+    expect(untrusted.code).toBe(4);
+    expect(JSON.parse(untrusted.stdout)).toMatchObject({
+      error: {
+        message: expect.stringContaining("not trusted"),
+        hint: expect.stringContaining("--ca-bundle"),
+      },
+    });
+    const missing = await runCli(
+      ["--file", file, "--allow-any-file", "--json", "--ca-bundle", "/nonexistent/ca.pem"],
+      untrusting,
+    );
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toMatchObject({
+      error: { message: expect.stringContaining("/nonexistent/ca.pem") },
+    });
+    const trusted = await runCli(
+      ["--file", file, "--allow-any-file", "--json", "--ca-bundle", s3.caBundle],
+      untrusting,
+    );
+    expect(trusted.code).toBe(0);
+  });
+
   it("fails with exit 4 naming a missing bucket, and keeps the local file despite --prune-local", async () => {
     const file = dumpFile("neo4j-20261124T101500Z.dump", randomBytes(100));
     const run = await runCli(

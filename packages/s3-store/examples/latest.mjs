@@ -11,6 +11,7 @@ if (!bucket) {
 const client = createS3Client({
   region: process.env.AWS_REGION ?? "us-east-1",
   endpoint: process.env.BACKUP_S3_ENDPOINT, // unset for AWS S3
+  caBundle: process.env.AWS_CA_BUNDLE, // a private CA (the local MinIO's); unset for AWS S3
 });
 try {
   const all = await listBackups({ client, bucket, prefix, db });

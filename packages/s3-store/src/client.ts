@@ -40,7 +40,7 @@ export interface S3ClientOptions {
 export function createS3Client(options: S3ClientOptions = {}): S3Client {
   const maxSockets = options.maxSockets ?? 16;
   const checksum = options.checksumMode ?? "WHEN_REQUIRED";
-  const ca = options.caBundle === undefined ? undefined : readCaBundle(options.caBundle);
+  const ca = options.caBundle ? readCaBundle(options.caBundle) : undefined;
   const client = new S3Client({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),

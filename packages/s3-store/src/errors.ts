@@ -58,7 +58,13 @@ export function toStorageError(
   ]) {
     known[code] = corrupted;
   }
-  const hit = known[name];
+  const tls = TLS_TRUST_CODES.has(e.code ?? "");
+  const hit = tls
+    ? ([
+        `the TLS certificate of the storage endpoint is not trusted (${e.code})`,
+        "pass the CA that signed it with --ca-bundle / AWS_CA_BUNDLE, or fix --endpoint",
+      ] as [string, string])
+    : known[name];
   const kmsHint = /kms/i.test(name) || /kms/i.test(e.message ?? "");
   const [message, hint] = hit ?? [
     `${context.op} ${where} failed: ${name}${e.message && e.message !== name ? `: ${firstLine(e.message)}` : ""}`,
@@ -70,6 +76,16 @@ export function toStorageError(
   ];
   return new NbsError("STORAGE", `${message}${tail}`, { hint, cause: error });
 }
+
+/** Node's codes for a certificate chain it does not trust or a name it does not match. */
+const TLS_TRUST_CODES = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
 
 function firstLine(text: string): string {
   return text.split("\n")[0]!.slice(0, 300);

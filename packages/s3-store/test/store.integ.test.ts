@@ -1,4 +1,12 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type { DeserializeMiddleware, HttpRequest } from "@smithy/types";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -11,6 +19,7 @@ import {
   listBackups,
   multipartEtag,
   putBackup,
+  type PayloadSigning,
   type PutBackupInput,
 } from "../src/index.js";
 
@@ -20,13 +29,44 @@ let bucket: string;
 
 beforeAll(async () => {
   s3 = await getS3TestEnv();
-  client = createS3Client({
+  client = storeClient();
+  bucket = await s3.createBucket("store");
+});
+
+function storeClient(payloadSigning?: PayloadSigning): S3Client {
+  return createS3Client({
     endpoint: s3.endpoint,
     region: s3.region,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    ...(s3.caBundle ? { caBundle: s3.caBundle } : {}),
+    ...(payloadSigning ? { payloadSigning } : {}),
   });
-  bucket = await s3.createBucket("store");
-});
+}
+
+function dumpFile(bytes: Buffer, ts: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "nbs-store-")), `neo4j-${ts}.dump`);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+const META = {
+  db_name: "neo4j",
+  created_at: new Date(),
+  created_by: "integ",
+  tool: { name: "s3-store-integ", version: "0" },
+};
+
+/** After signing, on the way to the wire: flip one byte of part 2 (a corrupting proxy or NIC). */
+const corruptPartTwo: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> =
+  (next) => (args) => {
+    const request = args.request as HttpRequest;
+    if (request.query?.["partNumber"] === "2" && Buffer.isBuffer(request.body)) {
+      const body = Buffer.from(request.body);
+      body[body.length >> 1]! ^= 0xff;
+      request.body = body;
+    }
+    return next(args);
+  };
 
 function put(ts: string, extra: Partial<PutBackupInput> = {}) {
   const file = join(mkdtempSync(join(tmpdir(), "nbs-store-")), `neo4j-${ts}.dump`);
@@ -136,6 +176,58 @@ describeInteg("s3-store against the real MinIO", () => {
       "p/neo4j/neo4j-20261107T000000Z.dump",
     ]);
   });
+
+  it.each(["auto", "always"] as const)(
+    "commits a multipart upload whose stored CRC32 matches the parts sent (payload signing %s)",
+    async (mode) => {
+      const bytes = randomBytes(11 * 1024 * 1024);
+      const signed = storeClient(mode);
+      const key = `crc/${mode}/neo4j/neo4j-20261109T000000Z.dump`;
+      const result = await putBackup({
+        client: signed,
+        bucket,
+        key,
+        file: dumpFile(bytes, "20261109T000000Z"),
+        partSize: 5 * 1024 * 1024,
+        sse: { mode: "AES256" },
+        meta: META,
+      });
+      expect(result.status).toBe("uploaded");
+      const head = await client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }),
+      );
+      expect(head.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==-3$/);
+      signed.destroy();
+    },
+  );
+
+  it.each(["auto", "always"] as const)(
+    "refuses a part corrupted on the wire, commits nothing and aborts the upload (payload signing %s)",
+    async (mode) => {
+      const corrupting = storeClient(mode);
+      corrupting.middlewareStack.add(corruptPartTwo, { step: "deserialize", name: "corrupt" });
+      const key = `corrupt/${mode}/neo4j/neo4j-20261110T000000Z.dump`;
+      const failure = putBackup({
+        client: corrupting,
+        bucket,
+        key,
+        file: dumpFile(randomBytes(11 * 1024 * 1024), "20261110T000000Z"),
+        partSize: 5 * 1024 * 1024,
+        sse: { mode: "AES256" },
+        meta: META,
+      });
+      await expect(failure).rejects.toMatchObject({
+        code: "STORAGE",
+        message: expect.stringContaining("corrupted on the way"),
+      });
+      corrupting.destroy();
+      const uploads = await client.send(
+        new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `corrupt/${mode}/` }),
+      );
+      expect(uploads.Uploads ?? []).toEqual([]);
+      expect(await listBackups({ client, bucket, prefix: `corrupt/${mode}` })).toEqual([]);
+    },
+  );
 
   it("computes the multipart ETag the store reports (used to recognise our own retried Complete)", async () => {
     const bytes = randomBytes(12 * 1024 * 1024 + 123);

@@ -1,5 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Agent as HttpsAgent } from "node:https";
+import { rootCertificates } from "node:tls";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { answers, resolveVars } from "./services-env.ts";
 import { containerRuntimeAvailable, IntegServicesUnavailableError } from "./unavailable.ts";
 
@@ -11,11 +15,19 @@ export interface S3TestEnv {
   /** Key id for SSE-KMS; the local MinIO has a static key by this name. */
   kmsKeyId: string;
   mode: "local" | "testcontainers";
-  /** A new client for this store (path-style addressing). */
+  /**
+   * PEM file of the CA behind an https endpoint (the local MinIO's private CA, AWS_CA_BUNDLE);
+   * undefined for plain http (the MinIO container).
+   */
+  caBundle?: string;
+  /** A new client for this store (path-style addressing; trusts `caBundle` when set). */
   client(): S3Client;
   /** Creates a fresh bucket with a unique name and returns the name. */
   createBucket(namePrefix?: string): Promise<string>;
-  /** Environment for spawning the CLIs: BACKUP_S3_ENDPOINT, AWS_*, NBS_KMS_KEY_ID. */
+  /**
+   * Environment for spawning the CLIs: BACKUP_S3_ENDPOINT, AWS_*, NBS_KMS_KEY_ID; with a
+   * `caBundle` also AWS_CA_BUNDLE and NODE_EXTRA_CA_CERTS (so plain SDK scripts trust it too).
+   */
   processEnv(): Record<string, string>;
 }
 
@@ -26,6 +38,7 @@ interface S3Settings {
   secretAccessKey: string;
   kmsKeyId: string;
   mode: S3TestEnv["mode"];
+  caBundle?: string;
 }
 
 const KMS_KEY_ID = "nbs-test-key";
@@ -45,7 +58,9 @@ export function getS3TestEnv(): Promise<S3TestEnv> {
 
 async function resolveS3Settings(): Promise<S3Settings> {
   const vars = resolveVars(LOCAL_VARS);
-  if (vars && (await answers(`${vars["BACKUP_S3_ENDPOINT"]}/minio/health/live`))) {
+  const caBundle = vars?.["AWS_CA_BUNDLE"] || undefined;
+  const ca = caBundle === undefined ? undefined : readCaBundle(caBundle);
+  if (vars && (await answers(`${vars["BACKUP_S3_ENDPOINT"]}/minio/health/live`, { ca }))) {
     return {
       endpoint: vars["BACKUP_S3_ENDPOINT"]!,
       region: vars["AWS_REGION"] ?? "us-east-1",
@@ -53,12 +68,33 @@ async function resolveS3Settings(): Promise<S3Settings> {
       secretAccessKey: vars["AWS_SECRET_ACCESS_KEY"]!,
       kmsKeyId: vars["NBS_KMS_KEY_ID"] ?? KMS_KEY_ID,
       mode: "local",
+      ...(caBundle === undefined ? {} : { caBundle }),
     };
   }
   if (await containerRuntimeAvailable()) return startMinioContainer();
   throw new IntegServicesUnavailableError(
-    vars ? `MinIO at ${vars["BACKUP_S3_ENDPOINT"]} does not answer` : "MinIO",
+    vars
+      ? `MinIO at ${vars["BACKUP_S3_ENDPOINT"]} does not answer` +
+          (caBundle === undefined ? "" : ` (trusting AWS_CA_BUNDLE=${caBundle})`)
+      : "MinIO",
   );
+}
+
+/** The PEM text of an AWS_CA_BUNDLE file; a missing or empty file is a setup error. */
+function readCaBundle(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(
+      `AWS_CA_BUNDLE=${path} cannot be read (run \`pnpm services up\`, or unset it)`,
+      { cause: error },
+    );
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(`AWS_CA_BUNDLE=${path} holds no PEM certificate`);
+  }
+  return pem;
 }
 
 async function startMinioContainer(): Promise<S3Settings> {
@@ -78,12 +114,20 @@ async function startMinioContainer(): Promise<S3Settings> {
 }
 
 function createS3TestEnv(settings: S3Settings): S3TestEnv {
+  const ca = settings.caBundle === undefined ? undefined : readCaBundle(settings.caBundle);
   const client = (): S3Client =>
     new S3Client({
       endpoint: settings.endpoint,
       region: settings.region,
       forcePathStyle: true,
       credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+      ...(ca === undefined
+        ? {}
+        : {
+            requestHandler: new NodeHttpHandler({
+              httpsAgent: new HttpsAgent({ ca: [...rootCertificates, ca] }),
+            }),
+          }),
     });
   return {
     ...settings,
@@ -105,6 +149,9 @@ function createS3TestEnv(settings: S3Settings): S3TestEnv {
       AWS_SECRET_ACCESS_KEY: settings.secretAccessKey,
       AWS_REGION: settings.region,
       NBS_KMS_KEY_ID: settings.kmsKeyId,
+      ...(settings.caBundle === undefined
+        ? {}
+        : { AWS_CA_BUNDLE: settings.caBundle, NODE_EXTRA_CA_CERTS: settings.caBundle }),
     }),
   };
 }

@@ -1,4 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { rootCertificates } from "node:tls";
 import { fileURLToPath } from "node:url";
 
 /** The repository root: this file lives at tooling/testenv/src/. */
@@ -34,12 +37,48 @@ export function resolveVars(
   return file && complete(file) ? file : undefined;
 }
 
-export async function answers(url: string, init?: RequestInit): Promise<boolean> {
-  try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(3000) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
+export interface ProbeOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** PEM of extra CAs trusted for https, on top of Node's built-in roots. */
+  ca?: string;
+}
+
+/**
+ * True when `url` answers 2xx within 3 s. Over https the certificate is verified, against
+ * Node's built-in roots plus `options.ca` (the local MinIO's private CA).
+ */
+export function answers(url: string, options: ProbeOptions = {}): Promise<boolean> {
+  return new Promise((resolve) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      resolve(false);
+      return;
+    }
+    const tls = target.protocol === "https:";
+    if (!tls && target.protocol !== "http:") {
+      resolve(false);
+      return;
+    }
+    const request = (tls ? httpsRequest : httpRequest)(
+      target,
+      {
+        method: options.method ?? "GET",
+        headers: options.headers ?? {},
+        agent: false,
+        signal: AbortSignal.timeout(3000),
+        ...(tls && options.ca !== undefined ? { ca: [...rootCertificates, options.ca] } : {}),
+      },
+      (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        resolve(status >= 200 && status < 300);
+      },
+    );
+    request.on("error", () => resolve(false));
+    request.end(options.body);
+  });
 }

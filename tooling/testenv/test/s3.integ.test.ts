@@ -4,8 +4,11 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "../src/index.ts";
+import { answers } from "../src/services-env.ts";
 
 describeInteg("S3 test env (real MinIO)", () => {
   let env: S3TestEnv;
@@ -65,5 +68,36 @@ describeInteg("S3 test env (real MinIO)", () => {
       AWS_ACCESS_KEY_ID: env.accessKeyId,
       AWS_REGION: env.region,
     });
+  });
+
+  it("is reached over https only through its CA bundle (the local MinIO)", async (ctx) => {
+    if (!env.endpoint.startsWith("https:")) ctx.skip(); // the MinIO container is plain http
+    expect(env.caBundle).toBeDefined();
+    const url = `${env.endpoint}/minio/health/live`;
+    expect(await answers(url, { ca: readFileSync(env.caBundle!, "utf8") })).toBe(true);
+    expect(await answers(url)).toBe(false); // TLS is real: Node's roots alone do not trust it
+    expect(env.processEnv()).toMatchObject({
+      AWS_CA_BUNDLE: env.caBundle,
+      NODE_EXTRA_CA_CERTS: env.caBundle,
+    });
+  });
+
+  it("lets a plain SDK script spawned with processEnv() reach the store", () => {
+    const script = `
+      import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+      const s3 = new S3Client({ endpoint: process.env.BACKUP_S3_ENDPOINT, forcePathStyle: true });
+      await s3.send(new HeadBucketCommand({ Bucket: process.argv[1] }));
+      console.log("ok");`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script, bucket], {
+      env: {
+        PATH: process.env["PATH"] ?? "",
+        HOME: process.env["HOME"] ?? "/tmp",
+        ...env.processEnv(),
+      },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("ok");
   });
 });
