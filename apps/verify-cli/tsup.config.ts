@@ -1,0 +1,3 @@
+import { cliTsupConfig } from "../../tooling/tsup.cli.ts";
+
+export default cliTsupConfig();
