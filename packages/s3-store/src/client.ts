@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { rootCertificates } from "node:tls";
+import { bodyChunksPlugin } from "./body-chunks.js";
 import { payloadSigningPlugin, type PayloadSigning } from "./payload-signing.js";
 import { createRetryStrategy, DEFAULT_MAX_ATTEMPTS } from "./retry.js";
 
@@ -57,6 +58,7 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
     }),
   });
   client.middlewareStack.use(payloadSigningPlugin(options.payloadSigning ?? "auto"));
+  client.middlewareStack.use(bodyChunksPlugin());
   return client;
 }
 
