@@ -1,5 +1,6 @@
 import { NbsError, parseBackupMeta, type BackupMeta } from "@nbs/metadata";
-import { detectDumpFormat, type DumpFormat } from "@nbs/neo4j-admin";
+// The subpath, not the package root: the root also loads neo4j-driver, which uploads never need.
+import { detectDumpFormat, type DumpFormat } from "@nbs/neo4j-admin/dump-format";
 import { constants } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 
