@@ -36,6 +36,21 @@ describe("upload settings", () => {
     });
   });
 
+  it("signs parts by the endpoint's scheme unless told, and takes a CA bundle from AWS_CA_BUNDLE", () => {
+    expect(resolveUploadSettings({}, {}, {}).settings).toMatchObject({ payloadSigning: "auto" });
+    expect(
+      resolveUploadSettings({}, { NBS_PAYLOAD_SIGNING: "always", AWS_CA_BUNDLE: "/etc/ca.pem" }, {})
+        .settings,
+    ).toMatchObject({ payloadSigning: "always", caBundle: "/etc/ca.pem" });
+    expect(() => resolveUploadSettings({}, { NBS_PAYLOAD_SIGNING: "sometimes" }, {})).toThrow(
+      expect.objectContaining({
+        code: "USAGE",
+        message: expect.stringContaining("NBS_PAYLOAD_SIGNING"),
+        hint: "choose one of: auto, always, never",
+      }),
+    );
+  });
+
   it("lets a KMS key imply SSE-KMS, and refuses an explicit --sse AES256 with it", () => {
     expect(resolveUploadSettings({ kmsKey: "k" }, {}, {}).settings.sse).toBe("aws:kms");
     expect(() => resolveUploadSettings({ kmsKey: "k", sse: "AES256" }, {}, {})).toThrow(

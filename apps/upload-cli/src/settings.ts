@@ -14,6 +14,7 @@ import {
   type SettingSpec,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/metadata";
+import { PAYLOAD_SIGNING_MODES, type PayloadSigning } from "@nbs/s3-store";
 
 type Compression = "none" | "zstd" | "gzip";
 type Sse = "AES256" | "aws:kms";
@@ -34,6 +35,7 @@ export interface UploadSettings extends S3ConnectionSettings, LogSettings {
   json: boolean;
   partSize: number;
   concurrency: number;
+  payloadSigning: PayloadSigning;
   allowAnyFile: boolean;
 }
 
@@ -119,6 +121,14 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
     "parts in flight; memory ≈ concurrency × part size",
     3,
     parsePositiveInt,
+  ),
+  payloadSigning: S(
+    ["NBS_PAYLOAD_SIGNING"],
+    "string",
+    "sign each part's sha256 too (auto: over http only, TLS covers https; every part carries a CRC32)",
+    "auto",
+    parseChoice(PAYLOAD_SIGNING_MODES),
+    PAYLOAD_SIGNING_MODES,
   ),
   allowAnyFile: S(
     ["NBS_ALLOW_ANY_FILE"],

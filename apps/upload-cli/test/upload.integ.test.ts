@@ -187,6 +187,12 @@ describeInteg("nbs-upload against the real MinIO", () => {
       untrusting,
     );
     expect(trusted.code).toBe(0);
+    const fromEnv = await runCli(["--file", file, "--allow-any-file", "--json"], {
+      ...untrusting,
+      AWS_CA_BUNDLE: s3.caBundle,
+    });
+    expect(fromEnv.code).toBe(0);
+    expect(JSON.parse(fromEnv.stdout)).toMatchObject({ outcome: "skipped" });
   });
 
   it("fails with exit 4 naming a missing bucket, and keeps the local file despite --prune-local", async () => {

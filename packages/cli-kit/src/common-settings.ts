@@ -24,7 +24,6 @@ export function setting(
 }
 
 export type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
-export type PayloadSigning = "auto" | "always" | "never";
 
 /** How both CLIs reach the store. Credentials are deliberately absent: the SDK chain only. */
 export interface S3ConnectionSettings {
@@ -32,7 +31,6 @@ export interface S3ConnectionSettings {
   endpoint: string | undefined;
   maxAttempts: number;
   requestChecksum: RequestChecksum;
-  payloadSigning: PayloadSigning;
   caBundle: string | undefined;
 }
 
@@ -66,18 +64,10 @@ export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingS
     parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const),
     ["WHEN_REQUIRED", "WHEN_SUPPORTED"],
   ),
-  payloadSigning: setting(
-    ["NBS_PAYLOAD_SIGNING"],
-    "string",
-    "sign each part's sha256 (auto: over http only; https is covered by TLS; parts always carry a CRC32)",
-    "auto",
-    parseChoice(["auto", "always", "never"] as const),
-    ["auto", "always", "never"],
-  ),
   caBundle: setting(
     ["AWS_CA_BUNDLE"],
     "string",
-    "PEM file of extra CAs to trust for https (a private CA in front of MinIO)",
+    "PEM file of CAs to trust for https on top of the defaults (a private CA in front of MinIO)",
     undefined,
     parseString,
   ),
@@ -91,7 +81,6 @@ export function s3ClientOptions(settings: S3ConnectionSettings) {
     ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
     maxAttempts: settings.maxAttempts,
     checksumMode: settings.requestChecksum,
-    payloadSigning: settings.payloadSigning,
   };
 }
 

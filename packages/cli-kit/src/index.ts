@@ -32,12 +32,7 @@ export {
   setting,
   withEndpointRegion,
 } from "./common-settings.js";
-export type {
-  LogSettings,
-  PayloadSigning,
-  RequestChecksum,
-  S3ConnectionSettings,
-} from "./common-settings.js";
+export type { LogSettings, RequestChecksum, S3ConnectionSettings } from "./common-settings.js";
 export {
   addSettingOptions,
   flagsFrom,

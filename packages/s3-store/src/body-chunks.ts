@@ -12,8 +12,8 @@ export const BODY_CHUNK_BYTES = 2 * 1024 * 1024;
  * Client plugin: a part's Buffer goes out as a stream of views of it, never copied. Handed over
  * whole, an https socket encrypts all of it at once and holds the ciphertext until the network
  * takes it: one more part-sized buffer per part in flight (+24 MiB at 8 MiB × 3, measured). Streamed,
- * the TLS layer holds about one slice at a time. It runs below the retry and signing middleware, on
- * the request of one attempt, so a retried attempt streams the same bytes again from the start.
+ * the TLS layer holds about one slice at a time. It runs below the retry and signing middleware and
+ * leaves their request alone, so a retried attempt streams the same bytes again from the start.
  */
 export function bodyChunksPlugin<I extends object, O extends object>(): Pluggable<I, O> {
   const middleware: DeserializeMiddleware<I, O> = (next, context) => (args) => {
@@ -24,10 +24,8 @@ export function bodyChunksPlugin<I extends object, O extends object>(): Pluggabl
       body instanceof Uint8Array &&
       body.byteLength > BODY_CHUNK_BYTES
     ) {
-      request.body = Readable.from(slices(body), {
-        objectMode: false,
-        highWaterMark: BODY_CHUNK_BYTES,
-      });
+      const chunked = sliced(body);
+      return next({ ...args, request: { ...request, body: chunked } });
     }
     return next(args);
   };
@@ -38,8 +36,19 @@ export function bodyChunksPlugin<I extends object, O extends object>(): Pluggabl
   };
 }
 
-function* slices(bytes: Uint8Array): Generator<Uint8Array> {
-  for (let at = 0; at < bytes.byteLength; at += BODY_CHUNK_BYTES) {
-    yield bytes.subarray(at, Math.min(at + BODY_CHUNK_BYTES, bytes.byteLength));
-  }
+/** A stream of views of `bytes`, produced synchronously on demand (no async iteration). */
+function sliced(bytes: Uint8Array): Readable {
+  let at = 0;
+  return new Readable({
+    highWaterMark: BODY_CHUNK_BYTES,
+    read() {
+      if (at >= bytes.byteLength) {
+        this.push(null);
+        return;
+      }
+      const end = Math.min(at + BODY_CHUNK_BYTES, bytes.byteLength);
+      this.push(Buffer.from(bytes.buffer, bytes.byteOffset + at, end - at));
+      at = end;
+    },
+  });
 }

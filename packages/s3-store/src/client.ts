@@ -1,10 +1,11 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { NbsError } from "@nbs/metadata";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { rootCertificates } from "node:tls";
+import * as tls from "node:tls";
 import { bodyChunksPlugin } from "./body-chunks.js";
 import { payloadSigningPlugin, type PayloadSigning } from "./payload-signing.js";
 import { createRetryStrategy, DEFAULT_MAX_ATTEMPTS } from "./retry.js";
@@ -54,7 +55,13 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       requestTimeout: options.requestTimeoutMs ?? 120_000,
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets, ...(ca ? { ca } : {}) }),
+      // A secure context, not `ca`: the agent would stringify a `ca` array (every root
+      // certificate, ~200 KB) into its socket-pool key three times per request.
+      httpsAgent: new HttpsAgent({
+        keepAlive: true,
+        maxSockets,
+        ...(ca ? { secureContext: tls.createSecureContext({ ca }) } : {}),
+      }),
     }),
   });
   client.middlewareStack.use(payloadSigningPlugin(options.payloadSigning ?? "auto"));
@@ -62,7 +69,10 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
   return client;
 }
 
-/** The system's roots plus the bundle: a private CA is added, public S3 keeps working. */
+/**
+ * Node's default trust (its bundled roots plus NODE_EXTRA_CA_CERTS or the system store when
+ * Node is told to use it) plus the bundle: a private CA is added, public S3 keeps working.
+ */
 function readCaBundle(path: string): string[] {
   let pem: string;
   try {
@@ -74,10 +84,27 @@ function readCaBundle(path: string): string[] {
       cause: error,
     });
   }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw new NbsError("USAGE", `the CA bundle ${path} holds no PEM certificate`, {
-      hint: "point --ca-bundle / AWS_CA_BUNDLE at a PEM file (-----BEGIN CERTIFICATE-----)",
-    });
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const bad = blocks.findIndex((block) => !parses(block));
+  if (blocks.length === 0 || bad >= 0) {
+    throw new NbsError(
+      "USAGE",
+      blocks.length === 0
+        ? `the CA bundle ${path} holds no PEM certificate`
+        : `certificate ${bad + 1} in the CA bundle ${path} does not parse`,
+      { hint: "point --ca-bundle / AWS_CA_BUNDLE at a PEM file of CA certificates" },
+    );
   }
-  return [...rootCertificates, pem];
+  // getCACertificates (Node >= 22.15) includes NODE_EXTRA_CA_CERTS and --use-system-ca.
+  const defaults = tls.getCACertificates?.("default") ?? tls.rootCertificates;
+  return [...defaults, ...blocks];
+}
+
+function parses(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -50,21 +50,14 @@ export function toStorageError(
     `the store refused ${where}: the bytes it received do not match their checksum (${name}), so they were corrupted on the way`,
     "nothing was committed; re-run, and if it repeats check proxies, NICs and memory between here and the store",
   ];
-  for (const code of [
-    "BadDigest",
-    "InvalidDigest",
-    "XAmzContentChecksumMismatch",
-    "XAmzContentSHA256Mismatch",
-  ]) {
+  for (const code of ["BadDigest", "XAmzContentChecksumMismatch", "XAmzContentSHA256Mismatch"]) {
     known[code] = corrupted;
   }
-  const tls = TLS_TRUST_CODES.has(e.code ?? "");
-  const hit = tls
-    ? ([
-        `the TLS certificate of the storage endpoint is not trusted (${e.code})`,
-        "pass the CA that signed it with --ca-bundle / AWS_CA_BUNDLE, or fix --endpoint",
-      ] as [string, string])
-    : known[name];
+  known["InvalidDigest"] = [
+    `the store refused a checksum nbs sent for ${where} as malformed (InvalidDigest)`,
+    "this is a bug in nbs: please report it with the command line (no credentials)",
+  ];
+  const hit = transportProblem(e.code) ?? known[name];
   const kmsHint = /kms/i.test(name) || /kms/i.test(e.message ?? "");
   const [message, hint] = hit ?? [
     `${context.op} ${where} failed: ${name}${e.message && e.message !== name ? `: ${firstLine(e.message)}` : ""}`,
@@ -77,15 +70,35 @@ export function toStorageError(
   return new NbsError("STORAGE", `${message}${tail}`, { hint, cause: error });
 }
 
-/** Node's codes for a certificate chain it does not trust or a name it does not match. */
-const TLS_TRUST_CODES = new Set([
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-]);
+/** TLS failures by Node's error code: what went wrong with the endpoint, and what to do. */
+function transportProblem(code: string | undefined): [string, string] | undefined {
+  if (code === undefined) return undefined;
+  if (["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"].includes(code)) {
+    return [
+      `the storage endpoint's TLS certificate is outside its validity period (${code})`,
+      "renew the endpoint's certificate, or check this machine's clock",
+    ];
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return [
+      "the storage endpoint's TLS certificate is for another host name (ERR_TLS_CERT_ALTNAME_INVALID)",
+      "use the host name the certificate names in --endpoint, or reissue the certificate",
+    ];
+  }
+  if (/^(SELF_SIGNED|DEPTH_ZERO|UNABLE_TO_|CERT_UNTRUSTED|CERT_SIGNATURE)/.test(code)) {
+    return [
+      `the storage endpoint's TLS certificate is not trusted (${code})`,
+      "pass the CA that signed it with --ca-bundle / AWS_CA_BUNDLE",
+    ];
+  }
+  if (["EPROTO", "ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"].includes(code)) {
+    return [
+      `the storage endpoint does not speak TLS (${code})`,
+      "check the scheme in --endpoint / BACKUP_S3_ENDPOINT: http:// or https://",
+    ];
+  }
+  return undefined;
+}
 
 function firstLine(text: string): string {
   return text.split("\n")[0]!.slice(0, 300);

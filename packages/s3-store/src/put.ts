@@ -17,7 +17,12 @@ import { uploadFile, type UploadProgress } from "./upload-file.js";
 
 export type SidecarFields = Omit<BackupMetaInput, "sha256" | "size" | "storage" | "uploaded_at">;
 
-export type StoreEvent = (event: string, fields: Record<string, unknown>) => void;
+/** Progress of the protocol for logs; `warn` marks what an operator should know about. */
+export type StoreEvent = (
+  event: string,
+  fields: Record<string, unknown>,
+  level?: "debug" | "warn",
+) => void;
 
 export interface PutBackupInput {
   client: S3Client;

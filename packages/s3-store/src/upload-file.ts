@@ -52,7 +52,7 @@ const unquote = (etag: string | undefined): string => (etag ?? "").replace(/^"|"
 
 /**
  * Upload a file in ONE read pass: each chunk is hashed and then sent, so the sha256 is over
- * exactly the bytes that left. Each part carries its CRC32, which the store checks. Multipart uploads reuse a pool of `concurrency` buffers (no
+ * exactly the bytes that left. Each part carries its CRC32 (checked by S3 and MinIO). Multipart uploads reuse a pool of `concurrency` buffers (no
  * allocation per part); Buffer bodies let the SDK retry a part without re-reading the file.
  * `If-None-Match: *` makes the final write refuse to replace an object that appeared meanwhile.
  */
@@ -129,6 +129,7 @@ async function uploadMultipart(
         ContentType: input.contentType ?? "application/octet-stream",
         Metadata: input.metadata,
         ChecksumAlgorithm: "CRC32",
+        ChecksumType: "COMPOSITE",
         ...sseParams(input.sse),
       }),
       input.signal ? { abortSignal: input.signal } : {},
@@ -170,9 +171,13 @@ async function completeUpload(
     return unquote(done.ETag);
   } catch (error) {
     if (!isPreconditionFailed(error)) throw error;
-    // S3's multipart ETag is md5(concatenated binary part ETags)-N: equal means these parts.
+    // Ours if the stored object is made of these parts: S3's multipart ETag is
+    // md5(binary part ETags)-N, its checksum the CRC32 of the part CRC32s (also under SSE-KMS,
+    // where part ETags are not MD5s).
     const head = await headObject(client, bucket, key, input.signal);
-    if (head?.size === input.size && head.etag === multipartEtag(etags)) return head.etag;
+    const same =
+      head?.etag === multipartEtag(etags) || head?.checksumCrc32 === compositeCrc32(crcs);
+    if (head?.size === input.size && same) return head.etag;
     throw error;
   }
 }

@@ -221,11 +221,15 @@ describeInteg("s3-store against the real MinIO", () => {
         message: expect.stringContaining("corrupted on the way"),
       });
       corrupting.destroy();
+      // MinIO lists multipart uploads by exact key only (no prefix listing).
       const uploads = await client.send(
-        new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `corrupt/${mode}/` }),
+        new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }),
       );
       expect(uploads.Uploads ?? []).toEqual([]);
       expect(await listBackups({ client, bucket, prefix: `corrupt/${mode}` })).toEqual([]);
+      await expect(
+        client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     },
   );
 
