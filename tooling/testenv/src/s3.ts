@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent as HttpsAgent } from "node:https";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates } from "node:tls";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { answers, resolveVars } from "./services-env.ts";
@@ -125,7 +125,10 @@ function createS3TestEnv(settings: S3Settings): S3TestEnv {
         ? {}
         : {
             requestHandler: new NodeHttpHandler({
-              httpsAgent: new HttpsAgent({ ca: [...rootCertificates, ca] }),
+              // A secure context: a `ca` array would be stringified into every request's pool key.
+              httpsAgent: new HttpsAgent({
+                secureContext: createSecureContext({ ca: [...rootCertificates, ca] }),
+              }),
             }),
           }),
     });
