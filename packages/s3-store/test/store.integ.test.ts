@@ -69,20 +69,13 @@ const corruptPartTwo: DeserializeMiddleware<ServiceInputTypes, ServiceOutputType
   };
 
 function put(ts: string, extra: Partial<PutBackupInput> = {}) {
-  const file = join(mkdtempSync(join(tmpdir(), "nbs-store-")), `neo4j-${ts}.dump`);
-  writeFileSync(file, randomBytes(2048));
   return putBackup({
     client,
     bucket,
     key: `env/neo4j/neo4j-${ts}.dump`,
-    file,
+    file: dumpFile(randomBytes(2048), ts),
     sse: { mode: "AES256" },
-    meta: {
-      db_name: "neo4j",
-      created_at: new Date(),
-      created_by: "integ",
-      tool: { name: "s3-store-integ", version: "0" },
-    },
+    meta: META,
     ...extra,
   });
 }
@@ -148,8 +141,7 @@ describeInteg("s3-store against the real MinIO", () => {
 
   it("pages through more than one listing page", async () => {
     const many = await s3.createBucket("paging");
-    const file = join(mkdtempSync(join(tmpdir(), "nbs-page-")), "x.dump");
-    writeFileSync(file, "x");
+    const file = dumpFile(Buffer.from("x"), "20261107T000000Z");
     for (let i = 0; i < 1005; i += 1) {
       await client.send(
         new PutObjectCommand({
@@ -165,12 +157,7 @@ describeInteg("s3-store against the real MinIO", () => {
       key: "p/neo4j/neo4j-20261107T000000Z.dump",
       file,
       sse: { mode: "AES256" },
-      meta: {
-        db_name: "neo4j",
-        created_at: new Date(),
-        created_by: "integ",
-        tool: { name: "t", version: "0" },
-      },
+      meta: META,
     });
     expect((await listBackups({ client, bucket: many, prefix: "p" })).map((b) => b.key)).toEqual([
       "p/neo4j/neo4j-20261107T000000Z.dump",
@@ -235,8 +222,7 @@ describeInteg("s3-store against the real MinIO", () => {
 
   it("computes the multipart ETag the store reports (used to recognise our own retried Complete)", async () => {
     const bytes = randomBytes(12 * 1024 * 1024 + 123);
-    const file = join(mkdtempSync(join(tmpdir(), "nbs-etag-")), "neo4j-20261108T000000Z.dump");
-    writeFileSync(file, bytes);
+    const file = dumpFile(bytes, "20261108T000000Z");
     const result = await putBackup({
       client,
       bucket,
@@ -244,12 +230,7 @@ describeInteg("s3-store against the real MinIO", () => {
       file,
       partSize: 5 * 1024 * 1024,
       sse: { mode: "AES256" },
-      meta: {
-        db_name: "neo4j",
-        created_at: new Date(),
-        created_by: "integ",
-        tool: { name: "t", version: "0" },
-      },
+      meta: META,
     });
     const partEtags = [0, 1, 2].map((i) =>
       createHash("md5")
