@@ -14,7 +14,7 @@ import {
   type SettingSpec,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/metadata";
-import { PAYLOAD_SIGNING_MODES, type PayloadSigning } from "@nbs/s3-store";
+import { PAYLOAD_SIGNING_MODES, type PartChecksum, type PayloadSigning } from "@nbs/s3-store";
 
 type Compression = "none" | "zstd" | "gzip";
 type Sse = "AES256" | "aws:kms";
@@ -36,8 +36,11 @@ export interface UploadSettings extends S3ConnectionSettings, LogSettings {
   partSize: number;
   concurrency: number;
   payloadSigning: PayloadSigning;
+  partChecksum: PartChecksum;
   allowAnyFile: boolean;
 }
+
+const PART_CHECKSUMS: readonly PartChecksum[] = ["CRC32", "none"];
 
 type Key = keyof UploadSettings;
 type Spec = SettingSpec;
@@ -129,6 +132,14 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
     "auto",
     parseChoice(PAYLOAD_SIGNING_MODES),
     PAYLOAD_SIGNING_MODES,
+  ),
+  partChecksum: S(
+    ["NBS_PART_CHECKSUM"],
+    "string",
+    "checksum on each part, checked by the store; none for stores that reject x-amz-checksum headers (parts are then signed)",
+    "CRC32",
+    parseChoice(PART_CHECKSUMS),
+    PART_CHECKSUMS,
   ),
   allowAnyFile: S(
     ["NBS_ALLOW_ANY_FILE"],

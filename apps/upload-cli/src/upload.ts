@@ -112,6 +112,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
 
     const client = (deps.createClient ?? createS3Client)({
       ...s3ClientOptions(settings),
+      payloadSigning: settings.payloadSigning,
       maxSockets: settings.concurrency * 2 + 2,
     });
     try {
@@ -160,6 +161,7 @@ async function upload(client: S3Client, job: Job, deps: UploadDeps): Promise<Out
     ...(expected ? { expectedSha256: expected } : {}),
     partSize: job.settings.partSize,
     concurrency: job.settings.concurrency,
+    partChecksum: job.settings.partChecksum,
     signal,
     onProgress: (p) => {
       progress ??= createProgress({

@@ -113,13 +113,33 @@ describeInteg("nbs-upload against the real MinIO", () => {
     expect(meta.sha256).toBe(sha256sum(file));
     expect(await getSha(result.key)).toBe(meta.sha256);
     expect(meta.storage).toMatchObject({ sse: "aws:kms", parts: 9 });
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: result.key }));
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: result.key, ChecksumMode: "ENABLED" }),
+    );
     expect(head.ServerSideEncryption).toBe("aws:kms");
     expect(head.SSEKMSKeyId).toContain(s3.kmsKeyId);
+    expect(head.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==-9$/); // every part carried its CRC32
     const sidecarHead = await client.send(
       new HeadObjectCommand({ Bucket: bucket, Key: result.sidecar_key }),
     );
     expect(sidecarHead.ServerSideEncryption).toBe("aws:kms");
+  });
+
+  it("uploads parts without checksum headers (signed instead) with --part-checksum none", async () => {
+    const file = dumpFile("plain-20261124T101500Z.dump", randomBytes(11 * 1024 * 1024));
+    const run = await runCli(
+      ["--file", file, "--prefix", "nocrc", "--allow-any-file", "--part-size", "5MiB", "--json"],
+      { ...env, NBS_PART_CHECKSUM: "none" },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { key: string; parts: number; sha256: string };
+    expect(result.parts).toBe(3);
+    expect(await getSha(result.key)).toBe(sha256sum(file));
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: result.key, ChecksumMode: "ENABLED" }),
+    );
+    expect(head.ChecksumCRC32).toBeUndefined();
+    expect(run.stderr).not.toContain("verify.no_part_checksums");
   });
 
   it("refuses a different file for an existing key with exit 5 and leaves the original intact", async () => {

@@ -16,7 +16,12 @@ export {
 export type { UploadPlan } from "./plan.js";
 export type { SseOptions } from "./sse.js";
 export { multipartEtag, uploadFile } from "./upload-file.js";
-export type { UploadFileInput, UploadFileResult, UploadProgress } from "./upload-file.js";
+export type {
+  PartChecksum,
+  UploadFileInput,
+  UploadFileResult,
+  UploadProgress,
+} from "./upload-file.js";
 export { headBackup, headObject } from "./head.js";
 export type { CommittedBackup, ObjectInfo } from "./head.js";
 export { readSidecar } from "./sidecar.js";

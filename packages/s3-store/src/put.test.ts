@@ -222,6 +222,34 @@ describe("putBackup (SDK mocked)", () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0); // no sidecar
   });
 
+  it("sends no checksum headers with partChecksum none, and commits without a CRC32 to compare", async () => {
+    const bytes = Buffer.alloc(11 * MIB, 3);
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
+    s3.on(UploadPartCommand).resolves({ ETag: '"p"' });
+    s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-3"' });
+    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" })
+      .rejectsOnce(notFound())
+      .resolves({ ContentLength: bytes.length, ETag: '"m-3"', ServerSideEncryption: "AES256" });
+    s3.on(PutObjectCommand).resolves({ ETag: '"s"' });
+    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json" }).callsFake(
+      () => {
+        const sidecar = s3.commandCalls(PutObjectCommand)[0]!.args[0].input.Body as Buffer;
+        return { ContentLength: sidecar.byteLength };
+      },
+    );
+    const result = await putBackup(input(file(bytes), { partSize: 5 * MIB, partChecksum: "none" }));
+    expect(result.status).toBe("uploaded");
+    expect(
+      s3.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input.ChecksumAlgorithm,
+    ).toBeUndefined();
+    expect(s3.commandCalls(UploadPartCommand).map((c) => c.args[0].input.ChecksumCRC32)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it("does not commit a dump whose sha256 differs from the one recorded when it was taken", async () => {
     const bytes = Buffer.from("changed after backup");
     s3.on(GetObjectCommand).rejects(notFound());

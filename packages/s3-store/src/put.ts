@@ -13,7 +13,7 @@ import { headObject, type ObjectInfo } from "./head.js";
 import { hashObject, objectMetadata, storageInfo, verifyObject } from "./verify-object.js";
 import { readSidecar, writeSidecar } from "./sidecar.js";
 import { assertSseOptions, sseMismatch, type SseOptions } from "./sse.js";
-import { uploadFile, type UploadProgress } from "./upload-file.js";
+import { uploadFile, type PartChecksum, type UploadProgress } from "./upload-file.js";
 
 export type SidecarFields = Omit<BackupMetaInput, "sha256" | "size" | "storage" | "uploaded_at">;
 
@@ -37,6 +37,8 @@ export interface PutBackupInput {
   expectedSha256?: string;
   partSize?: number;
   concurrency?: number;
+  /** Default `CRC32`; `none` for stores that reject checksum headers (parts are then signed). */
+  partChecksum?: PartChecksum;
   signal?: AbortSignal;
   onProgress?: (progress: UploadProgress) => void;
   onEvent?: StoreEvent;
@@ -122,6 +124,7 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
     metadata: objectMetadata(input.meta),
     ...(input.partSize === undefined ? {} : { partSize: input.partSize }),
     ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
+    ...(input.partChecksum === undefined ? {} : { partChecksum: input.partChecksum }),
     ...(signal ? { signal } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
   });

@@ -36,9 +36,16 @@ export interface UploadFileInput {
   partSize?: number;
   /** Parts in flight at once; memory is concurrency × partSize (default 4). */
   concurrency?: number;
+  /**
+   * `CRC32` (default): each part carries its CRC32, checked by the store. `none` for stores
+   * that reject `x-amz-checksum-*` headers; the parts are then always SigV4-signed.
+   */
+  partChecksum?: PartChecksum;
   signal?: AbortSignal;
   onProgress?: (progress: UploadProgress) => void;
 }
+
+export type PartChecksum = "CRC32" | "none";
 
 export interface UploadFileResult {
   digest: Sha256Digest;
@@ -128,8 +135,7 @@ async function uploadMultipart(
         Key: key,
         ContentType: input.contentType ?? "application/octet-stream",
         Metadata: input.metadata,
-        ChecksumAlgorithm: "CRC32",
-        ChecksumType: "COMPOSITE",
+        ...(withCrc(input) ? { ChecksumAlgorithm: "CRC32", ChecksumType: "COMPOSITE" } : {}),
         ...sseParams(input.sse),
       }),
       input.signal ? { abortSignal: input.signal } : {},
@@ -140,7 +146,12 @@ async function uploadMultipart(
     const { digest, etags, crcs } = await sendParts(input, fh, plan, uploadId);
     const ours = await completeUpload(input, uploadId, etags, crcs);
     uploadId = undefined;
-    return { digest, etag: ours, plan, checksumCrc32: compositeCrc32(crcs) };
+    return {
+      digest,
+      etag: ours,
+      plan,
+      ...(withCrc(input) ? { checksumCrc32: compositeCrc32(crcs) } : {}),
+    };
   } catch (error) {
     if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
     throw wrap(error, input);
@@ -163,7 +174,11 @@ async function completeUpload(
         UploadId: uploadId,
         IfNoneMatch: "*",
         MultipartUpload: {
-          Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1, ChecksumCRC32: crcs[i]! })),
+          Parts: etags.map((ETag, i) => ({
+            ETag,
+            PartNumber: i + 1,
+            ...(withCrc(input) ? { ChecksumCRC32: crcs[i]! } : {}),
+          })),
         },
       }),
       input.signal ? { abortSignal: input.signal } : {},
@@ -181,6 +196,8 @@ async function completeUpload(
     throw error;
   }
 }
+
+const withCrc = (input: UploadFileInput): boolean => input.partChecksum !== "none";
 
 /** CRC32 of a part as S3 wants it: 4 bytes big-endian, base64. */
 export function crc32Base64(bytes: Uint8Array): string {
@@ -242,7 +259,7 @@ async function sendParts(
             Body: body,
             ContentLength: length,
             // The store rejects the part if its bytes do not match (BadDigest); see PayloadSigning.
-            ChecksumCRC32: crc,
+            ...(withCrc(input) ? { ChecksumCRC32: crc } : {}),
           }),
           { abortSignal: stop.signal },
         )
