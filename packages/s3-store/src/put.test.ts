@@ -30,6 +30,22 @@ function notFound() {
     $metadata: { httpStatusCode: 404 },
   });
 }
+function preconditionFailed() {
+  return new S3ServiceException({
+    name: "PreconditionFailed",
+    $fault: "client",
+    $metadata: { httpStatusCode: 412 },
+  });
+}
+const KEY = "p/neo4j/neo4j-20261124T101500Z.dump";
+const SIDECAR = `${KEY}.meta.json`;
+/** HEAD of the sidecar answers with the size of the PUT body number `index` (as written). */
+function headSidecarAsWritten(index: number) {
+  s3.on(HeadObjectCommand, { Key: SIDECAR }).callsFake(() => ({
+    ContentLength: (s3.commandCalls(PutObjectCommand)[index]!.args[0].input.Body as Buffer)
+      .byteLength,
+  }));
+}
 function body(text: string) {
   return sdkStreamMixin(Readable.from([Buffer.from(text)]));
 }
@@ -101,7 +117,7 @@ describe("putBackup (SDK mocked)", () => {
     const bytes = Buffer.from("small dump");
     const digest = sha(bytes);
     s3.on(GetObjectCommand).rejects(notFound());
-    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" })
+    s3.on(HeadObjectCommand, { Key: KEY })
       .rejectsOnce(notFound())
       .resolves({
         ContentLength: bytes.length,
@@ -111,12 +127,7 @@ describe("putBackup (SDK mocked)", () => {
         Metadata: { "nbs-sha256": digest.toString("hex") },
       });
     s3.on(PutObjectCommand).resolves({ ETag: '"etag1"' });
-    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json" }).callsFake(
-      () => {
-        const sidecar = s3.commandCalls(PutObjectCommand)[1]!.args[0].input.Body as Buffer;
-        return { ContentLength: sidecar.byteLength };
-      },
-    );
+    headSidecarAsWritten(1);
     const result = await putBackup(input(file(bytes)));
     expect(result.status).toBe("uploaded");
     const [obj, sidecar] = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
@@ -228,16 +239,11 @@ describe("putBackup (SDK mocked)", () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
     s3.on(UploadPartCommand).resolves({ ETag: '"p"' });
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-3"' });
-    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" })
+    s3.on(HeadObjectCommand, { Key: KEY })
       .rejectsOnce(notFound())
       .resolves({ ContentLength: bytes.length, ETag: '"m-3"', ServerSideEncryption: "AES256" });
     s3.on(PutObjectCommand).resolves({ ETag: '"s"' });
-    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump.meta.json" }).callsFake(
-      () => {
-        const sidecar = s3.commandCalls(PutObjectCommand)[0]!.args[0].input.Body as Buffer;
-        return { ContentLength: sidecar.byteLength };
-      },
-    );
+    headSidecarAsWritten(0);
     const result = await putBackup(input(file(bytes), { partSize: 5 * MIB, partChecksum: "none" }));
     expect(result.status).toBe("uploaded");
     expect(
@@ -291,13 +297,12 @@ describe("putBackup (SDK mocked)", () => {
   it("treats a 412 on the sidecar as success when the sidecar there is the one it sent (lost response, retried)", async () => {
     const bytes = Buffer.from("small dump");
     const digest = sha(bytes);
-    const sidecarKey = "p/neo4j/neo4j-20261124T101500Z.dump.meta.json";
-    s3.on(GetObjectCommand, { Key: sidecarKey })
+    s3.on(GetObjectCommand, { Key: SIDECAR })
       .rejectsOnce(notFound())
       .callsFake(() => ({
         Body: body((s3.commandCalls(PutObjectCommand)[1]!.args[0].input.Body as Buffer).toString()),
       }));
-    s3.on(HeadObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" })
+    s3.on(HeadObjectCommand, { Key: KEY })
       .rejectsOnce(notFound())
       .resolves({
         ContentLength: bytes.length,
@@ -305,28 +310,18 @@ describe("putBackup (SDK mocked)", () => {
         ServerSideEncryption: "AES256",
         Metadata: { "nbs-sha256": digest.toString("hex") },
       });
-    s3.on(PutObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" }).resolves({
+    s3.on(PutObjectCommand, { Key: KEY }).resolves({
       ETag: '"etag1"',
     });
-    s3.on(PutObjectCommand, { Key: sidecarKey }).rejects(
-      new S3ServiceException({
-        name: "PreconditionFailed",
-        $fault: "client",
-        $metadata: { httpStatusCode: 412 },
-      }),
-    );
-    s3.on(HeadObjectCommand, { Key: sidecarKey }).callsFake(() => ({
-      ContentLength: (s3.commandCalls(PutObjectCommand)[1]!.args[0].input.Body as Buffer)
-        .byteLength,
-    }));
+    s3.on(PutObjectCommand, { Key: SIDECAR }).rejects(preconditionFailed());
+    headSidecarAsWritten(1);
     await expect(putBackup(input(file(bytes)))).resolves.toMatchObject({ status: "uploaded" });
   });
 
   it("still calls a 412 on the sidecar a conflict when someone else's sidecar is there", async () => {
     const bytes = Buffer.from("small dump");
     const digest = sha(bytes);
-    const sidecarKey = "p/neo4j/neo4j-20261124T101500Z.dump.meta.json";
-    s3.on(GetObjectCommand, { Key: sidecarKey })
+    s3.on(GetObjectCommand, { Key: SIDECAR })
       .rejectsOnce(notFound())
       .resolves({ Body: body("{}") });
     s3.on(HeadObjectCommand)
@@ -337,16 +332,10 @@ describe("putBackup (SDK mocked)", () => {
         ServerSideEncryption: "AES256",
         Metadata: { "nbs-sha256": digest.toString("hex") },
       });
-    s3.on(PutObjectCommand, { Key: "p/neo4j/neo4j-20261124T101500Z.dump" }).resolves({
+    s3.on(PutObjectCommand, { Key: KEY }).resolves({
       ETag: '"etag1"',
     });
-    s3.on(PutObjectCommand, { Key: sidecarKey }).rejects(
-      new S3ServiceException({
-        name: "PreconditionFailed",
-        $fault: "client",
-        $metadata: { httpStatusCode: 412 },
-      }),
-    );
+    s3.on(PutObjectCommand, { Key: SIDECAR }).rejects(preconditionFailed());
     await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
       code: "INTEGRITY",
       message: expect.stringContaining("a sidecar appeared"),
