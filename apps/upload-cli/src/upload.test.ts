@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveUploadSettings } from "./settings.js";
-import { runUpload } from "./upload.js";
+import { progressReporter, runUpload } from "./upload.js";
 
 const quiet: CliLogger = { log: () => {}, flush: () => Promise.resolve(), format: "json" };
 
@@ -35,5 +35,34 @@ describe("nbs-upload wiring", () => {
       caBundle: "/etc/ca.pem",
       payloadSigning: "always",
     });
+  });
+});
+
+describe("nbs-upload progress", () => {
+  it("reclaims memory as parts complete and logs the pause", () => {
+    const events: { event: string; fields: Record<string, unknown> }[] = [];
+    const logger: CliLogger = {
+      ...quiet,
+      log: (_level, event, fields = {}) => events.push({ event, fields }),
+    };
+    const seen: [number, number][] = [];
+    const report = progressReporter(logger, undefined, (done, total) => {
+      seen.push([done, total]);
+      return done === 4 ? 12.4 : undefined;
+    });
+    for (const bytesSent of [2, 4, 6, 8]) {
+      report.update({ bytesSent, totalBytes: 8, partsDone: bytesSent / 2, parts: 4 });
+    }
+    report.done();
+    expect(seen).toEqual([
+      [2, 8],
+      [4, 8],
+      [6, 8],
+      [8, 8],
+    ]);
+    expect(events.filter((e) => e.event === "memory.reclaimed")).toEqual([
+      { event: "memory.reclaimed", fields: { bytes: 4, gc_ms: 12, rss_bytes: expect.any(Number) } },
+    ]);
+    expect(events.filter((e) => e.event === "upload.progress").length).toBeGreaterThan(0);
   });
 });

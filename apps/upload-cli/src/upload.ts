@@ -1,6 +1,12 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { sha256File } from "@nbs/checksum";
-import { createProgress, s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import {
+  createMemoryReclaimer,
+  createProgress,
+  s3ClientOptions,
+  type CliLogger,
+  type Outcome,
+} from "@nbs/cli-kit";
 import {
   NbsError,
   backupKey,
@@ -17,6 +23,7 @@ import {
   putBackup,
   type SidecarFields,
   type SseOptions,
+  type UploadProgress,
 } from "@nbs/s3-store";
 import { rm } from "node:fs/promises";
 import { basename } from "node:path";
@@ -149,7 +156,7 @@ async function upload(client: S3Client, job: Job, deps: UploadDeps): Promise<Out
     part_size: job.settings.partSize,
     concurrency: job.settings.concurrency,
   });
-  let progress: ReturnType<typeof createProgress> | undefined;
+  const onProgress = progressReporter(logger, deps.tty);
   const expected = job.compression ? undefined : job.dump.localMeta?.sha256;
   const result = await putBackup({
     client,
@@ -163,18 +170,10 @@ async function upload(client: S3Client, job: Job, deps: UploadDeps): Promise<Out
     concurrency: job.settings.concurrency,
     partChecksum: job.settings.partChecksum,
     signal,
-    onProgress: (p) => {
-      progress ??= createProgress({
-        logger,
-        event: "upload.progress",
-        total: p.totalBytes,
-        ...(deps.tty ? { tty: deps.tty } : {}),
-      });
-      progress.update(p.bytesSent);
-    },
+    onProgress: onProgress.update,
     onEvent: (event, fields) => logger.log("debug", event, fields),
   });
-  progress?.done();
+  onProgress.done();
   let pruned = false;
   if (job.settings.pruneLocal) {
     await rm(job.dump.path);
@@ -243,4 +242,36 @@ function required(value: string | undefined, flag: string, what: string): string
   if (value === undefined || value === "")
     throw new NbsError("USAGE", `missing ${flag}`, { hint: `pass ${flag} (${what})` });
   return value;
+}
+
+/**
+ * What a part's completion reports: the progress bar or events, and every GiB a memory-reducing
+ * GC, so RSS stays where the first GiB put it however large the dump (see createMemoryReclaimer).
+ */
+export function progressReporter(
+  logger: CliLogger,
+  tty: NodeJS.WriteStream | undefined,
+  reclaim: (done: number, total: number) => number | undefined = createMemoryReclaimer(),
+) {
+  let progress: ReturnType<typeof createProgress> | undefined;
+  return {
+    update: (p: UploadProgress): void => {
+      progress ??= createProgress({
+        logger,
+        event: "upload.progress",
+        total: p.totalBytes,
+        ...(tty ? { tty } : {}),
+      });
+      progress.update(p.bytesSent);
+      const ms = reclaim(p.bytesSent, p.totalBytes);
+      if (ms !== undefined) {
+        logger.log("debug", "memory.reclaimed", {
+          bytes: p.bytesSent,
+          gc_ms: Math.round(ms),
+          rss_bytes: process.memoryUsage.rss(),
+        });
+      }
+    },
+    done: (): void => progress?.done(),
+  };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import {
   MetaValidationError,
@@ -73,6 +74,12 @@ describe("backup-meta schema", () => {
     ) as unknown;
     expect(backupMetaSchema).toEqual(onDisk);
     expect(propertyPaths(backupMetaSchema).sort()).toEqual(valuePaths(full).sort());
+  });
+
+  // The validator skips this check at run time (validateSchema: false) to start faster.
+  it("is a valid JSON Schema 2020-12 document", () => {
+    const ajv = new Ajv2020({ strict: true });
+    expect(ajv.validateSchema(backupMetaSchema), JSON.stringify(ajv.errors)).toBe(true);
   });
 
   it("accepts a fully populated sidecar", () => {
