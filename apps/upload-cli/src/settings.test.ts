@@ -9,7 +9,7 @@ describe("upload settings", () => {
     expect(settings.bucket).toBe("from-flag");
     expect(settings.prefix).toBe("env-prefix");
     expect(settings.concurrency).toBe(8);
-    expect(settings.partSize).toBe(8 * 1024 * 1024);
+    expect(settings.partSize).toBe(16 * 1024 * 1024);
     expect(origins).toMatchObject({
       bucket: "flag",
       prefix: "env",
