@@ -34,6 +34,14 @@ describe("sha256", () => {
     expect(sha256Base64ToHex(digest.base64)).toBe(expected);
   });
 
+  it("hashes an empty file, and stops when aborted", async () => {
+    expect(await sha256File(fixture(Buffer.alloc(0)))).toMatchObject({ hex: EMPTY_HEX, size: 0 });
+    const aborted = AbortSignal.abort(new Error("stop"));
+    await expect(sha256File(fixture(Buffer.alloc(10)), { signal: aborted })).rejects.toThrow(
+      "stop",
+    );
+  });
+
   it("gives the same digest whether fed in chunks or at once", async () => {
     const data = Buffer.from("neo4j dump bytes ".repeat(1000));
     const acc = new Sha256Accumulator();
