@@ -18,6 +18,12 @@ describe("upload settings", () => {
     });
   });
 
+  it("defaults to 16 MiB parts, two in flight", () => {
+    const { settings, origins } = resolveUploadSettings({}, {}, {});
+    expect(settings).toMatchObject({ partSize: 16 * 1024 * 1024, concurrency: 2 });
+    expect(origins).toMatchObject({ partSize: "default", concurrency: "default" });
+  });
+
   it("reads the operators' runbook variables", () => {
     const { settings } = resolveUploadSettings(
       {},

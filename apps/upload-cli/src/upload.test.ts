@@ -65,4 +65,26 @@ describe("nbs-upload progress", () => {
     ]);
     expect(events.filter((e) => e.event === "upload.progress").length).toBeGreaterThan(0);
   });
+
+  it("uses V8's collector by default once a GiB has gone", () => {
+    const events: string[] = [];
+    const report = progressReporter(
+      { ...quiet, log: (_level, event) => events.push(event) },
+      undefined,
+    );
+    const GiB = 1024 ** 3;
+    report.update({ bytesSent: GiB / 2, totalBytes: 2 * GiB, partsDone: 1, parts: 4 });
+    expect(events).not.toContain("memory.reclaimed");
+    report.update({ bytesSent: GiB, totalBytes: 2 * GiB, partsDone: 2, parts: 4 });
+    expect(events).toContain("memory.reclaimed");
+  });
+
+  it("never fails an upload over its housekeeping", () => {
+    const report = progressReporter(quiet, undefined, () => {
+      throw new Error("no /proc");
+    });
+    expect(() =>
+      report.update({ bytesSent: 1, totalBytes: 2, partsDone: 1, parts: 2 }),
+    ).not.toThrow();
+  });
 });

@@ -1,12 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { sha256File } from "@nbs/checksum";
-import {
-  createMemoryReclaimer,
-  createProgress,
-  s3ClientOptions,
-  type CliLogger,
-  type Outcome,
-} from "@nbs/cli-kit";
+import { createProgress, s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import {
   NbsError,
   backupKey,
@@ -29,6 +23,7 @@ import { rm } from "node:fs/promises";
 import { basename } from "node:path";
 import { compressToTemp } from "./compress.js";
 import { inspectLocalDump, type LocalDump } from "./local-file.js";
+import { createMemoryReclaimer } from "./memory.js";
 import type { UploadSettings } from "./settings.js";
 import { TOOL } from "./tool.js";
 import { defaultCreatedBy } from "./who.js";
@@ -263,13 +258,17 @@ export function progressReporter(
         ...(tty ? { tty } : {}),
       });
       progress.update(p.bytesSent);
-      const ms = reclaim(p.bytesSent, p.totalBytes);
-      if (ms !== undefined) {
-        logger.log("debug", "memory.reclaimed", {
-          bytes: p.bytesSent,
-          gc_ms: Math.round(ms),
-          rss_bytes: process.memoryUsage.rss(),
-        });
+      try {
+        const ms = reclaim(p.bytesSent, p.totalBytes);
+        if (ms !== undefined) {
+          logger.log("debug", "memory.reclaimed", {
+            bytes: p.bytesSent,
+            gc_ms: Math.round(ms),
+            rss_bytes: process.memoryUsage.rss(),
+          });
+        }
+      } catch {
+        // Housekeeping only: it must never fail an upload.
       }
     },
     done: (): void => progress?.done(),

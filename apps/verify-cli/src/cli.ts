@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-import { enableCompileCache } from "node:module";
+import { enableUserCompileCache } from "@nbs/cli-kit/compile-cache";
 
-// V8 code cache on disk (Node's compile cache, in $TMPDIR/node-compile-cache unless
-// NODE_COMPILE_CACHE says otherwise; NODE_DISABLE_COMPILE_CACHE=1 turns it off): later runs skip
-// compiling the bundle (≈ 40 ms). Enabled before main is imported, so main's chunks use it.
-enableCompileCache();
+// Before main is imported, so main's chunks come from the code cache (see enableUserCompileCache).
+enableUserCompileCache();
 const { main } = await import("./main.js");
 
 // The only place that exits: after the final event has been written.

@@ -8,8 +8,6 @@ export {
   redactValue,
   secretValuesFrom,
 } from "./redact.js";
-export { RECLAIM_EVERY_BYTES, createMemoryReclaimer } from "./memory.js";
-export type { GcFunction, MemoryReclaimerOptions } from "./memory.js";
 export { createProgress, formatBytes } from "./progress.js";
 export type { ProgressOptions } from "./progress.js";
 export {
