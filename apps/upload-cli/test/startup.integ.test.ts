@@ -20,4 +20,19 @@ describe("nbs-upload startup", () => {
     expect(second.code).toBe(0);
     expect(existsSync(join(off, "nbs"))).toBe(false);
   });
+
+  it("refuses a Node older than 22.12 with one line and exit 2, before loading anything else", async () => {
+    // The entry file sees an old Node (process.versions faked before it runs); a run on a real
+    // Node 20 was checked by hand: the same line, where it used to die with a SyntaxError.
+    const fake = `Object.defineProperty(process,"versions",{value:{...process.versions,node:"20.20.2"}})`;
+    const old = await runCli(["--file", "/nonexistent.dump", "--bucket", "b"], {
+      NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(fake)}`,
+    });
+    expect(old.code).toBe(2);
+    expect(old.stdout).toBe("");
+    expect(old.stderr).toBe(
+      "nbs-upload: needs Node.js 22.12.0 or newer, this is v20.20.2; install a current LTS " +
+        "(in the nbs repository: source tooling/bootstrap.sh && nbs_bootstrap)\n",
+    );
+  });
 });

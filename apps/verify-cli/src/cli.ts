@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-import { enableUserCompileCache } from "@nbs/cli-kit/compile-cache";
+import { enableUserCompileCache, unsupportedNode } from "@nbs/cli-kit/startup";
 
-// Before main is imported, so main's chunks come from the code cache (see enableUserCompileCache).
+// Before main is imported: on an old Node, main's chunks would fail to load with a less helpful error.
+const tooOld = unsupportedNode("nbs-verify");
+if (tooOld) {
+  process.stderr.write(`${tooOld}\n`);
+  process.exit(2); // a configuration error (exit codes: README)
+}
+// Also before main, so main's chunks come from the code cache (see enableUserCompileCache).
 enableUserCompileCache();
 const { main } = await import("./main.js");
 

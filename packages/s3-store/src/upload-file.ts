@@ -298,7 +298,7 @@ async function sendParts(
  * whole 16 MiB parts 1.20 s. Between chunks the event loop gets a turn to keep the part uploads
  * streaming (a whole part hashed at once held it for ~17 ms).
  */
-export const HASH_CHUNK_BYTES = 1024 * 1024;
+const HASH_CHUNK_BYTES = 1024 * 1024;
 
 /** Fill `part` from the file at `offset` chunk by chunk, each into the file's sha256; the part's CRC32. */
 async function readAndHash(
