@@ -3,7 +3,6 @@ import { NbsError } from "@nbs/metadata";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import * as tls from "node:tls";
 import { bodyChunksPlugin } from "./body-chunks.js";
@@ -54,7 +53,9 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       requestTimeout: options.requestTimeoutMs ?? 120_000,
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      // Options, not an Agent: the handler makes it with its own require("http"). Importing
+      // node:http as an ES module evaluates its lazy exports, which loads undici (~18 ms a run).
+      httpAgent: { keepAlive: true, maxSockets },
       // A secure context, not `ca`: the agent would stringify a `ca` array (every root
       // certificate, ~200 KB) into its socket-pool key three times per request.
       httpsAgent: new HttpsAgent({

@@ -300,17 +300,26 @@ async function sendParts(
  */
 const HASH_CHUNK_BYTES = 1024 * 1024;
 
-/** Fill `part` from the file at `offset` chunk by chunk, each into the file's sha256; the part's CRC32. */
+/**
+ * Fill `part` from the file at `offset` chunk by chunk, each into the file's sha256; returns the
+ * part's CRC32. The next chunk is read (on libuv's thread pool) while this one is hashed.
+ */
 async function readAndHash(
   fh: FileHandle,
   part: Buffer,
   offset: number,
   sha256: Sha256Accumulator,
 ): Promise<string> {
-  let crc = 0;
-  for (let at = 0; at < part.length; at += HASH_CHUNK_BYTES) {
+  const read = async (at: number): Promise<Buffer> => {
     const chunk = part.subarray(at, at + HASH_CHUNK_BYTES);
     await readExactly(fh, chunk, chunk.length, offset + at);
+    return chunk;
+  };
+  let crc = 0;
+  let next = read(0);
+  for (let at = 0; at < part.length; at += HASH_CHUNK_BYTES) {
+    const chunk = await next;
+    if (at + HASH_CHUNK_BYTES < part.length) next = read(at + HASH_CHUNK_BYTES);
     sha256.update(chunk);
     crc = crc32(chunk, crc);
   }
