@@ -9,8 +9,8 @@ import {
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
 import { NbsError } from "@nbs/metadata";
 import { createHash } from "node:crypto";
-import { crc32 } from "node:zlib";
 import { open, type FileHandle } from "node:fs/promises";
+import { crc32 } from "./crc32.js";
 import { headObject } from "./head.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
 import { planMultipartUpload, type UploadPlan } from "./plan.js";
