@@ -42,6 +42,7 @@ const LABELS = {
   aws: "aws s3 cp",
   rclone: "rclone copyto",
   sdk: "lib-storage Upload",
+  mc: "mc cp (reference)",
 };
 const label = (tool) =>
   LABELS[tool] ??

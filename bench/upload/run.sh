@@ -12,7 +12,9 @@
 #   --growth-tools L  tools in the 5x phase (default nbs,sdk; the issue asks for these two)
 #   --no-growth       skip the 5x phase
 #   --tools L         comma list of nbs, aws, rclone, sdk (default all four); nbs:<part>:<conc>
-#                     adds nbs-upload with --part-size <part> --concurrency <conc>, e.g. nbs:16MiB:4
+#                     adds nbs-upload with --part-size <part> --concurrency <conc>, e.g. nbs:16MiB:4;
+#                     mc adds MinIO's own client as a reference for what the server allows (a Go
+#                     client that hashes nothing itself); it is not one of the compared peers
 #   --sse MODE        server-side encryption every tool requests: s3 (SSE-S3, default), kms
 #                     (SSE-KMS with the services' key) or none (peers without SSE; nbs always
 #                     encrypts and keeps SSE-S3)
@@ -134,6 +136,12 @@ tool_cmd() { # tool_cmd <tool> <file> <prefix>
         IFS=: read -r _ part conc <<<"$tool"
         cmd+=(--part-size "$part" --concurrency "$conc")
       fi ;;
+    mc) cmd=("$NBS_MC" --quiet cp)
+      case "$sse" in
+        s3) cmd+=(--enc-s3 "nbs/$bucket") ;;
+        kms) cmd+=(--enc-kms "nbs/$bucket=$NBS_KMS_KEY_ID") ;;
+      esac
+      cmd+=("$file" "nbs/$bucket/$prefix/$name") ;;
     aws) cmd=("$AWS" --endpoint-url "$BACKUP_S3_ENDPOINT" s3 cp --only-show-errors --no-progress)
       case "$sse" in
         s3) cmd+=(--sse AES256) ;;
