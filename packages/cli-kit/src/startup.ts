@@ -20,7 +20,11 @@ export function unsupportedNode(
   cli: string,
   version: string = process.versions.node,
 ): string | undefined {
-  const have = version.replace(/^v/, "").split(".").map(Number);
+  // parseInt: a pre-release or nightly suffix ("22.12.0-pre") counts as its release.
+  const have = version
+    .replace(/^v/, "")
+    .split(".")
+    .map((part) => Number.parseInt(part, 10));
   const need = MINIMUM_NODE.split(".").map(Number);
   for (let i = 0; i < need.length; i++) {
     const diff = (have[i] ?? 0) - need[i]!;

@@ -53,8 +53,9 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       requestTimeout: options.requestTimeoutMs ?? 120_000,
-      // Options, not an Agent: the handler makes it with its own require("http"). Importing
-      // node:http as an ES module evaluates its lazy exports, which loads undici (~18 ms a run).
+      // Options, not an Agent: the handler makes the agent itself, and loads node:http only
+      // for an http:// endpoint. Imported here, node:http's ES-module facade evaluated its lazy
+      // exports, which loaded undici on every run (~10 ms), https endpoints included.
       httpAgent: { keepAlive: true, maxSockets },
       // A secure context, not `ca`: the agent would stringify a `ca` array (every root
       // certificate, ~200 KB) into its socket-pool key three times per request.

@@ -33,8 +33,13 @@ export function loadCrc32(
 ): { name: Crc32Implementation; crc32: Crc32 } {
   try {
     const native = load().crc32;
-    // A binary that loads but disagrees with zlib is not used (CRC32's check value).
-    if (native(Buffer.from("123456789")) === 0xcbf43926) {
+    // A binary that loads but disagrees with zlib is not used: CRC32's check value, whole and
+    // continued from a previous CRC as the part chunks are.
+    const check = 0xcbf43926;
+    if (
+      native(Buffer.from("123456789")) === check &&
+      native(Buffer.from("56789"), native(Buffer.from("1234"))) === check
+    ) {
       return { name: "@node-rs/crc32", crc32: native };
     }
   } catch {
