@@ -249,7 +249,7 @@ async function sendParts(
       const offset = index * plan.partSize;
       const length = Math.min(plan.partSize, input.size - offset);
       const body = buffer.subarray(0, length);
-      const crc = await readAndHash(fh, body, offset, acc);
+      const crc = await readAndHash(fh, body, offset, acc, input.signal);
       crcs[index] = crc;
       const task = input.client
         .send(
@@ -303,12 +303,14 @@ const HASH_CHUNK_BYTES = 1024 * 1024;
 /**
  * Fill `part` from the file at `offset` chunk by chunk, each into the file's sha256; returns the
  * part's CRC32. The next chunk is read (on libuv's thread pool) while this one is hashed.
+ * An abort is noticed between chunks.
  */
 async function readAndHash(
   fh: FileHandle,
   part: Buffer,
   offset: number,
   sha256: Sha256Accumulator,
+  signal: AbortSignal | undefined,
 ): Promise<string> {
   const read = async (at: number): Promise<Buffer> => {
     const chunk = part.subarray(at, at + HASH_CHUNK_BYTES);
@@ -319,6 +321,7 @@ async function readAndHash(
   let next = read(0);
   for (let at = 0; at < part.length; at += HASH_CHUNK_BYTES) {
     const chunk = await next;
+    signal?.throwIfAborted(); // no read is pending here; parts can be up to 512 MiB
     if (at + HASH_CHUNK_BYTES < part.length) next = read(at + HASH_CHUNK_BYTES);
     sha256.update(chunk);
     crc = crc32(chunk, crc);
