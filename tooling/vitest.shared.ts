@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Two tiers by file suffix (ARCHITECTURE.md §9): `*.test.ts` are fast unit tests with mocks,
+// Two tiers by file suffix (docs/architecture.md §9): `*.test.ts` are fast unit tests with mocks,
 // `*.integ.test.ts` run against the real local MinIO and Neo4j started by tooling/services.
 export default defineConfig({
   test: {

@@ -12,7 +12,7 @@ export interface Sha256Digest {
 /**
  * An incremental sha256 over bytes handed to it in order. Used inline by uploaders: every
  * chunk that is sent is first passed to `update`, so the digest describes exactly the bytes
- * that left the machine (one read pass, ARCHITECTURE.md §3).
+ * that left the machine (one read pass, docs/architecture.md §3).
  */
 export class Sha256Accumulator {
   readonly #hash: Hash = createHash("sha256");

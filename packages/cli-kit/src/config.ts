@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { NbsError } from "@nbs/metadata";
 
-/** Where a configurable value may come from, highest precedence first (ARCHITECTURE.md §6). */
+/** Where a configurable value may come from, highest precedence first (docs/architecture.md §6). */
 export interface SettingSource<T> {
   flag: T | undefined;
   env: string | undefined;

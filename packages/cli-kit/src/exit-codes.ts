@@ -1,6 +1,6 @@
 import { isNbsError, type NbsErrorCode } from "@nbs/metadata";
 
-/** Exit codes shared by nbs-upload and nbs-verify (ARCHITECTURE.md §7). */
+/** Exit codes shared by nbs-upload and nbs-verify (docs/architecture.md §7). */
 export const ExitCode = {
   OK: 0,
   INTERNAL: 1,

@@ -1,6 +1,6 @@
 /**
  * Stable, machine-readable error codes shared by every nbs package. Apps map them to exit
- * codes (ARCHITECTURE.md §7); code paths branch on `code`, never on message text.
+ * codes (docs/architecture.md §7); code paths branch on `code`, never on message text.
  */
 export type NbsErrorCode =
   | "USAGE" // bad flag or configuration

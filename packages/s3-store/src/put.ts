@@ -57,7 +57,7 @@ export interface PutBackupResult {
   meta: BackupMeta;
 }
 
-/** Upload a dump and commit it with its sidecar, following ARCHITECTURE.md §3 step by step. */
+/** Upload a dump and commit it with its sidecar, following docs/architecture.md §3 step by step. */
 export async function putBackup(input: PutBackupInput): Promise<PutBackupResult> {
   const { client, bucket, key, signal } = input;
   const emit: StoreEvent = input.onEvent ?? (() => {});

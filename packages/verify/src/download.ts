@@ -21,7 +21,7 @@ export interface FetchOptions {
 }
 
 /**
- * Copy a source into `dest` in ONE pass, hashing on the way (ARCHITECTURE.md §10): source →
+ * Copy a source into `dest` in ONE pass, hashing on the way (docs/architecture.md §10): source →
  * progress → sha256 → [decompress → sha256] → file. Nothing is read twice, memory is bounded.
  */
 export async function fetchHashing(

@@ -64,7 +64,7 @@ export interface ResolveContext {
 
 /**
  * Pin the source to one dump and read its claims. A stored dump is a backup only when its
- * sidecar exists and validates (ARCHITECTURE.md §2); anything else is an integrity failure.
+ * sidecar exists and validates (docs/architecture.md §2); anything else is an integrity failure.
  */
 export async function resolveSource(
   source: VerifySource,

@@ -41,7 +41,7 @@ export interface VerifyOptions {
 }
 
 /**
- * Prove a backup is intact and restores (ARCHITECTURE.md §5). Returns a report for every
+ * Prove a backup is intact and restores (docs/architecture.md §5). Returns a report for every
  * expected outcome — `ok: false` with a `failure` for integrity, storage and Neo4j problems —
  * and throws only on bugs. The workspace is removed on success, failure and abort.
  */
