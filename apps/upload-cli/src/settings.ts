@@ -17,7 +17,7 @@ import { NbsError } from "@nbs/metadata";
 import { PAYLOAD_SIGNING_MODES, type PartChecksum, type PayloadSigning } from "@nbs/s3-store";
 
 type Compression = "none" | "zstd" | "gzip";
-type Sse = "AES256" | "aws:kms";
+type Sse = "AES256" | "aws:kms" | "none";
 
 /** Everything `nbs-upload` can be told, resolved once: flag > env > config file > default. */
 export interface UploadSettings extends S3ConnectionSettings, LogSettings {
@@ -54,10 +54,14 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
   file: S(["NBS_FILE"], "string", "Neo4j dump to upload", undefined, parseString),
   bucket: S(["BACKUP_S3_BUCKET"], "string", "target bucket", undefined, parseString),
   prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix (one per environment)", "", parseString),
-  sse: S(["BACKUP_USE_SSE_KMS"], "string", "server-side encryption", "AES256", parseSse, [
+  sse: S(
+    ["BACKUP_SSE", "BACKUP_USE_SSE_KMS"],
+    "string",
+    "server-side encryption; none for stores without SSE (BACKUP_USE_SSE_KMS=true|false: aws:kms|AES256)",
     "AES256",
-    "aws:kms",
-  ]),
+    parseSse,
+    ["AES256", "aws:kms", "none"],
+  ),
   kmsKey: S(
     ["BACKUP_KMS_KEY_ARN"],
     "string",
@@ -163,7 +167,7 @@ function parsePartSize(raw: unknown, what: string): number {
 
 function parseSse(raw: unknown, what: string): Sse {
   if (what === "BACKUP_USE_SSE_KMS") return parseBool(raw, what) ? "aws:kms" : "AES256";
-  return parseChoice(["AES256", "aws:kms"] as const)(raw, what);
+  return parseChoice(["AES256", "aws:kms", "none"] as const)(raw, what);
 }
 
 export function resolveUploadSettings(
@@ -178,8 +182,11 @@ export function resolveUploadSettings(
     file,
   );
   if (s.kmsKey !== undefined) {
-    if (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256") {
-      throw new NbsError("USAGE", "--kms-key conflicts with --sse AES256", {
+    if (
+      s.sse === "none" ||
+      (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256")
+    ) {
+      throw new NbsError("USAGE", `--kms-key conflicts with --sse ${s.sse}`, {
         hint: "drop --sse or use --sse aws:kms",
       });
     }

@@ -51,13 +51,21 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
     });
   }
   const sse: SseOptions =
-    settings.sse === "AES256"
-      ? { mode: "AES256" }
+    settings.sse !== "aws:kms"
+      ? { mode: settings.sse }
       : settings.kmsKey === undefined
         ? { mode: "aws:kms" }
         : { mode: "aws:kms", kmsKeyId: settings.kmsKey };
+  if (sse.mode === "none") {
+    logger.log("warn", "upload.sse.none", {
+      message:
+        "--sse none: nbs requests no server-side encryption; the backup is stored as the store's defaults leave it",
+    });
+  }
 
   const dump = await inspectLocalDump(file, settings.allowAnyFile);
+  // S3's limits are checked before anything is read or sent (a file over 5 TiB is an input error).
+  planMultipartUpload(settings.compress === "none" ? dump.size : 0, settings.partSize);
   logger.log("info", "upload.input", {
     file,
     size: dump.size,
@@ -166,7 +174,7 @@ async function upload(client: S3Client, job: Job, deps: UploadDeps): Promise<Out
     partChecksum: job.settings.partChecksum,
     signal,
     onProgress: onProgress.update,
-    onEvent: (event, fields) => logger.log("debug", event, fields),
+    onEvent: (event, fields, level) => logger.log(level ?? "debug", event, fields),
   });
   onProgress.done();
   let pruned = false;

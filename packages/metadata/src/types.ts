@@ -33,7 +33,8 @@ export interface CompressionInfo {
   original_sha256: string;
 }
 
-export type SseMode = "AES256" | "aws:kms";
+/** Server-side encryption of a stored object; `none` only when the operator turned it off (`--sse none`). */
+export type SseMode = "AES256" | "aws:kms" | "none";
 
 export interface StorageInfo {
   bucket: string;

@@ -86,6 +86,12 @@ describe("backup-meta schema", () => {
     expect(validateBackupMeta(full)).toEqual({ ok: true, value: full });
   });
 
+  it("accepts a backup stored without server-side encryption (--sse none)", () => {
+    expect(validateBackupMeta({ ...full, storage: { ...full.storage, sse: "none" } }).ok).toBe(
+      true,
+    );
+  });
+
   it("tolerates unknown fields written by a newer version", () => {
     expect(validateBackupMeta({ ...full, future_field: { x: 1 } }).ok).toBe(true);
   });
@@ -96,7 +102,7 @@ describe("backup-meta schema", () => {
     ["a negative size", { size: -1 }, "/size"],
     ["a local-time timestamp", { created_at: "2026-11-24T10:15:00+01:00" }, "/created_at"],
     ["an unknown schema version", { schemaVersion: 2 }, "/schemaVersion"],
-    ["an unknown SSE mode", { storage: { ...full.storage, sse: "none" } }, "/storage/sse"],
+    ["an unknown SSE mode", { storage: { ...full.storage, sse: "aws:fsx" } }, "/storage/sse"],
   ])("rejects %s and names the field", (_what, patch, path) => {
     const result = validateBackupMeta({ ...full, ...patch });
     expect(result.ok).toBe(false);

@@ -11,7 +11,7 @@ interface S3ErrorShape {
 /** Turn an SDK or network failure into a one-line STORAGE error that names the problem and the fix. */
 export function toStorageError(
   error: unknown,
-  context: { bucket: string; key?: string; op: string },
+  context: { bucket: string; key?: string; op: string; sseRequested?: boolean },
 ): NbsError {
   if (error instanceof NbsError) return error;
   const e = (error ?? {}) as S3ErrorShape;
@@ -59,13 +59,20 @@ export function toStorageError(
   ];
   const hit = transportProblem(e.code) ?? known[name];
   const kmsHint = /kms/i.test(name) || /kms/i.test(e.message ?? "");
+  // Stores without SSE answer a request that asks for it with a bare 500 (or a 501/400 naming it).
+  const sseHint =
+    context.sseRequested === true &&
+    ((status !== undefined && status >= 500) ||
+      /encrypt|sse|kms/i.test(`${name} ${e.message ?? ""}`));
   const [message, hint] = hit ?? [
     `${context.op} ${where} failed: ${name}${e.message && e.message !== name ? `: ${firstLine(e.message)}` : ""}`,
-    kmsHint
-      ? "check the KMS key id and that the credentials may use it"
-      : status === undefined
-        ? "check --endpoint / network reachability; transient errors were retried"
-        : "see the storage service's error code above",
+    sseHint
+      ? "the request asked for server-side encryption and the store may lack SSE configuration (MinIO: a KMS); configure it, or re-run with --sse none (BACKUP_SSE=none) if this store cannot encrypt"
+      : kmsHint
+        ? "check the KMS key id and that the credentials may use it"
+        : status === undefined
+          ? "check --endpoint / network reachability; transient errors were retried"
+          : "see the storage service's error code above",
   ];
   return new NbsError("STORAGE", `${message}${tail}`, { hint, cause: error });
 }

@@ -25,9 +25,13 @@ describe("planMultipartUpload", () => {
     expect(plan.partSize * plan.parts).toBeGreaterThanOrEqual(size);
   });
 
-  it("refuses sizes S3 cannot store and part sizes outside S3's limits", () => {
-    expect(() => planMultipartUpload(5 * TIB + 1)).toThrow(/5 TiB/);
-    expect(() => planMultipartUpload(10, 1 * MIB)).toThrow(/between 5 MiB and 5 GiB/);
-    expect(() => planMultipartUpload(-1)).toThrow(RangeError);
+  it("refuses sizes S3 cannot store (input error) and part sizes outside S3's limits (usage error)", () => {
+    expect(() => planMultipartUpload(5 * TIB + 1)).toThrow(
+      expect.objectContaining({ code: "INPUT", message: expect.stringMatching(/5 TiB/) }),
+    );
+    expect(() => planMultipartUpload(10, 1 * MIB)).toThrow(
+      expect.objectContaining({ code: "USAGE", hint: expect.stringMatching(/5MiB and 5GiB/) }),
+    );
+    expect(() => planMultipartUpload(-1)).toThrow(expect.objectContaining({ code: "INPUT" }));
   });
 });

@@ -1,3 +1,5 @@
+import { NbsError } from "@nbs/metadata";
+
 export const MIB = 1024 * 1024;
 export const MIN_PART_SIZE = 5 * MIB;
 export const MAX_PART_SIZE = 5 * 1024 * MIB;
@@ -19,11 +21,22 @@ export function planMultipartUpload(
   size: number,
   requestedPartSize = DEFAULT_PART_SIZE,
 ): UploadPlan {
-  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`invalid size ${size}`);
+  if (!Number.isSafeInteger(size) || size < 0)
+    throw new NbsError("INPUT", `cannot upload a file of ${size} bytes`, {
+      hint: "check the file: its size is not a byte count",
+    });
   if (size > MAX_OBJECT_SIZE)
-    throw new RangeError(`object of ${size} bytes exceeds S3's 5 TiB limit`);
-  if (requestedPartSize < MIN_PART_SIZE || requestedPartSize > MAX_PART_SIZE) {
-    throw new RangeError(`part size must be between 5 MiB and 5 GiB, got ${requestedPartSize}`);
+    throw new NbsError("INPUT", `the file is ${size} bytes, over S3's 5 TiB object limit`, {
+      hint: "compress it (--compress zstd) or dump a smaller database; one S3 object holds at most 5 TiB",
+    });
+  if (
+    !Number.isSafeInteger(requestedPartSize) ||
+    requestedPartSize < MIN_PART_SIZE ||
+    requestedPartSize > MAX_PART_SIZE
+  ) {
+    throw new NbsError("USAGE", `part size ${requestedPartSize} is outside S3's limits`, {
+      hint: "use --part-size between 5MiB and 5GiB",
+    });
   }
   const floor = Math.ceil(size / MAX_PARTS / MIB) * MIB;
   const partSize = Math.max(requestedPartSize, floor);

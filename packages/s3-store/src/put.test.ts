@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -55,6 +56,12 @@ function file(bytes: Buffer): string {
   return path;
 }
 const sha = (b: Buffer) => createHash("sha256").update(b).digest();
+/** UploadPart answers like S3 and MinIO: the part's CRC32, checked and echoed back. */
+function echoParts() {
+  s3.on(UploadPartCommand).callsFake((part: { PartNumber: number; ChecksumCRC32?: string }) =>
+    Promise.resolve({ ETag: `"p${part.PartNumber}"`, ChecksumCRC32: part.ChecksumCRC32 }),
+  );
+}
 
 function input(path: string, extra: Partial<PutBackupInput> = {}): PutBackupInput {
   return {
@@ -126,7 +133,7 @@ describe("putBackup (SDK mocked)", () => {
         ChecksumSHA256: digest.toString("base64"),
         Metadata: { "nbs-sha256": digest.toString("hex") },
       });
-    s3.on(PutObjectCommand).resolves({ ETag: '"etag1"' });
+    s3.on(PutObjectCommand).resolves({ ETag: '"etag1"', ServerSideEncryption: "AES256" });
     headSidecarAsWritten(1);
     const result = await putBackup(input(file(bytes)));
     expect(result.status).toBe("uploaded");
@@ -148,7 +155,7 @@ describe("putBackup (SDK mocked)", () => {
     });
   });
 
-  it("never writes a sidecar when the stored object's encryption differs from what was asked", async () => {
+  it("never writes a sidecar when the stored object's encryption differs from what was asked, and removes the object it wrote", async () => {
     const bytes = Buffer.from("dump");
     s3.on(GetObjectCommand).rejects(notFound());
     s3.on(HeadObjectCommand)
@@ -158,7 +165,11 @@ describe("putBackup (SDK mocked)", () => {
         ETag: '"e"',
         Metadata: { "nbs-sha256": sha(bytes).toString("hex") },
       });
-    s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+    s3.on(PutObjectCommand).resolves({
+      ETag: '"e"',
+      ServerSideEncryption: "aws:kms",
+      SSEKMSKeyId: "arn:aws:kms:k1",
+    });
     await expect(
       putBackup(input(file(bytes), { sse: { mode: "aws:kms", kmsKeyId: "k1" } })),
     ).rejects.toMatchObject({
@@ -166,13 +177,66 @@ describe("putBackup (SDK mocked)", () => {
       message: expect.stringContaining("server-side encryption is absent"),
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toEqual([KEY]);
   });
 
-  it("uploads a large file in parts with a bounded buffer pool and aborts the upload when a part fails", async () => {
-    const bytes = Buffer.alloc(12 * MIB, 7);
+  it("stops at the first PUT when the store does not apply the requested encryption, removes what it wrote and names --sse none", async () => {
+    const bytes = Buffer.from("dump");
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(PutObjectCommand).resolves({ ETag: '"e"' }); // accepted, not echoed
+    await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
+      code: "USAGE",
+      message: expect.stringContaining("did not apply the requested server-side encryption"),
+      hint: expect.stringContaining("--sse none"),
+    });
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1); // no sidecar
+    expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toEqual([KEY]);
+  });
+
+  it("stops a multipart upload before any part when CreateMultipartUpload does not echo the encryption", async () => {
+    const bytes = Buffer.alloc(11 * MIB, 5);
     s3.on(GetObjectCommand).rejects(notFound());
     s3.on(HeadObjectCommand).rejects(notFound());
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
+      code: "USAGE",
+      hint: expect.stringContaining("--sse none"),
+    });
+    expect(s3.commandCalls(UploadPartCommand)).toHaveLength(0);
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+  });
+
+  it("with --sse none requests no encryption and records none", async () => {
+    const bytes = Buffer.from("plain dump");
+    const digest = sha(bytes);
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(HeadObjectCommand, { Key: KEY })
+      .rejectsOnce(notFound())
+      .resolves({
+        ContentLength: bytes.length,
+        ETag: '"e"',
+        Metadata: { "nbs-sha256": digest.toString("hex") },
+      });
+    s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+    headSidecarAsWritten(1);
+    const result = await putBackup(input(file(bytes), { sse: { mode: "none" } }));
+    expect(result.status).toBe("uploaded");
+    const [obj, sidecar] = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(obj!.ServerSideEncryption).toBeUndefined();
+    expect(sidecar!.ServerSideEncryption).toBeUndefined();
+    expect(result.meta.storage?.sse).toBe("none");
+  });
+
+  it("aborts the multipart upload and commits nothing when a part fails", async () => {
+    const bytes = Buffer.alloc(12 * MIB, 7);
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(CreateMultipartUploadCommand).resolves({
+      UploadId: "u1",
+      ServerSideEncryption: "AES256",
+    });
     s3.on(UploadPartCommand)
       .resolvesOnce({ ETag: '"p1"' })
       .rejects(
@@ -203,12 +267,11 @@ describe("putBackup (SDK mocked)", () => {
       bytes.subarray(10 * MIB),
     ].map((part) => crc32Base64(part));
     s3.on(GetObjectCommand).rejects(notFound());
-    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
-    s3.on(UploadPartCommand).callsFake((part: { PartNumber: number }) =>
-      Promise.resolve({
-        ETag: `"p${part.PartNumber}"`,
-      }),
-    );
+    s3.on(CreateMultipartUploadCommand).resolves({
+      UploadId: "u1",
+      ServerSideEncryption: "AES256",
+    });
+    echoParts();
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-3"' });
     s3.on(HeadObjectCommand)
       .rejectsOnce(notFound())
@@ -236,7 +299,10 @@ describe("putBackup (SDK mocked)", () => {
   it("sends no checksum headers with partChecksum none, and commits without a CRC32 to compare", async () => {
     const bytes = Buffer.alloc(11 * MIB, 3);
     s3.on(GetObjectCommand).rejects(notFound());
-    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
+    s3.on(CreateMultipartUploadCommand).resolves({
+      UploadId: "u1",
+      ServerSideEncryption: "AES256",
+    });
     s3.on(UploadPartCommand).resolves({ ETag: '"p"' });
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-3"' });
     s3.on(HeadObjectCommand, { Key: KEY })
@@ -260,7 +326,7 @@ describe("putBackup (SDK mocked)", () => {
     const bytes = Buffer.from("changed after backup");
     s3.on(GetObjectCommand).rejects(notFound());
     s3.on(HeadObjectCommand).rejects(notFound());
-    s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+    s3.on(PutObjectCommand).resolves({ ETag: '"e"', ServerSideEncryption: "AES256" });
     await expect(
       putBackup(input(file(bytes), { expectedSha256: "f".repeat(64) })),
     ).rejects.toMatchObject({
@@ -312,6 +378,7 @@ describe("putBackup (SDK mocked)", () => {
       });
     s3.on(PutObjectCommand, { Key: KEY }).resolves({
       ETag: '"etag1"',
+      ServerSideEncryption: "AES256",
     });
     s3.on(PutObjectCommand, { Key: SIDECAR }).rejects(preconditionFailed());
     headSidecarAsWritten(1);
@@ -334,11 +401,12 @@ describe("putBackup (SDK mocked)", () => {
       });
     s3.on(PutObjectCommand, { Key: KEY }).resolves({
       ETag: '"etag1"',
+      ServerSideEncryption: "AES256",
     });
     s3.on(PutObjectCommand, { Key: SIDECAR }).rejects(preconditionFailed());
     await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
       code: "INTEGRITY",
-      message: expect.stringContaining("a sidecar appeared"),
+      message: expect.stringContaining("a sidecar for different content appeared"),
     });
   });
 });

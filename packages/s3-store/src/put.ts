@@ -127,16 +127,32 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
     ...(input.partChecksum === undefined ? {} : { partChecksum: input.partChecksum }),
     ...(signal ? { signal } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    onEvent: emit,
   });
-  emit("upload.done", { key, sha256: up.digest.hex, etag: up.etag, parts: up.plan.parts });
+  emit("upload.done", {
+    key,
+    sha256: up.digest.hex,
+    etag: up.etag,
+    parts: up.plan.parts,
+    written: up.written,
+  });
+  // Only an object this run's own request created is ever deleted: after a recovered 412 the
+  // object in place may be another writer's (with the same bytes), and it stays.
+  const discard = async () => {
+    if (up.written) await deleteQuietly(client, bucket, key);
+  };
   if (input.expectedSha256 !== undefined && input.expectedSha256 !== up.digest.hex) {
-    await deleteQuietly(client, bucket, key);
+    await discard();
     assertExpected(up.digest.hex, input.expectedSha256, bucket, key);
   }
-  const object = await verifyObject(input, up.digest, {
-    etag: up.etag,
-    multipart: up.plan.multipart,
-    checksumCrc32: up.checksumCrc32,
+  const object = await verifyObject(
+    input,
+    up.digest,
+    { etag: up.etag, multipart: up.plan.multipart, checksumCrc32: up.checksumCrc32 },
+    up.written,
+  ).catch(async (error: unknown) => {
+    await discard();
+    throw error;
   });
   const meta = buildBackupMeta({
     ...input.meta,
@@ -190,6 +206,19 @@ async function commit(
   const { client, bucket, key, signal } = input;
   const metaKey = sidecarKey(key);
   const written = await writeSidecar(client, bucket, metaKey, meta, input.sse, signal);
+  if (written.state === "twin") {
+    // An identical upload committed first: the same bytes are stored and committed once.
+    emit("commit.twin", { key, sidecar: metaKey, uploaded_at: written.meta.uploaded_at });
+    return {
+      status: "skipped",
+      bucket,
+      key,
+      sidecarKey: metaKey,
+      sha256: written.meta.sha256,
+      size: written.meta.size,
+      meta: written.meta,
+    };
+  }
   const head = await headObject(client, bucket, metaKey, signal);
   if (!head || head.size !== written.bytes) {
     throw new NbsError(

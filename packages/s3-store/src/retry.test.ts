@@ -41,7 +41,7 @@ describe("retry classification", () => {
   });
 
   it("rejects a nonsensical attempt count", () => {
-    expect(() => createRetryStrategy(0)).toThrow(RangeError);
+    expect(() => createRetryStrategy(0)).toThrow(expect.objectContaining({ code: "USAGE" }));
     expect(createRetryStrategy(3)).toBeDefined();
   });
 });

@@ -1,3 +1,4 @@
+import { NbsError } from "@nbs/metadata";
 import { StandardRetryStrategy } from "@smithy/util-retry";
 import {
   isServerError,
@@ -14,7 +15,9 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
  */
 export function createRetryStrategy(maxAttempts: number = DEFAULT_MAX_ATTEMPTS): RetryStrategyV2 {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+    throw new NbsError("USAGE", `max attempts must be a positive integer, got ${maxAttempts}`, {
+      hint: "use --max-attempts 1 or more (AWS_MAX_ATTEMPTS)",
+    });
   }
   return new StandardRetryStrategy(maxAttempts);
 }

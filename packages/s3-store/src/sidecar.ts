@@ -1,8 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { parseBackupMeta, serializeBackupMeta, type BackupMeta } from "@nbs/metadata";
+import { NbsError, parseBackupMeta, serializeBackupMeta, type BackupMeta } from "@nbs/metadata";
 import { isNotFound, isPreconditionFailed, toStorageError } from "./errors.js";
 import { sseParams, type SseOptions } from "./sse.js";
-import { NbsError } from "@nbs/metadata";
 
 export type SidecarState =
   | { state: "absent" }
@@ -12,34 +11,72 @@ export type SidecarState =
 /** Sidecars are small; refuse to buffer anything that is obviously not one. */
 const MAX_SIDECAR_BYTES = 1024 * 1024;
 
+/** Reads of a sidecar, including its body: the SDK retries a request, not a body cut short. */
+const SIDECAR_READ_ATTEMPTS = 3;
+
 export async function readSidecar(
   client: S3Client,
   bucket: string,
   key: string,
   signal?: AbortSignal,
 ): Promise<SidecarState> {
-  try {
-    const out = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key }),
-      signal ? { abortSignal: signal } : {},
-    );
-    if ((out.ContentLength ?? 0) > MAX_SIDECAR_BYTES) {
-      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
-      return {
-        state: "invalid",
-        errors: [`sidecar is ${out.ContentLength} bytes, larger than any valid one`],
-      };
+  const text = await readSidecarText(client, bucket, key, signal);
+  if (text === undefined) return { state: "absent" };
+  if (text.tooLarge) {
+    return {
+      state: "invalid",
+      errors: [`sidecar is ${text.size} bytes, larger than any valid one`],
+    };
+  }
+  const result = parseBackupMeta(text.body);
+  return result.ok
+    ? { state: "valid", meta: result.value }
+    : { state: "invalid", errors: result.errors };
+}
+
+type SidecarText = { tooLarge: false; body: string } | { tooLarge: true; size: number };
+
+/**
+ * GET a sidecar's text; undefined when it does not exist. A failure that may pass (a reset, a
+ * body cut short, a 5xx the SDK gave up on) is tried again; one that persists is a STORAGE error,
+ * never taken for "absent" or "different".
+ */
+async function readSidecarText(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<SidecarText | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = await client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key }),
+        signal ? { abortSignal: signal } : {},
+      );
+      if ((out.ContentLength ?? 0) > MAX_SIDECAR_BYTES) {
+        (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+        return { tooLarge: true, size: out.ContentLength ?? 0 };
+      }
+      return { tooLarge: false, body: (await out.Body?.transformToString("utf8")) ?? "" };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      if (signal?.aborted || !mayPass(error) || attempt >= SIDECAR_READ_ATTEMPTS) {
+        throw toStorageError(error, { bucket, key, op: "read sidecar" });
+      }
     }
-    const text = (await out.Body?.transformToString("utf8")) ?? "";
-    const result = parseBackupMeta(text);
-    return result.ok
-      ? { state: "valid", meta: result.value }
-      : { state: "invalid", errors: result.errors };
-  } catch (error) {
-    if (isNotFound(error)) return { state: "absent" };
-    throw toStorageError(error, { bucket, key, op: "read sidecar" });
   }
 }
+
+/** A client error (403, 400…) answers the same every time; anything else may pass. */
+function mayPass(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return status === undefined || status >= 500 || status === 408 || status === 429;
+}
+
+export type WrittenSidecar =
+  | { state: "written"; bytes: number }
+  /** Another writer committed the same content (same sha256 and size) first: not a conflict. */
+  | { state: "twin"; meta: BackupMeta };
 
 /** Write the commit marker. Never replaces an existing sidecar. */
 export async function writeSidecar(
@@ -49,10 +86,10 @@ export async function writeSidecar(
   meta: BackupMeta,
   sse: SseOptions,
   signal?: AbortSignal,
-): Promise<{ etag: string; bytes: number }> {
+): Promise<WrittenSidecar> {
   const body = Buffer.from(serializeBackupMeta(meta), "utf8");
   try {
-    const out = await client.send(
+    await client.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
@@ -64,38 +101,32 @@ export async function writeSidecar(
       }),
       signal ? { abortSignal: signal } : {},
     );
-    return { etag: (out.ETag ?? "").replace(/^"|"$/g, ""), bytes: body.byteLength };
+    return { state: "written", bytes: body.byteLength };
   } catch (error) {
-    if (isPreconditionFailed(error)) {
-      // A retried PUT whose first response was lost finds its own sidecar: that is success.
-      const current = await readSidecarText(client, bucket, key, signal);
-      if (current === body.toString("utf8")) return { etag: "", bytes: body.byteLength };
-      throw new NbsError(
-        "INTEGRITY",
-        `a sidecar appeared at s3://${bucket}/${key} while committing; not overwritten`,
-        {
-          hint: "another writer committed this key; compare both with nbs-verify",
-          cause: error,
-        },
-      );
+    if (!isPreconditionFailed(error)) {
+      throw toStorageError(error, {
+        bucket,
+        key,
+        op: "write sidecar",
+        sseRequested: sse.mode !== "none",
+      });
     }
-    throw toStorageError(error, { bucket, key, op: "write sidecar" });
-  }
-}
-
-async function readSidecarText(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  signal?: AbortSignal,
-) {
-  try {
-    const out = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key }),
-      signal ? { abortSignal: signal } : {},
+    const current = await readSidecarText(client, bucket, key, signal);
+    // A retried PUT whose first response was lost finds its own sidecar: that is success.
+    if (current && !current.tooLarge && current.body === body.toString("utf8")) {
+      return { state: "written", bytes: body.byteLength };
+    }
+    const theirs = current && !current.tooLarge ? parseBackupMeta(current.body) : undefined;
+    if (theirs?.ok && theirs.value.sha256 === meta.sha256 && theirs.value.size === meta.size) {
+      return { state: "twin", meta: theirs.value };
+    }
+    throw new NbsError(
+      "INTEGRITY",
+      `a sidecar for different content appeared at s3://${bucket}/${key} while committing; not overwritten`,
+      {
+        hint: "another writer committed this key with other bytes; compare both with nbs-verify",
+        cause: error,
+      },
     );
-    return await out.Body?.transformToString("utf8");
-  } catch {
-    return undefined;
   }
 }

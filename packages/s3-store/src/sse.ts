@@ -1,23 +1,32 @@
 import { NbsError, type SseMode } from "@nbs/metadata";
 
-/** Server-side encryption requested on every write (object and sidecar). */
-export type SseOptions = { mode: "AES256" } | { mode: "aws:kms"; kmsKeyId?: string };
+/**
+ * Server-side encryption requested on every write (object and sidecar). `none` requests nothing,
+ * for S3-compatible stores that do not implement SSE; the store's own default (if any) applies.
+ */
+export type SseOptions =
+  { mode: "AES256" } | { mode: "aws:kms"; kmsKeyId?: string } | { mode: "none" };
 
 export function sseParams(sse: SseOptions): {
-  ServerSideEncryption: SseMode;
+  ServerSideEncryption?: Exclude<SseMode, "none">;
   SSEKMSKeyId?: string;
 } {
+  if (sse.mode === "none") return {};
   if (sse.mode === "AES256") return { ServerSideEncryption: "AES256" };
   return sse.kmsKeyId === undefined
     ? { ServerSideEncryption: "aws:kms" }
     : { ServerSideEncryption: "aws:kms", SSEKMSKeyId: sse.kmsKeyId };
 }
 
-/** Does what HEAD reports satisfy what we asked for? Returns a description of the mismatch. */
-export function sseMismatch(
-  sse: SseOptions,
-  reported: { ServerSideEncryption?: string | undefined; SSEKMSKeyId?: string | undefined },
-): string | undefined {
+interface SseReport {
+  ServerSideEncryption?: string | undefined;
+  SSEKMSKeyId?: string | undefined;
+}
+
+/** Does what the store reports satisfy what we asked for? Returns a description of the mismatch. */
+export function sseMismatch(sse: SseOptions, reported: SseReport): string | undefined {
+  // Nothing was asked for: whatever the store applies by default is fine (and recorded).
+  if (sse.mode === "none") return undefined;
   if (reported.ServerSideEncryption !== sse.mode) {
     return `server-side encryption is ${reported.ServerSideEncryption ?? "absent"}, expected ${sse.mode}`;
   }
@@ -35,13 +44,34 @@ export function sseMismatch(
   return undefined;
 }
 
+/**
+ * The first write that carries data (PutObject, CreateMultipartUpload) must echo the encryption
+ * it applied. A store that accepts the header but ignores it answers without it: stop there,
+ * before gigabytes go out, and say how to proceed.
+ */
+export function unhonouredSse(
+  sse: SseOptions,
+  response: SseReport,
+  where: string,
+): NbsError | undefined {
+  const mismatch = sseMismatch(sse, response);
+  if (mismatch === undefined) return undefined;
+  return new NbsError(
+    "USAGE",
+    `the store did not apply the requested server-side encryption to ${where}: ${mismatch}; nothing was committed`,
+    {
+      hint: "enable SSE on the store (MinIO: configure a KMS), or, if this store cannot encrypt, re-run with --sse none (BACKUP_SSE=none)",
+    },
+  );
+}
+
 export function assertSseOptions(sse: SseOptions): void {
-  if (sse.mode !== "AES256" && sse.mode !== "aws:kms") {
+  if (sse.mode !== "AES256" && sse.mode !== "aws:kms" && sse.mode !== "none") {
     throw new NbsError(
       "USAGE",
       `unknown SSE mode ${JSON.stringify((sse as { mode: unknown }).mode)}`,
       {
-        hint: "use AES256 (SSE-S3) or aws:kms (SSE-KMS)",
+        hint: "use AES256 (SSE-S3), aws:kms (SSE-KMS) or none",
       },
     );
   }

@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
   type S3Client,
@@ -15,7 +16,7 @@ import { headObject } from "./head.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
 import { planMultipartUpload, type UploadPlan } from "./plan.js";
 import { assertEndOfFile, readExactly } from "./read-file.js";
-import { sseParams, type SseOptions } from "./sse.js";
+import { sseParams, unhonouredSse, type SseOptions } from "./sse.js";
 
 export interface UploadProgress {
   bytesSent: number;
@@ -43,6 +44,8 @@ export interface UploadFileInput {
   partChecksum?: PartChecksum;
   signal?: AbortSignal;
   onProgress?: (progress: UploadProgress) => void;
+  /** What an operator should know about (`warn`), e.g. a fall-back to signed parts. */
+  onEvent?: (event: string, fields: Record<string, unknown>, level?: "debug" | "warn") => void;
 }
 
 export type PartChecksum = "CRC32" | "none";
@@ -53,6 +56,12 @@ export interface UploadFileResult {
   plan: UploadPlan;
   /** Multipart only: the object's composite CRC32 (`<base64>-<parts>`) computed from the bytes read. */
   checksumCrc32?: string;
+  /**
+   * True when this run's own request created the object. False when a 412 was recovered by
+   * finding identical content in place: that object may be another writer's, so it is never
+   * deleted by this run.
+   */
+  written: boolean;
 }
 
 const unquote = (etag: string | undefined): string => (etag ?? "").replace(/^"|"$/g, "");
@@ -108,13 +117,20 @@ async function uploadSingle(
       input.signal ? { abortSignal: input.signal } : {},
     );
     input.onProgress?.({ bytesSent: input.size, totalBytes: input.size, partsDone: 1, parts: 1 });
-    return { digest, etag: unquote(out.ETag), plan };
+    const unencrypted = unhonouredSse(input.sse, out, `s3://${input.bucket}/${input.key}`);
+    if (unencrypted) {
+      // This request created it; left behind it would block every re-run of this key.
+      await deleteOwn(input);
+      throw unencrypted;
+    }
+    return { digest, etag: unquote(out.ETag), plan, written: true };
   } catch (error) {
-    // 412 after a retried PUT whose first response was lost: the object may be our own.
+    // 412 after a retried PUT whose first response was lost, or an identical upload racing
+    // ours: the content is the same, but the object may be another writer's.
     if (isPreconditionFailed(error)) {
       const head = await headObject(input.client, input.bucket, input.key, input.signal);
       if (head?.size === input.size && head.metadata["nbs-sha256"] === digest.hex) {
-        return { digest, etag: head.etag, plan };
+        return { digest, etag: head.etag, plan, written: false };
       }
     }
     throw wrap(error, input);
@@ -143,14 +159,21 @@ async function uploadMultipart(
     uploadId = created.UploadId;
     if (!uploadId)
       throw new NbsError("STORAGE", `CreateMultipartUpload for ${key} returned no UploadId`);
-    const { digest, etags, crcs } = await sendParts(input, fh, plan, uploadId);
-    const ours = await completeUpload(input, uploadId, etags, crcs);
+    // Nothing is sent before the store has confirmed the encryption it will apply.
+    const unencrypted = unhonouredSse(input.sse, created, `s3://${bucket}/${key}`);
+    if (unencrypted) throw unencrypted;
+    const sent = await sendParts(input, fh, plan, uploadId);
+    const completed = await completeUpload(input, uploadId, sent);
+    // A 412 answered by identical content in place: a racing twin won, and our upload is still
+    // open on the server (or it was ours, and the abort finds nothing). Either way, drop it.
+    if (!completed.written) await abortQuietly(client, bucket, key, uploadId);
     uploadId = undefined;
     return {
-      digest,
-      etag: ours,
+      digest: sent.digest,
+      etag: completed.etag,
       plan,
-      ...(withCrc(input) ? { checksumCrc32: compositeCrc32(crcs) } : {}),
+      written: completed.written,
+      ...(sent.crcProven ? { checksumCrc32: compositeCrc32(sent.crcs) } : {}),
     };
   } catch (error) {
     if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
@@ -162,10 +185,10 @@ async function uploadMultipart(
 async function completeUpload(
   input: UploadFileInput,
   uploadId: string,
-  etags: string[],
-  crcs: string[],
-): Promise<string> {
+  sent: SentParts,
+): Promise<{ etag: string; written: boolean }> {
   const { client, bucket, key } = input;
+  const { etags, crcs } = sent;
   try {
     const done = await client.send(
       new CompleteMultipartUploadCommand({
@@ -177,13 +200,13 @@ async function completeUpload(
           Parts: etags.map((ETag, i) => ({
             ETag,
             PartNumber: i + 1,
-            ...(withCrc(input) ? { ChecksumCRC32: crcs[i]! } : {}),
+            ...(sent.crcProven ? { ChecksumCRC32: crcs[i]! } : {}),
           })),
         },
       }),
       input.signal ? { abortSignal: input.signal } : {},
     );
-    return unquote(done.ETag);
+    return { etag: unquote(done.ETag), written: true };
   } catch (error) {
     if (!isPreconditionFailed(error)) throw error;
     // Ours if the stored object is made of these parts: S3's multipart ETag is
@@ -192,7 +215,8 @@ async function completeUpload(
     const head = await headObject(client, bucket, key, input.signal);
     const same =
       head?.etag === multipartEtag(etags) || head?.checksumCrc32 === compositeCrc32(crcs);
-    if (head?.size === input.size && same) return head.etag;
+    // Same parts, so same bytes; but a 412 cannot tell our lost response from a racing twin.
+    if (head?.size === input.size && same) return { etag: head.etag, written: false };
     throw error;
   }
 }
@@ -222,12 +246,26 @@ export function multipartEtag(partEtags: readonly string[]): string {
   return `${md5.digest("hex")}-${partEtags.length}`;
 }
 
+interface SentParts {
+  digest: Sha256Digest;
+  etags: string[];
+  crcs: string[];
+  /** Every part's CRC32 was echoed by the store (so it checked them); else parts went signed. */
+  crcProven: boolean;
+}
+
+/**
+ * Send every part. A part counts as stored only when its bytes are proven: the store echoed the
+ * CRC32 it verified, or the part went SigV4-signed (no checksum header ⇒ always signed, see
+ * PayloadSigning). A store that ignores `x-amz-checksum-*` answers without the echo; from then on
+ * parts go signed, and a part that went unproven is sent again, signed.
+ */
 async function sendParts(
   input: UploadFileInput,
   fh: FileHandle,
   plan: UploadPlan,
   uploadId: string,
-) {
+): Promise<SentParts> {
   const concurrency = Math.max(1, Math.min(input.concurrency ?? 4, plan.parts));
   const pool = Array.from({ length: concurrency }, () => Buffer.allocUnsafe(plan.partSize));
   const etags: string[] = new Array<string>(plan.parts);
@@ -238,8 +276,52 @@ async function sendParts(
   input.signal?.addEventListener("abort", onAbort, { once: true });
   const inflight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
+  let crcProven = withCrc(input);
   let bytesSent = 0;
   let partsDone = 0;
+  const send = (index: number, body: Buffer, crc: string | undefined) =>
+    input.client.send(
+      new UploadPartCommand({
+        Bucket: input.bucket,
+        Key: input.key,
+        UploadId: uploadId,
+        PartNumber: index + 1,
+        Body: body,
+        ContentLength: body.length,
+        // The store rejects the part if its bytes do not match (BadDigest); see PayloadSigning.
+        ...(crc === undefined ? {} : { ChecksumCRC32: crc }),
+      }),
+      { abortSignal: stop.signal },
+    );
+  const sendProven = async (index: number, body: Buffer): Promise<string> => {
+    const crc = crcs[index]!;
+    if (crcProven) {
+      const out = await send(index, body, crc);
+      if (out.ChecksumCRC32 === crc) return out.ETag ?? "";
+      if (out.ChecksumCRC32 !== undefined) {
+        throw new NbsError(
+          "INTEGRITY",
+          `the store recorded CRC32 ${out.ChecksumCRC32} for part ${index + 1} of s3://${input.bucket}/${input.key}, nbs sent ${crc}; nothing was committed`,
+          {
+            hint: "the bytes changed on the way; re-run, and if it repeats check proxies between here and the store",
+          },
+        );
+      }
+      if (crcProven) {
+        crcProven = false;
+        input.onEvent?.(
+          "upload.checksum.unconfirmed",
+          {
+            part: index + 1,
+            message:
+              "the store did not confirm the part's CRC32 (it ignores x-amz-checksum-*); parts are now sent SigV4-signed so the store verifies their sha256",
+          },
+          "warn",
+        );
+      }
+    }
+    return (await send(index, body, undefined)).ETag ?? "";
+  };
   try {
     for (let index = 0; index < plan.parts; index++) {
       while (pool.length === 0) await Promise.race(inflight);
@@ -249,24 +331,10 @@ async function sendParts(
       const offset = index * plan.partSize;
       const length = Math.min(plan.partSize, input.size - offset);
       const body = buffer.subarray(0, length);
-      const crc = await readAndHash(fh, body, offset, acc, input.signal);
-      crcs[index] = crc;
-      const task = input.client
-        .send(
-          new UploadPartCommand({
-            Bucket: input.bucket,
-            Key: input.key,
-            UploadId: uploadId,
-            PartNumber: index + 1,
-            Body: body,
-            ContentLength: length,
-            // The store rejects the part if its bytes do not match (BadDigest); see PayloadSigning.
-            ...(withCrc(input) ? { ChecksumCRC32: crc } : {}),
-          }),
-          { abortSignal: stop.signal },
-        )
-        .then((out) => {
-          etags[index] = out.ETag ?? "";
+      crcs[index] = await readAndHash(fh, body, offset, acc, input.signal);
+      const task = sendProven(index, body)
+        .then((etag) => {
+          etags[index] = etag;
           bytesSent += length;
           partsDone += 1;
           input.onProgress?.({ bytesSent, totalBytes: input.size, partsDone, parts: plan.parts });
@@ -284,7 +352,7 @@ async function sendParts(
     await Promise.all(inflight);
     if (failure) throw failure.error;
     await assertEndOfFile(fh, input.size);
-    return { digest: acc.digest(), etags, crcs };
+    return { digest: acc.digest(), etags, crcs, crcProven };
   } finally {
     stop.abort();
     await Promise.allSettled(inflight);
@@ -329,6 +397,15 @@ async function readAndHash(
   return crc32ToBase64(crc);
 }
 
+/** Remove an object this run's own request created (never one found in place). */
+async function deleteOwn(input: UploadFileInput): Promise<void> {
+  try {
+    await input.client.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: input.key }));
+  } catch {
+    // Without a sidecar it is not a backup; listing, verify and retention ignore it.
+  }
+}
+
 async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string) {
   try {
     // Not tied to the caller's signal: after Ctrl-C we still want the server to drop the parts.
@@ -361,5 +438,10 @@ function wrap(error: unknown, input: UploadFileInput): NbsError {
       },
     );
   }
-  return toStorageError(error, { bucket: input.bucket, key: input.key, op: "upload" });
+  return toStorageError(error, {
+    bucket: input.bucket,
+    key: input.key,
+    op: "upload",
+    sseRequested: input.sse.mode !== "none",
+  });
 }

@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { computeSha256, type Sha256Digest } from "@nbs/checksum";
-import { NbsError } from "@nbs/metadata";
+import { NbsError, type SseMode } from "@nbs/metadata";
 import type { Readable } from "node:stream";
 import { toStorageError } from "./errors.js";
 import { headObject, type ObjectInfo } from "./head.js";
@@ -13,6 +13,8 @@ export async function verifyObject(
   input: PutBackupInput,
   digest: Sha256Digest,
   sent: { etag: string; multipart: boolean; checksumCrc32?: string | undefined },
+  /** This run's own request created the object (it is then deleted on failure by the caller). */
+  ownObject: boolean,
 ): Promise<ObjectInfo> {
   const { etag, multipart } = sent;
   const { client, bucket, key, signal } = input;
@@ -45,7 +47,9 @@ export async function verifyObject(
       "INTEGRITY",
       `uploaded object s3://${bucket}/${key} failed verification: ${problems.join("; ")}`,
       {
-        hint: "the object is left in place for inspection and is NOT committed (no sidecar); delete it and re-run",
+        hint: ownObject
+          ? "nothing was committed and the object this run wrote was removed; re-run, and if it repeats check the store"
+          : "nothing was committed; the object in place was not written by this run and is left alone: inspect it",
       },
     );
   }
@@ -71,7 +75,7 @@ export function storageInfo(
     bucket,
     key,
     etag: object.etag,
-    sse: object.sse as "AES256" | "aws:kms",
+    sse: (object.sse ?? "none") as SseMode,
     ...(object.kmsKeyId ? { kms_key_id: object.kmsKeyId } : {}),
     ...(plan ? { part_size: plan.partSize, parts: plan.parts } : {}),
   };
