@@ -1,0 +1,91 @@
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { beforeEach, describe, expect, it } from "vitest";
+import { putBackup } from "./index.js";
+import { KEY, MIB, echoParts, file, headSidecarAsWritten, input, notFound, s3 } from "./s3-mock.js";
+import { crc32Base64 } from "./upload-file.js";
+
+beforeEach(() => s3.reset());
+
+function multipartStore(bytes: Buffer) {
+  s3.on(GetObjectCommand).rejects(notFound());
+  s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1", ServerSideEncryption: "AES256" });
+  s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-3"' });
+  s3.on(HeadObjectCommand, { Key: KEY })
+    .rejectsOnce(notFound())
+    .resolves({ ContentLength: bytes.length, ETag: '"m-3"', ServerSideEncryption: "AES256" });
+  s3.on(PutObjectCommand).resolves({});
+  headSidecarAsWritten(0);
+}
+
+describe("multipart parts are proven before the commit (SDK mocked)", () => {
+  it("re-sends a part without a checksum header (so SigV4-signed) when the store does not echo its CRC32, and keeps going signed", async () => {
+    const bytes = Buffer.alloc(11 * MIB, 4);
+    multipartStore(bytes);
+    s3.on(UploadPartCommand).callsFake((part: { PartNumber: number }) =>
+      Promise.resolve({ ETag: `"p${part.PartNumber}"` }),
+    ); // accepted, checksum ignored: no echo
+    const events: string[] = [];
+    const result = await putBackup(
+      input(file(bytes), { partSize: 5 * MIB, concurrency: 1, onEvent: (e) => events.push(e) }),
+    );
+    expect(result.status).toBe("uploaded");
+    const sent = s3
+      .commandCalls(UploadPartCommand)
+      .map((c) => [c.args[0].input.PartNumber, c.args[0].input.ChecksumCRC32 !== undefined]);
+    // part 1 with a CRC32 (unconfirmed), part 1 again without, then parts 2 and 3 without
+    expect(sent).toEqual([
+      [1, true],
+      [1, false],
+      [2, false],
+      [3, false],
+    ]);
+    const parts = s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input.MultipartUpload
+      ?.Parts;
+    expect(parts?.map((p) => p.ChecksumCRC32)).toEqual([undefined, undefined, undefined]);
+    expect(events).toContain("upload.checksum.unconfirmed");
+  });
+
+  it("never commits when the store echoes a different CRC32 for a part", async () => {
+    const bytes = Buffer.alloc(11 * MIB, 4);
+    multipartStore(bytes);
+    s3.on(UploadPartCommand).resolves({
+      ETag: '"p"',
+      ChecksumCRC32: crc32Base64(Buffer.from("x")),
+    });
+    await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("recorded CRC32"),
+    });
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it("reuses one buffer per part in flight: no more than `concurrency` part buffers for any number of parts", async () => {
+    const bytes = Buffer.alloc(31 * MIB, 6); // 7 parts of 5 MiB
+    multipartStore(bytes);
+    echoParts();
+    let inFlight = 0;
+    let peak = 0;
+    const buffers = new Set<ArrayBufferLike>();
+    s3.on(UploadPartCommand).callsFake(
+      async (part: { PartNumber: number; ChecksumCRC32?: string; Body: Buffer }) => {
+        buffers.add(part.Body.buffer);
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return { ETag: `"p${part.PartNumber}"`, ChecksumCRC32: part.ChecksumCRC32 };
+      },
+    );
+    await putBackup(input(file(bytes), { partSize: 5 * MIB, concurrency: 2 }));
+    expect(s3.commandCalls(UploadPartCommand)).toHaveLength(7);
+    expect(peak).toBe(2);
+    expect(buffers.size).toBe(2);
+  });
+});
