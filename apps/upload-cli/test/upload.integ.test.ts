@@ -341,21 +341,99 @@ describeInteg("nbs-upload against the real MinIO", () => {
     ).toMatchObject({ sha256: sha256sum(file) });
   });
 
-  it("never overwrites an object written by someone else between HEAD and commit (If-None-Match)", async () => {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: "race/neo4j/neo4j-20261124T161616Z.dump.meta.json",
-        Body: "{}",
-      }),
-    );
-    const file = dumpFile("neo4j-20261124T161616Z.dump", randomBytes(100));
+  it("never overwrites a sidecar written by someone else after its pre-check (If-None-Match on the commit)", async () => {
+    const key = "race/neo4j/neo4j-20261124T161616Z.dump";
+    const foreign = JSON.stringify({
+      schemaVersion: 1,
+      sha256: "0".repeat(64),
+      size: 1,
+      db_name: "neo4j",
+      created_at: "2026-11-24T16:16:16Z",
+      created_by: "another-writer",
+      tool: { name: "nbs-upload", version: "0.0.0" },
+    });
+    const file = dumpFile("neo4j-20261124T161616Z.dump", randomBytes(30 * 1024 * 1024));
+    let planted: Promise<unknown> | undefined;
     const run = await runCli(
-      ["--file", file, "--prefix", "race", "--allow-any-file", "--json"],
+      [
+        "--file",
+        file,
+        "--prefix",
+        "race",
+        "--allow-any-file",
+        "--part-size",
+        "5MiB",
+        "--concurrency",
+        "1",
+        "--json",
+      ],
       env,
+      {
+        // The pre-check has passed once parts flow: the sidecar appears only now.
+        onStderr: (chunk) => {
+          if (planted === undefined && chunk.includes('"upload.progress"')) {
+            planted = client.send(
+              new PutObjectCommand({ Bucket: bucket, Key: `${key}.meta.json`, Body: foreign }),
+            );
+          }
+        },
+      },
     );
-    expect(run.code).toBe(5);
-    expect(await getText("race/neo4j/neo4j-20261124T161616Z.dump.meta.json")).toBe("{}");
+    expect(planted).toBeDefined();
+    await planted;
+    expect(run.code, run.stderr).toBe(5);
+    expect(run.stderr).toContain("different content appeared");
+    expect(await getText(`${key}.meta.json`)).toBe(foreign);
+  });
+
+  it("runs two identical uploads at once: both exit 0, one uploaded and one skipped, one sidecar", async () => {
+    const file = dumpFile("neo4j-20261124T171717Z.dump", randomBytes(24 * 1024 * 1024));
+    const args = [
+      "--file",
+      file,
+      "--prefix",
+      "twins",
+      "--allow-any-file",
+      "--part-size",
+      "5MiB",
+      "--json",
+    ];
+    const [a, b] = await Promise.all([runCli(args, env), runCli(args, env)]);
+    expect([a.code, b.code], `${a.stderr}\n${b.stderr}`).toEqual([0, 0]);
+    const outcomes = [a, b]
+      .map((r) => (JSON.parse(r.stdout) as { outcome: string }).outcome)
+      .sort();
+    expect(outcomes).toEqual(["skipped", "uploaded"]);
+    const sidecar = JSON.parse(await getText("twins/neo4j/neo4j-20261124T171717Z.dump.meta.json"));
+    expect(sidecar).toMatchObject({ sha256: sha256sum(file) });
+    expect(await getSha("twins/neo4j/neo4j-20261124T171717Z.dump")).toBe(sha256sum(file));
+    const open = await client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: "twins/" }),
+    );
+    expect(open.Uploads ?? []).toHaveLength(0);
+  });
+
+  it("runs two different dumps for the same key at once: one commits, the other exits 5 and changes nothing", async () => {
+    const one = dumpFile("neo4j-20261124T181818Z.dump", randomBytes(12 * 1024 * 1024));
+    const two = dumpFile("neo4j-20261124T181818Z.dump", randomBytes(12 * 1024 * 1024));
+    const args = (f: string) => [
+      "--file",
+      f,
+      "--prefix",
+      "rivals",
+      "--allow-any-file",
+      "--part-size",
+      "5MiB",
+      "--json",
+    ];
+    const runs = await Promise.all([runCli(args(one), env), runCli(args(two), env)]);
+    expect(runs.map((r) => r.code).sort()).toEqual([0, 5]);
+    const winner = runs[0]!.code === 0 ? one : two;
+    const key = "rivals/neo4j/neo4j-20261124T181818Z.dump";
+    expect(JSON.parse(await getText(`${key}.meta.json`))).toMatchObject({
+      sha256: sha256sum(winner),
+    });
+    expect(await getSha(key)).toBe(sha256sum(winner));
   });
 
   it("compresses with --compress zstd into a .dump.zst key and records the original size and sha256", async () => {

@@ -140,16 +140,38 @@ describe("putBackup (SDK mocked)", () => {
     expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toEqual([KEY]);
   });
 
-  it("stops a multipart upload before any part when CreateMultipartUpload does not echo the encryption", async () => {
-    const bytes = Buffer.alloc(11 * MIB, 5);
+  it("stops a multipart upload at the first part when neither CreateMultipartUpload nor the part echoes the encryption", async () => {
+    const bytes = Buffer.alloc(16 * MIB, 5);
     s3.on(GetObjectCommand).rejects(notFound());
     s3.on(HeadObjectCommand).rejects(notFound());
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
+    s3.on(UploadPartCommand).callsFake((part: { ChecksumCRC32?: string }) =>
+      Promise.resolve({ ETag: '"p"', ChecksumCRC32: part.ChecksumCRC32 }),
+    );
     s3.on(AbortMultipartUploadCommand).resolves({});
-    await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
+    await expect(
+      putBackup(input(file(bytes), { partSize: 5 * MIB, concurrency: 1 })),
+    ).rejects.toMatchObject({
       code: "USAGE",
       hint: expect.stringContaining("--sse none"),
     });
+    expect(s3.commandCalls(UploadPartCommand)).toHaveLength(1);
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+  });
+
+  it("stops before any part when CreateMultipartUpload echoes another encryption (as AWS does)", async () => {
+    const bytes = Buffer.alloc(11 * MIB, 5);
+    s3.on(GetObjectCommand).rejects(notFound());
+    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(CreateMultipartUploadCommand).resolves({
+      UploadId: "u1",
+      ServerSideEncryption: "AES256",
+    });
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    await expect(
+      putBackup(input(file(bytes), { partSize: 5 * MIB, sse: { mode: "aws:kms" } })),
+    ).rejects.toMatchObject({ code: "USAGE" });
     expect(s3.commandCalls(UploadPartCommand)).toHaveLength(0);
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
   });
@@ -184,7 +206,7 @@ describe("putBackup (SDK mocked)", () => {
       ServerSideEncryption: "AES256",
     });
     s3.on(UploadPartCommand)
-      .resolvesOnce({ ETag: '"p1"' })
+      .resolvesOnce({ ETag: '"p1"', ServerSideEncryption: "AES256" })
       .rejects(
         new S3ServiceException({
           name: "AccessDenied",
@@ -249,7 +271,7 @@ describe("putBackup (SDK mocked)", () => {
       UploadId: "u1",
       ServerSideEncryption: "AES256",
     });
-    s3.on(UploadPartCommand).resolves({ ETag: '"p"' });
+    s3.on(UploadPartCommand).resolves({ ETag: '"p"', ServerSideEncryption: "AES256" });
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-3"' });
     s3.on(HeadObjectCommand, { Key: KEY })
       .rejectsOnce(notFound())

@@ -29,7 +29,7 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
     const bytes = Buffer.alloc(11 * MIB, 4);
     multipartStore(bytes);
     s3.on(UploadPartCommand).callsFake((part: { PartNumber: number }) =>
-      Promise.resolve({ ETag: `"p${part.PartNumber}"` }),
+      Promise.resolve({ ETag: `"p${part.PartNumber}"`, ServerSideEncryption: "AES256" }),
     ); // accepted, checksum ignored: no echo
     const events: string[] = [];
     const result = await putBackup(
@@ -58,6 +58,7 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
     s3.on(UploadPartCommand).resolves({
       ETag: '"p"',
       ChecksumCRC32: crc32Base64(Buffer.from("x")),
+      ServerSideEncryption: "AES256",
     });
     await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
       code: "INTEGRITY",
@@ -80,7 +81,11 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
         peak = Math.max(peak, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 5));
         inFlight--;
-        return { ETag: `"p${part.PartNumber}"`, ChecksumCRC32: part.ChecksumCRC32 };
+        return {
+          ETag: `"p${part.PartNumber}"`,
+          ChecksumCRC32: part.ChecksumCRC32,
+          ServerSideEncryption: "AES256",
+        };
       },
     );
     await putBackup(input(file(bytes), { partSize: 5 * MIB, concurrency: 2 }));

@@ -159,9 +159,11 @@ async function uploadMultipart(
     uploadId = created.UploadId;
     if (!uploadId)
       throw new NbsError("STORAGE", `CreateMultipartUpload for ${key} returned no UploadId`);
-    // Nothing is sent before the store has confirmed the encryption it will apply.
-    const unencrypted = unhonouredSse(input.sse, created, `s3://${bucket}/${key}`);
-    if (unencrypted) throw unencrypted;
+    // AWS confirms the encryption here already; MinIO only in each part's answer (checked there).
+    if (created.ServerSideEncryption !== undefined) {
+      const unencrypted = unhonouredSse(input.sse, created, `s3://${bucket}/${key}`);
+      if (unencrypted) throw unencrypted;
+    }
     const sent = await sendParts(input, fh, plan, uploadId);
     const completed = await completeUpload(input, uploadId, sent);
     // A 412 answered by identical content in place: a racing twin won, and our upload is still
@@ -293,10 +295,17 @@ async function sendParts(
       }),
       { abortSignal: stop.signal },
     );
+  // The first parts' answers say whether the store applies the requested encryption: a store
+  // that ignores it is found after one round of parts, not after the whole dump.
+  const encrypted = <T extends { ServerSideEncryption?: string; SSEKMSKeyId?: string }>(out: T) => {
+    const unencrypted = unhonouredSse(input.sse, out, `s3://${input.bucket}/${input.key}`);
+    if (unencrypted) throw unencrypted;
+    return out;
+  };
   const sendProven = async (index: number, body: Buffer): Promise<string> => {
     const crc = crcs[index]!;
     if (crcProven) {
-      const out = await send(index, body, crc);
+      const out = encrypted(await send(index, body, crc));
       if (out.ChecksumCRC32 === crc) return out.ETag ?? "";
       if (out.ChecksumCRC32 !== undefined) {
         throw new NbsError(
@@ -320,7 +329,7 @@ async function sendParts(
         );
       }
     }
-    return (await send(index, body, undefined)).ETag ?? "";
+    return encrypted(await send(index, body, undefined)).ETag ?? "";
   };
   try {
     for (let index = 0; index < plan.parts; index++) {
