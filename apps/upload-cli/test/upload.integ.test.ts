@@ -408,7 +408,11 @@ describeInteg("nbs-upload against the real MinIO", () => {
     expect(sidecar).toMatchObject({ sha256: sha256sum(file) });
     expect(await getSha("twins/neo4j/neo4j-20261124T171717Z.dump")).toBe(sha256sum(file));
     const open = await client.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: "twins/" }),
+      // MinIO lists multipart uploads by exact key only.
+      new ListMultipartUploadsCommand({
+        Bucket: bucket,
+        Prefix: "twins/neo4j/neo4j-20261124T171717Z.dump",
+      }),
     );
     expect(open.Uploads ?? []).toHaveLength(0);
   });

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BODY_CHUNK_BYTES } from "./body-chunks.js";
 import { createS3Client } from "./client.js";
-import { signsPayload, type PayloadSigning } from "./payload-signing.js";
+import { SIGN_PAYLOAD, signsPayload, type PayloadSigning } from "./payload-signing.js";
 
 describe("signsPayload", () => {
   it.each([
@@ -52,17 +52,20 @@ async function contentSha256(
 const BODY = Buffer.alloc(2 * BODY_CHUNK_BYTES + 1, 7);
 const BODY_SHA256 = createHash("sha256").update(BODY).digest("hex");
 
-const part = (crc?: string) => (client: S3Client) =>
-  client.send(
-    new UploadPartCommand({
-      Bucket: "b",
-      Key: "k",
-      UploadId: "u",
-      PartNumber: 1,
-      Body: BODY,
-      ...(crc ? { ChecksumCRC32: crc } : {}),
-    }),
-  );
+const part =
+  (crc?: string, forced = false) =>
+  (client: S3Client) =>
+    client.send(
+      new UploadPartCommand({
+        Bucket: "b",
+        Key: "k",
+        UploadId: "u",
+        PartNumber: 1,
+        Body: BODY,
+        ...(crc ? { ChecksumCRC32: crc } : {}),
+        ...(forced ? { [SIGN_PAYLOAD]: true } : {}),
+      }),
+    );
 
 describe("payload signing on the wire", () => {
   const sha256Hex = BODY_SHA256;
@@ -80,6 +83,14 @@ describe("payload signing on the wire", () => {
     );
     expect(await contentSha256("http://127.0.0.1:9000", "never", part("AAAAAA=="))).toBe(
       "UNSIGNED-PAYLOAD",
+    );
+  });
+  it("signs a part marked to be signed, with its CRC32, in every mode (the unconfirmed-checksum fall-back)", async () => {
+    expect(await contentSha256("https://127.0.0.1:9000", "never", part("AAAAAA==", true))).toBe(
+      sha256Hex,
+    );
+    expect(await contentSha256("https://127.0.0.1:9000", "auto", part("AAAAAA==", true))).toBe(
+      sha256Hex,
     );
   });
   it("keeps signing a part without a CRC32, and every other request", async () => {

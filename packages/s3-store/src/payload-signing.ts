@@ -20,6 +20,13 @@ const UNSIGNED = "UNSIGNED-PAYLOAD";
 const SHA256_HEADER = "x-amz-content-sha256";
 const CRC32_HEADER = "x-amz-checksum-crc32";
 
+/**
+ * Set to `true` on an UploadPart input to sign that part whatever the mode: the fall-back for a
+ * store that does not confirm part checksums. Serializers send only modelled members, so the
+ * marker never reaches the wire.
+ */
+export const SIGN_PAYLOAD = "nbsSignPayload";
+
 /** Decide for one request; pure, so the rule is unit-tested on its own. */
 export function signsPayload(mode: PayloadSigning, protocol: string, hasCrc32: boolean): boolean {
   if (!hasCrc32 || mode === "always") return true;
@@ -35,7 +42,8 @@ export function payloadSigningPlugin<I extends object, O extends object>(
     if (context.commandName === "UploadPartCommand") {
       const request = args.request as HttpRequest;
       const hasCrc32 = Object.keys(request.headers).some((h) => h.toLowerCase() === CRC32_HEADER);
-      if (!signsPayload(mode, request.protocol, hasCrc32))
+      const forced = (args.input as Record<string, unknown>)[SIGN_PAYLOAD] === true;
+      if (!forced && !signsPayload(mode, request.protocol, hasCrc32))
         request.headers[SHA256_HEADER] = UNSIGNED;
     }
     return next(args);

@@ -1,12 +1,13 @@
 import {
   type ServiceInputTypes,
   type ServiceOutputTypes,
+  GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import type { DeserializeMiddleware, HttpRequest } from "@smithy/types";
+import type { BuildMiddleware, DeserializeMiddleware, HttpRequest } from "@smithy/types";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -67,6 +68,52 @@ const corruptPartTwo: DeserializeMiddleware<ServiceInputTypes, ServiceOutputType
     }
     return next(args);
   };
+
+/**
+ * Make the real MinIO behave like a store that ignores `x-amz-checksum-*`: after nbs decided how
+ * to sign each request, the checksum headers (and Complete's part checksums) are dropped before
+ * signing, so MinIO neither checks nor echoes them. Records each part's x-amz-content-sha256 as
+ * sent, and corrupts the first attempt of part 2 on the wire when asked.
+ */
+function ignoringChecksums(target: S3Client, options: { corruptPartTwo?: boolean } = {}) {
+  const wire: Array<[string, string]> = [];
+  target.middlewareStack.addRelativeTo(
+    ((next, context) => (args) => {
+      const request = args.request as HttpRequest;
+      for (const name of Object.keys(request.headers)) {
+        if (/^x-amz-(checksum-|sdk-checksum)/i.test(name)) delete request.headers[name];
+      }
+      if (
+        context.commandName === "CompleteMultipartUploadCommand" &&
+        typeof request.body === "string"
+      ) {
+        request.body = request.body.replace(/<ChecksumCRC32>[^<]*<\/ChecksumCRC32>/g, "");
+        request.headers["content-length"] = String(Buffer.byteLength(request.body));
+      }
+      return next(args);
+    }) as BuildMiddleware<ServiceInputTypes, ServiceOutputTypes>,
+    { relation: "after", toMiddleware: "nbsPayloadSigning", name: "ignoreChecksums" },
+  );
+  let corrupted = false;
+  target.middlewareStack.add(
+    ((next) => (args) => {
+      const request = args.request as HttpRequest;
+      const part = request.query?.["partNumber"];
+      if (typeof part === "string") {
+        wire.push([part, String(request.headers["x-amz-content-sha256"])]);
+        if (options.corruptPartTwo && part === "2" && !corrupted && Buffer.isBuffer(request.body)) {
+          corrupted = true;
+          const body = Buffer.from(request.body);
+          body[body.length >> 1]! ^= 0xff;
+          request.body = body;
+        }
+      }
+      return next(args);
+    }) as DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes>,
+    { step: "deserialize", name: "wireLog" },
+  );
+  return wire;
+}
 
 function put(ts: string, extra: Partial<PutBackupInput> = {}) {
   return putBackup({
@@ -219,6 +266,57 @@ describeInteg("s3-store against the real MinIO", () => {
       ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     },
   );
+
+  it("on a store that does not confirm part checksums, sends unconfirmed parts again signed and commits the right bytes", async () => {
+    const bytes = randomBytes(12 * 1024 * 1024);
+    const ignoring = storeClient(); // https: parts go UNSIGNED-PAYLOAD while CRC32s are confirmed
+    const wire = ignoringChecksums(ignoring);
+    const key = "ignoring/neo4j/neo4j-20261111T000000Z.dump";
+    const result = await putBackup({
+      client: ignoring,
+      bucket,
+      key,
+      file: dumpFile(bytes, "20261111T000000Z"),
+      partSize: 5 * 1024 * 1024,
+      concurrency: 1,
+      sse: { mode: "AES256" },
+      meta: META,
+    });
+    ignoring.destroy();
+    expect(result.status).toBe("uploaded");
+    const signed = (sha: string) => /^[0-9a-f]{64}$/.test(sha);
+    expect(wire.map(([part, sha]) => [part, signed(sha)])).toEqual([
+      ["1", false],
+      ["1", true],
+      ["2", true],
+      ["3", true],
+    ]);
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const stored = createHash("sha256").update(await out.Body!.transformToByteArray());
+    expect(stored.digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
+  });
+
+  it("on a store that does not confirm part checksums, a part corrupted on the wire is caught by its signature", async () => {
+    const ignoring = storeClient();
+    ignoringChecksums(ignoring, { corruptPartTwo: true });
+    const key = "ignoring-corrupt/neo4j/neo4j-20261112T000000Z.dump";
+    const failure = putBackup({
+      client: ignoring,
+      bucket,
+      key,
+      file: dumpFile(randomBytes(12 * 1024 * 1024), "20261112T000000Z"),
+      partSize: 5 * 1024 * 1024,
+      concurrency: 1,
+      sse: { mode: "AES256" },
+      meta: META,
+    });
+    await expect(failure).rejects.toMatchObject({
+      code: "STORAGE",
+      message: expect.stringContaining("corrupted on the way"),
+    });
+    ignoring.destroy();
+    expect(await listBackups({ client, bucket, prefix: "ignoring-corrupt" })).toEqual([]);
+  });
 
   it("computes the multipart ETag the store reports (used to recognise our own retried Complete)", async () => {
     const bytes = randomBytes(12 * 1024 * 1024 + 123);
