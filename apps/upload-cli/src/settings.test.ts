@@ -64,6 +64,21 @@ describe("upload settings", () => {
     );
   });
 
+  it("turns SSE off only when asked: --sse none or BACKUP_SSE=none; BACKUP_USE_SSE_KMS=false keeps AES256", () => {
+    expect(resolveUploadSettings({}, {}, {}).settings.sse).toBe("AES256");
+    expect(resolveUploadSettings({ sse: "none" }, {}, {}).settings.sse).toBe("none");
+    expect(resolveUploadSettings({}, { BACKUP_SSE: "none" }, {}).settings.sse).toBe("none");
+    expect(resolveUploadSettings({}, { BACKUP_USE_SSE_KMS: "false" }, {}).settings.sse).toBe(
+      "AES256",
+    );
+    expect(() => resolveUploadSettings({ sse: "none" }, { BACKUP_KMS_KEY_ARN: "k" }, {})).toThrow(
+      expect.objectContaining({ code: "USAGE", message: "--kms-key conflicts with --sse none" }),
+    );
+    expect(() => resolveUploadSettings({ sse: "off" }, {}, {})).toThrow(
+      expect.objectContaining({ code: "USAGE" }),
+    );
+  });
+
   it("parses human sizes and rejects bad numbers as usage errors", () => {
     expect(resolveUploadSettings({ partSize: "64MiB" }, {}, {}).settings.partSize).toBe(
       64 * 1024 * 1024,

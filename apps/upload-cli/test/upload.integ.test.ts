@@ -8,7 +8,7 @@ import {
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
@@ -257,6 +257,19 @@ describeInteg("nbs-upload against the real MinIO", () => {
         error: { code: "INPUT", message: expect.stringContaining(message) },
       });
     }
+  });
+
+  it("refuses a file over S3's 5 TiB object limit as an input error (exit 3), before reading or sending it", async () => {
+    const huge = join(dir(), "neo4j-20261124T101500Z.dump");
+    writeFileSync(huge, "");
+    truncateSync(huge, 5 * 1024 ** 4 + 1); // sparse: no disk used
+    const offline = { ...env, BACKUP_S3_ENDPOINT: "http://127.0.0.1:1" };
+    const run = await runCli(["--file", huge, "--allow-any-file", "--json"], offline);
+    expect(run.code, run.stderr).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      error: { code: "INPUT", message: expect.stringContaining("over S3's 5 TiB object limit") },
+    });
+    rmSync(huge);
   });
 
   it("removes the local dump with --prune-local only after the commit", async () => {
