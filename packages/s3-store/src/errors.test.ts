@@ -1,0 +1,30 @@
+import { S3ServiceException } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
+import { toStorageError } from "./errors.js";
+
+const internalError = () =>
+  new S3ServiceException({
+    name: "InternalError",
+    $fault: "server",
+    $metadata: { httpStatusCode: 500, attempts: 5 },
+    message: "We encountered an internal error, please try again.",
+  });
+
+describe("toStorageError and server-side encryption", () => {
+  it("says the store may lack SSE configuration when a request that asked for SSE gets a 500", () => {
+    const e = toStorageError(internalError(), {
+      bucket: "b",
+      key: "k",
+      op: "upload",
+      sseRequested: true,
+    });
+    expect(e.code).toBe("STORAGE");
+    expect(e.hint).toContain("may lack SSE configuration");
+    expect(e.hint).toContain("--sse none");
+  });
+
+  it("keeps the plain hint for a 500 on a request without SSE", () => {
+    const e = toStorageError(internalError(), { bucket: "b", key: "k", op: "upload" });
+    expect(e.hint).not.toContain("SSE");
+  });
+});
