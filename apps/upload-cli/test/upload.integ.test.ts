@@ -445,7 +445,7 @@ describeInteg("nbs-upload against the real MinIO", () => {
     ];
     const runs = await Promise.all([runCli(args(one), env), runCli(args(two), env)]);
     expect(runs.map((r) => r.code).sort()).toEqual([0, 5]);
-    const winner = runs[0]!.code === 0 ? one : two;
+    const winner = runs[0].code === 0 ? one : two;
     const key = "rivals/neo4j/neo4j-20261124T181818Z.dump";
     expect(JSON.parse(await getText(`${key}.meta.json`))).toMatchObject({
       sha256: sha256sum(winner),

@@ -77,23 +77,24 @@ const corruptPartTwo: DeserializeMiddleware<ServiceInputTypes, ServiceOutputType
  */
 function ignoringChecksums(target: S3Client, options: { corruptPartTwo?: boolean } = {}) {
   const wire: Array<[string, string]> = [];
-  target.middlewareStack.addRelativeTo(
-    ((next, context) => (args) => {
+  const dropChecksums: BuildMiddleware<ServiceInputTypes, ServiceOutputTypes> =
+    (next, context) => (args) => {
       const request = args.request as HttpRequest;
       for (const name of Object.keys(request.headers)) {
         if (/^x-amz-(checksum-|sdk-checksum)/i.test(name)) delete request.headers[name];
       }
-      if (
-        context.commandName === "CompleteMultipartUploadCommand" &&
-        typeof request.body === "string"
-      ) {
-        request.body = request.body.replace(/<ChecksumCRC32>[^<]*<\/ChecksumCRC32>/g, "");
-        request.headers["content-length"] = String(Buffer.byteLength(request.body));
+      const body: unknown = request.body;
+      if (context.commandName === "CompleteMultipartUploadCommand" && typeof body === "string") {
+        request.body = body.replace(/<ChecksumCRC32>[^<]*<\/ChecksumCRC32>/g, "");
+        request.headers["content-length"] = String(Buffer.byteLength(request.body as string));
       }
       return next(args);
-    }) as BuildMiddleware<ServiceInputTypes, ServiceOutputTypes>,
-    { relation: "after", toMiddleware: "nbsPayloadSigning", name: "ignoreChecksums" },
-  );
+    };
+  target.middlewareStack.addRelativeTo(dropChecksums, {
+    relation: "after",
+    toMiddleware: "nbsPayloadSigning",
+    name: "ignoreChecksums",
+  });
   let corrupted = false;
   target.middlewareStack.add(
     ((next) => (args) => {
