@@ -47,6 +47,7 @@ export async function main(
       {
         program: "nbs-upload",
         version: TOOL.version,
+        argv,
         columns: (io.stdout as NodeJS.WriteStream).columns,
       },
     );
