@@ -43,6 +43,21 @@ export function reportUsageError(
   return ExitCode.USAGE;
 }
 
+/**
+ * What every help text ends with: what the command does (optional), where settings come from,
+ * the exit codes. yargs shows the program's epilogue only in the program's own help, so each
+ * command sets it too (`.epilogue(helpEpilogue())` in its builder).
+ */
+export function helpEpilogue(about?: string): string {
+  return [
+    about,
+    "Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain (AWS_* variables, profiles, OIDC web identity); they are never flags and never logged.",
+    EXIT_CODES_HELP,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
 /** The part of a yargs parser both CLIs configure the same way. */
 interface ParserTail<T> {
   option(name: "config", spec: { type: "string"; describe: string }): T;
@@ -93,19 +108,12 @@ export async function parseCommandLine<T extends ParserTail<T>>(
   parser: T,
   options: ParseOptions,
 ): Promise<Record<string, unknown>> {
-  const epilogue = [
-    options.about,
-    "Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain (AWS_* variables, profiles, OIDC web identity); they are never flags and never logged.",
-    EXIT_CODES_HELP,
-  ]
-    .filter(Boolean)
-    .join("\n\n");
   const args = await parser
     .option("config", {
       type: "string",
       describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]",
     })
-    .epilogue(epilogue)
+    .epilogue(helpEpilogue(options.about))
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
