@@ -22,7 +22,7 @@ minio_go_install() {
   local module="$1" pin="$2" bindir="$3" tmp
   [ -x "$bindir/$(basename "$module")" ] && return 0
   command -v go >/dev/null 2>&1 \
-    || nbs_die "go not found; install Go >= 1.24 (apt-get install golang-go, or go.dev/dl)"
+    || nbs_die "go not found; install Go >= 1.25 (apt-get install golang-go, or go.dev/dl)"
   nbs_log "building $module@$pin (first time takes minutes)"
   tmp="$bindir.tmp.$$"
   rm -rf "$tmp" && mkdir -p "$tmp"

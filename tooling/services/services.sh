@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Local MinIO and Neo4j for integration tests and demos.
-#   services.sh up      install if needed, start both (no-op when healthy), write .nbs/services.env
-#   services.sh down [minio] [neo4j]   stop what `up` started (by .nbs/*.pid); default both
+# Local MinIO, versitygw and Neo4j for integration tests and demos.
+#   services.sh up      install if needed, start all three (no-op when healthy), write .nbs/services.env
+#   services.sh down [minio] [versitygw] [neo4j]   stop what `up` started (by .nbs/*.pid); default all
 #   services.sh status  one line per service; exit 1 if any is stopped
 # NBS_STARTED_FILE=<file>: `up` appends the names of services it actually started.
 set -euo pipefail
@@ -10,6 +10,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 # shellcheck source=minio.sh
 source "$here/minio.sh"
+# shellcheck source=versitygw.sh
+source "$here/versitygw.sh"
 # shellcheck source=neo4j.sh
 source "$here/neo4j.sh"
 
@@ -17,7 +19,7 @@ write_env() {
   local env="$NBS_STATE_DIR/services.env"
   (
     umask 077
-    { echo "# written by tooling/services/services.sh up; source it"; minio_env; neo4j_env; } >"$env.tmp"
+    { echo "# written by tooling/services/services.sh up; source it"; minio_env; versitygw_env; neo4j_env; } >"$env.tmp"
     mv "$env.tmp" "$env"
   )
   nbs_log "wrote $env"
@@ -29,21 +31,23 @@ case "$cmd" in
     nbs_require curl "install curl (apt-get install curl)"
     mkdir -p "$NBS_STATE_DIR" "$NBS_LOG_DIR"
     minio_up
+    versitygw_up
     neo4j_up
     write_env
     ;;
   down)
     shift
-    services=("$@"); [ ${#services[@]} -gt 0 ] || services=(neo4j minio)
+    services=("$@"); [ ${#services[@]} -gt 0 ] || services=(neo4j versitygw minio)
     for s in "${services[@]}"; do
-      case "$s" in minio | neo4j) "${s}_down" ;; *) nbs_die "unknown service: $s" ;; esac
+      case "$s" in minio | versitygw | neo4j) "${s}_down" ;; *) nbs_die "unknown service: $s" ;; esac
     done
     ;;
   status)
     rc=0
     minio_status || rc=1
+    versitygw_status || rc=1
     neo4j_status || rc=1
     exit "$rc"
     ;;
-  *) echo "usage: services.sh up|down [minio|neo4j]...|status" >&2; exit 2 ;;
+  *) echo "usage: services.sh up|down [minio|versitygw|neo4j]...|status" >&2; exit 2 ;;
 esac

@@ -7,6 +7,7 @@ import {
   parseCommandLine,
   addSettingOptions,
   flagsFrom,
+  helpEpilogue,
   reportUsageError,
   type LogFormat,
 } from "@nbs/cli-kit";
@@ -34,19 +35,23 @@ export async function main(
         .usage(
           "$0 [upload] --file <dump> --bucket <bucket> [options]\n$0 dump --out-dir <dir> [options]",
         )
+        // Each command's help ends with the exit codes too: yargs shows the program's epilogue
+        // only in the program's help, where the hidden default command adds none of its own.
         .command(
-          ["upload", "$0"],
-          "upload a Neo4j dump with its sha256 and .meta.json sidecar",
-          (y) => addSettingOptions(y, UPLOAD_SETTINGS),
+          "upload",
+          "upload a Neo4j dump with its sha256 and .meta.json sidecar (the default)",
+          (y) => addSettingOptions(y, UPLOAD_SETTINGS).epilogue(helpEpilogue()),
         )
         .command(
           "dump",
           "take a dump of a local Neo4j (online stats, stop, dump, restart) with a local sidecar",
-          (y) => addSettingOptions(y, DUMP_SETTINGS),
-        ),
+          (y) => addSettingOptions(y, DUMP_SETTINGS).epilogue(helpEpilogue()),
+        )
+        .command("$0", false, (y) => addSettingOptions(y, UPLOAD_SETTINGS)),
       {
         program: "nbs-upload",
         version: TOOL.version,
+        argv,
         columns: (io.stdout as NodeJS.WriteStream).columns,
       },
     );

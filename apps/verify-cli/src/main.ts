@@ -43,6 +43,7 @@ export async function main(
     args = await parseCommandLine(parser, {
       program: "nbs-verify",
       version: pkg.version,
+      argv,
       about: `Download into a private temp workspace (hashing while streaming), compare sha256 and size with the .meta.json sidecar and the object's metadata, then optionally load into an EPHEMERAL Neo4j (own home, random ports; the installation is only borrowed) for a consistency check or counts and a smoke query.\n\nnbs-verify: 5 = the bytes differ from the sidecar / object metadata, the sidecar is missing or invalid, or --latest found no committed backup; 6 = the dump did not load, failed the check, or its counts/smoke query disagree.`,
       columns: (io.stdout as NodeJS.WriteStream).columns,
     });

@@ -43,6 +43,21 @@ export function reportUsageError(
   return ExitCode.USAGE;
 }
 
+/**
+ * What every help text ends with: what the command does (optional), where settings come from,
+ * the exit codes. yargs shows the program's epilogue only in the program's own help, so each
+ * command sets it too (`.epilogue(helpEpilogue())` in its builder).
+ */
+export function helpEpilogue(about?: string): string {
+  return [
+    about,
+    "Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain (AWS_* variables, profiles, OIDC web identity); they are never flags and never logged.",
+    EXIT_CODES_HELP,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
 /** The part of a yargs parser both CLIs configure the same way. */
 interface ParserTail<T> {
   option(name: "config", spec: { type: "string"; describe: string }): T;
@@ -58,6 +73,8 @@ interface ParserTail<T> {
 
 export interface ParseOptions {
   program: string;
+  /** The raw arguments the parser was made from, for the repeated-flag check. */
+  argv: readonly string[];
   version: string;
   /** What the command does, printed above the shared precedence and exit-code text. */
   about?: string;
@@ -65,26 +82,38 @@ export interface ParseOptions {
 }
 
 /**
- * Finish a parser the nbs way (`--config`, strict flags, no process exit, usage errors as
- * NbsError with a hint) and parse. `--help`/`--version` print and return `help`/`version: true`.
+ * The flags given more than once in `argv` (`--prefix a --prefix=b`, `--json --no-json`,
+ * `--dry-run --dryRun`), kebab-case, in order. yargs would silently join a repeated string into
+ * `a,b` and let the last boolean win; no nbs option takes several values.
  */
-export function parseCommandLine<T extends ParserTail<T>>(
+function repeatedFlags(argv: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const token of argv) {
+    if (token === "--") break; // what follows is not flags
+    if (!token.startsWith("--") || token.length === 2) continue;
+    const name = kebab(token.slice(2).split("=", 1)[0]!).replace(/^no-/, "");
+    if (seen.has(name)) repeated.add(name);
+    seen.add(name);
+  }
+  return [...repeated];
+}
+
+/**
+ * Finish a parser the nbs way (`--config`, strict flags, no process exit, usage errors as
+ * NbsError with a hint, a flag given twice is a usage error) and parse. `--help`/`--version`
+ * print and return `help`/`version: true`.
+ */
+export async function parseCommandLine<T extends ParserTail<T>>(
   parser: T,
   options: ParseOptions,
 ): Promise<Record<string, unknown>> {
-  const epilogue = [
-    options.about,
-    "Precedence: flag > environment > config file > default. Credentials come only from the AWS SDK's default chain (AWS_* variables, profiles, OIDC web identity); they are never flags and never logged.",
-    EXIT_CODES_HELP,
-  ]
-    .filter(Boolean)
-    .join("\n\n");
-  return parser
+  const args = await parser
     .option("config", {
       type: "string",
       describe: "JSON config file (keys are the flag names in camelCase) [env: NBS_CONFIG]",
     })
-    .epilogue(epilogue)
+    .epilogue(helpEpilogue(options.about))
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
@@ -94,4 +123,14 @@ export function parseCommandLine<T extends ParserTail<T>>(
     .version(options.version)
     .wrap(Math.min(110, options.columns ?? 100))
     .parseAsync();
+  if (args["help"] === true || args["version"] === true) return args;
+  const repeated = repeatedFlags(options.argv).map((name) => `--${name}`);
+  if (repeated.length > 0) {
+    throw new NbsError(
+      "USAGE",
+      `${repeated.join(", ")} ${repeated.length === 1 ? "was" : "were"} given more than once`,
+      { hint: `give each flag once (nbs options take one value); see ${options.program} --help` },
+    );
+  }
+  return args;
 }

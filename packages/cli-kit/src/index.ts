@@ -36,6 +36,7 @@ export type { LogSettings, RequestChecksum, S3ConnectionSettings } from "./commo
 export {
   addSettingOptions,
   flagsFrom,
+  helpEpilogue,
   parseCommandLine,
   reportUsageError,
 } from "./command-line.js";

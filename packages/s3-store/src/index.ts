@@ -2,8 +2,7 @@ export { createS3Client } from "./client.js";
 export type { RequestChecksumMode, S3ClientOptions } from "./client.js";
 export { PAYLOAD_SIGNING_MODES, signsPayload } from "./payload-signing.js";
 export type { PayloadSigning } from "./payload-signing.js";
-export { DEFAULT_MAX_ATTEMPTS, classifyError, createRetryStrategy } from "./retry.js";
-export type { ErrorClass } from "./retry.js";
+export { DEFAULT_MAX_ATTEMPTS, createRetryStrategy } from "./retry.js";
 export { toStorageError } from "./errors.js";
 export {
   DEFAULT_PART_SIZE,

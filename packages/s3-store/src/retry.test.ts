@@ -1,6 +1,85 @@
-import { S3ServiceException } from "@aws-sdk/client-s3";
-import { describe, expect, it } from "vitest";
-import { classifyError, createRetryStrategy, toStorageError } from "./index.js";
+import { GetObjectCommand, S3ServiceException } from "@aws-sdk/client-s3";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createRetryStrategy,
+  createS3Client,
+  DEFAULT_MAX_ATTEMPTS,
+  toStorageError,
+} from "./index.js";
+
+const closers: Array<() => void> = [];
+afterEach(() => closers.splice(0).forEach((close) => close()));
+
+/** A local S3 stand-in answering request n (from 1) with `reply(n)`: an S3 error code or 200. */
+async function storeAnswering(reply: (n: number) => [number, string?]) {
+  let requests = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    const [status, code] = reply(++requests);
+    const body = code ? `<Error><Code>${code}</Code><Message>${code}</Message></Error>` : "ok";
+    response.writeHead(status, { "content-type": code ? "application/xml" : "text/plain" });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const client = (maxAttempts?: number) => {
+    const s3 = createS3Client({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: "us-east-1",
+      credentials: {
+        accessKeyId: randomBytes(10).toString("hex"),
+        secretAccessKey: randomBytes(20).toString("hex"),
+      },
+      ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    });
+    closers.push(() => s3.destroy());
+    return s3;
+  };
+  closers.push(() => server.close());
+  return { client, requests: () => requests };
+}
+
+const get = new GetObjectCommand({ Bucket: "bucket", Key: "key" });
+
+describe("the retry strategy of createS3Client", () => {
+  it("retries 503 SlowDown and succeeds on the third attempt", async () => {
+    const store = await storeAnswering((n) => (n <= 2 ? [503, "SlowDown"] : [200]));
+    const out = await store.client().send(get);
+    expect(await out.Body!.transformToString()).toBe("ok");
+    expect(store.requests()).toBe(3);
+    expect(out.$metadata.attempts).toBe(3);
+  });
+
+  it("retries 500 InternalError", async () => {
+    const store = await storeAnswering((n) => (n === 1 ? [500, "InternalError"] : [200]));
+    await store.client().send(get);
+    expect(store.requests()).toBe(2);
+  });
+
+  it("fails a 403 AccessDenied after exactly one request", async () => {
+    const store = await storeAnswering(() => [403, "AccessDenied"]);
+    await expect(store.client().send(get)).rejects.toMatchObject({ name: "AccessDenied" });
+    expect(store.requests()).toBe(1);
+  });
+
+  it(`gives up on a persistent 503 after ${DEFAULT_MAX_ATTEMPTS} attempts by default`, async () => {
+    const store = await storeAnswering(() => [503, "ServiceUnavailable"]);
+    await expect(store.client().send(get)).rejects.toBeInstanceOf(S3ServiceException);
+    expect(store.requests()).toBe(DEFAULT_MAX_ATTEMPTS);
+  });
+
+  it("honours maxAttempts", async () => {
+    const store = await storeAnswering((n) => (n <= 2 ? [500, "InternalError"] : [200]));
+    await expect(store.client(2).send(get)).rejects.toMatchObject({ name: "InternalError" });
+    expect(store.requests()).toBe(2);
+  });
+
+  it("rejects a nonsensical attempt count", () => {
+    expect(() => createRetryStrategy(0)).toThrow(expect.objectContaining({ code: "USAGE" }));
+  });
+});
 
 function serviceError(name: string, status: number): S3ServiceException {
   return new S3ServiceException({
@@ -10,41 +89,6 @@ function serviceError(name: string, status: number): S3ServiceException {
     message: name,
   });
 }
-
-describe("retry classification", () => {
-  it.each([
-    ["SlowDown", 503, "throttling"],
-    ["ThrottlingException", 400, "throttling"],
-    ["InternalError", 500, "transient"],
-    ["ServiceUnavailable", 503, "transient"],
-    ["NotImplemented", 501, "server"],
-  ])("retries %s (%d) as %s", (name, status, expected) => {
-    expect(classifyError(serviceError(name, status))).toBe(expected);
-  });
-
-  it("retries connection resets and timeouts", () => {
-    expect(classifyError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }))).toBe(
-      "transient",
-    );
-    expect(classifyError(Object.assign(new Error("t"), { name: "TimeoutError" }))).toBe(
-      "transient",
-    );
-  });
-
-  it.each([
-    ["AccessDenied", 403],
-    ["NoSuchBucket", 404],
-    ["InvalidAccessKeyId", 403],
-    ["KMS.NotFoundException", 400],
-  ])("fails at once on %s (%d)", (name, status) => {
-    expect(classifyError(serviceError(name, status))).toBe("permanent");
-  });
-
-  it("rejects a nonsensical attempt count", () => {
-    expect(() => createRetryStrategy(0)).toThrow(expect.objectContaining({ code: "USAGE" }));
-    expect(createRetryStrategy(3)).toBeDefined();
-  });
-});
 
 describe("toStorageError", () => {
   it("names the missing bucket and how to fix it", () => {

@@ -1,11 +1,6 @@
 import { NbsError } from "@nbs/metadata";
 import { StandardRetryStrategy } from "@smithy/util-retry";
-import {
-  isServerError,
-  isThrottlingError,
-  isTransientError,
-} from "@smithy/service-error-classification";
-import type { RetryStrategyV2, SdkError } from "@smithy/types";
+import type { RetryStrategyV2 } from "@smithy/types";
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -20,16 +15,4 @@ export function createRetryStrategy(maxAttempts: number = DEFAULT_MAX_ATTEMPTS):
     });
   }
   return new StandardRetryStrategy(maxAttempts);
-}
-
-export type ErrorClass = "throttling" | "transient" | "server" | "permanent";
-
-/** How the retry strategy sees an error: everything but `permanent` is retried. */
-export function classifyError(error: unknown): ErrorClass {
-  const e = error as SdkError;
-  if (typeof error !== "object" || error === null) return "permanent";
-  if (isThrottlingError(e)) return "throttling";
-  if (isTransientError(e)) return "transient";
-  if (isServerError(e)) return "server";
-  return "permanent";
 }

@@ -1,4 +1,6 @@
-export { getS3TestEnv, type S3TestEnv } from "./s3.ts";
+export { getS3TestEnv } from "./s3.ts";
+export type { S3StoreTestEnv, S3TestEnv } from "./s3-store-env.ts";
+export { getVersitygwTestEnv } from "./versitygw.ts";
 export {
   DEFAULT_NEO4J_VERSION,
   getNeo4jTestEnv,

@@ -1,0 +1,59 @@
+import { NbsError } from "@nbs/metadata";
+import { describe, expect, it } from "vitest";
+import { parseCommandLine } from "./index.js";
+
+/** Stands in for yargs: every builder call is a no-op, parsing yields `parsed`. */
+function fakeParser(parsed: Record<string, unknown> = { _: [] }) {
+  const parser = {
+    option: () => parser,
+    epilogue: () => parser,
+    strict: () => parser,
+    exitProcess: () => parser,
+    fail: () => parser,
+    help: () => parser,
+    version: () => parser,
+    wrap: () => parser,
+    parseAsync: () => Promise.resolve(parsed),
+  };
+  return parser;
+}
+
+const parse = (argv: string[], parsed?: Record<string, unknown>) =>
+  parseCommandLine(fakeParser(parsed), { program: "nbs-x", version: "0", argv, columns: 80 });
+
+async function usageError(argv: string[]): Promise<NbsError> {
+  const error: unknown = await parse(argv).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(NbsError);
+  expect((error as NbsError).code).toBe("USAGE");
+  return error as NbsError;
+}
+
+describe("a flag given more than once", () => {
+  it.each([
+    [["--prefix", "a", "--prefix", "b"], "--prefix"],
+    [["--prefix=a", "--bucket", "b", "--prefix", "b"], "--prefix"],
+    [["--json", "--json"], "--json"],
+    [["--json", "--no-json"], "--json"],
+    [["dump", "--dry-run", "--dryRun"], "--dry-run"],
+  ])("is a usage error naming it: %j", async (argv, flag) => {
+    const error = await usageError(argv);
+    expect(error.message).toBe(`${flag} was given more than once`);
+    expect(error.hint).toContain("give each flag once");
+  });
+
+  it("names every repeated flag", async () => {
+    const error = await usageError(["--a", "1", "--b", "2", "--a", "3", "--b=4"]);
+    expect(error.message).toBe("--a, --b were given more than once");
+  });
+
+  it("accepts each flag once, a value with commas, and anything after --", async () => {
+    await expect(
+      parse(["--prefix", "a,b", "--bucket", "b", "--json", "--", "--prefix", "x"]),
+    ).resolves.toEqual({ _: [] });
+  });
+
+  it("still prints help or the version when asked", async () => {
+    const help = { _: [], help: true };
+    await expect(parse(["--prefix", "a", "--prefix", "b", "--help"], help)).resolves.toBe(help);
+  });
+});
