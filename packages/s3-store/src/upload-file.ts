@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
   UploadPartCommand,
   type S3Client,
+  type UploadPartCommandInput,
 } from "@aws-sdk/client-s3";
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
 import { NbsError } from "@nbs/metadata";
@@ -14,6 +15,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { crc32 } from "./crc32.js";
 import { headObject } from "./head.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
+import { SIGN_PAYLOAD } from "./payload-signing.js";
 import { planMultipartUpload, type UploadPlan } from "./plan.js";
 import { assertEndOfFile, readExactly } from "./read-file.js";
 import { sseParams, unhonouredSse, type SseOptions } from "./sse.js";
@@ -175,7 +177,7 @@ async function uploadMultipart(
       etag: completed.etag,
       plan,
       written: completed.written,
-      ...(sent.crcProven ? { checksumCrc32: compositeCrc32(sent.crcs) } : {}),
+      ...(withCrc(input) ? { checksumCrc32: compositeCrc32(sent.crcs) } : {}),
     };
   } catch (error) {
     if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
@@ -202,7 +204,7 @@ async function completeUpload(
           Parts: etags.map((ETag, i) => ({
             ETag,
             PartNumber: i + 1,
-            ...(sent.crcProven ? { ChecksumCRC32: crcs[i]! } : {}),
+            ...(withCrc(input) ? { ChecksumCRC32: crcs[i]! } : {}),
           })),
         },
       }),
@@ -224,6 +226,11 @@ async function completeUpload(
 }
 
 const withCrc = (input: UploadFileInput): boolean => input.partChecksum !== "none";
+
+/** The input, marked for the payload-signing plugin to sign whatever the mode. */
+function withSignedPayload(params: UploadPartCommandInput): UploadPartCommandInput {
+  return Object.assign({ [SIGN_PAYLOAD]: true }, params);
+}
 
 /** CRC32 of a part as S3 wants it: 4 bytes big-endian, base64. */
 export function crc32Base64(bytes: Uint8Array): string {
@@ -252,15 +259,13 @@ interface SentParts {
   digest: Sha256Digest;
   etags: string[];
   crcs: string[];
-  /** Every part's CRC32 was echoed by the store (so it checked them); else parts went signed. */
-  crcProven: boolean;
 }
 
 /**
  * Send every part. A part counts as stored only when its bytes are proven: the store echoed the
- * CRC32 it verified, or the part went SigV4-signed (no checksum header ⇒ always signed, see
- * PayloadSigning). A store that ignores `x-amz-checksum-*` answers without the echo; from then on
- * parts go signed, and a part that went unproven is sent again, signed.
+ * CRC32 it verified, or the part went SigV4-signed (the store checks the signed sha256; see
+ * PayloadSigning). A store that ignores `x-amz-checksum-*` answers without the echo: that part is
+ * sent again, signed, and so is every later part. Each answer must also confirm the encryption.
  */
 async function sendParts(
   input: UploadFileInput,
@@ -278,58 +283,55 @@ async function sendParts(
   input.signal?.addEventListener("abort", onAbort, { once: true });
   const inflight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  let crcProven = withCrc(input);
+  // Once a part's CRC32 went unconfirmed, every part is sent signed (its sha256 in the signature).
+  let signAll = false;
   let bytesSent = 0;
   let partsDone = 0;
-  const send = (index: number, body: Buffer, crc: string | undefined) =>
-    input.client.send(
-      new UploadPartCommand({
-        Bucket: input.bucket,
-        Key: input.key,
-        UploadId: uploadId,
-        PartNumber: index + 1,
-        Body: body,
-        ContentLength: body.length,
-        // The store rejects the part if its bytes do not match (BadDigest); see PayloadSigning.
-        ...(crc === undefined ? {} : { ChecksumCRC32: crc }),
-      }),
+  const send = async (index: number, body: Buffer, signed: boolean) => {
+    const params: UploadPartCommandInput = {
+      Bucket: input.bucket,
+      Key: input.key,
+      UploadId: uploadId,
+      PartNumber: index + 1,
+      Body: body,
+      ContentLength: body.length,
+      // The store rejects the part if its bytes do not match (BadDigest); see PayloadSigning.
+      ...(withCrc(input) ? { ChecksumCRC32: crcs[index]! } : {}),
+    };
+    const out = await input.client.send(
+      new UploadPartCommand(signed ? withSignedPayload(params) : params),
       { abortSignal: stop.signal },
     );
-  // The first parts' answers say whether the store applies the requested encryption: a store
-  // that ignores it is found after one round of parts, not after the whole dump.
-  const encrypted = <T extends { ServerSideEncryption?: string; SSEKMSKeyId?: string }>(out: T) => {
     const unencrypted = unhonouredSse(input.sse, out, `s3://${input.bucket}/${input.key}`);
     if (unencrypted) throw unencrypted;
     return out;
   };
   const sendProven = async (index: number, body: Buffer): Promise<string> => {
-    const crc = crcs[index]!;
-    if (crcProven) {
-      const out = encrypted(await send(index, body, crc));
-      if (out.ChecksumCRC32 === crc) return out.ETag ?? "";
-      if (out.ChecksumCRC32 !== undefined) {
-        throw new NbsError(
-          "INTEGRITY",
-          `the store recorded CRC32 ${out.ChecksumCRC32} for part ${index + 1} of s3://${input.bucket}/${input.key}, nbs sent ${crc}; nothing was committed`,
-          {
-            hint: "the bytes changed on the way; re-run, and if it repeats check proxies between here and the store",
-          },
-        );
-      }
-      if (crcProven) {
-        crcProven = false;
-        input.onEvent?.(
-          "upload.checksum.unconfirmed",
-          {
-            part: index + 1,
-            message:
-              "the store did not confirm the part's CRC32 (it ignores x-amz-checksum-*); parts are now sent SigV4-signed so the store verifies their sha256",
-          },
-          "warn",
-        );
-      }
+    if (!withCrc(input) || signAll) return (await send(index, body, signAll)).ETag ?? "";
+    const out = await send(index, body, false);
+    if (out.ChecksumCRC32 === crcs[index]) return out.ETag ?? "";
+    if (out.ChecksumCRC32 !== undefined) {
+      throw new NbsError(
+        "INTEGRITY",
+        `the store recorded CRC32 ${out.ChecksumCRC32} for part ${index + 1} of s3://${input.bucket}/${input.key}, nbs sent ${crcs[index]}; nothing was committed`,
+        {
+          hint: "the bytes changed on the way; re-run, and if it repeats check proxies between here and the store",
+        },
+      );
     }
-    return encrypted(await send(index, body, undefined)).ETag ?? "";
+    if (!signAll) {
+      signAll = true;
+      input.onEvent?.(
+        "upload.checksum.unconfirmed",
+        {
+          part: index + 1,
+          message:
+            "the store did not confirm the part's CRC32 (it may ignore x-amz-checksum-*); parts now go SigV4-signed, so the store checks their sha256",
+        },
+        "warn",
+      );
+    }
+    return (await send(index, body, true)).ETag ?? "";
   };
   try {
     for (let index = 0; index < plan.parts; index++) {
@@ -361,7 +363,7 @@ async function sendParts(
     await Promise.all(inflight);
     if (failure) throw failure.error;
     await assertEndOfFile(fh, input.size);
-    return { digest: acc.digest(), etags, crcs, crcProven };
+    return { digest: acc.digest(), etags, crcs };
   } finally {
     stop.abort();
     await Promise.allSettled(inflight);
