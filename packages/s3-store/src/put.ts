@@ -268,8 +268,9 @@ function assertStoredMatches(
     problems.push(`size ${stored.size} != ${meta.size} in the sidecar`);
   const etag = meta.storage?.etag;
   if (etag && stored.etag !== etag) problems.push(`etag ${stored.etag} != ${etag} in the sidecar`);
-  if (meta.storage?.sse && stored.sse !== meta.storage.sse) {
-    problems.push(`encryption ${stored.sse ?? "absent"} != ${meta.storage.sse} in the sidecar`);
+  // "none" in the sidecar records an object stored without SSE (HEAD reports none).
+  if (meta.storage?.sse && (stored.sse ?? "none") !== meta.storage.sse) {
+    problems.push(`encryption ${stored.sse ?? "none"} != ${meta.storage.sse} in the sidecar`);
   }
   if (problems.length > 0) {
     throw new NbsError(
