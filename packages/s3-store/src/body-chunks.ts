@@ -1,5 +1,6 @@
 import type { DeserializeMiddleware, HttpRequest, Pluggable } from "@smithy/types";
 import { Readable } from "node:stream";
+import { FileRangeBody } from "./file-range-body.js";
 
 /**
  * Slice size for part bodies on the wire. Measured on https (1 GiB, 8 MiB × 3): 256 KiB and
@@ -19,6 +20,9 @@ export function bodyChunksPlugin<I extends object, O extends object>(): Pluggabl
   const middleware: DeserializeMiddleware<I, O> = (next, context) => (args) => {
     const request = args.request as HttpRequest;
     const body: unknown = request.body;
+    if (body instanceof FileRangeBody) {
+      return next({ ...args, request: { ...request, body: body.open(BODY_CHUNK_BYTES) } });
+    }
     if (
       context.commandName === "UploadPartCommand" &&
       body instanceof Uint8Array &&

@@ -14,7 +14,8 @@ export {
 } from "./plan.js";
 export type { UploadPlan } from "./plan.js";
 export type { SseOptions } from "./sse.js";
-export { multipartEtag, uploadFile } from "./upload-file.js";
+export { multipartEtag } from "./part-checksums.js";
+export { uploadFile } from "./upload-file.js";
 export type {
   PartChecksum,
   UploadFileInput,

@@ -1,4 +1,5 @@
 import type { BuildMiddleware, HttpRequest, Pluggable } from "@smithy/types";
+import { FileRangeBody } from "./file-range-body.js";
 
 /**
  * Whether the SigV4 signature covers the sha256 of each multipart part's bytes.
@@ -45,6 +46,10 @@ export function payloadSigningPlugin<I extends object, O extends object>(
       const forced = (args.input as Record<string, unknown>)[SIGN_PAYLOAD] === true;
       if (!forced && !signsPayload(mode, request.protocol, hasCrc32))
         request.headers[SHA256_HEADER] = UNSIGNED;
+      // A part streamed from the file cannot be hashed by the signer: it signs the sha256 of
+      // the range taken in the hashing pass (the store rejects the part if the bytes differ).
+      else if (request.body instanceof FileRangeBody)
+        request.headers[SHA256_HEADER] = request.body.sha256Hex;
     }
     return next(args);
   };

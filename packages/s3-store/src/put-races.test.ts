@@ -24,7 +24,7 @@ import {
   s3,
   sha,
 } from "./s3-mock.js";
-import { multipartEtag } from "./upload-file.js";
+import { multipartEtag } from "./part-checksums.js";
 
 beforeEach(() => s3.reset());
 

@@ -25,7 +25,7 @@ import {
   s3,
   sha,
 } from "./s3-mock.js";
-import { compositeCrc32, crc32Base64 } from "./upload-file.js";
+import { compositeCrc32, crc32Base64 } from "./part-checksums.js";
 
 beforeEach(() => s3.reset());
 

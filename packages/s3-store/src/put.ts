@@ -39,6 +39,8 @@ export interface PutBackupInput {
   concurrency?: number;
   /** Default `CRC32`; `none` for stores that reject checksum headers (parts are then signed). */
   partChecksum?: PartChecksum;
+  /** See UploadFileInput.resumeIdleMs: when an interrupted run's multipart upload is resumed. */
+  resumeIdleMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: UploadProgress) => void;
   onEvent?: StoreEvent;
@@ -125,6 +127,7 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
     ...(input.partSize === undefined ? {} : { partSize: input.partSize }),
     ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
     ...(input.partChecksum === undefined ? {} : { partChecksum: input.partChecksum }),
+    ...(input.resumeIdleMs === undefined ? {} : { resumeIdleMs: input.resumeIdleMs }),
     ...(signal ? { signal } : {}),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     onEvent: emit,

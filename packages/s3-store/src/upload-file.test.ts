@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { putBackup } from "./index.js";
 import { KEY, MIB, echoParts, file, headSidecarAsWritten, input, notFound, s3 } from "./s3-mock.js";
 import { SIGN_PAYLOAD } from "./payload-signing.js";
-import { crc32Base64 } from "./upload-file.js";
+import { crc32Base64 } from "./part-checksums.js";
 
 beforeEach(() => s3.reset());
 
