@@ -37,6 +37,7 @@ export interface UploadSettings extends S3ConnectionSettings, LogSettings {
   concurrency: number;
   payloadSigning: PayloadSigning;
   partChecksum: PartChecksum;
+  resumeIdle: number;
   allowAnyFile: boolean;
 }
 
@@ -145,6 +146,13 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
     parseChoice(PART_CHECKSUMS),
     PART_CHECKSUMS,
   ),
+  resumeIdle: S(
+    ["NBS_RESUME_IDLE"],
+    "number",
+    "seconds a multipart upload of the same key must have been idle to be taken as an interrupted run's and resumed (younger ones may be a run still going); 0 resumes at once",
+    30,
+    parseSeconds,
+  ),
   allowAnyFile: S(
     ["NBS_ALLOW_ANY_FILE"],
     "boolean",
@@ -153,6 +161,20 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
     parseBool,
   ),
 };
+
+function parseSeconds(raw: unknown, what: string): number {
+  const n = typeof raw === "number" ? raw : Number(String(raw).trim());
+  if (!Number.isInteger(n) || n < 0 || String(raw).trim() === "") {
+    throw new NbsError(
+      "USAGE",
+      `${what} must be a whole number of seconds, got ${JSON.stringify(raw)}`,
+      {
+        hint: "e.g. --resume-idle 30 (0 resumes an interrupted upload at once)",
+      },
+    );
+  }
+  return n;
+}
 
 /** S3 accepts parts of 5 MiB to 5 GiB; refuse anything else before any network call. */
 function parsePartSize(raw: unknown, what: string): number {

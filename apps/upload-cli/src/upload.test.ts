@@ -51,7 +51,13 @@ describe("nbs-upload progress", () => {
       return done === 4 ? 12.4 : undefined;
     });
     for (const bytesSent of [2, 4, 6, 8]) {
-      report.update({ bytesSent, totalBytes: 8, partsDone: bytesSent / 2, parts: 4 });
+      report.update({
+        bytesSent,
+        bytesReused: 0,
+        totalBytes: 8,
+        partsDone: bytesSent / 2,
+        parts: 4,
+      });
     }
     report.done();
     expect(seen).toEqual([
@@ -73,9 +79,15 @@ describe("nbs-upload progress", () => {
       undefined,
     );
     const GiB = 1024 ** 3;
-    report.update({ bytesSent: GiB / 2, totalBytes: 2 * GiB, partsDone: 1, parts: 4 });
+    report.update({
+      bytesSent: GiB / 2,
+      bytesReused: 0,
+      totalBytes: 2 * GiB,
+      partsDone: 1,
+      parts: 4,
+    });
     expect(events).not.toContain("memory.reclaimed");
-    report.update({ bytesSent: GiB, totalBytes: 2 * GiB, partsDone: 2, parts: 4 });
+    report.update({ bytesSent: GiB, bytesReused: 0, totalBytes: 2 * GiB, partsDone: 2, parts: 4 });
     expect(events).toContain("memory.reclaimed");
   });
 
@@ -84,7 +96,7 @@ describe("nbs-upload progress", () => {
       throw new Error("no /proc");
     });
     expect(() =>
-      report.update({ bytesSent: 1, totalBytes: 2, partsDone: 1, parts: 2 }),
+      report.update({ bytesSent: 1, bytesReused: 0, totalBytes: 2, partsDone: 1, parts: 2 }),
     ).not.toThrow();
   });
 });

@@ -172,6 +172,7 @@ async function upload(client: S3Client, job: Job, deps: UploadDeps): Promise<Out
     partSize: job.settings.partSize,
     concurrency: job.settings.concurrency,
     partChecksum: job.settings.partChecksum,
+    resumeIdleMs: job.settings.resumeIdle * 1000,
     signal,
     onProgress: onProgress.update,
     onEvent: (event, fields, level) => logger.log(level ?? "debug", event, fields),
@@ -193,6 +194,7 @@ async function upload(client: S3Client, job: Job, deps: UploadDeps): Promise<Out
     size: result.size,
     sse: result.meta.storage?.sse ?? job.sse.mode,
     parts: result.meta.storage?.parts ?? 1,
+    ...onProgress.totals(),
     pruned,
   };
 }
@@ -257,7 +259,11 @@ export function progressReporter(
   reclaim: (done: number, total: number) => number | undefined = createMemoryReclaimer(),
 ) {
   let progress: ReturnType<typeof createProgress> | undefined;
+  let sent = 0;
+  let reused = 0;
   return {
+    /** Bytes this run sent, and bytes of a resumed upload's parts it reused. */
+    totals: () => ({ bytes_sent: sent, bytes_reused: reused }),
     update: (p: UploadProgress): void => {
       progress ??= createProgress({
         logger,
@@ -265,7 +271,12 @@ export function progressReporter(
         total: p.totalBytes,
         ...(tty ? { tty } : {}),
       });
-      progress.update(p.bytesSent);
+      sent = p.bytesSent;
+      reused = p.bytesReused;
+      progress.update(p.bytesSent + p.bytesReused, {
+        bytes_sent: p.bytesSent,
+        bytes_reused: p.bytesReused,
+      });
       try {
         const ms = reclaim(p.bytesSent, p.totalBytes);
         if (ms !== undefined) {

@@ -354,6 +354,47 @@ describeInteg("nbs-upload against the real MinIO", () => {
     ).toMatchObject({ sha256: sha256sum(file) });
   });
 
+  it("resumes after SIGKILL at ~60%: the re-run sends at most 45% of the bytes and commits the file's sha256", async () => {
+    const size = 100 * 1024 * 1024;
+    const file = dumpFile("neo4j-20261124T152525Z.dump", randomBytes(size));
+    const key = "resume/neo4j/neo4j-20261124T152525Z.dump";
+    const args = [
+      "--file",
+      file,
+      "--prefix",
+      "resume",
+      "--allow-any-file",
+      "--part-size",
+      "5MiB",
+      "--concurrency",
+      "1",
+      "--json",
+    ];
+    const killed = await runCli(args, env, {
+      onStderr: (chunk, child) => {
+        const at = /"event":"upload.progress".*?"percent":(\d+)/.exec(chunk);
+        if (at && Number(at[1]) >= 60) child.kill("SIGKILL");
+      },
+    });
+    expect(killed.signal).toBe("SIGKILL");
+    expect(await exists(`${key}.meta.json`)).toBe(false);
+    const rerun = await runCli(args, { ...env, NBS_RESUME_IDLE: "0" });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const result = JSON.parse(rerun.stdout) as { bytes_sent: number; bytes_reused: number };
+    expect(result.bytes_sent + result.bytes_reused).toBe(size);
+    expect(result.bytes_sent).toBeLessThanOrEqual(0.45 * size);
+    const events = rerun.events.filter((e) => e["event"] === "upload.progress");
+    expect(Math.max(...events.map((e) => e["bytes_sent"] as number))).toBe(result.bytes_sent);
+    expect(JSON.parse(await getText(`${key}.meta.json`))).toMatchObject({
+      sha256: sha256sum(file),
+    });
+    expect(await getSha(key)).toBe(sha256sum(file));
+    const open = await client.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }),
+    );
+    expect(open.Uploads ?? []).toHaveLength(0);
+  });
+
   it("never overwrites a sidecar written by someone else after its pre-check (If-None-Match on the commit)", async () => {
     const key = "race/neo4j/neo4j-20261124T161616Z.dump";
     const foreign = JSON.stringify({

@@ -17,7 +17,8 @@ export function createProgress(options: ProgressOptions) {
   let nextDecile = 1;
   let drawn = false;
   return {
-    update(done: number) {
+    /** `fields` are added to the JSON event (e.g. bytes sent vs. reused). */
+    update(done: number, fields: Record<string, unknown> = {}) {
       const fraction = options.total === 0 ? 1 : done / options.total;
       const seconds = Math.max((now() - started) / 1000, 0.001);
       const rate = done / seconds;
@@ -37,6 +38,7 @@ export function createProgress(options: ProgressOptions) {
           total: options.total,
           percent: Math.round(fraction * 100),
           bytes_per_second: Math.round(rate),
+          ...fields,
         });
       }
     },
