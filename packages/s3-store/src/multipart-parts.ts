@@ -20,7 +20,7 @@ export const withCrc = (input: UploadFileInput): boolean => input.partChecksum !
  * at most this much; larger parts — up to ~525 MiB for a 5 TiB dump — are streamed from their
  * file range after the hashing pass, so memory stays bounded for any dump size.
  */
-export const BUFFERED_PARTS_MAX_BYTES = 64 * 1024 * 1024;
+const BUFFERED_PARTS_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface SentParts {
   digest: Sha256Digest;
