@@ -20,6 +20,8 @@ const NEGATED = /^(StringNot|ArnNot|NumericNot|DateNot|NotIpAddress)/;
  * operator attaches in AWS:
  * - statements that only grant `kms:` actions are dropped: MinIO rejects `kms:` statements on
  *   AWS key ARNs, and its KMS needs no grant for SSE-KMS through S3;
+ * - `Arn…` operators become `String…Like`: MinIO has no ARN operators, and `ArnEquals` matches
+ *   like `ArnLike` (wildcards allowed), which is what `StringLike` does on the whole string;
  * - `…IfExists` becomes the plain operator. That is only the same rule for negated operators
  *   (a missing key makes both true, in AWS and in MinIO), so any other `…IfExists` is refused
  *   rather than silently changing what the policy allows.
@@ -50,16 +52,16 @@ function minioConditions(
 ): NonNullable<PolicyStatement["Condition"]> {
   const out: NonNullable<PolicyStatement["Condition"]> = {};
   for (const [operator, keys] of Object.entries(conditions)) {
-    if (!operator.endsWith("IfExists")) {
-      out[operator] = keys;
-      continue;
+    let plain = operator;
+    if (plain.endsWith("IfExists")) {
+      plain = plain.slice(0, -"IfExists".length);
+      if (!NEGATED.test(plain)) {
+        throw new Error(
+          `statement ${sid ?? "?"}: ${operator} has no MinIO equivalent (only negated operators translate)`,
+        );
+      }
     }
-    const plain = operator.slice(0, -"IfExists".length);
-    if (!NEGATED.test(plain)) {
-      throw new Error(
-        `statement ${sid ?? "?"}: ${operator} has no MinIO equivalent (only negated operators translate)`,
-      );
-    }
+    plain = plain.replace(/^Arn(Not)?(Equals|Like)$/, "String$1Like");
     out[plain] = { ...out[plain], ...keys };
   }
   return out;
