@@ -1,5 +1,5 @@
 /** The parts of an IAM policy document that the MinIO translation looks at. */
-export interface PolicyStatement {
+interface PolicyStatement {
   Sid?: string;
   Effect: "Allow" | "Deny";
   Action: string | string[];

@@ -12,7 +12,7 @@ export const PLACEHOLDERS = [
   "github-repo",
 ] as const;
 
-export type Placeholder = (typeof PLACEHOLDERS)[number];
+type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
 /** The repository's config/aws directory. */

@@ -35,10 +35,16 @@ function mcBin(): { bin: string; env: NodeJS.ProcessEnv } {
   return { bin, env: process.env };
 }
 
-/** Run `mc` as root against the local MinIO (alias `nbs`). */
+/** Run `mc` as root against the local MinIO (alias `nbs`). Errors name the subcommand only. */
 export async function mc(args: string[]): Promise<void> {
   const { bin, env } = mcBin();
-  await run(bin, ["--json", ...args], { env });
+  try {
+    await run(bin, ["--json", ...args], { env });
+  } catch (error) {
+    // the command line may carry a user's secret key: keep it out of the test report
+    const { stdout } = error as { stdout?: string };
+    throw new Error(`mc ${args.slice(0, 3).join(" ")} failed: ${stdout?.trim() ?? "no output"}`);
+  }
 }
 
 /** A fresh MinIO user (credentials made here, never logged) with `policy` attached. */
@@ -50,7 +56,7 @@ export async function createUserWithPolicy(
   const file = join(mkdtempSync(join(tmpdir(), "nbs-policy-")), `${name}.json`);
   writeFileSync(file, JSON.stringify(policy, null, 2));
   const accessKeyId = `nbs${randomBytes(8).toString("hex")}`;
-  const secretAccessKey = randomBytes(24).toString("base64url");
+  const secretAccessKey = randomBytes(20).toString("hex");
   await mc(["admin", "policy", "create", "nbs", name, file]);
   await mc(["admin", "user", "add", "nbs", accessKeyId, secretAccessKey]);
   await mc(["admin", "policy", "attach", "nbs", name, "--user", accessKeyId]);

@@ -83,15 +83,23 @@ describeInteg("config/aws policies on the real MinIO", () => {
     const run = await runCli(
       "@nbs/upload-cli",
       ["--file", file, "--bucket", bucket, "--prefix", PREFIX, "--kms-key", s3.kmsKeyId],
-      { ...upload.env, NBS_ALLOW_ANY_FILE: "1", NBS_PART_SIZE: "5MiB" },
+      {
+        ...upload.env,
+        NBS_ALLOW_ANY_FILE: "1",
+        NBS_PART_SIZE: "5MiB",
+        BACKUP_RETENTION_DAYS: "30",
+      },
     );
     expect(run.code, run.stderr).toBe(0);
     const head = await root.send(new HeadObjectCommand({ Bucket: bucket, Key: DUMP_KEY }));
     expect(head.ServerSideEncryption).toBe("aws:kms");
     expect(head.ETag).toMatch(/-3"$/); // three parts: the multipart calls were allowed too
-    expect(
-      await outcome(root, new HeadObjectCommand({ Bucket: bucket, Key: `${DUMP_KEY}.meta.json` })),
-    ).toBe("ok");
+    const sidecar = await root.send(
+      new GetObjectCommand({ Bucket: bucket, Key: `${DUMP_KEY}.meta.json` }),
+    );
+    expect(JSON.parse(await sidecar.Body!.transformToString())).toMatchObject({
+      retention_days: 30,
+    });
   });
 
   it("nbs-verify reads and checks that backup as the verify user", async () => {
@@ -203,6 +211,18 @@ describeInteg("config/aws policies on the real MinIO", () => {
     expect(
       await outcome(verify.client, new GetObjectCommand({ Bucket: bucket, Key: DUMP_KEY })),
     ).toBe("ok");
+  });
+
+  it("does not let the upload user change the bucket's lifecycle: retention --apply exits 4", async () => {
+    const run = await runCli(
+      "@nbs/upload-cli",
+      ["retention", "--apply", "--bucket", bucket, "--prefix", PREFIX, "--days", "7"],
+      upload.env,
+    );
+    expect(run.code, run.stderr).toBe(4);
+    expect(run.stderr).toContain(
+      `not permitted to read the lifecycle configuration of bucket ${bucket}`,
+    );
   });
 
   it.each(["dev", "staging", "prod"])(
