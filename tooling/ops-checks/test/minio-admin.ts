@@ -5,12 +5,9 @@ import { Agent as HttpsAgent } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSecureContext, rootCertificates } from "node:tls";
-import { promisify } from "node:util";
 import { S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { S3TestEnv } from "@nbs/testenv";
-
-const run = promisify(execFile);
 
 export interface MinioUser {
   accessKeyId: string;
@@ -38,13 +35,14 @@ function mcBin(): { bin: string; env: NodeJS.ProcessEnv } {
 /** Run `mc` as root against the local MinIO (alias `nbs`). Errors name the subcommand only. */
 export async function mc(args: string[]): Promise<void> {
   const { bin, env } = mcBin();
-  try {
-    await run(bin, ["--json", ...args], { env });
-  } catch (error) {
-    // the command line may carry a user's secret key: keep it out of the test report
-    const { stdout } = error as { stdout?: string };
-    throw new Error(`mc ${args.slice(0, 3).join(" ")} failed: ${stdout?.trim() ?? "no output"}`);
-  }
+  const result = await new Promise<{ ok: boolean; stdout: string }>((resolve) => {
+    execFile(bin, ["--json", ...args], { env }, (error, stdout) =>
+      resolve({ ok: error === null, stdout }),
+    );
+  });
+  // the command line may carry a user's secret key: keep it out of the test report
+  if (!result.ok)
+    throw new Error(`mc ${args.slice(0, 3).join(" ")} failed: ${result.stdout.trim()}`);
 }
 
 /** A fresh MinIO user (credentials made here, never logged) with `policy` attached. */

@@ -52,7 +52,7 @@ function plant(repo: string, file: string, text: string): void {
 const commitCount = (repo: string) =>
   Number(execFileSync("git", ["rev-list", "--count", "HEAD"], { cwd: repo, encoding: "utf8" }));
 const commit = (repo: string, message: string, env: NodeJS.ProcessEnv = {}) =>
-  run(repo, "git", ["commit", "-q", "-m", message], env).then(async (r) => r);
+  run(repo, "git", ["commit", "-q", "-m", message], env);
 const scan = (repo: string) =>
   run(ROOT, "bash", ["tooling/secrets/gitleaks.sh", "scan", "--repo", repo]);
 
