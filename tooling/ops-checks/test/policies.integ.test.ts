@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
@@ -211,6 +211,28 @@ describeInteg("config/aws policies on the real MinIO", () => {
     expect(
       await outcome(verify.client, new GetObjectCommand({ Bucket: bucket, Key: DUMP_KEY })),
     ).toBe("ok");
+  });
+
+  it("commits a dump uploaded by hand to nbs's key (the runbook's aws s3 cp): outcome adopted", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-policy-"));
+    const file = join(dir, "neo4j-20261130T040000Z.dump");
+    writeFileSync(file, randomBytes(64 * 1024));
+    const args = ["--file", file, "--bucket", bucket, "--prefix", PREFIX, "--kms-key", s3.kmsKeyId];
+    const env = { ...upload.env, NBS_ALLOW_ANY_FILE: "1" };
+    const plan = await runCli("@nbs/upload-cli", [...args, "--dry-run", "--json"], env);
+    const { key } = JSON.parse(plan.stdout) as { key: string };
+    const byHand = new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: readFileSync(file),
+      ServerSideEncryption: "aws:kms",
+      SSEKMSKeyId: s3.kmsKeyId,
+    });
+    expect(await outcome(upload.client, byHand)).toBe("ok");
+
+    const run = await runCli("@nbs/upload-cli", [...args, "--json"], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "adopted", key });
   });
 
   it("does not let the upload user change the bucket's lifecycle: retention --apply exits 4", async () => {
