@@ -33,6 +33,7 @@ cmd_test() {
   pnpm turbo run build typecheck lint test
   pnpm knip
   pnpm format:check
+  bash tooling/ops-checks/check.sh # secrets scan, parliament, HCL parse, lifecycle agreement, checkov
   started_file="$(mktemp)"
   trap stop_started EXIT
   NBS_STARTED_FILE="$started_file" services up

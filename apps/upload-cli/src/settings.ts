@@ -24,6 +24,7 @@ export interface UploadSettings extends S3ConnectionSettings, LogSettings {
   file: string | undefined;
   bucket: string | undefined;
   prefix: string;
+  retentionDays: number | undefined;
   sse: Sse;
   kmsKey: string | undefined;
   compress: Compression;
@@ -55,6 +56,13 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
   file: S(["NBS_FILE"], "string", "Neo4j dump to upload", undefined, parseString),
   bucket: S(["BACKUP_S3_BUCKET"], "string", "target bucket", undefined, parseString),
   prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix (one per environment)", "", parseString),
+  retentionDays: S(
+    ["BACKUP_RETENTION_DAYS"],
+    "number",
+    "days the bucket's lifecycle keeps backups under the prefix (recorded in the sidecar; see the retention command)",
+    undefined,
+    parsePositiveInt,
+  ),
   sse: S(
     ["BACKUP_SSE", "BACKUP_USE_SSE_KMS"],
     "string",

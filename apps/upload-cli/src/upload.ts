@@ -111,6 +111,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
       created_at: createdAt,
       created_by: settings.createdBy ?? dump.localMeta?.created_by ?? defaultCreatedBy(deps.env),
       ...(settings.commitSha ? { commit_sha: settings.commitSha } : {}),
+      ...(settings.retentionDays === undefined ? {} : { retention_days: settings.retentionDays }),
       tool: TOOL,
       ...(dump.format.kind === "unknown" ? {} : { dump_format: dump.format.kind }),
       ...(dump.localMeta?.neo4j ? { neo4j: dump.localMeta.neo4j } : {}),

@@ -8,6 +8,8 @@ export interface BackupMeta {
   uploaded_at?: string;
   created_by: string;
   commit_sha?: string;
+  /** Days the bucket's lifecycle rule keeps this backup, when configured at upload. */
+  retention_days?: number;
   tool: ToolInfo;
   dump_format?: string;
   neo4j?: Neo4jInfo;

@@ -36,3 +36,5 @@ export type {
 } from "./put.js";
 export { getBackupStream, latestBackup, listBackups } from "./list.js";
 export type { BackupListing, BackupStream, ListBackupsInput } from "./list.js";
+export { applyLifecycleRule, retentionRule } from "./lifecycle.js";
+export type { ApplyRetentionResult, ApplyStatus } from "./lifecycle.js";

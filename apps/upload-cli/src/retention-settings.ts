@@ -1,0 +1,76 @@
+import {
+  LOG_SETTINGS,
+  S3_CONNECTION_SETTINGS,
+  parseBool,
+  parsePositiveInt,
+  parseString,
+  resolveSettings,
+  setting as S,
+  withEndpointRegion,
+  type LogSettings,
+  type S3ConnectionSettings,
+  type SettingSpec,
+} from "@nbs/cli-kit";
+
+/** `nbs-upload retention` (what scripts/neo4j/retention.sh runs). */
+export interface RetentionSettings extends S3ConnectionSettings, LogSettings {
+  bucket: string | undefined;
+  prefix: string;
+  days: number | undefined;
+  apply: boolean;
+  json: boolean;
+}
+
+export const RETENTION_SETTINGS: Record<keyof RetentionSettings, SettingSpec> = {
+  ...S3_CONNECTION_SETTINGS,
+  ...LOG_SETTINGS,
+  bucket: S(
+    ["BACKUP_S3_BUCKET"],
+    "string",
+    "bucket whose lifecycle --apply changes",
+    undefined,
+    parseString,
+  ),
+  prefix: S(
+    ["BACKUP_S3_PREFIX"],
+    "string",
+    "key prefix the rule covers (one per environment)",
+    "",
+    parseString,
+  ),
+  days: S(
+    ["BACKUP_RETENTION_DAYS"],
+    "number",
+    "days a backup is kept before the store expires it",
+    undefined,
+    parsePositiveInt,
+  ),
+  apply: S(
+    [],
+    "boolean",
+    "merge the rule into the bucket's lifecycle configuration (default: only print it)",
+    false,
+    parseBool,
+  ),
+  json: S(
+    ["NBS_JSON"],
+    "boolean",
+    "print the rule and the result as JSON on stdout",
+    true,
+    parseBool,
+  ),
+};
+
+export function resolveRetentionSettings(
+  flags: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  file: Record<string, unknown>,
+): { settings: RetentionSettings; origins: Record<string, string> } {
+  const { settings, origins } = resolveSettings<RetentionSettings>(
+    RETENTION_SETTINGS,
+    flags,
+    env,
+    file,
+  );
+  return { settings: withEndpointRegion(settings), origins };
+}

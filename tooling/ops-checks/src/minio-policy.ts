@@ -1,0 +1,68 @@
+/** The parts of an IAM policy document that the MinIO translation looks at. */
+interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+  [other: string]: unknown;
+}
+
+export interface PolicyDocument {
+  Version: string;
+  Statement: PolicyStatement[];
+}
+
+const NEGATED = /^(StringNot|ArnNot|NumericNot|DateNot|NotIpAddress)/;
+
+/**
+ * The MinIO form of an AWS identity policy, derived so the proof on MinIO runs the same file an
+ * operator attaches in AWS:
+ * - statements that only grant `kms:` actions are dropped: MinIO rejects `kms:` statements on
+ *   AWS key ARNs, and its KMS needs no grant for SSE-KMS through S3;
+ * - `Arn…` operators become `String…Like`: MinIO has no ARN operators, and `ArnEquals` matches
+ *   like `ArnLike` (wildcards allowed), which is what `StringLike` does on the whole string;
+ * - `…IfExists` becomes the plain operator. That is only the same rule for negated operators
+ *   (a missing key makes both true, in AWS and in MinIO), so any other `…IfExists` is refused
+ *   rather than silently changing what the policy allows.
+ */
+export function toMinioPolicy(policy: PolicyDocument): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  for (const statement of policy.Statement) {
+    const actions = [statement.Action].flat();
+    const kms = actions.filter((a) => a.startsWith("kms:"));
+    if (kms.length === actions.length) continue;
+    if (kms.length > 0) {
+      throw new Error(
+        `statement ${statement.Sid ?? "?"} mixes kms: and other actions; split it so MinIO can drop the kms: part`,
+      );
+    }
+    statements.push(
+      statement.Condition === undefined
+        ? statement
+        : { ...statement, Condition: minioConditions(statement.Condition, statement.Sid) },
+    );
+  }
+  return { ...policy, Statement: statements };
+}
+
+function minioConditions(
+  conditions: NonNullable<PolicyStatement["Condition"]>,
+  sid: string | undefined,
+): NonNullable<PolicyStatement["Condition"]> {
+  const out: NonNullable<PolicyStatement["Condition"]> = {};
+  for (const [operator, keys] of Object.entries(conditions)) {
+    let plain = operator;
+    if (plain.endsWith("IfExists")) {
+      plain = plain.slice(0, -"IfExists".length);
+      if (!NEGATED.test(plain)) {
+        throw new Error(
+          `statement ${sid ?? "?"}: ${operator} has no MinIO equivalent (only negated operators translate)`,
+        );
+      }
+    }
+    plain = plain.replace(/^Arn(Not)?(Equals|Like)$/, "String$1Like");
+    out[plain] = { ...out[plain], ...keys };
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { PolicyDocument } from "../src/minio-policy.ts";
+import {
+  CONFIG_AWS_DIR,
+  PLACEHOLDERS,
+  placeholdersIn,
+  renderConfigFile,
+  renderTemplate,
+} from "../src/placeholders.ts";
+
+const ALL = Object.fromEntries(PLACEHOLDERS.map((p) => [p, `x-${p}`]));
+const jsonFiles = readdirSync(CONFIG_AWS_DIR).filter((f) => f.endsWith(".json"));
+const actions = (policy: PolicyDocument, effect: "Allow" | "Deny") =>
+  policy.Statement.filter((s) => s.Effect === effect).flatMap((s) => [s.Action].flat());
+
+describe("config/aws", () => {
+  it("has the four policies and three lifecycle samples", () => {
+    expect(jsonFiles.sort()).toEqual([
+      "iam-upload-policy.json",
+      "iam-verify-policy.json",
+      "kms-key-policy.json",
+      "lifecycle-dev.json",
+      "lifecycle-prod.json",
+      "lifecycle-staging.json",
+      "oidc-trust-policy.json",
+    ]);
+  });
+
+  it.each(jsonFiles)("%s uses only the documented placeholders and renders to JSON", (file) => {
+    const text = readFileSync(CONFIG_AWS_DIR + file, "utf8");
+    for (const name of placeholdersIn(text)) expect(PLACEHOLDERS).toContain(name);
+    expect(() => JSON.parse(renderTemplate(text, ALL)) as unknown).not.toThrow();
+  });
+
+  it("refuses to render a file with a placeholder left unfilled", () => {
+    expect(() => renderConfigFile("iam-upload-policy.json", { bucket: "b" })).toThrow(
+      /placeholders left unfilled: prefix, kms-key-arn, region/,
+    );
+  });
+
+  it("lets the upload role write under the prefix but never delete", () => {
+    const policy = renderConfigFile("iam-upload-policy.json", ALL) as PolicyDocument;
+    expect(actions(policy, "Allow").filter((a) => a.startsWith("s3:"))).toEqual([
+      "s3:ListBucket",
+      "s3:PutObject",
+      "s3:GetObject",
+      "s3:AbortMultipartUpload",
+    ]);
+    for (const s of policy.Statement.filter((s) => s.Effect === "Allow")) {
+      for (const r of [s.Resource].flat()) {
+        expect(r).toMatch(/^arn:aws:s3:::x-bucket(\/x-prefix\/\*)?$|^x-kms-key-arn$/);
+      }
+    }
+  });
+
+  it("gives the verify role reads only", () => {
+    const policy = renderConfigFile("iam-verify-policy.json", ALL) as PolicyDocument;
+    expect(actions(policy, "Allow")).toEqual(["s3:ListBucket", "s3:GetObject", "kms:Decrypt"]);
+  });
+
+  it.each([
+    ["dev", 7],
+    ["staging", 30],
+    ["prod", 90],
+  ])("lifecycle-%s.json expires backups after %i days under the prefix", (env, days) => {
+    const doc = renderConfigFile(`lifecycle-${env}.json`, { prefix: "p" }) as {
+      Rules: Array<{ Filter: { Prefix: string }; Expiration: { Days: number } }>;
+    };
+    expect(doc.Rules).toHaveLength(1);
+    expect(doc.Rules[0]).toMatchObject({ Filter: { Prefix: "p/" }, Expiration: { Days: days } });
+  });
+});
