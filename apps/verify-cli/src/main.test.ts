@@ -142,6 +142,71 @@ describe("nbs-verify command line", () => {
     expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("❌ failed");
   });
 
+  it("exits 5 'unverified' for a local dump with no sidecar and no --sha256, naming both ways to give a reference", async () => {
+    const { dir, file } = localBackup();
+    const { code, out } = await run([
+      "--file",
+      file,
+      "--mode",
+      "checksum",
+      "--json",
+      "--summary-md",
+      join(dir, "s.md"),
+    ]);
+    expect(code).toBe(5);
+    const doc = JSON.parse(out) as {
+      error: { code: string; message: string; hint: string };
+      report: Record<string, unknown>;
+    };
+    expect(doc.error).toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("is unverified: no sidecar and no --sha256"),
+    });
+    expect(doc.error.hint).toContain("--sha256");
+    expect(doc.error.hint).toContain("neo4j-20261124T101500Z.dump.meta.json");
+    expect(doc.report).toMatchObject({
+      ok: false,
+      outcome: "unverified",
+      sha256: { actual: sha(dump) },
+    });
+    const md = readFileSync(join(dir, "s.md"), "utf8");
+    expect(md).toContain("### nbs-verify: ⚠️ unverified");
+    expect(md).toContain("hint: pass the sha256 recorded when the backup was taken with --sha256");
+  });
+
+  it("verifies a local dump with no sidecar against --sha256 (sha256sum's case or upper case)", async () => {
+    const { file } = localBackup();
+    const ok = await run([
+      "--file",
+      file,
+      "--mode",
+      "checksum",
+      "--sha256",
+      sha(dump).toUpperCase(),
+      "--json",
+    ]);
+    expect(ok.code, ok.err).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ outcome: "verified", exit_code: 0 });
+    const wrong = await run(["--file", file, "--mode", "checksum", "--sha256", "0".repeat(64)]);
+    expect(wrong.code).toBe(5);
+  });
+
+  it("exits 2 on a --sha256 that is not 64 hex digits", async () => {
+    const { file } = localBackup();
+    const { code, err } = await run([
+      "--file",
+      file,
+      "--mode",
+      "checksum",
+      "--sha256",
+      sha(dump).slice(1),
+    ]);
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /^nbs-verify: --sha256 must be 64 hex digits, got "[0-9a-f]{63}"\n {2}hint: /,
+    );
+  });
+
   it("exits 3 on a missing local file", async () => {
     const { code, out } = await run([
       "--file",

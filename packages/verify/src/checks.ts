@@ -25,6 +25,16 @@ export interface IntegrityInput {
   stored: Sha256Digest;
   /** Digest after undoing `meta.compression`, when the backup was compressed by nbs. */
   original?: Sha256Digest;
+  /** A sha256 of the stored bytes recorded elsewhere (`--sha256`), lowercase hex. */
+  expectedSha256?: string | undefined;
+}
+
+/** Checks whose pass means the sha256 was compared with an independent record. */
+const REFERENCE_CHECKS = new Set(["sha256.sidecar", "sha256.expected"]);
+
+/** True when the bytes' sha256 matched a record made apart from them: the sidecar or `--sha256`. */
+export function matchedReference(checks: readonly Check[]): boolean {
+  return checks.some((c) => REFERENCE_CHECKS.has(c.id) && c.status === "pass");
 }
 
 /** Compare the bytes read with every claim made about them. Pure; the caller decides what a failure means. */
@@ -53,9 +63,16 @@ export function integrityChecks(input: IntegrityInput): Check[] {
       name: "sidecar",
       group: "integrity",
       status: "skip",
-      detail: "no .meta.json next to the local file: nothing to compare the sha256 with",
+      detail:
+        input.expectedSha256 === undefined
+          ? "no .meta.json next to the local file: nothing to compare the sha256 with"
+          : "no .meta.json next to the local file",
     });
   }
+  if (input.expectedSha256 !== undefined)
+    checks.push(
+      integrity("sha256.expected", "sha256 = --sha256", input.expectedSha256, stored.hex),
+    );
   if (object) {
     checks.push(integrity("size.object", "size = stored object (HEAD)", object.size, stored.size));
     const recorded = object.metadata["nbs-sha256"];

@@ -2,14 +2,19 @@ import { short, type Check } from "./checks.js";
 import type { VerifyReport } from "./report.js";
 
 const ICON: Record<Check["status"], string> = { pass: "✅", fail: "❌", skip: "➖" };
+const VERDICT: Record<VerifyReport["outcome"], string> = {
+  verified: "✅ verified",
+  unverified: "⚠️ unverified",
+  failed: "❌ failed",
+  "dry-run": "📝 dry run",
+};
 
 /**
  * A Markdown summary fit for `$GITHUB_STEP_SUMMARY`: verdict, source, hashes and sizes, a table of
  * checks with ✅/❌, counts and durations. Cells are escaped; nothing secret is in a report.
  */
 export function renderSummaryMarkdown(report: VerifyReport): string {
-  const verdict =
-    report.outcome === "dry-run" ? "📝 dry run" : report.ok ? "✅ verified" : "❌ failed";
+  const verdict = VERDICT[report.outcome];
   const lines = [`### nbs-verify: ${verdict} — \`${code(report.source.location)}\``, ""];
   if (report.failure)
     lines.push(

@@ -8,7 +8,11 @@ export type VerifyMode = "checksum" | "check" | "load";
 /** The machine-readable verdict of one verification (`--report`, `--json`). */
 export interface VerifyReport {
   ok: boolean;
-  outcome: "verified" | "failed" | "dry-run";
+  /**
+   * `verified`: the sha256 matched an independent record (sidecar or `--sha256`) and every step
+   * passed. `unverified`: every step passed but there was nothing to compare the sha256 with.
+   */
+  outcome: "verified" | "unverified" | "failed" | "dry-run";
   mode: VerifyMode;
   source: {
     kind: VerifySource["kind"];

@@ -101,6 +101,13 @@ function fakeRunner(
   };
 }
 
+/** The dump alone in a temp directory: no `.meta.json` beside it. */
+function localDump(): string {
+  const file = join(temp("nbs-verify-file-"), "neo4j-20261124T101500Z.dump");
+  writeFileSync(file, dump);
+  return file;
+}
+
 let workDir: string;
 const temps: string[] = [];
 function temp(prefix: string): string {
@@ -287,6 +294,75 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(report.checks.find((c) => c.id === "neo4j.load")?.detail).toBe(
       "Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source\nLoad failed for databases: 'neo4j'",
     );
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("calls a local dump with no sidecar and no --sha256 unverified (ok: false, INTEGRITY), naming both references", async () => {
+    const file = localDump();
+    const report = await verifyBackup(options({ source: { kind: "file", path: file } }));
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "unverified",
+      sidecar: "absent",
+      sha256: { actual: sha(dump) },
+      failure: {
+        code: "INTEGRITY",
+        stage: "verdict",
+        message: `${file} is unverified: no sidecar and no --sha256 to compare its sha256 ${sha(dump).slice(0, 12)}… with`,
+        hint: "pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its neo4j-20261124T101500Z.dump.meta.json next to it",
+      },
+    });
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([["sidecar", "skip"]]);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("verifies a local dump with no sidecar against --sha256", async () => {
+    const report = await verifyBackup(
+      options({ source: { kind: "file", path: localDump() }, sha256: sha(dump) }),
+    );
+    expect(report).toMatchObject({ ok: true, outcome: "verified" });
+    expect(report.checks.find((c) => c.id === "sha256.expected")).toMatchObject({
+      name: "sha256 = --sha256",
+      status: "pass",
+      expected: sha(dump),
+      actual: sha(dump),
+    });
+  });
+
+  it("fails INTEGRITY when the bytes differ from --sha256, even with a matching sidecar", async () => {
+    store(committed());
+    const other = "ab".repeat(32);
+    const report = await verifyBackup(options({ sha256: other }));
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: {
+        code: "INTEGRITY",
+        message: expect.stringContaining(
+          `sha256 = --sha256: expected abababababab…, actual ${sha(dump).slice(0, 12)}…`,
+        ),
+        hint: expect.stringContaining("not the ones --sha256 describes"),
+      },
+    });
+    expect(report.checks.find((c) => c.id === "sha256.sidecar")?.status).toBe("pass");
+  });
+
+  it("still loads and checks a dump with no reference, then calls it unverified (--mode check)", async () => {
+    const runner = fakeRunner();
+    const report = await verifyBackup(
+      options({
+        source: { kind: "file", path: localDump() },
+        mode: "check",
+        runner,
+        installDir: fakeInstall(),
+      }),
+    );
+    expect(report).toMatchObject({ ok: false, outcome: "unverified" });
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["sidecar", "skip"],
+      ["neo4j.load", "pass"],
+      ["neo4j.check", "pass"],
+    ]);
     expect(readdirSync(workDir)).toEqual([]);
   });
 

@@ -7,8 +7,15 @@ import {
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
 import { toStorageError } from "@nbs/s3-store";
-import { join } from "node:path";
-import { describeFailures, failedChecks, integrityChecks, type Check } from "./checks.js";
+import { basename, join } from "node:path";
+import {
+  describeFailures,
+  failedChecks,
+  integrityChecks,
+  matchedReference,
+  short,
+  type Check,
+} from "./checks.js";
 import { fetchHashing } from "./download.js";
 import type { VerifyEventSink, VerifyProgress } from "./events.js";
 import type { VerifyMode, VerifyReport } from "./report.js";
@@ -19,6 +26,11 @@ import { createWorkspace, type Workspace } from "./workspace.js";
 export interface VerifyOptions {
   source: VerifySource;
   mode: VerifyMode;
+  /**
+   * The sha256 of the stored bytes as recorded elsewhere (lowercase hex): compared in addition to
+   * the sidecar, and the only reference for a local dump without one.
+   */
+  sha256?: string;
   /** Needed for S3 sources; built and owned by the caller. */
   client?: S3Client;
   /** Needed for `check` and `load`: runs neo4j-admin / neo4j of `installDir`. */
@@ -109,6 +121,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
       object: source.object,
       stored: digests.stored,
       ...(digests.original ? { original: digests.original } : {}),
+      expectedSha256: options.sha256,
     });
     integrity.forEach(record);
     onEvent("verify.integrity", {
@@ -121,9 +134,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
       throw new NbsError(
         "INTEGRITY",
         `${source.location} does not match what was recorded: ${describeFailures(integrity)}`,
-        {
-          hint: "the stored bytes changed or were replaced after the backup was committed; do not restore from it",
-        },
+        { hint: mismatchHint(integrity) },
       );
     }
 
@@ -151,8 +162,19 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
           actual: restored.counts,
         };
     }
-    report.ok = true;
-    report.outcome = "verified";
+    if (matchedReference(report.checks)) {
+      report.ok = true;
+      report.outcome = "verified";
+    } else {
+      // Everything that ran passed, but nothing proved these are the bytes that were backed up.
+      report.outcome = "unverified";
+      report.failure = {
+        code: "INTEGRITY",
+        message: `${source.location} is unverified: no sidecar and no --sha256 to compare its sha256 ${short(digests.stored.hex)} with`,
+        hint: `pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its ${basename(source.location)}.meta.json next to it`,
+        stage: "verdict",
+      };
+    }
   } catch (error) {
     if (!isNbsError(error) && !options.signal?.aborted) throw error;
     const failure = options.signal?.aborted
@@ -185,6 +207,9 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
 }
 
 function assertCollaborators(options: VerifyOptions): void {
+  if (options.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(options.sha256)) {
+    throw new NbsError("USAGE", "sha256 must be 64 lowercase hex digits");
+  }
   if (options.source.kind !== "file" && options.client === undefined) {
     throw new NbsError("USAGE", "verifying a stored backup needs an S3 client");
   }
@@ -197,6 +222,13 @@ function assertCollaborators(options: VerifyOptions): void {
       hint: "pass --neo4j-home (or set NEO4J_HOME), or use --mode checksum",
     });
   }
+}
+
+function mismatchHint(checks: readonly Check[]): string {
+  const failed = failedChecks(checks);
+  if (failed.every((c) => c.id === "sha256.expected"))
+    return "the bytes are not the ones --sha256 describes: check that hash's origin; do not restore from the dump until you know which is right";
+  return "the stored bytes changed or were replaced after the backup was committed; do not restore from it";
 }
 
 function describeResolved(report: VerifyReport, source: ResolvedSource): void {
@@ -253,8 +285,12 @@ function planSteps(options: VerifyOptions, source: ResolvedSource): string[] {
     `read ${source.location} (${source.size} bytes) into a private workspace under ${options.workDir ?? "the OS temp directory"}, hashing while streaming${source.meta?.compression ? ` and decompressing (${source.meta.compression.algorithm})` : ""}`,
     source.meta
       ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}`
-      : "compute sha256 and size (no sidecar to compare with)",
+      : options.sha256 === undefined
+        ? "compute sha256 and size: no sidecar and no --sha256 to compare with, so the outcome can only be unverified"
+        : "compute sha256 and size (no sidecar)",
   ];
+  if (options.sha256 !== undefined)
+    steps.push(`compare sha256 with --sha256 ${options.sha256.slice(0, 12)}…`);
   if (options.mode !== "checksum")
     steps.push(
       `load it as database ${db} into an ephemeral Neo4j borrowing ${options.installDir ?? "(no installation given)"}`,
