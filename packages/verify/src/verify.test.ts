@@ -5,7 +5,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
+import type { DriverFactory, ProcessRunner, RunResult } from "@nbs/neo4j-admin";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHash } from "node:crypto";
@@ -106,6 +106,37 @@ function localDump(): string {
   const file = join(temp("nbs-verify-file-"), "neo4j-20261124T101500Z.dump");
   writeFileSync(file, dump);
   return file;
+}
+
+interface FakeGraph {
+  nodes: number;
+  relationships: number;
+  labels?: Record<string, number>;
+  types?: Record<string, number>;
+}
+
+/** A driver to the ephemeral instance that answers the counting queries from `graph`, or fails them. */
+function fakeDriver(graph: FakeGraph | Error): DriverFactory & { closed: () => boolean } {
+  let closed = false;
+  const record = (values: Record<string, unknown>) => ({ get: (k: string) => values[k] });
+  const answer = (cypher: string) => {
+    if (cypher === "RETURN 1") return [record({})];
+    if (graph instanceof Error) throw graph;
+    if (cypher.includes("db.labels()"))
+      return Object.keys(graph.labels ?? {}).map((name) => record({ name }));
+    if (cypher.includes("db.relationshipTypes()"))
+      return Object.keys(graph.types ?? {}).map((name) => record({ name }));
+    const named = /:`([^`]+)`/.exec(cypher)?.[1];
+    if (named !== undefined)
+      return [record({ c: (cypher.includes("[r:") ? graph.types : graph.labels)?.[named] })];
+    return [record({ c: cypher.includes("[r]") ? graph.relationships : graph.nodes })];
+  };
+  const factory = () =>
+    ({
+      executeQuery: (cypher: string) => Promise.resolve().then(() => ({ records: answer(cypher) })),
+      close: () => Promise.resolve(void (closed = true)),
+    }) as unknown as ReturnType<DriverFactory>;
+  return Object.assign(factory, { closed: () => closed });
 }
 
 let workDir: string;
@@ -363,6 +394,51 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       ["neo4j.load", "pass"],
       ["neo4j.check", "pass"],
     ]);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("loads, starts, and passes when the counts equal the sidecar's stats (--mode load)", async () => {
+    store(committed());
+    const driverFactory = fakeDriver({ nodes: 5, relationships: 4 });
+    const report = await verifyBackup(
+      options({ mode: "load", runner: fakeRunner(), installDir: fakeInstall(), driverFactory }),
+    );
+    expect(report).toMatchObject({
+      ok: true,
+      outcome: "verified",
+      counts: { expected: { nodes: 5, relationships: 4 }, actual: { nodes: 5, relationships: 4 } },
+    });
+    expect(driverFactory.closed()).toBe(true);
+  });
+
+  it("fails NEO4J (not a crash) when the driver fails while counting, and cleans up", async () => {
+    store(committed());
+    const unavailable = Object.assign(
+      new Error("Database 'neo4j' is unavailable, its status is 'offline'."),
+      { code: "Neo.TransientError.General.DatabaseUnavailable" },
+    );
+    const runner = fakeRunner();
+    const report = await verifyBackup(
+      options({
+        mode: "load",
+        runner,
+        installDir: fakeInstall(),
+        driverFactory: fakeDriver(unavailable),
+      }),
+    );
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: {
+        code: "NEO4J",
+        stage: "neo4j",
+        message:
+          "counting nodes and relationships in the restored database failed: Database 'neo4j' is unavailable, its status is 'offline'.",
+        hint: expect.stringContaining("--keep-workspace"),
+      },
+    });
+    expect(report.checks.at(-1)).toMatchObject({ id: "neo4j.counts", status: "fail" });
+    expect(runner.calls.at(-1)).toEqual(["stop"]);
     expect(readdirSync(workDir)).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { NbsError, isNbsError } from "@nbs/metadata";
 import {
   runNeo4jCommand,
   serverCommand,
+  type DriverFactory,
   type EphemeralInstance,
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
@@ -37,6 +38,8 @@ export interface VerifyOptions {
   runner?: ProcessRunner;
   /** A Neo4j installation to borrow bin/ and lib/ from; its own data is never touched. */
   installDir?: string;
+  /** Builds the driver to the ephemeral instance (default: the real neo4j-driver). */
+  driverFactory?: DriverFactory;
   /** The database name inside the ephemeral instance (default "neo4j"; Community serves one). */
   database?: string;
   smoke?: SmokeQuery;
@@ -145,6 +148,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
         dumpPath,
         installDir: options.installDir!,
         runner: options.runner!,
+        ...(options.driverFactory ? { driverFactory: options.driverFactory } : {}),
         database: options.database ?? "neo4j",
         tmpRoot: workspace.dir,
         meta: source.meta,
