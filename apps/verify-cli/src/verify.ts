@@ -27,7 +27,7 @@ export interface VerifyDeps {
 }
 
 const WARN_EVENTS = new Set([
-  "verify.latest.skipped",
+  "verify.latest.uncommitted",
   "verify.neo4j.version-mismatch",
   "verify.cleanup.failed",
 ]);

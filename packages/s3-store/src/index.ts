@@ -35,4 +35,10 @@ export type {
   StoreEvent,
 } from "./put.js";
 export { getBackupStream, latestBackup, listBackups } from "./list.js";
-export type { BackupListing, BackupStream, ListBackupsInput } from "./list.js";
+export type {
+  BackupListing,
+  BackupStream,
+  BrokenBackup,
+  LatestBackup,
+  ListBackupsInput,
+} from "./list.js";

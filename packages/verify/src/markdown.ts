@@ -29,6 +29,12 @@ export function renderSummaryMarkdown(report: VerifyReport): string {
       `| backup | db \`${code(report.backup.db_name)}\`, taken ${report.backup.created_at} by ${cell(report.backup.created_by)}${report.backup.neo4j_version ? `, Neo4j ${report.backup.neo4j_version}` : ""} |`,
     );
   lines.push(`| sidecar | ${report.sidecar} |`);
+  for (const broken of report.skipped ?? [])
+    lines.push(`| ❌ newer backup broken | \`${code(broken.key)}\`: ${cell(broken.reason)} |`);
+  if (report.uncommitted && report.uncommitted.length > 0)
+    lines.push(
+      `| newer, uncommitted (ignored) | ${report.uncommitted.map((k) => `\`${code(k)}\``).join("<br>")} |`,
+    );
   lines.push(
     `| sha256 | expected \`${report.sha256.expected ?? "—"}\`<br>actual \`${report.sha256.actual ?? "—"}\` |`,
   );

@@ -229,7 +229,45 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     const report = await verifyBackup(
       options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }),
     );
-    expect(report).toMatchObject({ ok: true, source: { kind: "s3", key: KEY } });
+    expect(report).toMatchObject({
+      ok: true,
+      source: { kind: "s3", key: KEY },
+      skipped: [],
+      uncommitted: [newer],
+    });
+  });
+
+  it("with --latest fails INTEGRITY naming a newer backup whose sidecar is invalid, never falling back to an older one", async () => {
+    const newer = "prod/neo4j/neo4j-20261125T000000Z.dump";
+    const newest = "prod/neo4j/neo4j-20261126T000000Z.dump";
+    store({
+      ...committed(),
+      [newer]: { bytes: dump },
+      [`${newer}.meta.json`]: { bytes: '{"schemaVersion":1}' },
+      [newest]: { bytes: "uncommitted" },
+    });
+    const report = await verifyBackup(
+      options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }),
+    );
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      sidecar: "unknown",
+      source: { kind: "latest" },
+      failure: {
+        code: "INTEGRITY",
+        stage: "resolve",
+        message: expect.stringContaining(
+          `latest under s3://acme/prod/neo4j/: the newest backup is broken, and an older one is not verified in its place: s3://acme/${newer}.meta.json does not match the .meta.json schema`,
+        ),
+        hint: `re-run the backup, or remove what is broken; to verify the older s3://acme/${KEY} anyway, pass it with --s3-uri`,
+      },
+      skipped: [
+        { key: newer, reason: expect.stringContaining("does not match the .meta.json schema") },
+      ],
+      uncommitted: [newest],
+    });
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).not.toContain(KEY);
   });
 
   it("fails INTEGRITY when --latest finds nothing committed", async () => {
@@ -239,7 +277,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     );
     expect(report.failure).toMatchObject({
       code: "INTEGRITY",
-      message: "no committed backup found: latest under s3://acme/prod/",
+      message:
+        "no committed backup found: latest under s3://acme/prod/ (1 dump(s) without a .meta.json, uploads still running or never committed: prod/neo4j/neo4j-20261125T000000Z.dump)",
     });
   });
 

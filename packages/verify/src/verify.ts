@@ -90,7 +90,20 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
   try {
     assertCollaborators(options);
     const source = await time("resolve", () =>
-      resolveSource(options.source, { client: options.client, signal: options.signal, onEvent }),
+      resolveSource(options.source, {
+        client: options.client,
+        signal: options.signal,
+        onLatest: (passedOver) => {
+          report.skipped = passedOver.skipped;
+          report.uncommitted = passedOver.uncommitted;
+          if (passedOver.uncommitted.length > 0)
+            onEvent("verify.latest.uncommitted", {
+              keys: passedOver.uncommitted,
+              message:
+                "newer dumps without a .meta.json were ignored: uploads still running, or ones that never committed",
+            });
+        },
+      }),
     );
     describeResolved(report, source);
     onEvent("verify.source", {
