@@ -63,7 +63,7 @@ export function renderSummaryMarkdown(report: VerifyReport): string {
   if (report.counts?.actual) {
     const { expected, actual } = report.counts;
     lines.push(
-      `Counts: ${actual.nodes} nodes, ${actual.relationships} relationships${expected ? ` (sidecar: ${expected.nodes} / ${expected.relationships})` : " (no stats in the sidecar)"}.`,
+      `Counts: ${actual.nodes} nodes, ${actual.relationships} relationships${expected ? ` (sidecar: ${expected.nodes} / ${expected.relationships}${expected.exact === false ? ", inexact: not compared" : ""})` : " (no stats in the sidecar)"}.`,
       "",
     );
   }
