@@ -488,12 +488,91 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(readdirSync(report.workspace!.dir)).toEqual(["neo4j.dump"]);
   });
 
-  it("reports ABORTED and cleans up when the signal fires", async () => {
+  it("reports ABORTED and cleans up when the signal fires before anything starts", async () => {
     store(committed());
     const controller = new AbortController();
     controller.abort(new Error("SIGINT"));
     const report = await verifyBackup(options({ signal: controller.signal }));
     expect(report.failure?.code).toBe("ABORTED");
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("stops reading, reports ABORTED at the download and removes the partial file when the signal fires mid-download", async () => {
+    store(committed());
+    // A stored object that never ends: only the abort can stop the download.
+    let served = 0;
+    const endless = new Readable({
+      read() {
+        served += 1;
+        setTimeout(() => this.push(Buffer.alloc(64 * 1024, 7)), 5);
+      },
+    });
+    s3.on(GetObjectCommand, { Key: KEY }).resolves({
+      Body: sdkStreamMixin(endless),
+      ContentLength: 1 << 40,
+    });
+    const controller = new AbortController();
+    let partial: string[] = [];
+    const report = await verifyBackup(
+      options({
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.bytes >= 256 * 1024 && !controller.signal.aborted) {
+            partial = readdirSync(join(workDir, readdirSync(workDir)[0]!));
+            controller.abort(new Error("SIGINT"));
+          }
+        },
+      }),
+    );
+    expect(partial).toEqual(["neo4j.dump"]); // the download was under way
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: { code: "ABORTED", stage: "download" },
+    });
+    expect(report.sha256.actual).toBeUndefined();
+    expect(endless.destroyed).toBe(true);
+    const readsAtAbort = served;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(served).toBe(readsAtAbort);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("fails NEO4J naming the inconsistency when neo4j-admin's consistency check fails (--mode check)", async () => {
+    store(committed());
+    const stdout = [
+      "Running consistency check with max off-heap memory 2.000GiB and 2 threads",
+      "Index structure consistency check",
+      "Consistency check for database 'neo4j' ERROR: Node record not in use",
+      "Inconsistent with: Relationship[12,used=true,source=4,target=99,type=0]",
+    ].join("\n");
+    const stderr = [
+      "Database 'neo4j' is inconsistent. See report: /tmp/nbs-verify/home/reports/inconsistencies-2026-11-30.12.00.00.report",
+      "Run with '--verbose' for a more detailed error message.",
+    ].join("\n");
+    const runner = fakeRunner({ check: { exitCode: 1, stdout, stderr, timedOut: false } });
+    const report = await verifyBackup(
+      options({ mode: "check", runner, installDir: fakeInstall() }),
+    );
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: {
+        code: "NEO4J",
+        stage: "neo4j",
+        message:
+          "neo4j-admin found the restored database inconsistent: Database 'neo4j' is inconsistent. See report: /tmp/nbs-verify/home/reports/inconsistencies-2026-11-30.12.00.00.report",
+        hint: "do not rely on this backup; take a new one and check the source database",
+      },
+    });
+    expect(report.checks.filter((c) => c.group === "neo4j")).toEqual([
+      expect.objectContaining({ id: "neo4j.load", status: "pass" }),
+      expect.objectContaining({
+        id: "neo4j.check",
+        status: "fail",
+        detail: expect.stringContaining("Database 'neo4j' is inconsistent"),
+      }),
+    ]);
     expect(readdirSync(workDir)).toEqual([]);
   });
 
