@@ -435,6 +435,71 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     expect(readdirSync(work)).toEqual([]);
   });
 
+  it("fails --mode check with exit 6 on a dump of an inconsistent store, naming neo4j-admin's finding", async () => {
+    // Load the good dump into a scratch DBMS, point relationship 0 at a node that does not exist,
+    // and dump that store: the bytes are fine (and given with --sha256), the graph is not.
+    const scratchDbms = await createEphemeralNeo4j();
+    const dir = scratch();
+    const bad = join(dir, "neo4j-20261124T101500Z.dump");
+    try {
+      const from = scratch();
+      copyFileSync(dumpFile, join(from, "neo4j.dump"));
+      await scratchDbms.admin([
+        "database",
+        "load",
+        `--from-path=${from}`,
+        "neo4j",
+        "--overwrite-destination",
+      ]);
+      const store = join(
+        scratchDbms.home,
+        "data",
+        "databases",
+        "neo4j",
+        "neostore.relationshipstore.db",
+      );
+      const records = readFileSync(store);
+      records.writeUInt32BE(65_520, 5); // record 0 (34 bytes, 5.x aligned format): its end node
+      writeFileSync(store, records);
+      const to = scratch();
+      await scratchDbms.admin(["database", "dump", "neo4j", `--to-path=${to}`]);
+      copyFileSync(join(to, "neo4j.dump"), bad);
+    } finally {
+      await scratchDbms.remove();
+    }
+    const sha = createHash("sha256").update(readFileSync(bad)).digest("hex");
+    const result = await nbsVerify([
+      "--file",
+      bad,
+      "--sha256",
+      sha,
+      "--mode",
+      "check",
+      "--neo4j-home",
+      source.home,
+      "--work-dir",
+      scratch(),
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(6);
+    const doc = JSON.parse(result.stdout) as {
+      error: { code: string; message: string };
+      report: { checks: Array<{ id: string; status: string; detail?: string }> };
+    };
+    expect(doc.error).toMatchObject({
+      code: "NEO4J",
+      message: expect.stringMatching(
+        /^neo4j-admin found the restored database inconsistent: Inconsistencies found\. See '.*' for details\.$/,
+      ),
+    });
+    expect(doc.report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["sidecar", "skip"],
+      ["sha256.expected", "pass"],
+      ["neo4j.load", "pass"],
+      ["neo4j.check", "fail"],
+    ]);
+  });
+
   it("on Ctrl-C while the ephemeral Neo4j starts: exit 130, the instance stopped, the workspace removed", async () => {
     const work = scratch();
     let sent = false;

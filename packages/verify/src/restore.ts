@@ -99,7 +99,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
       () => instance.check(),
       (e) => ({
         message: `neo4j-admin found the restored database inconsistent: ${e.message}`,
-        hint: "do not rely on this backup; take a new one and check the source database",
+        hint: "do not rely on this backup; take a new one and check the source database (--keep-workspace keeps neo4j-admin's report)",
       }),
     );
     return { neo4j };
