@@ -32,8 +32,8 @@ export interface ListBackupsInput {
  */
 export async function listBackups(input: ListBackupsInput): Promise<BackupListing[]> {
   return (await listDumps(input))
-    .filter((d) => d.committed)
-    .map(({ committed: _, ...listing }) => listing);
+    .filter((d) => d.state === "committed")
+    .map(({ state: _, ...listing }) => listing);
 }
 
 /** A committed-looking backup passed over because its sidecar is invalid or its dump is gone. */
@@ -59,7 +59,7 @@ export async function latestBackup(input: ListBackupsInput): Promise<LatestBacku
   const broken: BrokenBackup[] = [];
   const uncommitted: string[] = [];
   for (const dump of await listDumps(input)) {
-    if (!dump.committed) {
+    if (dump.state === "uncommitted") {
       uncommitted.push(dump.key);
       continue;
     }
@@ -75,10 +75,13 @@ export async function latestBackup(input: ListBackupsInput): Promise<LatestBacku
   return { backup: undefined, broken, uncommitted };
 }
 
-/** Every dump in scope, newest dump time first, marked committed when a sidecar sits next to it. */
+/**
+ * Every dump in scope, newest dump time first: `committed` with a sidecar next to it,
+ * `uncommitted` without one, `orphan` for a sidecar whose dump is not there (a lost backup).
+ */
 async function listDumps(
   input: ListBackupsInput,
-): Promise<Array<BackupListing & { committed: boolean }>> {
+): Promise<Array<BackupListing & { state: "committed" | "uncommitted" | "orphan" }>> {
   const prefix = normalizePrefix(input.prefix);
   const scope = [prefix, input.db].filter((s) => s !== undefined && s !== "").join("/");
   const dumps = new Map<string, BackupListing>();
@@ -108,9 +111,19 @@ async function listDumps(
   } catch (error) {
     throw toStorageError(error, { bucket: input.bucket, op: "list" });
   }
-  return [...dumps.values()]
-    .map((d) => ({ ...d, committed: sidecars.has(d.key) }))
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.key.localeCompare(a.key));
+  const orphans = [...sidecars].flatMap((key) => {
+    const parsed = dumps.has(key) ? undefined : parseBackupKey(key);
+    return parsed && parsed.prefix === prefix
+      ? [{ key, db: parsed.db, createdAt: parsed.createdAt, size: 0, state: "orphan" as const }]
+      : [];
+  });
+  return [
+    ...[...dumps.values()].map((d) => ({
+      ...d,
+      state: sidecars.has(d.key) ? ("committed" as const) : ("uncommitted" as const),
+    })),
+    ...orphans,
+  ].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.key.localeCompare(a.key));
 }
 
 export interface BackupStream {

@@ -100,7 +100,7 @@ describeInteg("s3-store against the real MinIO", () => {
     ]);
   });
 
-  it("finds the latest valid backup and names the broken and uncommitted dumps newer than it", async () => {
+  it("finds the latest valid backup and names the broken (invalid or lost) and uncommitted dumps newer than it", async () => {
     await client.send(
       new PutObjectCommand({
         Bucket: bucket,
@@ -115,9 +115,29 @@ describeInteg("s3-store against the real MinIO", () => {
         Body: '{"schemaVersion":1}',
       }),
     );
+    // A sidecar whose dump is gone: a lost backup, not nothing.
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "env/neo4j/neo4j-20261104T120000Z.dump.meta.json",
+        Body: JSON.stringify({
+          schemaVersion: 1,
+          sha256: "a".repeat(64),
+          size: 1,
+          db_name: "neo4j",
+          created_at: "2026-11-04T12:00:00Z",
+          created_by: "integ",
+          tool: { name: "s3-store-integ", version: "0" },
+        }),
+      }),
+    );
     const latest = await latestBackup({ client, bucket, prefix: "env", db: "neo4j" });
     expect(latest.backup?.key).toBe("env/neo4j/neo4j-20261103T000000Z.dump");
     expect(latest.broken).toEqual([
+      {
+        key: "env/neo4j/neo4j-20261104T120000Z.dump",
+        reason: `s3://${bucket}/env/neo4j/neo4j-20261104T120000Z.dump.meta.json commits a dump that is missing`,
+      },
       {
         key: "env/neo4j/neo4j-20261104T000000Z.dump",
         reason: expect.stringContaining(

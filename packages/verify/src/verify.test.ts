@@ -270,6 +270,29 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).not.toContain(KEY);
   });
 
+  it("with --latest fails INTEGRITY when the newest sidecar commits a dump that is gone", async () => {
+    const lost = "prod/neo4j/neo4j-20261125T000000Z.dump";
+    store({
+      ...committed(),
+      [`${lost}.meta.json`]: {
+        bytes: JSON.stringify(meta({ created_at: "2026-11-25T00:00:00Z" })),
+      },
+    });
+    const report = await verifyBackup(
+      options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }),
+    );
+    expect(report).toMatchObject({
+      ok: false,
+      failure: {
+        code: "INTEGRITY",
+        message: expect.stringContaining(
+          `s3://acme/${lost}.meta.json commits a dump that is missing`,
+        ),
+      },
+      skipped: [{ key: lost, reason: expect.stringContaining("commits a dump that is missing") }],
+    });
+  });
+
   it("fails INTEGRITY when --latest finds nothing committed", async () => {
     store({ "prod/neo4j/neo4j-20261125T000000Z.dump": { bytes: "uncommitted" } });
     const report = await verifyBackup(
