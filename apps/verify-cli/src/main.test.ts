@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "./main.js";
 
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -54,6 +54,18 @@ describe("nbs-verify command line", () => {
     const { code, err } = await run(["--s3uri", "x"]);
     expect(code).toBe(2);
     expect(err).toMatch(/^nbs-verify: Unknown argument: s3uri\n {2}hint: see nbs-verify --help\n$/);
+  });
+
+  it("documents the outcomes, --sha256 and the --latest rule in --help", async () => {
+    const printed: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((text: string) => printed.push(text));
+    const { code } = await run(["--help"]).finally(() => log.mockRestore());
+    expect(code).toBe(0);
+    const help = printed.join("\n").replace(/\s+/g, " ");
+    expect(help).toContain("--sha256");
+    expect(help).toContain("unverified (exit 5)");
+    expect(help).toContain("never a fall-back");
+    expect(help).toContain("listed as uncommitted");
   });
 
   it("exits 2 when no backup is named", async () => {
