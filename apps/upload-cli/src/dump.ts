@@ -73,6 +73,13 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
       : {}),
   });
   logger.log("info", "dump.written", { path: result.path, duration_ms: Date.now() - started });
+  if (result.counting?.exact === false)
+    logger.log("warn", "dump.stats.inexact", {
+      message:
+        "transactions were committed between counting and the stop: the counts do not describe the dump, and verify will not compare them",
+      counted_at_tx: result.counting.countedAtTx,
+      dumped_at_tx: result.counting.dumpedAtTx,
+    });
   const digest = await sha256File(result.path, { signal });
   const format = await detectDumpFormat(result.path);
   const meta = buildBackupMeta({
@@ -94,6 +101,9 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
             relationships: result.stats.relationships,
             labels: result.stats.labels,
             relationship_types: result.stats.relationshipTypes,
+            exact: result.counting?.exact,
+            counted_at_tx: result.counting?.countedAtTx,
+            dumped_at_tx: result.counting?.dumpedAtTx,
           },
         }
       : {}),

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { main } from "./main.js";
 
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -54,6 +54,18 @@ describe("nbs-verify command line", () => {
     const { code, err } = await run(["--s3uri", "x"]);
     expect(code).toBe(2);
     expect(err).toMatch(/^nbs-verify: Unknown argument: s3uri\n {2}hint: see nbs-verify --help\n$/);
+  });
+
+  it("documents the outcomes, --sha256 and the --latest rule in --help", async () => {
+    const printed: string[] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((text: string) => printed.push(text));
+    const { code } = await run(["--help"]).finally(() => log.mockRestore());
+    expect(code).toBe(0);
+    const help = printed.join("\n").replace(/\s+/g, " ");
+    expect(help).toContain("--sha256");
+    expect(help).toContain("unverified (exit 5)");
+    expect(help).toContain("never a fall-back");
+    expect(help).toContain("listed as uncommitted");
   });
 
   it("exits 2 when no backup is named", async () => {
@@ -140,6 +152,71 @@ describe("nbs-verify command line", () => {
       failure: { code: "INTEGRITY" },
     });
     expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("❌ failed");
+  });
+
+  it("exits 5 'unverified' for a local dump with no sidecar and no --sha256, naming both ways to give a reference", async () => {
+    const { dir, file } = localBackup();
+    const { code, out } = await run([
+      "--file",
+      file,
+      "--mode",
+      "checksum",
+      "--json",
+      "--summary-md",
+      join(dir, "s.md"),
+    ]);
+    expect(code).toBe(5);
+    const doc = JSON.parse(out) as {
+      error: { code: string; message: string; hint: string };
+      report: Record<string, unknown>;
+    };
+    expect(doc.error).toMatchObject({
+      code: "INTEGRITY",
+      message: expect.stringContaining("is unverified: no sidecar and no --sha256"),
+    });
+    expect(doc.error.hint).toContain("--sha256");
+    expect(doc.error.hint).toContain("neo4j-20261124T101500Z.dump.meta.json");
+    expect(doc.report).toMatchObject({
+      ok: false,
+      outcome: "unverified",
+      sha256: { actual: sha(dump) },
+    });
+    const md = readFileSync(join(dir, "s.md"), "utf8");
+    expect(md).toContain("### nbs-verify: ⚠️ unverified");
+    expect(md).toContain("hint: pass the sha256 recorded when the backup was taken with --sha256");
+  });
+
+  it("verifies a local dump with no sidecar against --sha256 (sha256sum's case or upper case)", async () => {
+    const { file } = localBackup();
+    const ok = await run([
+      "--file",
+      file,
+      "--mode",
+      "checksum",
+      "--sha256",
+      sha(dump).toUpperCase(),
+      "--json",
+    ]);
+    expect(ok.code, ok.err).toBe(0);
+    expect(JSON.parse(ok.out)).toMatchObject({ outcome: "verified", exit_code: 0 });
+    const wrong = await run(["--file", file, "--mode", "checksum", "--sha256", "0".repeat(64)]);
+    expect(wrong.code).toBe(5);
+  });
+
+  it("exits 2 on a --sha256 that is not 64 hex digits", async () => {
+    const { file } = localBackup();
+    const { code, err } = await run([
+      "--file",
+      file,
+      "--mode",
+      "checksum",
+      "--sha256",
+      sha(dump).slice(1),
+    ]);
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /^nbs-verify: --sha256 must be 64 hex digits, got "[0-9a-f]{63}"\n {2}hint: /,
+    );
   });
 
   it("exits 3 on a missing local file", async () => {

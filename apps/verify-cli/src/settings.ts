@@ -27,6 +27,7 @@ export interface VerifySettings extends S3ConnectionSettings, LogSettings {
   db: string | undefined;
   file: string | undefined;
   mode: VerifyMode | undefined;
+  sha256: string | undefined;
   skipLoad: boolean;
   neo4jHome: string | undefined;
   smokeQuery: string | undefined;
@@ -40,6 +41,16 @@ export interface VerifySettings extends S3ConnectionSettings, LogSettings {
 }
 
 const S = setting;
+
+/** A sha256 as `sha256sum` prints it (either case); stored lowercase. */
+function parseSha256(raw: unknown, what: string): string {
+  const hex = String(raw).trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(hex))
+    throw new NbsError("USAGE", `${what} must be 64 hex digits, got ${JSON.stringify(raw)}`, {
+      hint: "pass the sha256 of the dump as stored, as sha256sum prints it",
+    });
+  return hex.toLowerCase();
+}
 
 function parseNonNegativeInt(raw: unknown, what: string): number {
   return String(raw).trim() === "0" ? 0 : parsePositiveInt(raw, what);
@@ -93,6 +104,13 @@ export const VERIFY_SETTINGS: Record<keyof VerifySettings, SettingSpec> = {
     undefined,
     parseChoice(MODES),
     MODES,
+  ),
+  sha256: S(
+    ["NBS_SHA256"],
+    "string",
+    "expected sha256 of the dump as stored (64 hex digits), recorded apart from it: the reference for a --file without a .meta.json, an extra check otherwise",
+    undefined,
+    parseSha256,
   ),
   skipLoad: S([], "boolean", "same as --mode checksum", false, parseBool),
   neo4jHome: S(

@@ -27,7 +27,7 @@ export interface VerifyDeps {
 }
 
 const WARN_EVENTS = new Set([
-  "verify.latest.skipped",
+  "verify.latest.uncommitted",
   "verify.neo4j.version-mismatch",
   "verify.cleanup.failed",
 ]);
@@ -58,6 +58,7 @@ export async function runVerify(
     const report = await verifyBackup({
       source: settings.source,
       mode: settings.mode,
+      ...(settings.sha256 !== undefined ? { sha256: settings.sha256 } : {}),
       ...(client ? { client } : {}),
       ...(settings.mode !== "checksum" && settings.neo4jHome !== undefined
         ? {

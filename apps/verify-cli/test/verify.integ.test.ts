@@ -23,6 +23,7 @@ import {
   readlinkSync,
   rmSync,
   truncateSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -190,7 +191,8 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
       outcome: "verified",
       mode: "load",
       sidecar: "valid",
-      counts: { expected: COUNTS, actual: COUNTS },
+      // the uploaded sidecar carries how the counts were taken: idle, so exact
+      counts: { expected: { ...COUNTS, exact: true }, actual: COUNTS },
       neo4j: { version: source.version, database: "neo4j" },
     });
     expect(report.checks.filter((c) => c.status !== "pass")).toEqual([]);
@@ -251,13 +253,99 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
       "--json",
     ]);
     expect(latest.code, latest.stderr).toBe(0);
-    expect(JSON.parse(latest.stdout)).toMatchObject({ outcome: "verified", source: { key } });
+    expect(JSON.parse(latest.stdout)).toMatchObject({
+      outcome: "verified",
+      source: { key },
+      skipped: [],
+      uncommitted: [newer],
+    });
 
     const explicit = await nbsVerify(["--key", newer, "--mode", "checksum", "--json"]);
     expect(explicit.code).toBe(5);
     expect(JSON.parse(explicit.stdout)).toMatchObject({
       error: { code: "INTEGRITY", message: expect.stringContaining("is not a committed backup") },
     });
+  });
+
+  it("with --latest fails (exit 5) naming a newer backup whose sidecar is invalid, instead of verifying an older one", async () => {
+    const olderKey = await upload("latest-broken");
+    const broken = "latest-broken/neo4j/neo4j-29991231T235959Z.dump";
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: broken, Body: readFileSync(dumpFile) }),
+    );
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${broken}.meta.json`,
+        Body: JSON.stringify({ schemaVersion: 1, sha256: "not-a-sha" }),
+      }),
+    );
+    const dir = scratch();
+    const result = await nbsVerify([
+      "--latest",
+      "--prefix",
+      "latest-broken",
+      "--db",
+      "neo4j",
+      "--skip-load",
+      "--json",
+      "--summary-md",
+      join(dir, "s.md"),
+    ]);
+    expect(result.code, result.stderr).toBe(5);
+    const doc = JSON.parse(result.stdout) as {
+      error: { code: string; message: string; hint: string };
+      report: { skipped: Array<{ key: string; reason: string }>; sha256: unknown };
+    };
+    expect(doc.error.code).toBe("INTEGRITY");
+    expect(doc.error.message).toContain(`s3://${bucket}/${broken}.meta.json does not match`);
+    expect(doc.error.hint).toContain(`s3://${bucket}/${olderKey}`);
+    expect(doc.report.skipped).toEqual([
+      { key: broken, reason: expect.stringContaining("does not match the .meta.json schema") },
+    ]);
+    expect(doc.report.sha256).toEqual({}); // the older backup was not downloaded in its place
+    expect(readFileSync(join(dir, "s.md"), "utf8")).toContain(
+      `| ❌ newer backup broken | \`${broken}\``,
+    );
+  });
+
+  it("loads a local dump with no sidecar and reports it, but calls it unverified (exit 5) until --sha256 gives a reference", async () => {
+    const dir = scratch();
+    const alone = join(dir, "neo4j-20261124T101500Z.dump");
+    copyFileSync(dumpFile, alone);
+    const loaded = await nbsVerify([
+      "--file",
+      alone,
+      "--mode",
+      "load",
+      "--neo4j-home",
+      source.home,
+      "--work-dir",
+      scratch(),
+      "--json",
+    ]);
+    expect(loaded.code, loaded.stderr).toBe(5);
+    const doc = JSON.parse(loaded.stdout) as {
+      error: { hint: string };
+      report: { outcome: string; counts: unknown; checks: Array<{ id: string; status: string }> };
+    };
+    expect(doc.report.outcome).toBe("unverified");
+    expect(doc.report.counts).toMatchObject({ actual: COUNTS });
+    expect(doc.report.checks.find((c) => c.id === "neo4j.start")?.status).toBe("pass");
+    expect(doc.error.hint).toContain("--sha256");
+
+    const sha = createHash("sha256").update(readFileSync(alone)).digest("hex");
+    const checked = await nbsVerify([
+      "--file",
+      alone,
+      "--mode",
+      "checksum",
+      "--sha256",
+      sha,
+      "--json",
+    ]);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(JSON.parse(checked.stdout)).toMatchObject({ outcome: "verified" });
   });
 
   it("exits 5 naming the mismatch when one byte of the stored object changed (sidecar kept)", async () => {
@@ -348,6 +436,71 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     expect(readdirSync(work)).toEqual([]);
   });
 
+  it("fails --mode check with exit 6 on a dump of an inconsistent store, naming neo4j-admin's finding", async () => {
+    // Load the good dump into a scratch DBMS, point relationship 0 at a node that does not exist,
+    // and dump that store: the bytes are fine (and given with --sha256), the graph is not.
+    const scratchDbms = await createEphemeralNeo4j();
+    const dir = scratch();
+    const bad = join(dir, "neo4j-20261124T101500Z.dump");
+    try {
+      const from = scratch();
+      copyFileSync(dumpFile, join(from, "neo4j.dump"));
+      await scratchDbms.admin([
+        "database",
+        "load",
+        `--from-path=${from}`,
+        "neo4j",
+        "--overwrite-destination",
+      ]);
+      const store = join(
+        scratchDbms.home,
+        "data",
+        "databases",
+        "neo4j",
+        "neostore.relationshipstore.db",
+      );
+      const records = readFileSync(store);
+      records.writeUInt32BE(65_520, 5); // record 0 (34 bytes, 5.x aligned format): its end node
+      writeFileSync(store, records);
+      const to = scratch();
+      await scratchDbms.admin(["database", "dump", "neo4j", `--to-path=${to}`]);
+      copyFileSync(join(to, "neo4j.dump"), bad);
+    } finally {
+      await scratchDbms.remove();
+    }
+    const sha = createHash("sha256").update(readFileSync(bad)).digest("hex");
+    const result = await nbsVerify([
+      "--file",
+      bad,
+      "--sha256",
+      sha,
+      "--mode",
+      "check",
+      "--neo4j-home",
+      source.home,
+      "--work-dir",
+      scratch(),
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(6);
+    const doc = JSON.parse(result.stdout) as {
+      error: { code: string; message: string };
+      report: { checks: Array<{ id: string; status: string; detail?: string }> };
+    };
+    expect(doc.error).toMatchObject({
+      code: "NEO4J",
+      message: expect.stringMatching(
+        /^neo4j-admin found the restored database inconsistent: Inconsistencies found\. See '.*' for details\.$/,
+      ),
+    });
+    expect(doc.report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["sidecar", "skip"],
+      ["sha256.expected", "pass"],
+      ["neo4j.load", "pass"],
+      ["neo4j.check", "fail"],
+    ]);
+  });
+
   it("on Ctrl-C while the ephemeral Neo4j starts: exit 130, the instance stopped, the workspace removed", async () => {
     const work = scratch();
     let sent = false;
@@ -380,6 +533,133 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
       .split("\n")
       .filter((line) => line.includes(work));
     expect(jvms).toEqual([]);
+  });
+
+  it("on an idle database records exact counts, and still fails (exit 6) when the dump holds fewer nodes than counted", async () => {
+    const sidecar = JSON.parse(readFileSync(`${dumpFile}.meta.json`, "utf8")) as {
+      stats: Record<string, unknown> & { nodes: number; labels: Record<string, number> };
+    };
+    // Nothing wrote between counting and the stop: the counts describe the dump exactly.
+    expect(sidecar.stats).toMatchObject({
+      ...COUNTS,
+      exact: true,
+      counted_at_tx: expect.any(Number),
+      dumped_at_tx: sidecar.stats["counted_at_tx"],
+    });
+    // The same dump, its sidecar claiming one :Person more than the dump holds (a lost node).
+    const dir = scratch();
+    const copy = join(dir, "neo4j-20261124T101500Z.dump");
+    copyFileSync(dumpFile, copy);
+    const claims = {
+      ...sidecar,
+      stats: {
+        ...sidecar.stats,
+        nodes: sidecar.stats.nodes + 1,
+        labels: { ...sidecar.stats.labels, Person: sidecar.stats.labels["Person"]! + 1 },
+      },
+    };
+    writeFileSync(`${copy}.meta.json`, JSON.stringify(claims));
+    const result = await nbsVerify([
+      "--file",
+      copy,
+      "--mode",
+      "load",
+      "--neo4j-home",
+      source.home,
+      "--work-dir",
+      scratch(),
+      "--json",
+    ]);
+    expect(result.code, result.stderr).toBe(6);
+    const doc = JSON.parse(result.stdout) as {
+      error: { code: string; message: string };
+      report: { outcome: string; checks: Array<{ id: string; status: string }> };
+    };
+    expect(doc.error).toMatchObject({
+      code: "NEO4J",
+      message:
+        "the restored database's counts differ from the sidecar's stats: nodes expected 6, found 5; :Person expected 4, found 3",
+    });
+    expect(doc.report.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual([
+      "count.nodes",
+      "count.label.Person",
+    ]);
+  });
+
+  it("on a busy database (a writer committing through the dump) marks the counts inexact, and verify raises no false alarm", async () => {
+    await source.start();
+    const writer = source.driver();
+    let writing = true;
+    let committed = 0;
+    const writes = (async () => {
+      while (writing) {
+        try {
+          await writer.executeQuery("CREATE (:Busy)");
+          committed += 1;
+        } catch {
+          await new Promise((r) => setTimeout(r, 50)); // down for the dump; keep trying
+        }
+      }
+    })();
+    const out = scratch();
+    let backup: Run;
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // let the writer get going
+      backup = await script(
+        "backup.sh",
+        ["--db", "neo4j", "--out-dir", out, "--neo4j-home", source.home, "--json"],
+        { NEO4J_URI: source.uri, NEO4J_PASSWORD: source.password },
+      );
+      runs.push(backup);
+    } finally {
+      writing = false;
+      await writes;
+      await writer.close();
+      await source.stop();
+    }
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(committed).toBeGreaterThan(0);
+    expect(backup.events.map((e) => e["event"])).toContain("dump.stats.inexact");
+    const busyDump = (JSON.parse(backup.stdout) as { file: string }).file;
+    const sidecar = JSON.parse(readFileSync(`${busyDump}.meta.json`, "utf8")) as {
+      stats: Record<string, unknown>;
+    };
+    expect(sidecar.stats["exact"]).toBe(false);
+
+    const dir = scratch();
+    const result = await nbsVerify([
+      "--file",
+      busyDump,
+      "--mode",
+      "load",
+      "--neo4j-home",
+      source.home,
+      "--work-dir",
+      scratch(),
+      "--json",
+      "--summary-md",
+      join(dir, "s.md"),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout) as {
+      outcome: string;
+      counts: { expected: { nodes: number }; actual: { nodes: number } };
+      checks: Array<{ id: string; status: string; detail?: string }>;
+    };
+    expect(doc.outcome).toBe("verified");
+    // The dump holds writes the counts missed: comparing them would have been a false alarm.
+    expect(doc.counts.actual.nodes).toBeGreaterThan(doc.counts.expected.nodes);
+    expect(doc.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: "counts",
+          status: "skip",
+          detail: expect.stringContaining("not comparable: transactions were committed"),
+        }),
+      ]),
+    );
+    expect(doc.checks.some((c) => c.id.startsWith("count."))).toBe(false);
+    expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("inexact: not compared");
   });
 
   it("never printed a credential in any output", () => {

@@ -53,4 +53,13 @@ export interface GraphStats {
   relationships: number;
   labels?: Record<string, number>;
   relationship_types?: Record<string, number>;
+  /**
+   * true: no transaction committed between counting and the stop (the counts describe the dump);
+   * false: some did (not comparable with the dump); absent: unknown, compared strictly.
+   */
+  exact?: boolean;
+  /** Last committed transaction id while counting. */
+  counted_at_tx?: number;
+  /** Last committed transaction id of the stopped store that was dumped. */
+  dumped_at_tx?: number;
 }

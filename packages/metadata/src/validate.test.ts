@@ -43,7 +43,15 @@ const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression">> & {
     part_size: 16777216,
     parts: 2,
   },
-  stats: { nodes: 3, relationships: 2, labels: { Person: 3 }, relationship_types: { KNOWS: 2 } },
+  stats: {
+    nodes: 3,
+    relationships: 2,
+    labels: { Person: 3 },
+    relationship_types: { KNOWS: 2 },
+    exact: false,
+    counted_at_tx: 41,
+    dumped_at_tx: 42,
+  },
 };
 
 function propertyPaths(schema: Record<string, unknown>, base = ""): string[] {
@@ -108,6 +116,21 @@ describe("backup-meta schema", () => {
     const result = validateBackupMeta({ ...full, ...patch });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join("\n")).toContain(path);
+  });
+
+  it("keeps stats written before counts recorded their transactions valid, and checks the new fields", () => {
+    const { nodes, relationships, labels, relationship_types } = full.stats;
+    const old = { nodes, relationships, labels, relationship_types };
+    expect(validateBackupMeta({ ...full, stats: old }).ok).toBe(true);
+    const wrong = validateBackupMeta({
+      ...full,
+      stats: { ...old, exact: "yes", dumped_at_tx: -1 },
+    });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) {
+      expect(wrong.errors.join("\n")).toContain("/stats/exact");
+      expect(wrong.errors.join("\n")).toContain("/stats/dumped_at_tx");
+    }
   });
 
   it("rejects a document missing required fields, listing each", () => {

@@ -69,3 +69,12 @@ export function buildSetInitialPasswordCommand(
       : ["dbms", "set-initial-password", password];
   return adminCommand(inst, args, [password]);
 }
+
+/** Print a stopped database's store facts as JSON (5.x; 4.x has no JSON form): undefined on 4.x. */
+export function buildStoreInfoCommand(
+  inst: Neo4jInstallation,
+  database: string,
+): Neo4jCommand | undefined {
+  if (inst.version.family === "4") return undefined;
+  return adminCommand(inst, ["database", "info", "--format=json", database]);
+}

@@ -9,7 +9,9 @@ import type { RecordedRun } from "../test/fakes.js";
 const now = () => new Date("2026-03-04T05:06:07.890Z");
 
 /** Simulates a running Community server: `--version`, status, stop, start, and a dump that writes a file. */
-function neo4jSimulator(options: { running?: boolean; dumpFails?: boolean } = {}) {
+function neo4jSimulator(
+  options: { running?: boolean; dumpFails?: boolean; storeTx?: () => number } = {},
+) {
   let running = options.running ?? true;
   return fakeRunner(async ({ file, args }: RecordedRun) => {
     if (args[0] === "--version") return { stdout: "5.26.30\n" };
@@ -17,6 +19,11 @@ function neo4jSimulator(options: { running?: boolean; dumpFails?: boolean } = {}
       if (args[0] === "status") return { exitCode: running ? 0 : 3 };
       running = args[0] === "start";
       return {};
+    }
+    if (args[1] === "info") {
+      if (running) return { exitCode: 1, stderr: "the database 'neo4j' is in use" };
+      const tx = String(options.storeTx?.() ?? 7);
+      return { stdout: `{"databaseName":"neo4j","lastCommittedTransaction":"${tx}"}\n` };
     }
     if (args[1] === "dump") {
       if (running) return { exitCode: 1, stderr: "database is in use" };
@@ -90,34 +97,162 @@ describe("dumpDatabase", () => {
 
   it("captures stats and the edition while online, then waits for Bolt after the restart", async () => {
     const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
-    const queries: string[] = [];
-    let closed = 0;
-    const driver = {
-      executeQuery: (cypher: string) => {
-        queries.push(cypher);
-        const value = cypher.includes("dbms.components")
-          ? "community"
-          : cypher.includes("db.")
-            ? undefined
-            : 3;
-        const records = value === undefined ? [] : [{ get: () => value }];
-        return Promise.resolve({ records });
-      },
-      close: () => Promise.resolve(void closed++),
-    } as unknown as Driver;
+    const graph = fakeGraph(() => 7);
+    const runner = neo4jSimulator();
+    const result = await dumpDatabase({
+      home,
+      db: "neo4j",
+      outDir,
+      runner,
+      now,
+      driverFactory: graph.driverFactory,
+    });
+    expect(result.stats).toEqual({ nodes: 3, relationships: 3, labels: {}, relationshipTypes: {} });
+    expect(graph.queries.at(-1)).toBe("RETURN 1");
+    expect(graph.closed()).toBe(2);
+    expect(steps(runner.runs)).toEqual([
+      "neo4j-admin --version",
+      "neo4j status",
+      "neo4j stop",
+      "neo4j-admin database info",
+      "neo4j-admin database dump",
+      "neo4j start",
+    ]);
+  });
+
+  it("calls the counts exact when the stopped store holds the transaction they were taken at", async () => {
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const result = await dumpDatabase({
+      home,
+      db: "neo4j",
+      outDir,
+      runner: neo4jSimulator({ storeTx: () => 42 }),
+      now,
+      driverFactory: fakeGraph(() => 42).driverFactory,
+    });
+    expect(result.counting).toEqual({ exact: true, countedAtTx: 42, dumpedAtTx: 42 });
+  });
+
+  it("calls the counts inexact when a write committed between counting and the stop", async () => {
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const result = await dumpDatabase({
+      home,
+      db: "neo4j",
+      outDir,
+      runner: neo4jSimulator({ storeTx: () => 43 }),
+      now,
+      driverFactory: fakeGraph(() => 42).driverFactory,
+    });
+    expect(result.counting).toEqual({ exact: false, countedAtTx: 42, dumpedAtTx: 43 });
+  });
+
+  it("counts again while writes move the transaction id, and calls the counts inexact after 3 tries", async () => {
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    let tx = 100;
+    const graph = fakeGraph(() => tx++);
+    const result = await dumpDatabase({
+      home,
+      db: "neo4j",
+      outDir,
+      runner: neo4jSimulator({ storeTx: () => tx }),
+      now,
+      driverFactory: graph.driverFactory,
+    });
+    expect(result.counting).toEqual({ exact: false, countedAtTx: undefined, dumpedAtTx: 106 });
+    expect(graph.queries.filter((q) => q === "MATCH (n) RETURN count(n) AS c")).toHaveLength(3);
+
+    let steady = 200;
+    const settling = fakeGraph(() => (steady < 203 ? steady++ : steady));
+    const settled = await dumpDatabase({
+      home,
+      db: "neo4j",
+      outDir: await tempDir("nbs-out-"),
+      runner: neo4jSimulator({ storeTx: () => 203 }),
+      now,
+      driverFactory: settling.driverFactory,
+    });
+    expect(settled.counting).toEqual({ exact: true, countedAtTx: 203, dumpedAtTx: 203 });
+  });
+
+  it("leaves exactness unknown when the bookmark does not carry a transaction id", async () => {
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     const result = await dumpDatabase({
       home,
       db: "neo4j",
       outDir,
       runner: neo4jSimulator(),
       now,
-      driverFactory: () => driver,
+      driverFactory: fakeGraph(() => undefined).driverFactory,
     });
-    expect(result.stats).toEqual({ nodes: 3, relationships: 3, labels: {}, relationshipTypes: {} });
-    expect(queries.at(-1)).toBe("RETURN 1");
-    expect(closed).toBe(2);
+    expect(result.counting).toEqual({ exact: undefined, countedAtTx: undefined, dumpedAtTx: 7 });
+  });
+
+  it("fails NEO4J naming the credentials when counting fails, and leaves the server running", async () => {
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const runner = neo4jSimulator();
+    const denied = Object.assign(
+      new Error("The client is unauthorized due to authentication failure."),
+      { code: "Neo.ClientError.Security.Unauthorized" },
+    );
+    await expect(
+      dumpDatabase({
+        home,
+        db: "neo4j",
+        outDir,
+        runner,
+        now,
+        driverFactory: fakeGraph(() => 7, denied).driverFactory,
+      }),
+    ).rejects.toMatchObject({
+      code: "NEO4J",
+      message:
+        "cannot count the graph of neo4j before the dump: The client is unauthorized due to authentication failure.",
+      hint: expect.stringContaining("NEO4J_PASSWORD"),
+    });
+    expect(steps(runner.runs)).toEqual(["neo4j-admin --version", "neo4j status"]);
+    expect(await readdir(outDir)).toEqual([]);
   });
 });
+
+/**
+ * A driver to a running server with 3 nodes and 3 relationships: read transactions return a
+ * Neo4j 5 bookmark carrying `tx()` (or an opaque one when it is undefined); counting queries
+ * fail with `failure` when given.
+ */
+function fakeGraph(tx: () => number | undefined, failure?: Error) {
+  const queries: string[] = [];
+  let closed = 0;
+  const bookmarkFor = (id: number | undefined) =>
+    id === undefined
+      ? "opaque"
+      : `FB:${Buffer.concat([Buffer.from([0x91, 0xcc, 0x10]), Buffer.alloc(16, 1), Buffer.from([0xca]), Buffer.from(new Uint32Array([id]).buffer).reverse(), Buffer.from([0x90])]).toString("base64")}`;
+  const driver = {
+    executeQuery: (cypher: string) => {
+      queries.push(cypher);
+      if (failure && cypher !== "RETURN 1") return Promise.reject(failure);
+      const value = cypher.includes("dbms.components")
+        ? "community"
+        : cypher.includes("db.")
+          ? undefined
+          : 3;
+      const records = value === undefined ? [] : [{ get: () => value }];
+      return Promise.resolve({ records });
+    },
+    session: () => {
+      let last: string[] = [];
+      return {
+        executeRead: () => {
+          last = [bookmarkFor(tx())];
+          return Promise.resolve();
+        },
+        lastBookmarks: () => last,
+        close: () => Promise.resolve(),
+      };
+    },
+    close: () => Promise.resolve(void closed++),
+  } as unknown as Driver;
+  return { driverFactory: () => driver, queries, closed: () => closed };
+}
 
 describe("utcStamp", () => {
   it("formats yyyymmddThhmmssZ in UTC", () => {

@@ -9,6 +9,7 @@ import { locateNeo4j } from "./locate.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
 import { captureStats } from "./stats.js";
+import { lastTransactionId, storeTransactionId } from "./transaction-id.js";
 import type { GraphStats } from "./stats.js";
 import type { Neo4jEdition } from "./version.js";
 import { waitForBolt } from "./wait-for-bolt.js";
@@ -34,13 +35,16 @@ export interface DumpDatabaseOptions {
 export interface DumpDatabaseResult {
   path: string;
   stats: GraphStats | undefined;
+  /** Whether `stats` describe exactly what the dump holds; present with `stats`. */
+  counting?: CountingProvenance;
   neo4j: { version: string; edition: Neo4jEdition };
   /** When the dump started (ISO 8601, UTC); also encoded in the file name. */
   createdAt: string;
 }
 
 /**
- * Community-edition offline dump: capture stats while online, stop the DBMS, dump to
+ * Community-edition offline dump: capture stats while online (with the transaction they
+ * describe), stop the DBMS, read the stopped store's last transaction, dump to
  * `<outDir>/<db>-<yyyymmddThhmmssZ>.dump`, and start it again — always, even when the dump fails.
  * A DBMS that was not running is dumped as is and left stopped.
  */
@@ -55,13 +59,22 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
   });
   const wasRunning = status.exitCode === 0;
 
-  let stats: GraphStats | undefined;
+  let counted: CountedStats | undefined;
   let edition = inst.edition;
   if (wasRunning && options.driverFactory) {
     const driver = options.driverFactory();
     try {
-      stats = await captureStats(driver, options.db);
+      counted = await countSteadily(driver, options.db);
       edition = await editionOf(driver, edition);
+    } catch (error) {
+      throw new NbsError(
+        "NEO4J",
+        `cannot count the graph of ${options.db} before the dump: ${firstLine(error)}`,
+        {
+          hint: "check NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD, or leave NEO4J_URI unset to dump without stats",
+          cause: error,
+        },
+      );
     } finally {
       await driver.close();
     }
@@ -70,6 +83,13 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
   const createdAt = options.now();
   const path = join(options.outDir, `${options.db}-${utcStamp(createdAt)}.dump`);
   if (wasRunning) await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
+  // Read while stopped: the transaction the dump will hold, to tell whether the counts describe it.
+  // Unknown when it fails: the counts then compare strictly, and the restart below still runs.
+  const dumpedAtTx = counted
+    ? await storeTransactionId(runner, inst, options.db, { signal, timeoutMs }).catch(
+        () => undefined,
+      )
+    : undefined;
   const dumpError = await dumpInto(inst, options, path, timeoutMs).then(
     () => undefined,
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
@@ -79,7 +99,8 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
   if (dumpError !== undefined) throw dumpError;
   return {
     path,
-    stats,
+    stats: counted?.stats,
+    ...(counted ? { counting: describeCounting(counted, dumpedAtTx) } : {}),
     neo4j: { version: inst.version.raw, edition },
     createdAt: createdAt.toISOString(),
   };
@@ -151,6 +172,58 @@ async function restart(inst: Neo4jInstallation, options: DumpDatabaseOptions): P
   } finally {
     await driver.close();
   }
+}
+
+/**
+ * Counts are taken online and the database stops a moment later; clients may commit in between.
+ * `exact` says whether they did: true when the last committed transaction was the same while
+ * counting and in the stopped store (the counts describe the dump), false when it moved, and
+ * undefined when either id could not be read.
+ */
+export interface CountingProvenance {
+  exact: boolean | undefined;
+  /** Last committed transaction id while counting; undefined when writes kept moving it or it could not be read. */
+  countedAtTx: number | undefined;
+  /** Last committed transaction id of the stopped store that was dumped (Neo4j 5). */
+  dumpedAtTx: number | undefined;
+}
+
+interface CountedStats {
+  stats: GraphStats;
+  /** The transaction the counts describe; undefined when unknown or `moving`. */
+  tx: number | undefined;
+  /** Transactions committed during every attempt: the counts are not even a consistent snapshot. */
+  moving: boolean;
+}
+
+const COUNT_ATTEMPTS = 3;
+
+/** Count between two reads of the last transaction id; count again while writes move it. */
+async function countSteadily(driver: Driver, database: string): Promise<CountedStats> {
+  for (let attempt = 1; ; attempt += 1) {
+    const before = await lastTransactionId(driver, database);
+    const stats = await captureStats(driver, database);
+    const after = await lastTransactionId(driver, database);
+    if (before === undefined || after === undefined) return { stats, tx: undefined, moving: false };
+    if (before === after) return { stats, tx: before, moving: false };
+    if (attempt === COUNT_ATTEMPTS) return { stats, tx: undefined, moving: true };
+  }
+}
+
+function describeCounting(
+  counted: CountedStats,
+  dumpedAtTx: number | undefined,
+): CountingProvenance {
+  const known = counted.tx !== undefined && dumpedAtTx !== undefined;
+  return {
+    exact: counted.moving ? false : known ? counted.tx === dumpedAtTx : undefined,
+    countedAtTx: counted.tx,
+    dumpedAtTx,
+  };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
 async function editionOf(driver: Driver, fallback: Neo4jEdition): Promise<Neo4jEdition> {

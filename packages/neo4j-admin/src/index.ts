@@ -6,7 +6,11 @@ export {
   dumpFileName,
 } from "./commands.js";
 export { dumpDatabase, utcStamp } from "./dump-database.js";
-export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js";
+export type {
+  CountingProvenance,
+  DumpDatabaseOptions,
+  DumpDatabaseResult,
+} from "./dump-database.js";
 export { DUMP_HEADER_BYTES, detectDumpFormat } from "./dump-format.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
 export { renderEphemeralConf } from "./ephemeral-conf.js";

@@ -72,6 +72,12 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
     });
     expect(dumped.path).toBe(join(workDir, "neo4j-20260102T030405Z.dump"));
     expect(dumped.stats).toEqual(seededStats);
+    // Idle: the store that was dumped holds the very transaction the counts were taken at.
+    expect(dumped.counting).toEqual({
+      exact: true,
+      countedAtTx: expect.any(Number),
+      dumpedAtTx: dumped.counting?.countedAtTx,
+    });
     expect(dumped.neo4j).toMatchObject({ edition: "community" });
     await access(dumped.path);
     // Back online after the restart.

@@ -18,8 +18,10 @@ try {
   console.log(`${all.length} committed backup(s)`);
   for (const b of all.slice(0, 5))
     console.log(`  ${b.createdAt.toISOString()}  ${b.size} B  ${b.key}`);
-  const latest = await latestBackup({ client, bucket, prefix, db });
-  if (latest) console.log(`latest: ${latest.key} sha256=${latest.meta.sha256}`);
+  const { backup, broken, uncommitted } = await latestBackup({ client, bucket, prefix, db });
+  for (const b of broken) console.log(`broken (newer): ${b.key}: ${b.reason}`);
+  for (const key of uncommitted) console.log(`uncommitted (newer): ${key}`);
+  if (backup) console.log(`latest valid: ${backup.key} sha256=${backup.meta.sha256}`);
 } finally {
   client.destroy();
 }

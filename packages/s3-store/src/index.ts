@@ -35,6 +35,12 @@ export type {
   StoreEvent,
 } from "./put.js";
 export { getBackupStream, latestBackup, listBackups } from "./list.js";
-export type { BackupListing, BackupStream, ListBackupsInput } from "./list.js";
+export type {
+  BackupListing,
+  BackupStream,
+  BrokenBackup,
+  LatestBackup,
+  ListBackupsInput,
+} from "./list.js";
 export { applyLifecycleRule, retentionRule } from "./lifecycle.js";
 export type { ApplyRetentionResult, ApplyStatus } from "./lifecycle.js";

@@ -9,7 +9,6 @@ import {
 import type { Readable } from "node:stream";
 import { toStorageError } from "./errors.js";
 import { headBackup, type CommittedBackup } from "./head.js";
-import type { StoreEvent } from "./put.js";
 
 export interface BackupListing {
   key: string;
@@ -32,6 +31,57 @@ export interface ListBackupsInput {
  * (uploads that never committed) are not backups and are left out. Pages through any size.
  */
 export async function listBackups(input: ListBackupsInput): Promise<BackupListing[]> {
+  return (await listDumps(input))
+    .filter((d) => d.state === "committed")
+    .map(({ state: _, ...listing }) => listing);
+}
+
+/** A committed-looking backup passed over because its sidecar is invalid or its dump is gone. */
+export interface BrokenBackup {
+  key: string;
+  reason: string;
+}
+
+export interface LatestBackup {
+  /** The newest backup whose sidecar validates; undefined when there is none. */
+  backup: CommittedBackup | undefined;
+  /** Backups newer than `backup` that are broken, newest first. The caller decides what they mean. */
+  broken: BrokenBackup[];
+  /** Dumps newer than `backup` without a sidecar (uploads still running, or never committed), newest first. */
+  uncommitted: string[];
+}
+
+/**
+ * The newest backup whose sidecar validates, and everything newer that was passed over: broken
+ * backups (an invalid sidecar, or a sidecar whose dump is missing) and uncommitted dumps.
+ */
+export async function latestBackup(input: ListBackupsInput): Promise<LatestBackup> {
+  const broken: BrokenBackup[] = [];
+  const uncommitted: string[] = [];
+  for (const dump of await listDumps(input)) {
+    if (dump.state === "uncommitted") {
+      uncommitted.push(dump.key);
+      continue;
+    }
+    try {
+      const backup = await headBackup(input.client, input.bucket, dump.key, input.signal);
+      if (backup) return { backup, broken, uncommitted };
+      uncommitted.push(dump.key); // its sidecar went away after the listing
+    } catch (error) {
+      if (!isNbsError(error) || error.code !== "INTEGRITY") throw error;
+      broken.push({ key: dump.key, reason: error.message });
+    }
+  }
+  return { backup: undefined, broken, uncommitted };
+}
+
+/**
+ * Every dump in scope, newest dump time first: `committed` with a sidecar next to it,
+ * `uncommitted` without one, `orphan` for a sidecar whose dump is not there (a lost backup).
+ */
+async function listDumps(
+  input: ListBackupsInput,
+): Promise<Array<BackupListing & { state: "committed" | "uncommitted" | "orphan" }>> {
   const prefix = normalizePrefix(input.prefix);
   const scope = [prefix, input.db].filter((s) => s !== undefined && s !== "").join("/");
   const dumps = new Map<string, BackupListing>();
@@ -61,25 +111,19 @@ export async function listBackups(input: ListBackupsInput): Promise<BackupListin
   } catch (error) {
     throw toStorageError(error, { bucket: input.bucket, op: "list" });
   }
-  return [...dumps.values()]
-    .filter((d) => sidecars.has(d.key))
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.key.localeCompare(a.key));
-}
-
-/** The newest backup whose sidecar validates; invalid ones are reported and passed over. */
-export async function latestBackup(
-  input: ListBackupsInput & { onEvent?: StoreEvent },
-): Promise<CommittedBackup | undefined> {
-  for (const listing of await listBackups(input)) {
-    try {
-      const backup = await headBackup(input.client, input.bucket, listing.key, input.signal);
-      if (backup) return backup;
-    } catch (error) {
-      if (!isNbsError(error) || error.code !== "INTEGRITY") throw error;
-      input.onEvent?.("latest.skip", { key: listing.key, reason: error.message });
-    }
-  }
-  return undefined;
+  const orphans = [...sidecars].flatMap((key) => {
+    const parsed = dumps.has(key) ? undefined : parseBackupKey(key);
+    return parsed && parsed.prefix === prefix
+      ? [{ key, db: parsed.db, createdAt: parsed.createdAt, size: 0, state: "orphan" as const }]
+      : [];
+  });
+  return [
+    ...[...dumps.values()].map((d) => ({
+      ...d,
+      state: sidecars.has(d.key) ? ("committed" as const) : ("uncommitted" as const),
+    })),
+    ...orphans,
+  ].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.key.localeCompare(a.key));
 }
 
 export interface BackupStream {

@@ -148,7 +148,7 @@ describeInteg("s3-store against the real MinIO", () => {
     ]);
   });
 
-  it("passes over a newer backup whose sidecar does not validate when finding the latest", async () => {
+  it("finds the latest valid backup and names the broken (invalid or lost) and uncommitted dumps newer than it", async () => {
     await client.send(
       new PutObjectCommand({
         Bucket: bucket,
@@ -163,16 +163,38 @@ describeInteg("s3-store against the real MinIO", () => {
         Body: '{"schemaVersion":1}',
       }),
     );
-    const skipped: unknown[] = [];
-    const latest = await latestBackup({
-      client,
-      bucket,
-      prefix: "env",
-      db: "neo4j",
-      onEvent: (_e, f) => skipped.push(f),
-    });
-    expect(latest?.key).toBe("env/neo4j/neo4j-20261103T000000Z.dump");
-    expect(skipped).toHaveLength(1);
+    // A sidecar whose dump is gone: a lost backup, not nothing.
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: "env/neo4j/neo4j-20261104T120000Z.dump.meta.json",
+        Body: JSON.stringify({
+          schemaVersion: 1,
+          sha256: "a".repeat(64),
+          size: 1,
+          db_name: "neo4j",
+          created_at: "2026-11-04T12:00:00Z",
+          created_by: "integ",
+          tool: { name: "s3-store-integ", version: "0" },
+        }),
+      }),
+    );
+    const latest = await latestBackup({ client, bucket, prefix: "env", db: "neo4j" });
+    expect(latest.backup?.key).toBe("env/neo4j/neo4j-20261103T000000Z.dump");
+    expect(latest.broken).toEqual([
+      {
+        key: "env/neo4j/neo4j-20261104T120000Z.dump",
+        reason: `s3://${bucket}/env/neo4j/neo4j-20261104T120000Z.dump.meta.json commits a dump that is missing`,
+      },
+      {
+        key: "env/neo4j/neo4j-20261104T000000Z.dump",
+        reason: expect.stringContaining(
+          `s3://${bucket}/env/neo4j/neo4j-20261104T000000Z.dump.meta.json does not match the .meta.json schema`,
+        ),
+      },
+    ]);
+    // the uncommitted dump left by the first test
+    expect(latest.uncommitted).toEqual(["env/neo4j/neo4j-20261105T000000Z.dump"]);
   });
 
   it("fails at once, without retrying, on an unknown KMS key and leaves nothing committed", async () => {

@@ -107,6 +107,32 @@ describe("count checks", () => {
     ]);
   });
 
+  it("does not compare counts the sidecar marks inexact (writes between counting and the stop)", () => {
+    const checks = statsChecks(
+      { nodes: 4, relationships: 4, exact: false, counted_at_tx: 41, dumped_at_tx: 44 },
+      actual,
+    );
+    expect(checks).toEqual([
+      expect.objectContaining({
+        id: "counts",
+        status: "skip",
+        detail:
+          "not comparable: transactions were committed between counting and the stop (transaction 41 when counted, 44 when dumped), so the sidecar's counts do not describe the dump",
+      }),
+    ]);
+  });
+
+  it("compares counts marked exact strictly, as it does counts recorded without exactness", () => {
+    for (const exact of [true, undefined]) {
+      const checks = statsChecks({ nodes: 4, relationships: 4, exact }, actual);
+      expect(checks.find((c) => c.id === "count.nodes")).toMatchObject({
+        status: "fail",
+        expected: 4,
+        actual: 5,
+      });
+    }
+  });
+
   it("skips, with a reason, when the sidecar has no stats", () => {
     expect(statsChecks(undefined, actual)).toEqual([
       expect.objectContaining({

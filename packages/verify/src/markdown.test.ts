@@ -93,4 +93,32 @@ describe("Markdown summary", () => {
     expect(md).toContain("hint: do not restore from it");
     expect(md).toContain("| ❌ | sha256 = sidecar | 1a2b3c4d5e6f… | 9f9f9f9f9f9f… |");
   });
+
+  it("names the broken newer backups and the uncommitted dumps --latest passed over", () => {
+    const md = renderSummaryMarkdown({
+      ...base,
+      ok: false,
+      outcome: "failed",
+      source: { kind: "latest", location: "latest under s3://acme/prod/neo4j/" },
+      sidecar: "unknown",
+      skipped: [
+        {
+          key: "prod/neo4j/neo4j-20261125T000000Z.dump",
+          reason: "s3://acme/prod/neo4j/neo4j-20261125T000000Z.dump.meta.json does not match",
+        },
+      ],
+      uncommitted: ["prod/neo4j/neo4j-20261126T000000Z.dump"],
+    });
+    expect(md).toContain(
+      "| ❌ newer backup broken | `prod/neo4j/neo4j-20261125T000000Z.dump`: s3://acme/prod/neo4j/neo4j-20261125T000000Z.dump.meta.json does not match |",
+    );
+    expect(md).toContain(
+      "| newer, uncommitted (ignored) | `prod/neo4j/neo4j-20261126T000000Z.dump` |",
+    );
+  });
+
+  it("calls a run with nothing to compare the sha256 with ⚠️ unverified", () => {
+    const md = renderSummaryMarkdown({ ...base, ok: false, outcome: "unverified" });
+    expect(md.split("\n")[0]).toContain("⚠️ unverified");
+  });
 });

@@ -2,14 +2,19 @@ import { short, type Check } from "./checks.js";
 import type { VerifyReport } from "./report.js";
 
 const ICON: Record<Check["status"], string> = { pass: "✅", fail: "❌", skip: "➖" };
+const VERDICT: Record<VerifyReport["outcome"], string> = {
+  verified: "✅ verified",
+  unverified: "⚠️ unverified",
+  failed: "❌ failed",
+  "dry-run": "📝 dry run",
+};
 
 /**
  * A Markdown summary fit for `$GITHUB_STEP_SUMMARY`: verdict, source, hashes and sizes, a table of
  * checks with ✅/❌, counts and durations. Cells are escaped; nothing secret is in a report.
  */
 export function renderSummaryMarkdown(report: VerifyReport): string {
-  const verdict =
-    report.outcome === "dry-run" ? "📝 dry run" : report.ok ? "✅ verified" : "❌ failed";
+  const verdict = VERDICT[report.outcome];
   const lines = [`### nbs-verify: ${verdict} — \`${code(report.source.location)}\``, ""];
   if (report.failure)
     lines.push(
@@ -24,6 +29,12 @@ export function renderSummaryMarkdown(report: VerifyReport): string {
       `| backup | db \`${code(report.backup.db_name)}\`, taken ${report.backup.created_at} by ${cell(report.backup.created_by)}${report.backup.neo4j_version ? `, Neo4j ${report.backup.neo4j_version}` : ""} |`,
     );
   lines.push(`| sidecar | ${report.sidecar} |`);
+  for (const broken of report.skipped ?? [])
+    lines.push(`| ❌ newer backup broken | \`${code(broken.key)}\`: ${cell(broken.reason)} |`);
+  if (report.uncommitted && report.uncommitted.length > 0)
+    lines.push(
+      `| newer, uncommitted (ignored) | ${report.uncommitted.map((k) => `\`${code(k)}\``).join("<br>")} |`,
+    );
   lines.push(
     `| sha256 | expected \`${report.sha256.expected ?? "—"}\`<br>actual \`${report.sha256.actual ?? "—"}\` |`,
   );
@@ -52,7 +63,7 @@ export function renderSummaryMarkdown(report: VerifyReport): string {
   if (report.counts?.actual) {
     const { expected, actual } = report.counts;
     lines.push(
-      `Counts: ${actual.nodes} nodes, ${actual.relationships} relationships${expected ? ` (sidecar: ${expected.nodes} / ${expected.relationships})` : " (no stats in the sidecar)"}.`,
+      `Counts: ${actual.nodes} nodes, ${actual.relationships} relationships${expected ? ` (sidecar: ${expected.nodes} / ${expected.relationships}${expected.exact === false ? ", inexact: not compared" : ""})` : " (no stats in the sidecar)"}.`,
       "",
     );
   }

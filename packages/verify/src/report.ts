@@ -1,6 +1,6 @@
 import type { NbsErrorCode } from "@nbs/metadata";
 import type { Check, SidecarStats } from "./checks.js";
-import type { VerifySource } from "./source.js";
+import type { LatestPassedOver, VerifySource } from "./source.js";
 
 /** How far to go: bytes only, neo4j-admin consistency check, or load and query. */
 export type VerifyMode = "checksum" | "check" | "load";
@@ -8,7 +8,11 @@ export type VerifyMode = "checksum" | "check" | "load";
 /** The machine-readable verdict of one verification (`--report`, `--json`). */
 export interface VerifyReport {
   ok: boolean;
-  outcome: "verified" | "failed" | "dry-run";
+  /**
+   * `verified`: the sha256 matched an independent record (sidecar or `--sha256`) and every step
+   * passed. `unverified`: every step passed but there was nothing to compare the sha256 with.
+   */
+  outcome: "verified" | "unverified" | "failed" | "dry-run";
   mode: VerifyMode;
   source: {
     kind: VerifySource["kind"];
@@ -27,6 +31,10 @@ export interface VerifyReport {
     neo4j_version?: string;
   };
   sidecar: "valid" | "absent" | "unknown";
+  /** `--latest`: newer backups found broken (each one fails the verification), newest first. */
+  skipped?: LatestPassedOver["skipped"];
+  /** `--latest`: newer dumps without a sidecar (uploads still running or never committed), ignored. */
+  uncommitted?: LatestPassedOver["uncommitted"];
   sha256: { expected?: string; actual?: string };
   size: { expected?: number; actual?: number };
   counts?: { expected?: SidecarStats; actual?: SidecarStats };

@@ -3,6 +3,7 @@ import {
   Neo4jCommandError,
   captureStats,
   createEphemeralInstance,
+  type DriverFactory,
   type EphemeralInstance,
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
@@ -20,6 +21,7 @@ export interface RestoreInput {
   dumpPath: string;
   installDir: string;
   runner: ProcessRunner;
+  driverFactory?: DriverFactory;
   database: string;
   /** Parent of the ephemeral home (the verification's workspace). */
   tmpRoot: string;
@@ -51,6 +53,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
     createEphemeralInstance({
       installDir: input.installDir,
       runner: input.runner,
+      ...(input.driverFactory ? { driverFactory: input.driverFactory } : {}),
       database: input.database,
       tmpRoot: input.tmpRoot,
       ...(input.signal ? { signal: input.signal } : {}),
@@ -96,7 +99,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
       () => instance.check(),
       (e) => ({
         message: `neo4j-admin found the restored database inconsistent: ${e.message}`,
-        hint: "do not rely on this backup; take a new one and check the source database",
+        hint: "do not rely on this backup; take a new one and check the source database (--keep-workspace keeps neo4j-admin's report)",
       }),
     );
     return { neo4j };
@@ -114,7 +117,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
       hint: e.hint ?? "see the Neo4j logs (kept with --keep-workspace)",
     }),
   );
-  const raw = await input.time("counts", () => captureStats(instance.driver(), input.database));
+  const raw = await count(instance, input);
   const counts: SidecarStats = {
     nodes: raw.nodes,
     relationships: raw.relationships,
@@ -137,6 +140,31 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
   }
   if (input.smoke) await smoke(instance, input.smoke, input);
   return { neo4j, counts };
+}
+
+/** Count through the driver; a driver error here is the restored database failing, not a bug. */
+async function count(instance: EphemeralInstance, input: RestoreInput) {
+  try {
+    return await input.time("counts", () => captureStats(instance.driver(), input.database));
+  } catch (error) {
+    if (input.signal?.aborted) throw error;
+    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    input.record({
+      id: "neo4j.counts",
+      name: "count nodes and relationships",
+      group: "neo4j",
+      status: "fail",
+      detail: message,
+    });
+    throw new NbsError(
+      "NEO4J",
+      `counting nodes and relationships in the restored database failed: ${message}`,
+      {
+        hint: "the ephemeral Neo4j stopped answering or cannot read the restored store; run again with --keep-workspace and see its logs",
+        cause: error,
+      },
+    );
+  }
 }
 
 async function step(

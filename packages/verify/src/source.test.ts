@@ -38,7 +38,7 @@ describe("source resolution", () => {
     const dir = tempDir();
     const file = join(dir, "neo4j-20261124T101500Z.dump");
     writeFileSync(file, "DZV1xxxx");
-    const ctx = { client: undefined, onEvent: () => {} };
+    const ctx = { client: undefined };
     expect((await resolveSource({ kind: "file", path: file }, ctx)).meta).toBeUndefined();
     writeFileSync(
       `${file}.meta.json`,
@@ -64,7 +64,7 @@ describe("source resolution", () => {
   it("rejects a missing or empty local file as an input error", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "empty.dump"), "");
-    const ctx = { client: undefined, onEvent: () => {} };
+    const ctx = { client: undefined };
     await expect(
       resolveSource({ kind: "file", path: join(dir, "nope.dump") }, ctx),
     ).rejects.toMatchObject({ code: "INPUT", message: expect.stringContaining("no such file") });

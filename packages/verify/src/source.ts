@@ -12,7 +12,6 @@ import { getBackupStream, headBackup, latestBackup, type ObjectInfo } from "@nbs
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import type { VerifyEventSink } from "./events.js";
 
 /** Where the backup to verify comes from. */
 export type VerifySource =
@@ -56,10 +55,19 @@ export function describeSource(source: VerifySource): string {
   return `latest under s3://${source.bucket}/${scope === "" ? "" : `${scope}/`}`;
 }
 
+/** What `--latest` passed over on its way to the backup it chose (newest first). */
+export interface LatestPassedOver {
+  /** Newer backups that are broken: each fails the verification. */
+  skipped: Array<{ key: string; reason: string }>;
+  /** Newer dumps without a sidecar: uploads still running or never committed; ignored. */
+  uncommitted: string[];
+}
+
 export interface ResolveContext {
   client: S3Client | undefined;
   signal?: AbortSignal;
-  onEvent: VerifyEventSink;
+  /** Told what `--latest` passed over, before a broken newest backup fails the resolution. */
+  onLatest?: (passedOver: LatestPassedOver) => void;
 }
 
 /**
@@ -87,20 +95,37 @@ export async function resolveSource(
     }
     return stored(client, source.bucket, source.key, backup.meta, backup.object);
   }
-  const backup = await latestBackup({
+  const found = await latestBackup({
     client,
     bucket: source.bucket,
     prefix: source.prefix,
     ...(source.db ? { db: source.db } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
-    onEvent: (event, fields) =>
-      ctx.onEvent(event === "latest.skip" ? "verify.latest.skipped" : event, fields),
   });
-  if (!backup) {
-    throw new NbsError("INTEGRITY", `no committed backup found: ${describeSource(source)}`, {
+  ctx.onLatest?.({ skipped: found.broken, uncommitted: found.uncommitted });
+  const scope = describeSource(source);
+  if (found.broken.length > 0) {
+    const older = found.backup ? `s3://${found.backup.bucket}/${found.backup.key}` : undefined;
+    throw new NbsError(
+      "INTEGRITY",
+      `${scope}: the newest backup is broken, and an older one is not verified in its place: ${found.broken.map((b) => b.reason).join("; ")}`,
+      {
+        hint: older
+          ? `re-run the backup, or remove what is broken; to verify the older ${older} anyway, pass it with --s3-uri`
+          : "re-run the backup, or remove what is broken",
+      },
+    );
+  }
+  if (!found.backup) {
+    const pending =
+      found.uncommitted.length > 0
+        ? ` (${found.uncommitted.length} dump(s) without a .meta.json, uploads still running or never committed: ${found.uncommitted.join(", ")})`
+        : "";
+    throw new NbsError("INTEGRITY", `no committed backup found: ${scope}${pending}`, {
       hint: "check --prefix and --db (BACKUP_S3_PREFIX); only dumps with a valid .meta.json count",
     });
   }
+  const { backup } = found;
   return stored(client, backup.bucket, backup.key, backup.meta, backup.object);
 }
 

@@ -5,7 +5,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
+import type { DriverFactory, ProcessRunner, RunResult } from "@nbs/neo4j-admin";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHash } from "node:crypto";
@@ -101,6 +101,44 @@ function fakeRunner(
   };
 }
 
+/** The dump alone in a temp directory: no `.meta.json` beside it. */
+function localDump(): string {
+  const file = join(temp("nbs-verify-file-"), "neo4j-20261124T101500Z.dump");
+  writeFileSync(file, dump);
+  return file;
+}
+
+interface FakeGraph {
+  nodes: number;
+  relationships: number;
+  labels?: Record<string, number>;
+  types?: Record<string, number>;
+}
+
+/** A driver to the ephemeral instance that answers the counting queries from `graph`, or fails them. */
+function fakeDriver(graph: FakeGraph | Error): DriverFactory & { closed: () => boolean } {
+  let closed = false;
+  const record = (values: Record<string, unknown>) => ({ get: (k: string) => values[k] });
+  const answer = (cypher: string) => {
+    if (cypher === "RETURN 1") return [record({})];
+    if (graph instanceof Error) throw graph;
+    if (cypher.includes("db.labels()"))
+      return Object.keys(graph.labels ?? {}).map((name) => record({ name }));
+    if (cypher.includes("db.relationshipTypes()"))
+      return Object.keys(graph.types ?? {}).map((name) => record({ name }));
+    const named = /:`([^`]+)`/.exec(cypher)?.[1];
+    if (named !== undefined)
+      return [record({ c: (cypher.includes("[r:") ? graph.types : graph.labels)?.[named] })];
+    return [record({ c: cypher.includes("[r]") ? graph.relationships : graph.nodes })];
+  };
+  const factory = () =>
+    ({
+      executeQuery: (cypher: string) => Promise.resolve().then(() => ({ records: answer(cypher) })),
+      close: () => Promise.resolve(void (closed = true)),
+    }) as unknown as ReturnType<DriverFactory>;
+  return Object.assign(factory, { closed: () => closed });
+}
+
 let workDir: string;
 const temps: string[] = [];
 function temp(prefix: string): string {
@@ -191,7 +229,68 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     const report = await verifyBackup(
       options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }),
     );
-    expect(report).toMatchObject({ ok: true, source: { kind: "s3", key: KEY } });
+    expect(report).toMatchObject({
+      ok: true,
+      source: { kind: "s3", key: KEY },
+      skipped: [],
+      uncommitted: [newer],
+    });
+  });
+
+  it("with --latest fails INTEGRITY naming a newer backup whose sidecar is invalid, never falling back to an older one", async () => {
+    const newer = "prod/neo4j/neo4j-20261125T000000Z.dump";
+    const newest = "prod/neo4j/neo4j-20261126T000000Z.dump";
+    store({
+      ...committed(),
+      [newer]: { bytes: dump },
+      [`${newer}.meta.json`]: { bytes: '{"schemaVersion":1}' },
+      [newest]: { bytes: "uncommitted" },
+    });
+    const report = await verifyBackup(
+      options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }),
+    );
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      sidecar: "unknown",
+      source: { kind: "latest" },
+      failure: {
+        code: "INTEGRITY",
+        stage: "resolve",
+        message: expect.stringContaining(
+          `latest under s3://acme/prod/neo4j/: the newest backup is broken, and an older one is not verified in its place: s3://acme/${newer}.meta.json does not match the .meta.json schema`,
+        ),
+        hint: `re-run the backup, or remove what is broken; to verify the older s3://acme/${KEY} anyway, pass it with --s3-uri`,
+      },
+      skipped: [
+        { key: newer, reason: expect.stringContaining("does not match the .meta.json schema") },
+      ],
+      uncommitted: [newest],
+    });
+    expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).not.toContain(KEY);
+  });
+
+  it("with --latest fails INTEGRITY when the newest sidecar commits a dump that is gone", async () => {
+    const lost = "prod/neo4j/neo4j-20261125T000000Z.dump";
+    store({
+      ...committed(),
+      [`${lost}.meta.json`]: {
+        bytes: JSON.stringify(meta({ created_at: "2026-11-25T00:00:00Z" })),
+      },
+    });
+    const report = await verifyBackup(
+      options({ source: { kind: "latest", bucket: "acme", prefix: "prod", db: "neo4j" } }),
+    );
+    expect(report).toMatchObject({
+      ok: false,
+      failure: {
+        code: "INTEGRITY",
+        message: expect.stringContaining(
+          `s3://acme/${lost}.meta.json commits a dump that is missing`,
+        ),
+      },
+      skipped: [{ key: lost, reason: expect.stringContaining("commits a dump that is missing") }],
+    });
   });
 
   it("fails INTEGRITY when --latest finds nothing committed", async () => {
@@ -201,7 +300,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     );
     expect(report.failure).toMatchObject({
       code: "INTEGRITY",
-      message: "no committed backup found: latest under s3://acme/prod/",
+      message:
+        "no committed backup found: latest under s3://acme/prod/ (1 dump(s) without a .meta.json, uploads still running or never committed: prod/neo4j/neo4j-20261125T000000Z.dump)",
     });
   });
 
@@ -290,6 +390,120 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(readdirSync(workDir)).toEqual([]);
   });
 
+  it("calls a local dump with no sidecar and no --sha256 unverified (ok: false, INTEGRITY), naming both references", async () => {
+    const file = localDump();
+    const report = await verifyBackup(options({ source: { kind: "file", path: file } }));
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "unverified",
+      sidecar: "absent",
+      sha256: { actual: sha(dump) },
+      failure: {
+        code: "INTEGRITY",
+        stage: "verdict",
+        message: `${file} is unverified: no sidecar and no --sha256 to compare its sha256 ${sha(dump).slice(0, 12)}… with`,
+        hint: "pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its neo4j-20261124T101500Z.dump.meta.json next to it",
+      },
+    });
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([["sidecar", "skip"]]);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("verifies a local dump with no sidecar against --sha256", async () => {
+    const report = await verifyBackup(
+      options({ source: { kind: "file", path: localDump() }, sha256: sha(dump) }),
+    );
+    expect(report).toMatchObject({ ok: true, outcome: "verified" });
+    expect(report.checks.find((c) => c.id === "sha256.expected")).toMatchObject({
+      name: "sha256 = --sha256",
+      status: "pass",
+      expected: sha(dump),
+      actual: sha(dump),
+    });
+  });
+
+  it("fails INTEGRITY when the bytes differ from --sha256, even with a matching sidecar", async () => {
+    store(committed());
+    const other = "ab".repeat(32);
+    const report = await verifyBackup(options({ sha256: other }));
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: {
+        code: "INTEGRITY",
+        message: expect.stringContaining(
+          `sha256 = --sha256: expected abababababab…, actual ${sha(dump).slice(0, 12)}…`,
+        ),
+        hint: expect.stringContaining("not the ones --sha256 describes"),
+      },
+    });
+    expect(report.checks.find((c) => c.id === "sha256.sidecar")?.status).toBe("pass");
+  });
+
+  it("still loads and checks a dump with no reference, then calls it unverified (--mode check)", async () => {
+    const runner = fakeRunner();
+    const report = await verifyBackup(
+      options({
+        source: { kind: "file", path: localDump() },
+        mode: "check",
+        runner,
+        installDir: fakeInstall(),
+      }),
+    );
+    expect(report).toMatchObject({ ok: false, outcome: "unverified" });
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ["sidecar", "skip"],
+      ["neo4j.load", "pass"],
+      ["neo4j.check", "pass"],
+    ]);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("loads, starts, and passes when the counts equal the sidecar's stats (--mode load)", async () => {
+    store(committed());
+    const driverFactory = fakeDriver({ nodes: 5, relationships: 4 });
+    const report = await verifyBackup(
+      options({ mode: "load", runner: fakeRunner(), installDir: fakeInstall(), driverFactory }),
+    );
+    expect(report).toMatchObject({
+      ok: true,
+      outcome: "verified",
+      counts: { expected: { nodes: 5, relationships: 4 }, actual: { nodes: 5, relationships: 4 } },
+    });
+    expect(driverFactory.closed()).toBe(true);
+  });
+
+  it("fails NEO4J (not a crash) when the driver fails while counting, and cleans up", async () => {
+    store(committed());
+    const unavailable = Object.assign(
+      new Error("Database 'neo4j' is unavailable, its status is 'offline'."),
+      { code: "Neo.TransientError.General.DatabaseUnavailable" },
+    );
+    const runner = fakeRunner();
+    const report = await verifyBackup(
+      options({
+        mode: "load",
+        runner,
+        installDir: fakeInstall(),
+        driverFactory: fakeDriver(unavailable),
+      }),
+    );
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: {
+        code: "NEO4J",
+        stage: "neo4j",
+        message:
+          "counting nodes and relationships in the restored database failed: Database 'neo4j' is unavailable, its status is 'offline'.",
+        hint: expect.stringContaining("--keep-workspace"),
+      },
+    });
+    expect(report.checks.at(-1)).toMatchObject({ id: "neo4j.counts", status: "fail" });
+    expect(runner.calls.at(-1)).toEqual(["stop"]);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
   it("keeps the workspace with keepWorkspace", async () => {
     store(committed());
     const report = await verifyBackup(options({ keepWorkspace: true }));
@@ -297,12 +511,95 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(readdirSync(report.workspace!.dir)).toEqual(["neo4j.dump"]);
   });
 
-  it("reports ABORTED and cleans up when the signal fires", async () => {
+  it("reports ABORTED and cleans up when the signal fires before anything starts", async () => {
     store(committed());
     const controller = new AbortController();
     controller.abort(new Error("SIGINT"));
     const report = await verifyBackup(options({ signal: controller.signal }));
     expect(report.failure?.code).toBe("ABORTED");
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("stops reading, reports ABORTED at the download and removes the partial file when the signal fires mid-download", async () => {
+    store(committed());
+    // A stored object that never ends: only the abort can stop the download.
+    let served = 0;
+    const endless = new Readable({
+      read() {
+        served += 1;
+        setTimeout(() => this.push(Buffer.alloc(64 * 1024, 7)), 5);
+      },
+    });
+    s3.on(GetObjectCommand, { Key: KEY }).resolves({
+      Body: sdkStreamMixin(endless),
+      ContentLength: 1 << 40,
+    });
+    const controller = new AbortController();
+    let partial: string[] = [];
+    const report = await verifyBackup(
+      options({
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.bytes >= 256 * 1024 && !controller.signal.aborted) {
+            partial = readdirSync(join(workDir, readdirSync(workDir)[0]!));
+            controller.abort(new Error("SIGINT"));
+          }
+        },
+      }),
+    );
+    expect(partial).toEqual(["neo4j.dump"]); // the download was under way
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: { code: "ABORTED", stage: "download" },
+    });
+    expect(report.sha256.actual).toBeUndefined();
+    expect(endless.destroyed).toBe(true);
+    const readsAtAbort = served;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(served).toBe(readsAtAbort);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("fails NEO4J naming the inconsistency when neo4j-admin's consistency check fails (--mode check)", async () => {
+    store(committed());
+    // What neo4j-admin 5.26 prints for a relationship pointing at a node that is not in use.
+    const report = "/tmp/nbs-verify/home/reports/inconsistencies-2026-11-30.03.02.29.report";
+    const stdout = [
+      "Running consistency check with max off-heap:13.56GiB",
+      "Consistency check",
+      "\tRelationship[0,used=true,source=502,target=65520,type=0,sCount=1,sNext=-1,tCount=1,tNext=-1,prop=-1, sFirst, tFirst,!sDense,!tDense]",
+      "\tInconsistent with: Node[65520,used=false,created=false,rel=-1,prop=-1,labels=Inline(0x0:[]),light,fixedRefs=false]",
+      "2026-11-30 03:02:33.582+0000 WARN  [o.n.c.ConsistencyCheckService] Inconsistencies found: ConsistencySummaryStatistics {",
+      "\tNumber of errors: 4",
+      "}",
+    ].join("\n");
+    const stderr = [
+      `Inconsistencies found. See '${report}' for details.`,
+      "Run with '--verbose' for a more detailed error message.",
+    ].join("\n");
+    const runner = fakeRunner({ check: { exitCode: 1, stdout, stderr, timedOut: false } });
+    const verdict = await verifyBackup(
+      options({ mode: "check", runner, installDir: fakeInstall() }),
+    );
+    expect(verdict).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: {
+        code: "NEO4J",
+        stage: "neo4j",
+        message: `neo4j-admin found the restored database inconsistent: Inconsistencies found. See '${report}' for details.`,
+        hint: "do not rely on this backup; take a new one and check the source database (--keep-workspace keeps neo4j-admin's report)",
+      },
+    });
+    expect(verdict.checks.filter((c) => c.group === "neo4j")).toEqual([
+      expect.objectContaining({ id: "neo4j.load", status: "pass" }),
+      expect.objectContaining({
+        id: "neo4j.check",
+        status: "fail",
+        detail: `Inconsistencies found. See '${report}' for details.`,
+      }),
+    ]);
     expect(readdirSync(workDir)).toEqual([]);
   });
 

@@ -3,15 +3,24 @@ import { NbsError, isNbsError } from "@nbs/metadata";
 import {
   runNeo4jCommand,
   serverCommand,
+  type DriverFactory,
   type EphemeralInstance,
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
 import { toStorageError } from "@nbs/s3-store";
-import { join } from "node:path";
-import { describeFailures, failedChecks, integrityChecks, type Check } from "./checks.js";
+import { basename, join } from "node:path";
+import {
+  describeFailures,
+  failedChecks,
+  integrityChecks,
+  matchedReference,
+  short,
+  type Check,
+} from "./checks.js";
 import { fetchHashing } from "./download.js";
 import type { VerifyEventSink, VerifyProgress } from "./events.js";
 import type { VerifyMode, VerifyReport } from "./report.js";
+import { planSteps } from "./plan.js";
 import { restoreAndProve, type SmokeQuery } from "./restore.js";
 import { describeSource, resolveSource, type ResolvedSource, type VerifySource } from "./source.js";
 import { createWorkspace, type Workspace } from "./workspace.js";
@@ -19,12 +28,19 @@ import { createWorkspace, type Workspace } from "./workspace.js";
 export interface VerifyOptions {
   source: VerifySource;
   mode: VerifyMode;
+  /**
+   * The sha256 of the stored bytes as recorded elsewhere (lowercase hex): compared in addition to
+   * the sidecar, and the only reference for a local dump without one.
+   */
+  sha256?: string;
   /** Needed for S3 sources; built and owned by the caller. */
   client?: S3Client;
   /** Needed for `check` and `load`: runs neo4j-admin / neo4j of `installDir`. */
   runner?: ProcessRunner;
   /** A Neo4j installation to borrow bin/ and lib/ from; its own data is never touched. */
   installDir?: string;
+  /** Builds the driver to the ephemeral instance (default: the real neo4j-driver). */
+  driverFactory?: DriverFactory;
   /** The database name inside the ephemeral instance (default "neo4j"; Community serves one). */
   database?: string;
   smoke?: SmokeQuery;
@@ -75,7 +91,20 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
   try {
     assertCollaborators(options);
     const source = await time("resolve", () =>
-      resolveSource(options.source, { client: options.client, signal: options.signal, onEvent }),
+      resolveSource(options.source, {
+        client: options.client,
+        signal: options.signal,
+        onLatest: (passedOver) => {
+          report.skipped = passedOver.skipped;
+          report.uncommitted = passedOver.uncommitted;
+          if (passedOver.uncommitted.length > 0)
+            onEvent("verify.latest.uncommitted", {
+              keys: passedOver.uncommitted,
+              message:
+                "newer dumps without a .meta.json were ignored: uploads still running, or ones that never committed",
+            });
+        },
+      }),
     );
     describeResolved(report, source);
     onEvent("verify.source", {
@@ -109,6 +138,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
       object: source.object,
       stored: digests.stored,
       ...(digests.original ? { original: digests.original } : {}),
+      expectedSha256: options.sha256,
     });
     integrity.forEach(record);
     onEvent("verify.integrity", {
@@ -121,9 +151,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
       throw new NbsError(
         "INTEGRITY",
         `${source.location} does not match what was recorded: ${describeFailures(integrity)}`,
-        {
-          hint: "the stored bytes changed or were replaced after the backup was committed; do not restore from it",
-        },
+        { hint: mismatchHint(integrity) },
       );
     }
 
@@ -134,6 +162,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
         dumpPath,
         installDir: options.installDir!,
         runner: options.runner!,
+        ...(options.driverFactory ? { driverFactory: options.driverFactory } : {}),
         database: options.database ?? "neo4j",
         tmpRoot: workspace.dir,
         meta: source.meta,
@@ -151,8 +180,19 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
           actual: restored.counts,
         };
     }
-    report.ok = true;
-    report.outcome = "verified";
+    if (matchedReference(report.checks)) {
+      report.ok = true;
+      report.outcome = "verified";
+    } else {
+      // Everything that ran passed, but nothing proved these are the bytes that were backed up.
+      report.outcome = "unverified";
+      report.failure = {
+        code: "INTEGRITY",
+        message: `${source.location} is unverified: no sidecar and no --sha256 to compare its sha256 ${short(digests.stored.hex)} with`,
+        hint: `pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its ${basename(source.location)}.meta.json next to it`,
+        stage: "verdict",
+      };
+    }
   } catch (error) {
     if (!isNbsError(error) && !options.signal?.aborted) throw error;
     const failure = options.signal?.aborted
@@ -185,6 +225,9 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
 }
 
 function assertCollaborators(options: VerifyOptions): void {
+  if (options.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(options.sha256)) {
+    throw new NbsError("USAGE", "sha256 must be 64 lowercase hex digits");
+  }
   if (options.source.kind !== "file" && options.client === undefined) {
     throw new NbsError("USAGE", "verifying a stored backup needs an S3 client");
   }
@@ -197,6 +240,13 @@ function assertCollaborators(options: VerifyOptions): void {
       hint: "pass --neo4j-home (or set NEO4J_HOME), or use --mode checksum",
     });
   }
+}
+
+function mismatchHint(checks: readonly Check[]): string {
+  const failed = failedChecks(checks);
+  if (failed.every((c) => c.id === "sha256.expected"))
+    return "the bytes are not the ones --sha256 describes: check that hash's origin; do not restore from the dump until you know which is right";
+  return "the stored bytes changed or were replaced after the backup was committed; do not restore from it";
 }
 
 function describeResolved(report: VerifyReport, source: ResolvedSource): void {
@@ -245,32 +295,6 @@ async function fetchFrom(source: ResolvedSource, dest: string, options: VerifyOp
     }
     throw toStorageError(error, { bucket: source.bucket!, key: source.key!, op: "download" });
   }
-}
-
-function planSteps(options: VerifyOptions, source: ResolvedSource): string[] {
-  const db = options.database ?? "neo4j";
-  const steps = [
-    `read ${source.location} (${source.size} bytes) into a private workspace under ${options.workDir ?? "the OS temp directory"}, hashing while streaming${source.meta?.compression ? ` and decompressing (${source.meta.compression.algorithm})` : ""}`,
-    source.meta
-      ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}`
-      : "compute sha256 and size (no sidecar to compare with)",
-  ];
-  if (options.mode !== "checksum")
-    steps.push(
-      `load it as database ${db} into an ephemeral Neo4j borrowing ${options.installDir ?? "(no installation given)"}`,
-    );
-  if (options.mode === "check") steps.push("run neo4j-admin's consistency check");
-  if (options.mode === "load") {
-    steps.push(
-      source.meta?.stats
-        ? "start it and compare node, relationship, label and type counts with the sidecar's stats"
-        : "start it and count nodes and relationships (the sidecar has no stats)",
-    );
-    if (options.smoke)
-      steps.push(`run the smoke query and expect ≥ ${options.smoke.minRows} row(s)`);
-  }
-  steps.push(options.keepWorkspace ? "keep the workspace" : "remove the workspace");
-  return steps;
 }
 
 interface CleanUp {
