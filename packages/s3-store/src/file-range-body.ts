@@ -1,5 +1,6 @@
-import { createReadStream } from "node:fs";
-import type { Readable } from "node:stream";
+import { open, type FileHandle } from "node:fs/promises";
+import { Readable, type Writable } from "node:stream";
+import { readExactly } from "./read-file.js";
 
 /**
  * A part body that is a range of the dump file, not bytes in memory: large parts (up to ~525 MiB
@@ -15,11 +16,97 @@ export class FileRangeBody {
     readonly sha256Hex: string,
   ) {}
 
-  open(highWaterMark: number): Readable {
-    return createReadStream(this.path, {
-      start: this.start,
-      end: this.start + this.length - 1,
-      highWaterMark,
-    });
+  open(chunkBytes: number): Readable {
+    return new FileRangeStream(this.path, this.start, this.length, chunkBytes);
+  }
+}
+
+/** Read buffers per stream: enough to keep the socket busy while the others are written. */
+const RING = 4;
+
+/**
+ * Streams a file range through a ring of reused buffers. Fresh buffers per chunk (what
+ * fs.createReadStream does) pile up as garbage until V8 collects external memory (after some
+ * 64 MiB), +40 MiB RSS with two 512 MiB parts in flight. A buffer is reused only once every chunk
+ * pushed before it has been read and fully written by the destination it is piped to (its
+ * writableLength back to 0: each write's callback has fired). Not piped, it never reuses.
+ */
+class FileRangeStream extends Readable {
+  private fh: FileHandle | undefined;
+  private position: number;
+  private readonly end: number;
+  private readonly ring: Buffer[] = [];
+  private free: Buffer[] = [];
+  private destination: Writable | undefined;
+
+  constructor(
+    private readonly path: string,
+    start: number,
+    length: number,
+    private readonly chunkBytes: number,
+  ) {
+    super({ highWaterMark: chunkBytes });
+    this.position = start;
+    this.end = start + length;
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
+    this.destination = destination as unknown as Writable;
+    return super.pipe(destination, options);
+  }
+
+  override _read(): void {
+    this.next().then(
+      (chunk) => this.push(chunk),
+      (error: unknown) => this.destroy(error as Error),
+    );
+  }
+
+  private async next(): Promise<Buffer | null> {
+    if (this.position >= this.end) return null;
+    this.fh ??= await open(this.path, "r");
+    const size = Math.min(this.chunkBytes, this.end - this.position);
+    const buffer = (await this.takeBuffer()).subarray(0, size);
+    await readExactly(this.fh, buffer, size, this.position);
+    this.position += size;
+    return buffer;
+  }
+
+  private async takeBuffer(): Promise<Buffer> {
+    const destination = this.destination;
+    if (destination === undefined) return Buffer.allocUnsafe(this.chunkBytes);
+    const reused = this.free.pop();
+    if (reused) return reused;
+    if (this.ring.length < RING) {
+      const fresh = Buffer.allocUnsafe(this.chunkBytes);
+      this.ring.push(fresh);
+      return fresh;
+    }
+    // Every buffer is out: wait until all were consumed and written, then reuse them all.
+    while (this.readableLength > 0 || destination.writableLength > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          destination.off("drain", done);
+          clearTimeout(timer);
+          resolve();
+        };
+        destination.once("drain", done);
+        const timer = setTimeout(done, 5); // no drain when no write ever returned false
+      });
+      if (this.destroyed) throw new Error("the part stream was destroyed");
+    }
+    this.free = this.ring.slice(1);
+    return this.ring[0]!;
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const fh = this.fh;
+    this.fh = undefined;
+    if (fh === undefined) callback(error);
+    else
+      fh.close().then(
+        () => callback(error),
+        () => callback(error),
+      );
   }
 }
