@@ -1,5 +1,6 @@
 // Used by backup_sync.sh: writes <log dir>/result.json and, when NBS_NOTIFY_WEBHOOK is set,
-// POSTs one message per failed database. Arguments: "db|dump|upload|verify|key|step|code" rows.
+// POSTs one message per failed database. Arguments: "db|dump|upload|verify|key|step|code" rows;
+// NBS_SYNC_* variables carry the rest (the workflows call it too, for failures before a script).
 // The webhook URL is never printed: a fetch error's message can contain it, so only its code is.
 import { writeFileSync } from "node:fs";
 
@@ -24,11 +25,12 @@ const result = {
 };
 writeFileSync(`${env.NBS_SYNC_LOG_DIR}/result.json`, `${JSON.stringify(result, null, 2)}\n`);
 
+const title = env.NBS_SYNC_TITLE || "Neo4j backup sync";
 const url = env.NBS_NOTIFY_WEBHOOK;
 for (const db of url ? databases.filter((d) => d.exit_code !== 0) : []) {
   const where = result.run_url ? ` (${result.run_url})` : "";
   const body = {
-    text: `Neo4j backup sync failed: database ${db.database}, step ${db.failed_step}, exit ${db.exit_code}${where}`,
+    text: `${title} failed: database ${db.database}, step ${db.failed_step}, exit ${db.exit_code}${where}`,
     database: db.database,
     step: db.failed_step,
     exit_code: db.exit_code,
