@@ -144,6 +144,11 @@ for db in "${dbs[@]}"; do
     [ "$dry" = 0 ] || up_args+=(--dry-run)
     run_step "$db" upload "$here/upload_backup_to_s3.sh" "${up_args[@]}"
     key="$(json_field "$log_dir/$db.upload.json" key)"
+    if [ -z "$key" ]; then # a failed upload prints no result; its key is still deterministic
+      prefix="${BACKUP_S3_PREFIX:-}"
+      prefix="${prefix#"${prefix%%[!/]*}"}" && prefix="${prefix%"${prefix##*[!/]}"}"
+      key="${prefix:+$prefix/}$db/$(basename "$file")"
+    fi
     if [ "$step_rc" -eq 0 ]; then
       upload_s="$(json_field "$log_dir/$db.upload.json" outcome)"
     else

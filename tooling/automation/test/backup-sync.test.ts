@@ -151,6 +151,7 @@ describe("backup_sync.sh", () => {
     try {
       const sync = await backupSync(["--db", "ok1", "--db", "bad"], {
         BACKUP_S3_BUCKET: "b1",
+        BACKUP_S3_PREFIX: "/prod/",
         FAKE_EXIT_UPLOAD_bad: "4",
         NBS_NOTIFY_WEBHOOK: receiver.url,
         GITHUB_RUN_ID: "42",

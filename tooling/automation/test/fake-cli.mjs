@@ -17,9 +17,11 @@ const dump = `${opt("--out-dir")}/${db}-20261130T010203Z.dump`;
 const key = `prod/${db}/${db}-20261130T010203Z.dump`;
 process.stderr.write(`${JSON.stringify({ level: "info", event: `${step}.result`, db })}\n`);
 if (step === "dump" && code === 0) console.log(JSON.stringify({ outcome: "dumped", file: dump }));
-if (step === "upload") {
-  const outcome = code === 0 ? (args.includes("--dry-run") ? "dry-run" : "uploaded") : "failed";
-  console.log(JSON.stringify({ outcome, key }));
+// like the real CLI: a result on stdout only on success (the failure is the last log event)
+if (step === "upload" && code === 0) {
+  console.log(
+    JSON.stringify({ outcome: args.includes("--dry-run") ? "dry-run" : "uploaded", key }),
+  );
 }
 if (step === "verify") {
   writeFileSync(opt("--report"), JSON.stringify({ outcome: code === 0 ? "verified" : "failed" }));
