@@ -33,6 +33,7 @@ cmd_test() {
   pnpm turbo run build typecheck lint test
   pnpm knip
   pnpm format:check
+  bash tooling/automation/check.sh
   started_file="$(mktemp)"
   trap stop_started EXIT
   NBS_STARTED_FILE="$started_file" services up

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** Claims of a GitHub Actions OIDC token that the tests vary. */
-export interface TokenClaims {
+interface TokenClaims {
   sub: string;
   aud: string;
   [claim: string]: unknown;
