@@ -57,7 +57,8 @@ async function backupSync(args: string[], env: Record<string, string> = {}): Pro
   };
 }
 
-describe("backup_sync.sh", () => {
+// Each case starts several processes; under a loaded CI machine that takes seconds.
+describe("backup_sync.sh", { timeout: 30_000 }, () => {
   it("dumps, uploads and verifies each database and exits 0", async () => {
     const sync = await backupSync(["--db", "alpha", "--db", "beta"], { BACKUP_S3_BUCKET: "b1" });
     expect(sync.code, sync.stderr).toBe(0);
