@@ -8,6 +8,13 @@ const ACT_PIN = /^ACT_PIN="([^"]+)"/m.exec(
 )?.[1];
 const STAND_INS = join(repoRoot, "tooling/automation/actions");
 
+const runDirs: string[] = [];
+
+/** Removes every run's temp dir (workspace copy, artifacts); call once the tests are done. */
+export function removeActRuns(): void {
+  for (const dir of runDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export interface ActRun extends Run {
   /** Where the upload-artifact stand-in put each artifact: <dir>/<name>/ and <name>.json. */
   artifacts: string;
@@ -49,6 +56,9 @@ export async function runAct(options: {
   const cache = process.env["NBS_CACHE_DIR"] ?? join(homedir(), ".cache/nbs");
   const act = join(cache, "act", ACT_PIN, "bin/act");
   const dir = mkdtempSync(join(tmpdir(), "nbs-act-"));
+  runDirs.push(dir);
+  // act's workspace copies and action copies, per run instead of a shared ~/.cache/act
+  const actCache = join(dir, "act-cache");
   const artifacts = join(dir, "artifacts");
   const secretFile = join(dir, "secrets.env");
   writeFileSync(
@@ -68,6 +78,8 @@ export async function runAct(options: {
     "--secret-file",
     secretFile,
     "--action-offline-mode",
+    "--action-cache-path",
+    actCache,
     ...localRepositories(options.workflow),
     ...Object.entries(options.inputs ?? {}).flatMap(([k, v]) => ["--input", `${k}=${v}`]),
     ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}=${v}`]),
@@ -88,5 +100,6 @@ export async function runAct(options: {
     return { ...result, artifacts };
   } finally {
     rmSync(secretFile, { force: true });
+    rmSync(actCache, { recursive: true, force: true });
   }
 }

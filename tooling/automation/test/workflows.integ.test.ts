@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeInteg, getNeo4jTestEnv, getS3TestEnv, type Neo4jTestEnv } from "@nbs/testenv";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runAct, type ActRun } from "../src/act.ts";
+import { removeActRuns, runAct, type ActRun } from "../src/act.ts";
 import { startOidcIssuer, type OidcIssuer } from "../src/oidc-issuer.ts";
 import { startOidcMinio, type OidcMinio } from "../src/oidc-minio.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../src/receiver.ts";
@@ -80,6 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  removeActRuns();
   await minio?.close();
   await issuer?.close();
 });
@@ -307,6 +308,33 @@ async function uploadAs(db: string, env: Record<string, string>) {
     },
   );
 }
+
+describeInteg("the backup workflow when the role cannot be assumed", () => {
+  it("fails at the credential step, before any dump, and still notifies and keeps result.json", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const act = await runAct({
+        workflow: BACKUP,
+        event: "workflow_dispatch",
+        inputs: { dry_run: "false" },
+        vars: { ...liveVars(BUCKET), BACKUP_ROLE_ARN: "arn:minio:iam:::role/not-this-one" },
+        secrets: { NBS_NOTIFY_WEBHOOK: receiver.url },
+        env: runnerEnv(),
+        extraLabels: ["nbs-neo4j"],
+      });
+      expect(act.code).not.toBe(0);
+      expect(act.stdout).toContain("AssumeRoleWithWebIdentity refused (HTTP 400");
+      expect(act.stdout).not.toContain("backup_sync.sh: neo4j: dump");
+      expect(receiver.received).toEqual([
+        expect.objectContaining({ database: "neo4j", step: "setup", exit_code: 1, key: null }),
+      ]);
+      const logs = artifact(act, "neo4j-backup-sync-neo4j-");
+      expect(readdirSync(logs)).toEqual(["result.json"]);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
 
 describeInteg("MinIO's STS with the local issuer (what the live run relies on)", () => {
   it("refuses a token for another audience", async () => {
