@@ -102,6 +102,8 @@ unset NBS_DRY_RUN NBS_FILE NBS_DB NBS_JSON NBS_REPORT NBS_SUMMARY_MD NBS_S3_URI 
 export NBS_LOG_FORMAT=json
 bucket="${BACKUP_S3_BUCKET:-}"
 if [ "$dry" = 1 ] && [ -z "$bucket" ]; then bucket="dry-run-bucket"; fi
+# Checked before any dump: a live run that cannot upload must not stop Neo4j for nothing.
+[ -n "$bucket" ] || die_usage "no bucket; set BACKUP_S3_BUCKET (or run with DRY_RUN=1)"
 
 # One field of a JSON file (empty when missing): the CLIs' --json results and reports.
 json_field() {

@@ -209,6 +209,7 @@ describe("backup_sync.sh", { timeout: 30_000 }, () => {
     [["--verify", "full"], {}, "--verify 'full' is not one of none, checksum, check, load"],
     [[], { DRY_RUN: "maybe" }, "DRY_RUN='maybe' is not a boolean"],
     [["--db", "no/slash"], {}, "'no/slash' is not a Neo4j database name"],
+    [["--db", "neo4j"], {}, "no bucket; set BACKUP_S3_BUCKET (or run with DRY_RUN=1)"],
   ])("refuses %j with exit 2 and a one-line reason", async (args, env, message) => {
     const sync = await backupSync(args, env);
     expect(sync.code).toBe(2);
