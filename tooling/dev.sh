@@ -34,6 +34,7 @@ cmd_test() {
   pnpm knip
   pnpm format:check
   bash tooling/ops-checks/check.sh # secrets scan, parliament, HCL parse, lifecycle agreement, checkov
+  bash tooling/automation/check.sh
   started_file="$(mktemp)"
   trap stop_started EXIT
   NBS_STARTED_FILE="$started_file" services up

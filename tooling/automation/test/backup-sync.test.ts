@@ -1,0 +1,245 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { startWebhookReceiver } from "../src/receiver.ts";
+import { baseEnv, repoRoot, run, type Run } from "../src/run.ts";
+
+// backup_sync.sh orchestrates three CLIs; here they are replaced by a fake that records its
+// arguments and fails on request (NBS_UPLOAD_BIN / NBS_VERIFY_BIN, the entry points' own
+// override). The real CLIs run in workflows.integ.test.ts.
+const SCRIPT = join(repoRoot, "scripts/neo4j/backup_sync.sh");
+const FAKE = `${process.execPath} ${fileURLToPath(new URL("./fake-cli.mjs", import.meta.url))}`;
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface Sync extends Run {
+  dir: string;
+  logDir: string;
+  calls: Array<{ step: string; db: string; args: string[] }>;
+  result: {
+    dry_run: boolean;
+    exit_code: number;
+    databases: Array<{ database: string; failed_step: string | null; exit_code: number }>;
+  };
+  summary: string;
+}
+
+async function backupSync(args: string[], env: Record<string, string> = {}): Promise<Sync> {
+  const dir = mkdtempSync(join(tmpdir(), "nbs-sync-unit-"));
+  dirs.push(dir);
+  const logDir = join(dir, "logs");
+  const calls = join(dir, "calls.jsonl");
+  writeFileSync(calls, "");
+  const result = await run(
+    SCRIPT,
+    ["--out-dir", join(dir, "dumps"), "--log-dir", logDir, ...args],
+    { ...baseEnv(), NBS_UPLOAD_BIN: FAKE, NBS_VERIFY_BIN: FAKE, FAKE_CALLS: calls, ...env },
+  );
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(logDir, name), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  return {
+    ...result,
+    dir,
+    logDir,
+    calls: readFileSync(calls, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Sync["calls"][number]),
+    result: JSON.parse(read("result.json") || "{}") as Sync["result"],
+    summary: read("summary.md"),
+  };
+}
+
+// Each case starts several processes; under a loaded CI machine that takes seconds.
+describe("backup_sync.sh", { timeout: 30_000 }, () => {
+  it("dumps, uploads and verifies each database and exits 0", async () => {
+    const sync = await backupSync(["--db", "alpha", "--db", "beta"], { BACKUP_S3_BUCKET: "b1" });
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.calls.map((c) => `${c.step}:${c.db}`)).toEqual([
+      "dump:alpha",
+      "upload:alpha",
+      "verify:alpha",
+      "dump:beta",
+      "upload:beta",
+      "verify:beta",
+    ]);
+    const verify = sync.calls.find((c) => c.step === "verify")!;
+    expect(verify.args).toEqual(
+      expect.arrayContaining(["--s3-uri", "s3://b1/prod/alpha/alpha-20261130T010203Z.dump"]),
+    );
+    expect(verify.args).toEqual(expect.arrayContaining(["--mode", "checksum"]));
+    expect(sync.result).toMatchObject({ dry_run: false, exit_code: 0 });
+    expect(readdirSync(sync.logDir).sort()).toEqual(
+      expect.arrayContaining([
+        "alpha.dump.json",
+        "alpha.dump.log",
+        "alpha.upload.json",
+        "alpha.upload.log",
+        "alpha.verify.json",
+        "alpha.verify.log",
+        "alpha.verify.md",
+        "result.json",
+        "summary.md",
+      ]),
+    );
+    expect(sync.summary).toContain("| beta | dumped | uploaded | verified (checksum) |");
+  });
+
+  it("exits with the highest code of any failed step, and still backs up the other databases", async () => {
+    const sync = await backupSync(["--db", "a", "--db", "b", "--db", "c"], {
+      BACKUP_S3_BUCKET: "b1",
+      FAKE_EXIT_UPLOAD_a: "4",
+      FAKE_EXIT_VERIFY_b: "5",
+    });
+    expect(sync.code).toBe(5);
+    expect(sync.calls.map((c) => `${c.step}:${c.db}`)).toEqual([
+      "dump:a",
+      "upload:a",
+      "dump:b",
+      "upload:b",
+      "verify:b",
+      "dump:c",
+      "upload:c",
+      "verify:c",
+    ]);
+    expect(sync.result.databases).toEqual([
+      expect.objectContaining({ database: "a", failed_step: "upload", exit_code: 4 }),
+      expect.objectContaining({ database: "b", failed_step: "verify", exit_code: 5 }),
+      expect.objectContaining({ database: "c", failed_step: null, exit_code: 0 }),
+    ]);
+    expect(sync.summary).toContain("FAILED (exit 5)");
+  });
+
+  it("in a dry run dumps for real, only plans the upload, verifies the local file, with no AWS variables", async () => {
+    const sync = await backupSync(["--db", "neo4j", "--verify", "load"], { DRY_RUN: "1" });
+    expect(sync.code, sync.stderr).toBe(0);
+    const [dump, upload, verify] = sync.calls;
+    expect(dump!.args).not.toContain("--dry-run");
+    expect(upload!.args).toContain("--dry-run");
+    expect(verify!.args).toEqual(
+      expect.arrayContaining(["--file", join(sync.dir, "dumps/neo4j-20261130T010203Z.dump")]),
+    );
+    expect(verify!.args).toEqual(expect.arrayContaining(["--mode", "load"]));
+    expect(sync.result.dry_run).toBe(true);
+    expect(sync.summary).toContain("dry run (nothing uploaded)");
+  });
+
+  it("appends its Markdown summary to $GITHUB_STEP_SUMMARY", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-sync-summary-"));
+    dirs.push(dir);
+    const summaryFile = join(dir, "step-summary.md");
+    writeFileSync(summaryFile, "earlier step\n");
+    const sync = await backupSync(["--db", "neo4j"], {
+      BACKUP_S3_BUCKET: "b1",
+      GITHUB_STEP_SUMMARY: summaryFile,
+    });
+    expect(sync.code).toBe(0);
+    const written = readFileSync(summaryFile, "utf8");
+    expect(written.startsWith("earlier step\n")).toBe(true);
+    expect(written).toContain("### Neo4j backup sync: ok, live");
+    expect(written).toContain("#### verify neo4j: ok");
+  });
+
+  it("posts one webhook per failed database with its step, exit code and key, and never prints the URL", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const sync = await backupSync(["--db", "ok1", "--db", "bad"], {
+        BACKUP_S3_BUCKET: "b1",
+        BACKUP_S3_PREFIX: "/prod/",
+        FAKE_EXIT_UPLOAD_bad: "4",
+        NBS_NOTIFY_WEBHOOK: receiver.url,
+        GITHUB_RUN_ID: "42",
+        GITHUB_REPOSITORY: "acme/nbs",
+        GITHUB_SERVER_URL: "https://github.example",
+      });
+      expect(sync.code).toBe(4);
+      expect(receiver.received).toEqual([
+        expect.objectContaining({
+          database: "bad",
+          step: "upload",
+          exit_code: 4,
+          key: "prod/bad/bad-20261130T010203Z.dump",
+          run_url: "https://github.example/acme/nbs/actions/runs/42",
+          text: expect.stringContaining("database bad, step upload, exit 4"),
+        }),
+      ]);
+      const secret = new URL(receiver.url).pathname;
+      const everything = [sync.stdout, sync.stderr]
+        .concat(readdirSync(sync.logDir).map((f) => readFileSync(join(sync.logDir, f), "utf8")))
+        .join("\n");
+      expect(everything).toContain("webhook for bad: HTTP 200");
+      expect(everything).not.toContain(secret);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("keeps the step's exit code when the webhook refuses or cannot be reached", async () => {
+    const refusing = await startWebhookReceiver(500);
+    const refused = await backupSync(["--db", "bad"], {
+      BACKUP_S3_BUCKET: "b1",
+      FAKE_EXIT_DUMP_bad: "6",
+      NBS_NOTIFY_WEBHOOK: refusing.url,
+    });
+    await refusing.close();
+    expect(refused.code).toBe(6);
+    expect(refused.stderr).toContain("HTTP 500, refused");
+
+    const gone = await startWebhookReceiver();
+    await gone.close();
+    const unreachable = await backupSync(["--db", "bad"], {
+      BACKUP_S3_BUCKET: "b1",
+      FAKE_EXIT_DUMP_bad: "6",
+      NBS_NOTIFY_WEBHOOK: gone.url,
+    });
+    expect(unreachable.code).toBe(6);
+    expect(unreachable.stderr).toContain("webhook for bad not delivered (ECONNREFUSED)");
+    expect(unreachable.stderr).not.toContain(new URL(gone.url).pathname);
+  });
+
+  it.each([
+    [["--bogus"], {}, "unknown argument '--bogus'"],
+    [["--verify", "full"], {}, "--verify 'full' is not one of none, checksum, check, load"],
+    [[], { DRY_RUN: "maybe" }, "DRY_RUN='maybe' is not a boolean"],
+    [["--db", "no/slash"], {}, "'no/slash' is not a Neo4j database name"],
+    [["--db", "neo4j"], {}, "no bucket; set BACKUP_S3_BUCKET (or run with DRY_RUN=1)"],
+  ])("refuses %j with exit 2 and a one-line reason", async (args, env, message) => {
+    const sync = await backupSync(args, env);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr.trim().split("\n")).toHaveLength(1);
+    expect(sync.stderr).toContain(message);
+    expect(sync.calls).toEqual([]);
+  });
+
+  it("refuses to run without --out-dir", async () => {
+    const res = await run(SCRIPT, ["--db", "neo4j"], { ...baseEnv(), NBS_UPLOAD_BIN: FAKE });
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim()).toBe(
+      "backup_sync.sh: no --out-dir; pass --out-dir DIR (or set NBS_OUT_DIR) for the dumps",
+    );
+  });
+
+  it("documents its exit codes at the end of --help", async () => {
+    const res = await run(SCRIPT, ["--help"], baseEnv());
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split("\n");
+    expect(lines.at(-9)).toMatch(/^Exit codes/);
+    expect(lines.slice(-8).map((l) => l.trim().split(/\s+/)[0])).toEqual([
+      "0",
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "130",
+    ]);
+  });
+});

@@ -1,0 +1,30 @@
+// Stands in for nbs-upload and nbs-verify (NBS_UPLOAD_BIN / NBS_VERIFY_BIN) in the unit tests
+// of backup_sync.sh: records its arguments, answers like the real CLI's --json result, and
+// exits with FAKE_EXIT_<STEP>_<DB> (0 when unset).
+import { appendFileSync, writeFileSync } from "node:fs";
+
+const args = process.argv.slice(2);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1];
+};
+const step = args[0] === "dump" ? "dump" : args[0] === "upload" ? "upload" : "verify";
+const file = opt("--file");
+const db = opt("--db") ?? file?.split("/").pop()?.split("-")[0] ?? "?";
+appendFileSync(process.env.FAKE_CALLS, `${JSON.stringify({ step, db, args })}\n`);
+const code = Number(process.env[`FAKE_EXIT_${step.toUpperCase()}_${db}`] ?? 0);
+const dump = `${opt("--out-dir")}/${db}-20261130T010203Z.dump`;
+const key = `prod/${db}/${db}-20261130T010203Z.dump`;
+process.stderr.write(`${JSON.stringify({ level: "info", event: `${step}.result`, db })}\n`);
+if (step === "dump" && code === 0) console.log(JSON.stringify({ outcome: "dumped", file: dump }));
+// like the real CLI: a result on stdout only on success (the failure is the last log event)
+if (step === "upload" && code === 0) {
+  console.log(
+    JSON.stringify({ outcome: args.includes("--dry-run") ? "dry-run" : "uploaded", key }),
+  );
+}
+if (step === "verify") {
+  writeFileSync(opt("--report"), JSON.stringify({ outcome: code === 0 ? "verified" : "failed" }));
+  writeFileSync(opt("--summary-md"), `#### verify ${db}: ${code === 0 ? "ok" : "failed"}\n`);
+}
+process.exit(code);
