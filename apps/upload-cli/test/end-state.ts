@@ -43,7 +43,7 @@ async function getBytes(
   }
 }
 
-export const sha256 = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
+const sha256 = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
 
 /** A dump-named file of random bytes in a fresh temp dir. */
 export function dumpFile(stamp: string, size: number): string {
