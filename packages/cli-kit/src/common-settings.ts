@@ -103,7 +103,7 @@ export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingS
   requestTimeout: setting(
     ["NBS_REQUEST_TIMEOUT"],
     "string",
-    `idle timeout per attempt: nothing sent or received for this long fails the attempt, which is retried; with the defaults a store that never answers ends in exit 4 within ${DEFAULT_DEAD_SERVER_BOUND_S} s (attempts × (connect + request timeout) + backoff)`,
+    `idle timeout per attempt: nothing sent or received for this long fails the attempt, which is retried; with the defaults one request to a store that never answers fails within ${DEFAULT_DEAD_SERVER_BOUND_S} s (attempts × (connect + request timeout) + backoff), then exit 4`,
     DEFAULT_REQUEST_TIMEOUT_MS,
     parseDuration,
     undefined,
