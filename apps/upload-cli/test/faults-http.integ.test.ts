@@ -136,6 +136,8 @@ describeInteg("nbs-upload with scripted HTTP answers (mockttp) in front of MinIO
     await passTheRest();
     const run = await upload(file, "complete-lost");
     expect(run.code, run.stderr).toBe(0);
+    // Recognised as our own Complete, not as a twin's commit.
+    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "uploaded" });
     expect(await lost.getSeenRequests()).toHaveLength(1);
     expectCommitted(await endState(client, bucket, keyOf("complete-lost", stamp)), file);
   });
@@ -151,6 +153,8 @@ describeInteg("nbs-upload with scripted HTTP answers (mockttp) in front of MinIO
     await passTheRest();
     const run = await upload(file, "sidecar-lost");
     expect(run.code, run.stderr).toBe(0);
+    // The sidecar found is byte for byte ours: uploaded, not "skipped" behind an identical twin.
+    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "uploaded" });
     expect(await lost.getSeenRequests()).toHaveLength(1);
     expectCommitted(await endState(client, bucket, keyOf("sidecar-lost", stamp)), file);
   });
