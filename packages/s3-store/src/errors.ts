@@ -84,9 +84,16 @@ export function toStorageError(
 function timeoutProblem(e: S3ErrorShape, op: string, where: string): [string, string] | undefined {
   if (e.name !== "TimeoutError" && e.code !== "ETIMEDOUT") return undefined;
   return [
-    `${op} ${where} timed out, the store did not answer or stopped sending: ${firstLine(e.message ?? "TimeoutError").replace(/^@smithy\/node-http-handler - /, "")}`,
+    `${op} ${where} timed out, the store did not answer or stopped sending: ${sdkTimeoutText(e.message)}`,
     "check --endpoint and the network path to it; on a slow link raise --request-timeout (NBS_REQUEST_TIMEOUT, idle time per attempt) or --connect-timeout (NBS_CONNECT_TIMEOUT); --max-attempts sets the retries",
   ];
+}
+
+/** The handler's own sentence, without its package prefix and its note on who configured it. */
+function sdkTimeoutText(message: string | undefined): string {
+  return firstLine(message ?? "TimeoutError")
+    .replace(/^@smithy\/node-http-handler - /, "")
+    .replace(/ \(configured by client requestHandler\)\.?$/, "");
 }
 
 /** TLS failures by Node's error code: what went wrong with the endpoint, and what to do. */
