@@ -200,4 +200,18 @@ describeInteg("nbs-upload through toxiproxy in front of MinIO", () => {
     expect(run.code, run.stderr).toBe(0);
     expectCommitted(await endState(client, bucket, keyOf("bounce", stamp)), file);
   });
+
+  it("exits 4 when the proxy is down from the start (connection refused after the retries): nothing on the server", async () => {
+    const stamp = "20261130T070707Z";
+    const file = dumpFile(stamp, 1000);
+    await proxy.setEnabled(false);
+    try {
+      const run = await upload(file, "down");
+      expect(run.code, run.stderr).toBe(4);
+      expect(run.stderr).toContain("ECONNREFUSED");
+    } finally {
+      await proxy.setEnabled(true);
+    }
+    expectNothing(await endState(client, bucket, keyOf("down", stamp)));
+  });
 });
