@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Local MinIO, versitygw and Neo4j for integration tests and demos.
-#   services.sh up      install if needed, start all three (no-op when healthy), write .nbs/services.env
-#   services.sh down [minio] [versitygw] [neo4j]   stop what `up` started (by .nbs/*.pid); default all
+# Local MinIO, versitygw, Neo4j and toxiproxy for integration tests and demos.
+#   services.sh up      install if needed, start all four (no-op when healthy), write .nbs/services.env
+#   services.sh down [minio] [versitygw] [neo4j] [toxiproxy]   stop what `up` started (by .nbs/*.pid); default all
 #   services.sh status  one line per service; exit 1 if any is stopped
 # NBS_STARTED_FILE=<file>: `up` appends the names of services it actually started.
 set -euo pipefail
@@ -14,12 +14,14 @@ source "$here/minio.sh"
 source "$here/versitygw.sh"
 # shellcheck source=neo4j.sh
 source "$here/neo4j.sh"
+# shellcheck source=toxiproxy.sh
+source "$here/toxiproxy.sh"
 
 write_env() {
   local env="$NBS_STATE_DIR/services.env"
   (
     umask 077
-    { echo "# written by tooling/services/services.sh up; source it"; minio_env; versitygw_env; neo4j_env; } >"$env.tmp"
+    { echo "# written by tooling/services/services.sh up; source it"; minio_env; versitygw_env; neo4j_env; toxiproxy_env; } >"$env.tmp"
     mv "$env.tmp" "$env"
   )
   nbs_log "wrote $env"
@@ -33,13 +35,14 @@ case "$cmd" in
     minio_up
     versitygw_up
     neo4j_up
+    toxiproxy_up
     write_env
     ;;
   down)
     shift
-    services=("$@"); [ ${#services[@]} -gt 0 ] || services=(neo4j versitygw minio)
+    services=("$@"); [ ${#services[@]} -gt 0 ] || services=(toxiproxy neo4j versitygw minio)
     for s in "${services[@]}"; do
-      case "$s" in minio | versitygw | neo4j) "${s}_down" ;; *) nbs_die "unknown service: $s" ;; esac
+      case "$s" in minio | versitygw | neo4j | toxiproxy) "${s}_down" ;; *) nbs_die "unknown service: $s" ;; esac
     done
     ;;
   status)
@@ -47,7 +50,8 @@ case "$cmd" in
     minio_status || rc=1
     versitygw_status || rc=1
     neo4j_status || rc=1
+    toxiproxy_status || rc=1
     exit "$rc"
     ;;
-  *) echo "usage: services.sh up|down [minio|versitygw|neo4j]...|status" >&2; exit 2 ;;
+  *) echo "usage: services.sh up|down [minio|versitygw|neo4j|toxiproxy]...|status" >&2; exit 2 ;;
 esac

@@ -5,8 +5,13 @@ import {
   ExitCode,
   createCliLogger,
   exitCodeFor,
+  parseDuration,
   parseSize,
   pick,
+  resolveSettings,
+  S3_CONNECTION_SETTINGS,
+  s3ClientOptions,
+  type S3ConnectionSettings,
   parseBool,
   runCommand,
 } from "./index.js";
@@ -132,5 +137,32 @@ describe("configuration helpers", () => {
     expect(() => parseSize("lots", "--part-size")).toThrow(/invalid size "lots" for --part-size/);
     expect(parseBool("true", "x")).toBe(true);
     expect(() => parseBool("maybe", "x")).toThrow(NbsError);
+  });
+
+  it("parses durations as seconds by default and refuses zero, which would mean no bound", () => {
+    expect(parseDuration("15", "x")).toBe(15_000);
+    expect(parseDuration("1.5s", "x")).toBe(1500);
+    expect(parseDuration("500ms", "x")).toBe(500);
+    expect(parseDuration("2m", "x")).toBe(120_000);
+    expect(() => parseDuration("0", "--request-timeout")).toThrow(/--request-timeout/);
+    expect(() => parseDuration("soon", "x")).toThrow(NbsError);
+  });
+
+  it("gives both CLIs connect and request timeouts from flag, env or config, into the S3 client", () => {
+    const resolve = (flags: Record<string, unknown>, env: Record<string, string>, file = {}) =>
+      s3ClientOptions(
+        resolveSettings<S3ConnectionSettings>(S3_CONNECTION_SETTINGS, flags, env, file).settings,
+      );
+    expect(resolve({}, {})).toMatchObject({ connectTimeoutMs: 5000, requestTimeoutMs: 15_000 });
+    expect(resolve({}, { NBS_REQUEST_TIMEOUT: "2s", NBS_CONNECT_TIMEOUT: "300ms" })).toMatchObject({
+      connectTimeoutMs: 300,
+      requestTimeoutMs: 2000,
+    });
+    expect(
+      resolve({ requestTimeout: "1m" }, { NBS_REQUEST_TIMEOUT: "2s" }, { connectTimeout: 7 }),
+    ).toMatchObject({
+      connectTimeoutMs: 7000,
+      requestTimeoutMs: 60_000,
+    });
   });
 });

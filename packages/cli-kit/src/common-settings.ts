@@ -1,5 +1,10 @@
 import type { LogFormat } from "./logger.js";
-import { parseBool, parseChoice, parsePositiveInt, parseString } from "./config.js";
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  deadServerBoundMs,
+} from "@nbs/s3-store/timeouts";
+import { parseBool, parseChoice, parseDuration, parsePositiveInt, parseString } from "./config.js";
 import type { SettingSpec } from "./settings.js";
 
 /** A settings-table row; `show` is how `--help` prints the default when JSON would be unfriendly. */
@@ -23,6 +28,17 @@ export function setting(
   };
 }
 
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+/** Seconds a store that never answers can hold one request with the default settings. */
+export const DEFAULT_DEAD_SERVER_BOUND_S = Math.ceil(
+  deadServerBoundMs({
+    maxAttempts: DEFAULT_MAX_ATTEMPTS,
+    connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  }) / 1000,
+);
+
 export type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
 
 /** How both CLIs reach the store. Credentials are deliberately absent: the SDK chain only. */
@@ -32,6 +48,10 @@ export interface S3ConnectionSettings {
   maxAttempts: number;
   requestChecksum: RequestChecksum;
   caBundle: string | undefined;
+  /** Milliseconds. */
+  connectTimeout: number;
+  /** Milliseconds of silence per attempt. */
+  requestTimeout: number;
 }
 
 export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingSpec> = {
@@ -53,7 +73,7 @@ export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingS
     ["NBS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"],
     "number",
     "attempts per S3 request, with backoff and jitter",
-    5,
+    DEFAULT_MAX_ATTEMPTS,
     parsePositiveInt,
   ),
   requestChecksum: setting(
@@ -71,6 +91,24 @@ export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingS
     undefined,
     parseString,
   ),
+  connectTimeout: setting(
+    ["NBS_CONNECT_TIMEOUT"],
+    "string",
+    "TCP connect timeout per attempt (15, 15s, 500ms, 2m)",
+    DEFAULT_CONNECT_TIMEOUT_MS,
+    parseDuration,
+    undefined,
+    `${DEFAULT_CONNECT_TIMEOUT_MS / 1000}s`,
+  ),
+  requestTimeout: setting(
+    ["NBS_REQUEST_TIMEOUT"],
+    "string",
+    `idle timeout per attempt: nothing sent or received for this long fails the attempt, which is retried; with the defaults one request to a store that never answers fails within ${DEFAULT_DEAD_SERVER_BOUND_S} s (attempts × (connect + request timeout) + backoff), then exit 4`,
+    DEFAULT_REQUEST_TIMEOUT_MS,
+    parseDuration,
+    undefined,
+    `${DEFAULT_REQUEST_TIMEOUT_MS / 1000}s`,
+  ),
 };
 
 /** The createS3Client options both CLIs derive from their connection settings. */
@@ -81,6 +119,8 @@ export function s3ClientOptions(settings: S3ConnectionSettings) {
     ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
     maxAttempts: settings.maxAttempts,
     checksumMode: settings.requestChecksum,
+    connectTimeoutMs: settings.connectTimeout,
+    requestTimeoutMs: settings.requestTimeout,
   };
 }
 

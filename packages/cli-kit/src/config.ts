@@ -96,6 +96,20 @@ export function parseSize(raw: unknown, what: string): number {
   return Math.round(Number(m[1]) * FACTOR[(m[2] ?? "b").toLowerCase()]!);
 }
 
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i;
+const DURATION_FACTOR: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "15s", "500ms", "2m", "15" (seconds) → milliseconds; zero is refused (it would mean no bound). */
+export function parseDuration(raw: unknown, what: string): number {
+  const m = DURATION.exec(String(raw).trim());
+  const ms = m ? Math.round(Number(m[1]) * DURATION_FACTOR[(m[2] ?? "s").toLowerCase()]!) : 0;
+  if (ms < 1)
+    throw new NbsError("USAGE", `invalid duration ${JSON.stringify(raw)} for ${what}`, {
+      hint: "use seconds or a unit, more than zero: 15, 15s, 500ms, 2m",
+    });
+  return ms;
+}
+
 export function parseBool(raw: unknown, what: string): boolean {
   if (typeof raw === "boolean") return raw;
   const s = String(raw).trim().toLowerCase();

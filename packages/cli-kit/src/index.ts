@@ -14,6 +14,7 @@ export {
   kebab,
   parseBool,
   parseChoice,
+  parseDuration,
   parsePositiveInt,
   parseSize,
   parseString,
@@ -26,6 +27,7 @@ export type { Outcome, RunOptions } from "./run.js";
 export { describeSetting, resolveSettings } from "./settings.js";
 export type { SettingSpec, SettingsTable } from "./settings.js";
 export {
+  DEFAULT_DEAD_SERVER_BOUND_S,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
   s3ClientOptions,

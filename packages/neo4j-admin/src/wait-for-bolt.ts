@@ -10,7 +10,11 @@ export interface WaitForBoltOptions {
   logHint: string;
 }
 
-/** Poll until `database` answers a query over Bolt, or fail after `timeoutMs`. */
+/**
+ * Poll until `database` answers a query over Bolt, or fail after `timeoutMs`. Each probe is cut
+ * at the deadline too: a port that accepts connections and never speaks Bolt would otherwise
+ * hold one probe for as long as the driver's own timeouts allow.
+ */
 export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;
@@ -21,7 +25,10 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
       });
     }
     try {
-      await driver.executeQuery("RETURN 1", {}, { database: options.database });
+      await beforeDeadline(
+        driver.executeQuery("RETURN 1", {}, { database: options.database }),
+        deadline - Date.now(),
+      );
       return;
     } catch (error) {
       lastError = error;
@@ -34,4 +41,17 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
     }
     await new Promise((done) => setTimeout(done, options.intervalMs ?? 500));
   }
+}
+
+function beforeDeadline<T>(probe: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer to a Bolt probe within ${ms} ms`)),
+      Math.max(ms, 0),
+    );
+  });
+  // The abandoned probe settles when the driver is closed; its outcome no longer matters.
+  probe.catch(() => undefined);
+  return Promise.race([probe, expired]).finally(() => clearTimeout(timer));
 }

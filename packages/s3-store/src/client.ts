@@ -8,6 +8,7 @@ import * as tls from "node:tls";
 import { bodyChunksPlugin } from "./body-chunks.js";
 import { payloadSigningPlugin, type PayloadSigning } from "./payload-signing.js";
 import { createRetryStrategy, DEFAULT_MAX_ATTEMPTS } from "./retry.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./timeouts.js";
 
 /**
  * How the SDK adds its own request/response checksums (CRC32 trailers by default since
@@ -33,8 +34,13 @@ export interface S3ClientOptions {
   caBundle?: string;
   /** Parallel sockets; keep ≥ the upload concurrency (default 16). */
   maxSockets?: number;
-  connectionTimeoutMs?: number;
-  /** Idle-socket timeout per request (default 120 s). */
+  /** TCP connect per attempt (default {@link DEFAULT_CONNECT_TIMEOUT_MS}). */
+  connectTimeoutMs?: number;
+  /**
+   * Idle timeout per attempt: no byte sent or received for this long (TLS handshake, a part
+   * that stops draining, a response or a body that stops coming) fails the attempt with a
+   * TimeoutError, retried like other transient errors. Default {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+   */
   requestTimeoutMs?: number;
 }
 
@@ -51,8 +57,12 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
     requestChecksumCalculation: checksum,
     responseChecksumValidation: checksum,
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: options.connectionTimeoutMs ?? 10_000,
-      requestTimeout: options.requestTimeoutMs ?? 120_000,
+      connectionTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      // The handler's `requestTimeout` only logs a warning to the console unless told to
+      // throw, and as a wall clock it would cut a slow but moving part. `socketTimeout` is
+      // the idle timer, armed on the socket: it also ends a response body that stalls after
+      // the command returned (GetObject's stream), by destroying it with the TimeoutError.
+      socketTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       // Options, not an Agent: the handler makes the agent itself, and loads node:http only
       // for an http:// endpoint. Imported here, node:http's ES-module facade evaluated its lazy
       // exports, which loaded undici on every run (~10 ms), https endpoints included.

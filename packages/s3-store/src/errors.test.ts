@@ -28,3 +28,21 @@ describe("toStorageError and server-side encryption", () => {
     expect(e.hint).not.toContain("SSE");
   });
 });
+
+describe("toStorageError and timeouts", () => {
+  it("says a timed-out request timed out, after how many attempts, and names the flags that bound it", () => {
+    const timeout = Object.assign(
+      new Error(
+        "@smithy/node-http-handler - the request socket timed out after 15000 ms of inactivity (configured by client requestHandler).",
+      ),
+      { name: "TimeoutError", $metadata: { attempts: 5 } },
+    );
+    const e = toStorageError(timeout, { bucket: "b", key: "k", op: "upload" });
+    expect(e.code).toBe("STORAGE");
+    expect(e.message).toBe(
+      "upload s3://b/k timed out, the store did not answer or stopped sending: the request socket timed out after 15000 ms of inactivity, 5 attempts",
+    );
+    expect(e.hint).toContain("--request-timeout");
+    expect(e.hint).toContain("--connect-timeout");
+  });
+});

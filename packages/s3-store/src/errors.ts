@@ -57,7 +57,7 @@ export function toStorageError(
     `the store refused a checksum nbs sent for ${where} as malformed (InvalidDigest)`,
     "this is a bug in nbs: please report it with the command line (no credentials)",
   ];
-  const hit = transportProblem(e.code) ?? known[name];
+  const hit = transportProblem(e.code) ?? timeoutProblem(e, context.op, where) ?? known[name];
   const kmsHint = /kms/i.test(name) || /kms/i.test(e.message ?? "");
   // Stores without SSE answer a request that asks for it with a bare 500 (or a 501/400 naming it).
   const sseHint =
@@ -75,6 +75,25 @@ export function toStorageError(
           : "see the storage service's error code above",
   ];
   return new NbsError("STORAGE", `${message}${tail}`, { hint, cause: error });
+}
+
+/**
+ * A connect or idle timeout (the handler's TimeoutError, or ETIMEDOUT), after the retries:
+ * say that the store went silent, and which settings bound the wait.
+ */
+function timeoutProblem(e: S3ErrorShape, op: string, where: string): [string, string] | undefined {
+  if (e.name !== "TimeoutError" && e.code !== "ETIMEDOUT") return undefined;
+  return [
+    `${op} ${where} timed out, the store did not answer or stopped sending: ${sdkTimeoutText(e.message)}`,
+    "check --endpoint and the network path to it; on a slow link raise --request-timeout (NBS_REQUEST_TIMEOUT, idle time per attempt) or --connect-timeout (NBS_CONNECT_TIMEOUT); --max-attempts sets the retries",
+  ];
+}
+
+/** The handler's own sentence, without its package prefix and its note on who configured it. */
+function sdkTimeoutText(message: string | undefined): string {
+  return firstLine(message ?? "TimeoutError")
+    .replace(/^@smithy\/node-http-handler - /, "")
+    .replace(/ \(configured by client requestHandler\)\.?$/, "");
 }
 
 /** TLS failures by Node's error code: what went wrong with the endpoint, and what to do. */

@@ -3,6 +3,12 @@ export type { RequestChecksumMode, S3ClientOptions } from "./client.js";
 export { PAYLOAD_SIGNING_MODES, signsPayload } from "./payload-signing.js";
 export type { PayloadSigning } from "./payload-signing.js";
 export { DEFAULT_MAX_ATTEMPTS, createRetryStrategy } from "./retry.js";
+export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  deadServerBoundMs,
+} from "./timeouts.js";
+export type { TimeoutSettings } from "./timeouts.js";
 export { toStorageError } from "./errors.js";
 export {
   DEFAULT_PART_SIZE,

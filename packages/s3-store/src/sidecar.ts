@@ -67,9 +67,15 @@ async function readSidecarText(
   }
 }
 
-/** A client error (403, 400…) answers the same every time; anything else may pass. */
+/**
+ * A client error (403, 400…) answers the same every time, and a timeout already spent the SDK's
+ * --max-attempts (read again, a dead server would take three times the documented bound);
+ * anything else — a reset, a body cut short — may pass.
+ */
 function mayPass(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (e?.name === "TimeoutError") return false;
+  const status = e?.$metadata?.httpStatusCode;
   return status === undefined || status >= 500 || status === 408 || status === 429;
 }
 

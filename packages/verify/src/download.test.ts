@@ -50,6 +50,16 @@ describe("fetchHashing", () => {
     });
   });
 
+  it("passes a source that fails mid-body through as the source's error, not as a write failure", async () => {
+    const timedOut = Object.assign(new Error("socket went quiet"), { name: "TimeoutError" });
+    const source = new Readable({ read() {} });
+    source.push(randomBytes(1000));
+    setTimeout(() => source.destroy(timedOut), 20);
+    await expect(fetchHashing(source, join(dir, "cut.dump"), { total: 5000 })).rejects.toBe(
+      timedOut,
+    );
+  });
+
   it("fails INPUT when the workspace cannot be written", async () => {
     await expect(
       fetchHashing(chunks(randomBytes(10)), join(dir, "missing", "d.dump"), { total: 10 }),

@@ -39,11 +39,13 @@ export async function fetchHashing(
     },
   });
   const out = createWriteStream(dest, { mode: 0o600, flags: "wx" });
-  let failedAt = "source" as "source" | "decompress" | "write";
-  // The first stage to fail is the culprit; pipeline then destroys the others with the same error.
-  const blame = (stage: "decompress" | "write") => () => {
-    if (failedAt === "source") failedAt = stage;
+  let failedAt: "source" | "decompress" | "write" | undefined;
+  // The first stage to fail is the culprit; pipeline then destroys the others with the same error
+  // (a body cut short or timed out reaches the file as that error: still the source's fault).
+  const blame = (stage: "source" | "decompress" | "write") => () => {
+    failedAt ??= stage;
   };
+  source.once("error", blame("source"));
   out.once("error", blame("write"));
   const signal = options.signal ? { signal: options.signal } : {};
   try {

@@ -14,3 +14,5 @@ export {
 } from "./ephemeral-neo4j.ts";
 export { describeInteg, integEnabled } from "./integ.ts";
 export { IntegServicesUnavailableError } from "./unavailable.ts";
+export { getToxiproxy } from "./toxiproxy.ts";
+export type { ToxiProxy, Toxic, ToxiproxyServer } from "./toxiproxy.ts";
