@@ -1,8 +1,4 @@
-import {
-  GetObjectCommand,
-  ListMultipartUploadsCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -53,7 +49,9 @@ export async function keyState(client: S3Client, bucket: string, key: string): P
   const sidecarText = await getBytes(client, bucket, `${key}.meta.json`);
   const object = await getBytes(client, bucket, key);
   // MinIO lists in-progress uploads only for the exact key as the prefix.
-  const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
+  const listed = await client.send(
+    new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }),
+  );
   return {
     objectSha256: object && createHash("sha256").update(object).digest("hex"),
     sidecar: sidecarText && (JSON.parse(sidecarText.toString("utf8")) as KeyState["sidecar"]),

@@ -120,7 +120,10 @@ describe("runCommand", () => {
     expect(code).toBe(130);
     expect(JSON.parse(json.text())).toMatchObject({
       exit_code: 130,
-      error: { code: "ABORTED", message: "interrupted by SIGTERM: write sidecar failed: AbortError" },
+      error: {
+        code: "ABORTED",
+        message: "interrupted by SIGTERM: write sidecar failed: AbortError",
+      },
     });
   });
 });
