@@ -69,14 +69,28 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
 
   const createdAt = options.now();
   const path = join(options.outDir, `${options.db}-${utcStamp(createdAt)}.dump`);
-  if (wasRunning) await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
-  const dumpError = await dumpInto(inst, options, path, timeoutMs).then(
-    () => undefined,
-    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  // Made while the DBMS still serves: an out-dir that cannot be written stops nothing.
+  const work = await mkdtemp(join(options.outDir, `.nbs-dump-${options.db}-`)).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw new NbsError("INPUT", `cannot write to the out-dir ${options.outDir}: ${why(error)}`, {
+        hint: "pass an --out-dir on a writable filesystem with room for the dump; Neo4j was not stopped",
+        cause: error,
+      });
+    },
   );
-  if (wasRunning)
-    await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
-  if (dumpError !== undefined) throw dumpError;
+  try {
+    if (wasRunning)
+      await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
+    const dumpError = await dumpInto(inst, options, work, path, timeoutMs).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    if (wasRunning)
+      await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
+    if (dumpError !== undefined) throw dumpError;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
   return {
     path,
     stats,
@@ -90,10 +104,10 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
 async function dumpInto(
   inst: Neo4jInstallation,
   options: DumpDatabaseOptions,
+  work: string,
   path: string,
   timeoutMs: number,
 ) {
-  const work = await mkdtemp(join(options.outDir, `.nbs-dump-${options.db}-`));
   try {
     await runNeo4jCommand(options.runner, buildDumpCommand(inst, options.db, work), {
       cwd: work,
@@ -160,6 +174,17 @@ async function editionOf(driver: Driver, fallback: Neo4jEdition): Promise<Neo4jE
   );
   const edition: unknown = records[0]?.get("edition");
   return edition === "community" || edition === "enterprise" ? edition : fallback;
+}
+
+function why(error: NodeJS.ErrnoException): string {
+  const words: Record<string, string> = {
+    EROFS: "read-only file system",
+    EACCES: "permission denied",
+    ENOSPC: "no space left",
+    ENOENT: "no such directory",
+  };
+  const word = error.code === undefined ? undefined : words[error.code];
+  return word ? `${word} (${error.code})` : (error.code ?? error.message);
 }
 
 /** `yyyymmddThhmmssZ` in UTC, as used in dump file names and bucket keys. */
