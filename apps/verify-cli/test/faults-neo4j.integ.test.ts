@@ -91,14 +91,21 @@ describeInteg("faults around a real Neo4j", () => {
   );
 
   it.skipIf(!tmpfsAvailable)(
-    "backup.sh into an out-dir too small for the dump: exit 6 naming the lack of space, Neo4j started again, no partial dump left",
+    "backup.sh into an out-dir too small for the dump: exit 3 naming the lack of space, Neo4j started again, no partial dump left",
     async () => {
       const disk = mountTmpfs("4k");
       try {
         const run = await backupInto(disk.dir);
-        expect(run.code, run.stderr).toBe(6);
+        expect(run.code, run.stderr).toBe(3);
         expect(JSON.parse(run.stdout)).toMatchObject({
-          error: { code: "NEO4J", message: expect.stringMatching(/no space left on device/i) },
+          error: {
+            code: "INPUT",
+            message: expect.stringMatching(
+              new RegExp(
+                `^no space left in the out-dir ${disk.dir} \\(\\d+ bytes free\\) for the dump$`,
+              ),
+            ),
+          },
         });
         expect(await sourceAnswers()).toBe(true);
         expect(readdirSync(disk.dir)).toEqual([]);

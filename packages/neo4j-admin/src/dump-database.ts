@@ -1,4 +1,4 @@
-import { link, mkdtemp, rm, unlink } from "node:fs/promises";
+import { link, mkdtemp, rm, statfs, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/metadata";
@@ -99,6 +99,9 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
   };
 }
 
+/** A dump that failed with less than this free beside it failed for lack of space. */
+const FULL_BELOW_BYTES = 1024 * 1024;
+
 // neo4j-admin 5.x always writes `<db>.dump` into --to-path: dump into a private directory next to
 // the target, then link into place, which is atomic and never replaces an existing file.
 async function dumpInto(
@@ -113,6 +116,22 @@ async function dumpInto(
       cwd: work,
       signal: options.signal,
       timeoutMs,
+    }).catch(async (error: unknown) => {
+      // neo4j-admin says why only in its output; the filesystem, still holding the partial
+      // dump, says it plainly.
+      const free = await statfs(work).then(
+        (fs) => fs.bavail * fs.bsize,
+        () => undefined,
+      );
+      if (free === undefined || free >= FULL_BELOW_BYTES) throw error;
+      throw new NbsError(
+        "INPUT",
+        `no space left in the out-dir ${options.outDir} (${free} bytes free) for the dump`,
+        {
+          hint: "free space there or pass another --out-dir; no partial dump was kept",
+          cause: error,
+        },
+      );
     });
     const produced = join(work, dumpFileName(options.db));
     try {
