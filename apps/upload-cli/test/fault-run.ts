@@ -45,7 +45,7 @@ export interface KeyState {
   uploads: string[];
 }
 
-export async function keyState(client: S3Client, bucket: string, key: string): Promise<KeyState> {
+async function keyState(client: S3Client, bucket: string, key: string): Promise<KeyState> {
   const sidecarText = await getBytes(client, bucket, `${key}.meta.json`);
   const object = await getBytes(client, bucket, key);
   // MinIO lists in-progress uploads only for the exact key as the prefix.

@@ -29,7 +29,7 @@ export function mountTmpfs(size: string, readOnly = false): Tmpfs {
     ]);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`cannot mount a tmpfs on ${dir} (needs root): ${String(error)}`);
+    throw new Error(`cannot mount a tmpfs on ${dir} (needs root)`, { cause: error });
   }
   return {
     dir,
