@@ -152,6 +152,32 @@ describeInteg("faults around a real Neo4j", () => {
       },
     );
 
+    it.skipIf(!tmpfsAvailable)(
+      "--mode load with a --work-dir that holds the dump but not the restored database: exit 3 'no space left', not a bad backup; workspace removed",
+      async () => {
+        const disk = mountTmpfs("256k");
+        try {
+          const run = await verify(
+            ["--s3-uri", `s3://${bucket}/${key}`, "--mode", "load", "--neo4j-home", source.home],
+            { ...s3Env, NBS_WORK_DIR: disk.dir },
+          );
+          expect(run.code, run.stderr).toBe(3);
+          expect(run.events.at(-1)).toMatchObject({
+            code: "INPUT",
+            message: expect.stringMatching(
+              new RegExp(
+                `^no space left in ${disk.dir}/nbs-verify-\\w+ \\(\\d+ bytes free\\): load into an ephemeral Neo4j`,
+              ),
+            ),
+            hint: expect.stringContaining("nothing says the backup is bad"),
+          });
+          expect(readdirSync(disk.dir)).toEqual([]);
+        } finally {
+          disk.remove();
+        }
+      },
+    );
+
     it("the ephemeral Neo4j of --mode load killed once started: exit 6 at once, workspace removed, no java left", async () => {
       const work = mkdtempSync(join(scratch, "work-"));
       let killed: number | undefined;
