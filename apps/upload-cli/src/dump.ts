@@ -2,7 +2,7 @@ import { sha256File } from "@nbs/checksum";
 import type { CliLogger, Outcome } from "@nbs/cli-kit";
 import { NbsError, buildBackupMeta, isValidDbName, serializeBackupMeta } from "@nbs/metadata";
 import { createSpawnRunner, detectDumpFormat, dumpDatabase, locateNeo4j } from "@nbs/neo4j-admin";
-import { mkdir, writeFile, rename } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import neo4j from "neo4j-driver";
 import type { DumpSettings } from "./dump-settings.js";
 import { TOOL_DUMP } from "./tool.js";
@@ -47,7 +47,13 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
       stats: settings.neo4jUri !== undefined && password !== undefined,
     };
   }
-  await mkdir(settings.outDir, { recursive: true });
+  const outDir = settings.outDir;
+  await mkdir(outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new NbsError("INPUT", `cannot create the out-dir ${outDir}: ${error.code}`, {
+      hint: "pass an --out-dir on a writable filesystem; Neo4j was not stopped",
+      cause: error,
+    });
+  });
   const uri = settings.neo4jUri;
   if (uri === undefined || password === undefined) {
     logger.log("warn", "dump.stats.skipped", {
@@ -110,8 +116,20 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
   });
   // Written to a temp name and renamed, so a half-written sidecar never sits next to a dump.
   const sidecar = `${result.path}.meta.json`;
-  await writeFile(`${sidecar}.tmp`, serializeBackupMeta(meta), { mode: 0o640 });
-  await rename(`${sidecar}.tmp`, sidecar);
+  try {
+    await writeFile(`${sidecar}.tmp`, serializeBackupMeta(meta), { mode: 0o640 });
+    await rename(`${sidecar}.tmp`, sidecar);
+  } catch (error) {
+    // A dump without its sidecar is not what this command promises: leave neither behind.
+    await rm(`${sidecar}.tmp`, { force: true });
+    await rm(result.path, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new NbsError(
+      "INPUT",
+      `cannot write the local sidecar in ${outDir}: ${code === "ENOSPC" ? "no space left (ENOSPC)" : code}; the dump was removed`,
+      { hint: "free space in --out-dir (or use another) and take the backup again", cause: error },
+    );
+  }
   return {
     outcome: "dumped",
     file: result.path,

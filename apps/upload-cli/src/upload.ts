@@ -24,6 +24,7 @@ import { basename } from "node:path";
 import { compressToTemp } from "./compress.js";
 import { inspectLocalDump, type LocalDump } from "./local-file.js";
 import { createMemoryReclaimer } from "./memory.js";
+import { logRequests } from "./request-log.js";
 import type { UploadSettings } from "./settings.js";
 import { TOOL } from "./tool.js";
 import { defaultCreatedBy } from "./who.js";
@@ -126,6 +127,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
       payloadSigning: settings.payloadSigning,
       maxSockets: settings.concurrency * 2 + 2,
     });
+    if (settings.verbose) logRequests(client, logger);
     try {
       return await upload(
         client,

@@ -109,6 +109,28 @@ describe("runCommand", () => {
       exit_code: 3,
     });
   });
+
+  it("reports any failure after SIGTERM as an interruption (130), not as the cut-off request's error", async () => {
+    const json = capture();
+    const logger = createCliLogger({ format: "json", verbose: false, stream: capture().stream });
+    const code = await runCommand({ logger, event: "x.result", jsonOut: json.stream }, (signal) => {
+      setImmediate(() => process.emit("SIGTERM", "SIGTERM"));
+      return new Promise((_, reject) =>
+        signal.addEventListener("abort", () =>
+          reject(new NbsError("STORAGE", "write sidecar failed: AbortError")),
+        ),
+      );
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(code).toBe(130);
+    expect(JSON.parse(json.text())).toMatchObject({
+      exit_code: 130,
+      error: {
+        code: "ABORTED",
+        message: "interrupted by SIGTERM: write sidecar failed: AbortError",
+      },
+    });
+  });
 });
 
 describe("configuration helpers", () => {

@@ -33,7 +33,7 @@ export const EXIT_CODES_HELP = [
   "  0  success: uploaded, verified, skipped as already present, or dry-run plan printed",
   "  1  internal error (a bug): please report it with the printed stack",
   "  2  usage or configuration error",
-  "  3  local input error: file missing, unreadable, empty, not a dump",
+  "  3  local input error: file missing, unreadable, empty, not a dump; local disk full or read-only",
   "  4  storage error: auth, access denied, missing bucket, network after retries",
   "  5  integrity failure: checksum, size or metadata mismatch; conflicting existing object",
   "  6  Neo4j failure: dump, check, load or smoke query failed",

@@ -1,4 +1,4 @@
-import { isNbsError } from "@nbs/metadata";
+import { NbsError, isNbsError } from "@nbs/metadata";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import type { CliLogger } from "./logger.js";
 import { createRedactor, redactValue, secretValuesFrom } from "./redact.js";
@@ -30,8 +30,10 @@ export async function runCommand(
 ): Promise<ExitCode> {
   const started = Date.now();
   const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(ExitCode.ABORTED);
+    received = signal;
     options.logger.log("warn", "signal", {
       signal,
       message: "stopping; press Ctrl-C again to force",
@@ -51,7 +53,8 @@ export async function runCommand(
     options.logger.log("info", options.event, { ...result, exit_code: ExitCode.OK, duration_ms });
     emitJson({ ok: true, ...result, exit_code: ExitCode.OK, duration_ms });
     return ExitCode.OK;
-  } catch (error) {
+  } catch (thrown) {
+    const error = received === undefined ? thrown : asInterrupted(thrown, received);
     const exit_code = exitCodeFor(error);
     const duration_ms = Date.now() - started;
     if (isNbsError(error)) {
@@ -93,4 +96,18 @@ export async function runCommand(
     process.off("SIGTERM", onSignal);
     await options.logger.flush();
   }
+}
+
+/**
+ * After SIGINT/SIGTERM, whatever the work failed with is an interruption (exit 130): a request
+ * cut off by the abort surfaces as a storage or Neo4j error, which would send the operator
+ * looking for a network or database problem that is not there.
+ */
+function asInterrupted(error: unknown, signal: NodeJS.Signals): unknown {
+  if (isNbsError(error) && error.code === "ABORTED") return error;
+  const what = error instanceof Error ? error.message : String(error);
+  return new NbsError("ABORTED", `interrupted by ${signal}: ${what}`, {
+    hint: "re-run the same command; interrupted work is never reported as done",
+    cause: error,
+  });
 }

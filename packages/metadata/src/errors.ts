@@ -4,7 +4,7 @@
  */
 export type NbsErrorCode =
   | "USAGE" // bad flag or configuration
-  | "INPUT" // local file missing, unreadable, empty, not a dump
+  | "INPUT" // local file missing, unreadable, empty, not a dump; local disk full or read-only
   | "STORAGE" // auth, access denied, missing bucket, network after retries
   | "INTEGRITY" // checksum, size or metadata mismatch; conflicting object
   | "NEO4J" // dump, check, load or smoke query failed

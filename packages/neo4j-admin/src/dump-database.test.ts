@@ -73,6 +73,20 @@ describe("dumpDatabase", () => {
     expect(await readdir(outDir)).toEqual([]);
   });
 
+  it("finds an out-dir it cannot write before stopping anything", async () => {
+    const home = await fakeInstall();
+    const notADir = join(await tempDir("nbs-out-"), "a-file");
+    await writeFile(notADir, "");
+    const runner = neo4jSimulator();
+    await expect(
+      dumpDatabase({ home, db: "neo4j", outDir: notADir, runner, now }),
+    ).rejects.toMatchObject({
+      code: "INPUT",
+      message: `cannot write to the out-dir ${notADir}: ENOTDIR`,
+    });
+    expect(steps(runner.runs)).not.toContain("neo4j stop");
+  });
+
   it("never overwrites an existing dump, and still restarts", async () => {
     const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     await writeFile(join(outDir, `neo4j-${utcStamp(now())}.dump`), "older");

@@ -1,4 +1,4 @@
-import { link, mkdtemp, rm, unlink } from "node:fs/promises";
+import { link, mkdtemp, rm, statfs, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/metadata";
@@ -82,21 +82,36 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
 
   const createdAt = options.now();
   const path = join(options.outDir, `${options.db}-${utcStamp(createdAt)}.dump`);
-  if (wasRunning) await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
-  // Read while stopped: the transaction the dump will hold, to tell whether the counts describe it.
-  // Unknown when it fails: the counts then compare strictly, and the restart below still runs.
-  const dumpedAtTx = counted
-    ? await storeTransactionId(runner, inst, options.db, { signal, timeoutMs }).catch(
-        () => undefined,
-      )
-    : undefined;
-  const dumpError = await dumpInto(inst, options, path, timeoutMs).then(
-    () => undefined,
-    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  // Made while the DBMS still serves: an out-dir that cannot be written stops nothing.
+  const work = await mkdtemp(join(options.outDir, `.nbs-dump-${options.db}-`)).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw new NbsError("INPUT", `cannot write to the out-dir ${options.outDir}: ${why(error)}`, {
+        hint: "pass an --out-dir on a writable filesystem with room for the dump; Neo4j was not stopped",
+        cause: error,
+      });
+    },
   );
-  if (wasRunning)
-    await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
-  if (dumpError !== undefined) throw dumpError;
+  let dumpedAtTx: number | undefined;
+  try {
+    if (wasRunning)
+      await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
+    // Read while stopped: the transaction the dump will hold, to tell whether the counts
+    // describe it. Unknown when it fails: the counts then compare strictly; the restart still runs.
+    dumpedAtTx = counted
+      ? await storeTransactionId(runner, inst, options.db, { signal, timeoutMs }).catch(
+          () => undefined,
+        )
+      : undefined;
+    const dumpError = await dumpInto(inst, options, work, path, timeoutMs).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    if (wasRunning)
+      await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
+    if (dumpError !== undefined) throw dumpError;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
   return {
     path,
     stats: counted?.stats,
@@ -106,20 +121,39 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
   };
 }
 
+/** A dump that failed with less than this free beside it failed for lack of space. */
+const FULL_BELOW_BYTES = 1024 * 1024;
+
 // neo4j-admin 5.x always writes `<db>.dump` into --to-path: dump into a private directory next to
 // the target, then link into place, which is atomic and never replaces an existing file.
 async function dumpInto(
   inst: Neo4jInstallation,
   options: DumpDatabaseOptions,
+  work: string,
   path: string,
   timeoutMs: number,
 ) {
-  const work = await mkdtemp(join(options.outDir, `.nbs-dump-${options.db}-`));
   try {
     await runNeo4jCommand(options.runner, buildDumpCommand(inst, options.db, work), {
       cwd: work,
       signal: options.signal,
       timeoutMs,
+    }).catch(async (error: unknown) => {
+      // neo4j-admin says why only in its output; the filesystem, still holding the partial
+      // dump, says it plainly.
+      const free = await statfs(work).then(
+        (fs) => fs.bavail * fs.bsize,
+        () => undefined,
+      );
+      if (free === undefined || free >= FULL_BELOW_BYTES) throw error;
+      throw new NbsError(
+        "INPUT",
+        `no space left in the out-dir ${options.outDir} (${free} bytes free) for the dump`,
+        {
+          hint: "free space there or pass another --out-dir; no partial dump was kept",
+          cause: error,
+        },
+      );
     });
     const produced = join(work, dumpFileName(options.db));
     try {
@@ -233,6 +267,17 @@ async function editionOf(driver: Driver, fallback: Neo4jEdition): Promise<Neo4jE
   );
   const edition: unknown = records[0]?.get("edition");
   return edition === "community" || edition === "enterprise" ? edition : fallback;
+}
+
+function why(error: NodeJS.ErrnoException): string {
+  const words: Record<string, string> = {
+    EROFS: "read-only file system",
+    EACCES: "permission denied",
+    ENOSPC: "no space left",
+    ENOENT: "no such directory",
+  };
+  const word = error.code === undefined ? undefined : words[error.code];
+  return word ? `${word} (${error.code})` : (error.code ?? error.message);
 }
 
 /** `yyyymmddThhmmssZ` in UTC, as used in dump file names and bucket keys. */

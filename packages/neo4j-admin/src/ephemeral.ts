@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import neo4j from "neo4j-driver";
@@ -98,6 +98,9 @@ export async function createEphemeralInstance(
     ((uri, auth) =>
       neo4j.driver(uri, neo4j.auth.basic(auth.username, auth.password), {
         disableLosslessIntegers: true,
+        // A loopback server of our own: the driver's default 30 s of retries would only hide a
+        // server that died while starting from waitForBolt's check between its probes.
+        maxTransactionRetryTime: 2_000,
       }));
   let driver: Driver | undefined;
   let running = false;
@@ -138,6 +141,7 @@ export async function createEphemeralInstance(
         timeoutMs: options.startTimeoutMs ?? 120_000,
         signal,
         logHint: `see ${join(home, "logs")} (deleted on dispose)`,
+        exitedPid: () => exitedPid(join(home, "run", "neo4j.pid")),
       });
     },
     driver() {
@@ -176,4 +180,18 @@ export async function createEphemeralInstance(
     },
   };
   return instance;
+}
+
+/** The pid in Neo4j's pid file when that process no longer exists (a kill leaves the file). */
+async function exitedPid(pidFile: string): Promise<number | undefined> {
+  const pid = Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH" ? pid : undefined;
+  }
+  // Killed but not yet reaped (its parent, `neo4j start`, is gone; init reaps it): a zombie.
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  return /^\d+ \(.*\) Z/.test(stat) ? pid : undefined;
 }

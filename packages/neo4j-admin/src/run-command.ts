@@ -63,6 +63,10 @@ function tail(text: string, lines: number): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
+/** neo4j-admin ends a failure with a generic footer; the line before it says what went wrong. */
+const FOOTER = /^Run with '--verbose'/;
+
 function lastLine(text: string): string {
-  return text.split("\n").at(-1) ?? "";
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  return lines.findLast((line) => !FOOTER.test(line.trim())) ?? lines.at(-1) ?? "";
 }

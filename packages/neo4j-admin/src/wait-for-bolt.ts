@@ -8,6 +8,11 @@ export interface WaitForBoltOptions {
   signal?: AbortSignal;
   /** Named in the timeout message so the reader knows where to look. */
   logHint: string;
+  /**
+   * The server's process id once it is known to be gone (it crashed or was killed while
+   * starting), else undefined: the wait then ends at once instead of at the timeout.
+   */
+  exitedPid?: () => Promise<number | undefined>;
 }
 
 /**
@@ -32,6 +37,13 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
       return;
     } catch (error) {
       lastError = error;
+    }
+    const gone = await options.exitedPid?.();
+    if (gone !== undefined) {
+      throw new NbsError("NEO4J", `the Neo4j server process (pid ${gone}) exited while starting`, {
+        hint: options.logHint,
+        cause: lastError,
+      });
     }
     if (Date.now() >= deadline) {
       throw new NbsError("NEO4J", `Neo4j did not answer on Bolt within ${options.timeoutMs} ms`, {

@@ -1,6 +1,7 @@
 import { Sha256PassThrough, type Sha256Digest } from "@nbs/checksum";
 import { NbsError, type CompressionInfo } from "@nbs/metadata";
 import { createWriteStream } from "node:fs";
+import { dirname } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
@@ -71,18 +72,27 @@ export async function fetchHashing(
         },
       );
     }
-    if (failedAt === "write") {
-      throw new NbsError(
-        "INPUT",
-        `cannot write the download to ${dest}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        {
-          hint: "check free space and permissions of the work directory (--work-dir)",
-          cause: error,
-        },
-      );
-    }
+    if (failedAt === "write") throw writeFailed(error as NodeJS.ErrnoException, dest, bytes);
     throw error;
   }
+}
+
+/** A local disk problem (exit 3), named in words: "ENOSPC" alone leaves an operator guessing. */
+function writeFailed(error: NodeJS.ErrnoException, dest: string, bytes: number): NbsError {
+  const dir = dirname(dest);
+  const full = error.code === "ENOSPC" || error.code === "EDQUOT";
+  return new NbsError(
+    "INPUT",
+    full
+      ? `no space left in ${dir} (${error.code}) after ${bytes} bytes of the download`
+      : `cannot write the download to ${dest}: ${error.code ?? error.message}`,
+    {
+      hint: full
+        ? "free space there, or pass --work-dir on a filesystem with room for the dump (and for --mode check/load, the restored database)"
+        : "check permissions of the work directory (--work-dir)",
+      cause: error,
+    },
+  );
 }
 
 function decompressor(algorithm: CompressionInfo["algorithm"]): Transform {

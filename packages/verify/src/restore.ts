@@ -7,6 +7,7 @@ import {
   type EphemeralInstance,
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
+import { statfs } from "node:fs/promises";
 import { statsChecks, type Check, type SidecarStats } from "./checks.js";
 import type { VerifyEventSink } from "./events.js";
 
@@ -181,6 +182,7 @@ async function step(
   } catch (error) {
     if (!isNbsError(error) || error.code === "ABORTED" || input.signal?.aborted) throw error;
     const tail = error instanceof Neo4jCommandError ? meaningfulTail(error.outputTail) : [];
+    const free = await freeBytes(input.tmpRoot);
     input.record({
       id,
       name,
@@ -188,6 +190,17 @@ async function step(
       status: "fail",
       detail: tail.length > 0 ? tail.join("\n") : error.message,
     });
+    // A full workspace is a local disk problem (exit 3), not a bad backup: say so first.
+    if (free !== undefined && free < FULL_BELOW_BYTES) {
+      throw new NbsError(
+        "INPUT",
+        `no space left in ${input.tmpRoot} (${free} bytes free): ${name} failed`,
+        {
+          hint: "pass a --work-dir with room for the dump and the restored database (several times the dump's size); nothing says the backup is bad",
+          cause: error,
+        },
+      );
+    }
     const { message, hint } = explain(
       tail.length > 0
         ? new NbsError(error.code, reason(tail), error.hint ? { hint: error.hint } : {})
@@ -195,6 +208,16 @@ async function step(
     );
     throw new NbsError("NEO4J", message, { hint, cause: error });
   }
+}
+
+/** A Neo4j step that failed with less than this free in the workspace failed for lack of space. */
+const FULL_BELOW_BYTES = 1024 * 1024;
+
+function freeBytes(dir: string): Promise<number | undefined> {
+  return statfs(dir).then(
+    (fs) => fs.bavail * fs.bsize,
+    () => undefined,
+  );
 }
 
 // neo4j-admin prints progress ("Files: 3/36, data: 8.1%") and a generic "--verbose" footer.
