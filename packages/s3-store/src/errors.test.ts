@@ -45,4 +45,16 @@ describe("toStorageError and timeouts", () => {
     expect(e.hint).toContain("--request-timeout");
     expect(e.hint).toContain("--connect-timeout");
   });
+
+  it("calls a request cut off by the caller's abort an interruption, not a storage failure", () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    const e = toStorageError(Object.assign(new Error("aborted"), { name: "AbortError" }), {
+      bucket: "b",
+      key: "k.meta.json",
+      op: "write sidecar",
+      signal: aborted.signal,
+    });
+    expect(e.code).toBe("ABORTED");
+  });
 });

@@ -11,9 +11,28 @@ interface S3ErrorShape {
 /** Turn an SDK or network failure into a one-line STORAGE error that names the problem and the fix. */
 export function toStorageError(
   error: unknown,
-  context: { bucket: string; key?: string; op: string; sseRequested?: boolean },
+  context: {
+    bucket: string;
+    key?: string;
+    op: string;
+    sseRequested?: boolean;
+    /** When it was aborted, the failure is the interruption, not the store. */
+    signal?: AbortSignal | undefined;
+  },
 ): NbsError {
   if (error instanceof NbsError) return error;
+  if (context.signal?.aborted) {
+    const where = context.key
+      ? `s3://${context.bucket}/${context.key}`
+      : `bucket ${context.bucket}`;
+    return new NbsError(
+      "ABORTED",
+      `${context.op} ${where} was interrupted; nothing was committed`,
+      {
+        cause: error,
+      },
+    );
+  }
   const e = (error ?? {}) as S3ErrorShape;
   const name = e.name ?? e.Code ?? e.code ?? "Error";
   const status = e.$metadata?.httpStatusCode;

@@ -38,7 +38,7 @@ export async function headObject(
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;
-    throw toStorageError(error, { bucket, key, op: "HEAD" });
+    throw toStorageError(error, { bucket, key, op: "HEAD", signal });
   }
 }
 

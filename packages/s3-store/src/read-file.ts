@@ -41,3 +41,36 @@ export async function assertEndOfFile(fh: FileHandle, size: number): Promise<voi
     });
   }
 }
+
+/** What identifies a file's content without reading it: a change to any means it was written. */
+export interface FileVersion {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+export async function fileVersion(fh: FileHandle): Promise<FileVersion> {
+  const { size, mtimeMs, ctimeMs } = await fh.stat();
+  return { size, mtimeMs, ctimeMs };
+}
+
+/**
+ * After the last byte was read and before anything is completed or committed: a dump written to
+ * while it was read (even in place, same size) would be a torn mix of before and after.
+ */
+export async function assertUnchanged(fh: FileHandle, before: FileVersion): Promise<void> {
+  const now = await fileVersion(fh);
+  if (
+    now.size !== before.size ||
+    now.mtimeMs !== before.mtimeMs ||
+    now.ctimeMs !== before.ctimeMs
+  ) {
+    throw new NbsError(
+      "INPUT",
+      "the file changed while it was being uploaded; nothing was committed",
+      {
+        hint: "do not modify a dump while it is being uploaded; re-run when it is complete",
+      },
+    );
+  }
+}

@@ -61,7 +61,7 @@ async function readSidecarText(
     } catch (error) {
       if (isNotFound(error)) return undefined;
       if (signal?.aborted || !mayPass(error) || attempt >= SIDECAR_READ_ATTEMPTS) {
-        throw toStorageError(error, { bucket, key, op: "read sidecar" });
+        throw toStorageError(error, { bucket, key, op: "read sidecar", signal });
       }
     }
   }
@@ -115,6 +115,7 @@ export async function writeSidecar(
         key,
         op: "write sidecar",
         sseRequested: sse.mode !== "none",
+        signal,
       });
     }
     const current = await readSidecarText(client, bucket, key, signal);

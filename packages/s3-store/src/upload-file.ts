@@ -15,7 +15,13 @@ import { sendParts, withCrc, type SentParts } from "./multipart-parts.js";
 import { findResumable } from "./multipart-resume.js";
 import { compositeCrc32, multipartEtag, unquote } from "./part-checksums.js";
 import { planMultipartUpload, type UploadPlan } from "./plan.js";
-import { assertEndOfFile, readExactly } from "./read-file.js";
+import {
+  assertEndOfFile,
+  assertUnchanged,
+  fileVersion,
+  readExactly,
+  type FileVersion,
+} from "./read-file.js";
 import { sseParams, unhonouredSse, type SseOptions } from "./sse.js";
 
 export interface UploadProgress {
@@ -87,9 +93,10 @@ export async function uploadFile(input: UploadFileInput): Promise<UploadFileResu
     });
   });
   try {
+    const version = await fileVersion(fh);
     return plan.multipart
-      ? await uploadMultipart(input, fh, plan)
-      : await uploadSingle(input, fh, plan);
+      ? await uploadMultipart(input, fh, plan, version)
+      : await uploadSingle(input, fh, plan, version);
   } finally {
     await fh.close();
   }
@@ -99,10 +106,12 @@ async function uploadSingle(
   input: UploadFileInput,
   fh: FileHandle,
   plan: UploadPlan,
+  version: FileVersion,
 ): Promise<UploadFileResult> {
   const body = Buffer.allocUnsafe(input.size);
   await readExactly(fh, body, input.size, 0);
   await assertEndOfFile(fh, input.size);
+  await assertUnchanged(fh, version);
   const acc = new Sha256Accumulator();
   acc.update(body);
   const digest = acc.digest();
@@ -153,6 +162,7 @@ async function uploadMultipart(
   input: UploadFileInput,
   fh: FileHandle,
   plan: UploadPlan,
+  version: FileVersion,
 ): Promise<UploadFileResult> {
   const { client, bucket, key } = input;
   let uploadId: string | undefined;
@@ -171,6 +181,8 @@ async function uploadMultipart(
     uploadId = resumed?.uploadId;
     if (uploadId === undefined) uploadId = await createUpload(input);
     const sent = await sendParts(input, fh, plan, uploadId, resumed?.parts);
+    // Every part was read (and streamed parts sent) from the file as it was at the start.
+    await assertUnchanged(fh, version);
     const completed = await completeUpload(input, uploadId, sent);
     // A 412 answered by identical content in place: a racing twin won, and our upload is still
     // open on the server (or it was ours, and the abort finds nothing). Either way, drop it.

@@ -94,6 +94,6 @@ export async function hashObject(
     );
     return await computeSha256(out.Body as Readable, signal ? { signal } : {});
   } catch (error) {
-    throw toStorageError(error, { bucket, key, op: "download" });
+    throw toStorageError(error, { bucket, key, op: "download", signal });
   }
 }
