@@ -7,50 +7,20 @@ import {
 import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import {
-  createS3Client,
-  getBackupStream,
-  putBackup,
-  type PayloadSigning,
-  type PutBackupInput,
-} from "../src/index.js";
+import { META, dumpFile, storeClient } from "./store-fixtures.js";
+import { getBackupStream, putBackup, type PutBackupInput } from "../src/index.js";
 
 let s3: S3TestEnv;
 let client: S3Client;
 let bucket: string;
 const MIB = 1024 * 1024;
-const META = {
-  db_name: "neo4j",
-  created_at: new Date(),
-  created_by: "integ",
-  tool: { name: "s3-store-integ", version: "0" },
-};
 
 beforeAll(async () => {
   s3 = await getS3TestEnv();
-  client = storeClient();
+  client = storeClient(s3);
   bucket = await s3.createBucket("resume");
 });
-
-function storeClient(payloadSigning?: PayloadSigning): S3Client {
-  return createS3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    ...(s3.caBundle ? { caBundle: s3.caBundle } : {}),
-    ...(payloadSigning ? { payloadSigning } : {}),
-  });
-}
-
-function dumpFile(bytes: Buffer, ts: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "nbs-resume-")), `neo4j-${ts}.dump`);
-  writeFileSync(file, bytes);
-  return file;
-}
 
 async function storedSha256(key: string): Promise<string> {
   const { body } = await getBackupStream(client, bucket, key);
@@ -87,7 +57,7 @@ describeInteg(
       async (mode) => {
         const bytes = randomBytes(70 * MIB + 123);
         const key = `streamed/${mode}/neo4j/neo4j-20261113T000000Z.dump`;
-        const signing = storeClient(mode);
+        const signing = storeClient(s3, mode);
         const result = await putBackup({
           client: signing,
           bucket,
@@ -118,7 +88,7 @@ describeInteg(
         meta: META,
         resumeIdleMs: 0,
       };
-      const dying = storeClient();
+      const dying = storeClient(s3);
       dying.middlewareStack.add(dyingAfter(7), { step: "finalizeRequest", name: "dying" });
       await expect(putBackup({ ...base, client: dying })).rejects.toBeDefined();
       dying.destroy();
@@ -127,7 +97,7 @@ describeInteg(
       let sent = 0;
       let reused = 0;
       const events: string[] = [];
-      const rerun = storeClient();
+      const rerun = storeClient(s3);
       const result = await putBackup({
         ...base,
         client: rerun,
@@ -156,7 +126,7 @@ describeInteg(
         meta: META,
         resumeIdleMs: 0,
       };
-      const dying = storeClient();
+      const dying = storeClient(s3);
       dying.middlewareStack.add(dyingAfter(4), { step: "finalizeRequest", name: "dying" });
       await expect(putBackup({ ...base, file, client: dying })).rejects.toBeDefined();
       dying.destroy();
@@ -165,7 +135,7 @@ describeInteg(
       changed[7 * MIB]! ^= 0xff;
       const changedFile = dumpFile(changed, "20261115T000000Z");
       let sent = 0;
-      const rerun = storeClient();
+      const rerun = storeClient(s3);
       const result = await putBackup({
         ...base,
         file: changedFile,
@@ -191,12 +161,12 @@ describeInteg(
         sse: { mode: "AES256" } as const,
         meta: META,
       };
-      const dying = storeClient();
+      const dying = storeClient(s3);
       dying.middlewareStack.add(dyingAfter(1), { step: "finalizeRequest", name: "dying" });
       await expect(putBackup({ ...base, client: dying })).rejects.toBeDefined();
       dying.destroy();
       let reused = -1;
-      const rerun = storeClient();
+      const rerun = storeClient(s3);
       await putBackup({ ...base, client: rerun, onProgress: (p) => (reused = p.bytesReused) });
       rerun.destroy();
       expect(reused).toBe(0);

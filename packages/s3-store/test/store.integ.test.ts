@@ -10,17 +10,13 @@ import {
 import type { BuildMiddleware, DeserializeMiddleware, HttpRequest } from "@smithy/types";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
+import { META, dumpFile, storeClient } from "./store-fixtures.js";
 import {
-  createS3Client,
   latestBackup,
   listBackups,
   multipartEtag,
   putBackup,
-  type PayloadSigning,
   type PutBackupInput,
 } from "../src/index.js";
 
@@ -30,32 +26,9 @@ let bucket: string;
 
 beforeAll(async () => {
   s3 = await getS3TestEnv();
-  client = storeClient();
+  client = storeClient(s3);
   bucket = await s3.createBucket("store");
 });
-
-function storeClient(payloadSigning?: PayloadSigning): S3Client {
-  return createS3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    ...(s3.caBundle ? { caBundle: s3.caBundle } : {}),
-    ...(payloadSigning ? { payloadSigning } : {}),
-  });
-}
-
-function dumpFile(bytes: Buffer, ts: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "nbs-store-")), `neo4j-${ts}.dump`);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-const META = {
-  db_name: "neo4j",
-  created_at: new Date(),
-  created_by: "integ",
-  tool: { name: "s3-store-integ", version: "0" },
-};
 
 /** After signing, on the way to the wire: flip one byte of part 2 (a corrupting proxy or NIC). */
 const corruptPartTwo: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> =
@@ -238,7 +211,7 @@ describeInteg("s3-store against the real MinIO", () => {
     "commits a multipart upload whose stored CRC32 matches the parts sent (payload signing %s)",
     async (mode) => {
       const bytes = randomBytes(11 * 1024 * 1024);
-      const signed = storeClient(mode);
+      const signed = storeClient(s3, mode);
       const key = `crc/${mode}/neo4j/neo4j-20261109T000000Z.dump`;
       const result = await putBackup({
         client: signed,
@@ -261,7 +234,7 @@ describeInteg("s3-store against the real MinIO", () => {
   it.each(["auto", "always"] as const)(
     "refuses a part corrupted on the wire, commits nothing and aborts the upload (payload signing %s)",
     async (mode) => {
-      const corrupting = storeClient(mode);
+      const corrupting = storeClient(s3, mode);
       corrupting.middlewareStack.add(corruptPartTwo, { step: "deserialize", name: "corrupt" });
       const key = `corrupt/${mode}/neo4j/neo4j-20261110T000000Z.dump`;
       const failure = putBackup({
@@ -292,7 +265,7 @@ describeInteg("s3-store against the real MinIO", () => {
 
   it("on a store that does not confirm part checksums, sends unconfirmed parts again signed and commits the right bytes", async () => {
     const bytes = randomBytes(12 * 1024 * 1024);
-    const ignoring = storeClient(); // https: parts go UNSIGNED-PAYLOAD while CRC32s are confirmed
+    const ignoring = storeClient(s3); // https: parts go UNSIGNED-PAYLOAD while CRC32s are confirmed
     const wire = ignoringChecksums(ignoring);
     const key = "ignoring/neo4j/neo4j-20261111T000000Z.dump";
     const result = await putBackup({
@@ -320,7 +293,7 @@ describeInteg("s3-store against the real MinIO", () => {
   });
 
   it("on a store that does not confirm part checksums, a part corrupted on the wire is caught by its signature", async () => {
-    const ignoring = storeClient();
+    const ignoring = storeClient(s3);
     ignoringChecksums(ignoring, { corruptPartTwo: true });
     const key = "ignoring-corrupt/neo4j/neo4j-20261112T000000Z.dump";
     const failure = putBackup({
