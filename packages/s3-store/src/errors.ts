@@ -81,8 +81,8 @@ export function toStorageError(
   // Stores without SSE answer a request that asks for it with a bare 500 (or a 501/400 naming it).
   const sseHint =
     context.sseRequested === true &&
-    ((status !== undefined && status >= 500) ||
-      /encrypt|sse|kms/i.test(`${name} ${e.message ?? ""}`));
+    // 500/501 only: a 503 SlowDown or a gateway error after every retry is not about SSE.
+    (status === 500 || status === 501 || /encrypt|sse|kms/i.test(`${name} ${e.message ?? ""}`));
   const [message, hint] = hit ?? [
     `${context.op} ${where} failed: ${name}${e.message && e.message !== name ? `: ${firstLine(e.message)}` : ""}`,
     sseHint

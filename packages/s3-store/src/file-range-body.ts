@@ -51,7 +51,12 @@ class FileRangeStream extends Readable {
   }
 
   override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
-    this.destination = destination as unknown as Writable;
+    const writable = destination as unknown as Writable;
+    this.destination = writable;
+    // pipe() does not pass a source error on: the request would wait for its idle timeout.
+    this.once("error", (error) => writable.destroy(error));
+    // An attempt that failed unpipes its body: close the file now, not at garbage collection.
+    this.once("unpipe", () => this.destroy());
     return super.pipe(destination, options);
   }
 

@@ -41,7 +41,11 @@ export async function findResumable(ctx: ResumeContext): Promise<ResumableUpload
     const idle = uploads
       .filter((u) => ctx.now() - u.lastActivity >= ctx.idleMs)
       .sort((a, b) => b.lastActivity - a.lastActivity);
-    const [newest, ...stale] = idle;
+    const [newest, ...older] = idle;
+    // Aborting is for the plainly abandoned: a run still going with large, slow parts (or a
+    // clock a little off) may look idle for a while, and resuming beside it is harmless while
+    // aborting it would kill it.
+    const stale = older.filter((u) => ctx.now() - u.lastActivity >= STALE_AFTER_MS);
     for (const upload of stale) {
       ctx.onEvent?.("upload.resume.stale-aborted", { upload_id: upload.uploadId });
       await ctx.client
@@ -74,6 +78,9 @@ export async function findResumable(ctx: ResumeContext): Promise<ResumableUpload
   }
 }
 
+/** An upload untouched this long is abandoned whoever started it: older ones are aborted. */
+const STALE_AFTER_MS = 15 * 60 * 1000;
+
 interface OpenUpload {
   uploadId: string;
   lastActivity: number;
@@ -93,6 +100,7 @@ async function listUploads(ctx: ResumeContext): Promise<OpenUpload[]> {
     const parts = new Map<number, StoredPart>();
     let lastActivity = upload.Initiated?.getTime() ?? 0;
     let marker: string | undefined;
+    let foreign = false;
     do {
       const page = await ctx.client.send(
         new ListPartsCommand({
@@ -103,6 +111,12 @@ async function listUploads(ctx: ResumeContext): Promise<OpenUpload[]> {
         }),
         options,
       );
+      // Started with another checksum setting (nbs's partChecksum none, another tool): its
+      // parts cannot be proven like ours, so it is not resumed.
+      if (page.ChecksumAlgorithm !== undefined && page.ChecksumAlgorithm !== "CRC32") {
+        foreign = true;
+        break;
+      }
       for (const part of page.Parts ?? []) {
         if (part.PartNumber === undefined) continue;
         parts.set(part.PartNumber, {
@@ -114,7 +128,7 @@ async function listUploads(ctx: ResumeContext): Promise<OpenUpload[]> {
       }
       marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
     } while (marker !== undefined);
-    open.push({ uploadId: upload.UploadId, lastActivity, parts });
+    if (!foreign) open.push({ uploadId: upload.UploadId, lastActivity, parts });
   }
   return open;
 }

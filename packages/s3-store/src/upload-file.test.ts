@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { randomBytes } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { putBackup } from "./index.js";
 import { KEY, MIB, echoParts, file, headSidecarAsWritten, input, notFound, s3 } from "./s3-mock.js";
@@ -68,17 +69,20 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
   });
 
   it("reuses one buffer per part in flight: no more than `concurrency` part buffers for any number of parts", async () => {
-    const bytes = Buffer.alloc(31 * MIB, 6); // 7 parts of 5 MiB
+    const bytes = randomBytes(31 * MIB); // 7 parts of 5 MiB, each different
     multipartStore(bytes);
     echoParts();
     let inFlight = 0;
     let peak = 0;
+    let corrupted = 0;
     const buffers = new Set<ArrayBufferLike>();
     s3.on(UploadPartCommand).callsFake(
       async (part: { PartNumber: number; ChecksumCRC32?: string; Body: Buffer }) => {
         buffers.add(part.Body.buffer);
         peak = Math.max(peak, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 20));
+        // A buffer handed back too early would have been refilled with another part by now.
+        if (crc32Base64(part.Body) !== part.ChecksumCRC32) corrupted += 1;
         inFlight--;
         return {
           ETag: `"p${part.PartNumber}"`,
@@ -93,5 +97,6 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
     // machine may read slower than parts finish, so fewer is fine).
     expect(peak).toBeLessThanOrEqual(2);
     expect(buffers.size).toBeLessThanOrEqual(2);
+    expect(corrupted).toBe(0);
   });
 });

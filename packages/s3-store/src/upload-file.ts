@@ -197,6 +197,13 @@ async function uploadMultipart(
     };
   } catch (error) {
     if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
+    // A streamed part is read again while it is sent: a file changed meanwhile makes the store
+    // refuse the part (or the stream end early), which must not read as a network fault.
+    const changed = await assertUnchanged(fh, version).then(
+      () => undefined,
+      (changedError: unknown) => changedError,
+    );
+    if (changed instanceof Error) throw changed;
     throw wrap(error, input);
   }
 }

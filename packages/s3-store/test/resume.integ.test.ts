@@ -7,6 +7,7 @@ import {
 import type { FinalizeRequestMiddleware } from "@smithy/types";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { beforeAll, expect, it } from "vitest";
 import { META, dumpFile, storeClient } from "./store-fixtures.js";
 import { getBackupStream, putBackup, type PutBackupInput } from "../src/index.js";
@@ -73,6 +74,36 @@ describeInteg(
         expect(await storedSha256(key)).toBe(sha(bytes));
       },
     );
+
+    it("calls a dump changed while its streamed parts are sent an input error (exit 3), not a network fault", async () => {
+      const bytes = randomBytes(70 * MIB);
+      const key = "streamed-changed/neo4j/neo4j-20261117T000000Z.dump";
+      const file = dumpFile(bytes, "20261117T000000Z");
+      let changed = false;
+      const failure = putBackup({
+        client,
+        bucket,
+        key,
+        file,
+        partSize: 32 * MIB,
+        concurrency: 3,
+        sse: { mode: "AES256" },
+        meta: META,
+        onProgress: () => {
+          if (changed) return;
+          changed = true; // the first part is in: rewrite bytes of the last one in place
+          const fd = openSync(file, "r+");
+          writeSync(fd, randomBytes(1024), 0, 1024, 69 * MIB);
+          closeSync(fd);
+        },
+      });
+      await expect(failure).rejects.toMatchObject({
+        code: "INPUT",
+        message: expect.stringContaining("the file changed while it was being uploaded"),
+      });
+      expect(changed).toBe(true);
+      expect(await openUploads(key)).toBe(0);
+    });
 
     it("resumes the upload a killed run left open: only the missing parts are sent", async () => {
       const bytes = randomBytes(60 * MIB);
