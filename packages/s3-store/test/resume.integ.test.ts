@@ -91,9 +91,13 @@ describeInteg(
         meta: META,
         onProgress: () => {
           if (changed) return;
-          changed = true; // the first part is in: rewrite bytes of the last one in place
+          // The first part is in; the others are still streaming, their ends sent last: rewrite
+          // the end of every part in place, so a part still on the wire carries changed bytes.
+          changed = true;
           const fd = openSync(file, "r+");
-          writeSync(fd, randomBytes(1024), 0, 1024, 69 * MIB);
+          for (const at of [32 * MIB - 4096, 64 * MIB - 4096, 70 * MIB - 4096]) {
+            writeSync(fd, randomBytes(1024), 0, 1024, at);
+          }
           closeSync(fd);
         },
       });
