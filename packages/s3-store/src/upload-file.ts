@@ -203,7 +203,9 @@ async function uploadMultipart(
       () => undefined,
       (changedError: unknown) => changedError,
     );
-    if (changed instanceof Error) throw changed;
+    // A local-input error already says what happened to the file ("the file grew"); keep it.
+    const local = error instanceof NbsError && error.code === "INPUT";
+    if (changed instanceof Error && !local) throw changed;
     throw wrap(error, input);
   }
 }
