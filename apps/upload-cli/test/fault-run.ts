@@ -38,6 +38,32 @@ export function randomDump(stamp: string, bytes: number): { path: string; sha256
   return { path, sha256: createHash("sha256").update(data).digest("hex") };
 }
 
+/** A random dump of `bytes` and the nbs-upload arguments that send it in 5 MiB parts under `prefix`. */
+export function uploadJob(
+  prefix: string,
+  stamp: string,
+  options: { bytes: number; concurrency: number; extra?: string[] },
+) {
+  const file = randomDump(stamp, options.bytes);
+  return {
+    file,
+    key: `${prefix}/neo4j/neo4j-${stamp}.dump`,
+    args: [
+      "--file",
+      file.path,
+      "--prefix",
+      prefix,
+      "--allow-any-file",
+      "--part-size",
+      "5MiB",
+      "--concurrency",
+      String(options.concurrency),
+      "--json",
+      ...(options.extra ?? []),
+    ],
+  };
+}
+
 /** What an independent client sees at a key: the object's sha256, the sidecar, open uploads. */
 export interface KeyState {
   objectSha256: string | undefined;

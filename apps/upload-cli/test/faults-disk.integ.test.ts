@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { describeInteg, getS3TestEnv } from "@nbs/testenv";
 import { appendFileSync, closeSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { randomDump, runWatching, settledKeyState } from "./fault-run.js";
+import { runWatching, settledKeyState, uploadJob } from "./fault-run.js";
 
 // The local dump changing while nbs-upload reads it (another writer, a second backup.sh into the
 // same name). The change is made at the run's first progress event: part 1 is stored, the last
@@ -22,25 +22,8 @@ beforeAll(async () => {
 
 afterAll(() => client?.destroy());
 
-function job(prefix: string, stamp: string) {
-  const file = randomDump(stamp, 30 * MiB);
-  return {
-    file,
-    key: `${prefix}/neo4j/neo4j-${stamp}.dump`,
-    args: [
-      "--file",
-      file.path,
-      "--prefix",
-      prefix,
-      "--allow-any-file",
-      "--part-size",
-      "5MiB",
-      "--concurrency",
-      "1",
-      "--json",
-    ],
-  };
-}
+const job = (prefix: string, stamp: string) =>
+  uploadJob(prefix, stamp, { bytes: 30 * MiB, concurrency: 1 });
 
 /** Overwrite `bytes` at each offset in place (same size, no truncation). */
 function overwrite(path: string, offsets: number[]): void {

@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { describeInteg } from "@nbs/testenv";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { randomDump, runWatching, settledKeyState } from "./fault-run.js";
+import { runWatching, settledKeyState, uploadJob } from "./fault-run.js";
 import { startMinioProcess, type MinioProcess } from "./minio-process.js";
 
 // The storage server itself killed (SIGKILL) in the middle of an upload: a MinIO of this test's
@@ -24,26 +24,8 @@ afterAll(async () => {
   await minio?.remove();
 });
 
-function job(prefix: string, stamp: string, extra: string[] = []) {
-  const file = randomDump(stamp, 60 * 1024 * 1024);
-  return {
-    file,
-    key: `${prefix}/neo4j/neo4j-${stamp}.dump`,
-    args: [
-      "--file",
-      file.path,
-      "--prefix",
-      prefix,
-      "--allow-any-file",
-      "--part-size",
-      "5MiB",
-      "--concurrency",
-      "2",
-      "--json",
-      ...extra,
-    ],
-  };
-}
+const job = (prefix: string, stamp: string, extra: string[] = []) =>
+  uploadJob(prefix, stamp, { bytes: 60 * 1024 * 1024, concurrency: 2, extra });
 
 describeInteg("nbs-upload while MinIO is killed and restarted (own MinIO)", () => {
   it("rides out a MinIO restarted at once through its retries: exit 0, the stored bytes are the file's", async () => {

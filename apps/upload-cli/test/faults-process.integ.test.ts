@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { describeInteg } from "@nbs/testenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomDump, runWatching, settledKeyState, type LogEvent } from "./fault-run.js";
+import { runWatching, settledKeyState, type LogEvent, uploadJob } from "./fault-run.js";
 import { startMinioProcess, type MinioProcess } from "./minio-process.js";
 
 // Signals to the real nbs-upload process at each phase of the protocol. The phase is read from
@@ -38,27 +38,12 @@ type Phase = keyof typeof PHASES;
 
 let stamp = 0;
 /** A 30 MiB dump sent as 6 parts of 5 MiB, 2 at a time, with debug events. */
-function job(prefix: string) {
-  const file = randomDump(`20261130T0${String(stamp++).padStart(5, "0")}Z`, 30 * 1024 * 1024);
-  const name = file.path.split("/").pop()!;
-  return {
-    file,
-    key: `${prefix}/neo4j/${name}`,
-    args: [
-      "--file",
-      file.path,
-      "--prefix",
-      prefix,
-      "--allow-any-file",
-      "--part-size",
-      "5MiB",
-      "--concurrency",
-      "2",
-      "--verbose",
-      "--json",
-    ],
-  };
-}
+const job = (prefix: string) =>
+  uploadJob(prefix, `20261130T0${String(stamp++).padStart(5, "0")}Z`, {
+    bytes: 30 * 1024 * 1024,
+    concurrency: 2,
+    extra: ["--verbose"],
+  });
 
 /** Run, and at the phase's first event freeze MinIO, send `signal` to nbs, thaw MinIO. */
 async function interrupt(args: string[], phase: Phase, signal: "SIGTERM" | "SIGKILL") {
