@@ -31,7 +31,7 @@ export function runWatching(
 }
 
 /** A dump-named file of random bytes in its own temp dir, and its sha256. */
-export function randomDump(stamp: string, bytes: number): { path: string; sha256: string } {
+function randomDump(stamp: string, bytes: number): { path: string; sha256: string } {
   const data = randomBytes(bytes);
   const path = join(mkdtempSync(join(tmpdir(), "nbs-faults-")), `neo4j-${stamp}.dump`);
   writeFileSync(path, data);
