@@ -1,5 +1,5 @@
 import { Sha256PassThrough, type Sha256Digest } from "@nbs/checksum";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,6 +1,7 @@
 import { sha256File } from "@nbs/checksum";
 import type { CliLogger, Outcome } from "@nbs/cli-kit";
-import { NbsError, buildBackupMeta, isValidDbName, serializeBackupMeta } from "@nbs/metadata";
+import { buildBackupMeta, isValidDbName, serializeBackupMeta } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { createSpawnRunner, detectDumpFormat, dumpDatabase, locateNeo4j } from "@nbs/neo4j-admin";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import neo4j from "neo4j-driver";

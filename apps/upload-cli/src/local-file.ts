@@ -1,4 +1,5 @@
-import { NbsError, parseBackupMeta, type BackupMeta } from "@nbs/metadata";
+import { parseBackupMeta, type BackupMeta } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 // The subpath, not the package root: the root also loads neo4j-driver, which uploads never need.
 import { detectDumpFormat, type DumpFormat } from "@nbs/neo4j-admin/dump-format";
 import { constants } from "node:fs";

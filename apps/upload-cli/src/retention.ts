@@ -1,5 +1,6 @@
 import { s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
-import { NbsError, normalizePrefix } from "@nbs/metadata";
+import { normalizePrefix } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { applyLifecycleRule, createS3Client, retentionRule } from "@nbs/s3-store";
 import type { RetentionSettings } from "./retention-settings.js";
 

@@ -13,7 +13,7 @@ import {
   type S3ConnectionSettings,
   type SettingSpec,
 } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { PAYLOAD_SIGNING_MODES, type PartChecksum, type PayloadSigning } from "@nbs/s3-store";
 
 type Compression = "none" | "zstd" | "gzip";

@@ -1,5 +1,5 @@
 import type { CliLogger } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import type { S3ClientOptions } from "@nbs/s3-store";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

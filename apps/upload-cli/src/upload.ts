@@ -2,7 +2,6 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { sha256File } from "@nbs/checksum";
 import { createProgress, s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import {
-  NbsError,
   backupKey,
   buildBackupMeta,
   isValidBucketName,
@@ -11,6 +10,7 @@ import {
   parseBackupFileName,
   type CompressionInfo,
 } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import {
   createS3Client,
   planMultipartUpload,

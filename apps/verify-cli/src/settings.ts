@@ -12,7 +12,8 @@ import {
   type S3ConnectionSettings,
   type SettingSpec,
 } from "@nbs/cli-kit";
-import { NbsError, isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
+import { isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { parseS3Uri, type VerifyMode, type VerifySource } from "@nbs/verify";
 
 const MODES = ["checksum", "check", "load"] as const;

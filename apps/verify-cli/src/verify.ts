@@ -9,7 +9,7 @@ import {
   type Level,
   type Outcome,
 } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
 import { createS3Client } from "@nbs/s3-store";
 import { renderSummaryMarkdown, verifyBackup, type VerifyReport } from "@nbs/verify";

@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {

@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { describe, expect, it } from "vitest";
 import { parseCommandLine } from "./index.js";
 

@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { kebab } from "./config.js";
 import { EXIT_CODES_HELP, ExitCode } from "./exit-codes.js";
 import { describeSetting, type SettingsTable } from "./settings.js";

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 
 /** Where a configurable value may come from, highest precedence first (docs/architecture.md §6). */
 export interface SettingSource<T> {

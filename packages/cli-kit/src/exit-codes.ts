@@ -1,4 +1,4 @@
-import { isNbsError, type NbsErrorCode } from "@nbs/metadata";
+import { isNbsError, type ErrorCategory } from "@nbs/errors";
 
 /** Exit codes shared by nbs-upload and nbs-verify (docs/architecture.md §7). */
 export const ExitCode = {
@@ -13,18 +13,19 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-const BY_CODE: Record<NbsErrorCode, ExitCode> = {
+const BY_CATEGORY: Record<ErrorCategory, ExitCode> = {
   USAGE: ExitCode.USAGE,
   INPUT: ExitCode.INPUT,
   STORAGE: ExitCode.STORAGE,
   INTEGRITY: ExitCode.INTEGRITY,
   NEO4J: ExitCode.NEO4J,
   ABORTED: ExitCode.ABORTED,
+  BUG: ExitCode.INTERNAL,
 };
 
 /** Any error that is not an NbsError is a bug: exit 1. */
 export function exitCodeFor(error: unknown): ExitCode {
-  return isNbsError(error) ? BY_CODE[error.code] : ExitCode.INTERNAL;
+  return isNbsError(error) ? BY_CATEGORY[error.category] : ExitCode.INTERNAL;
 }
 
 /** The table printed at the end of `--help` and in the READMEs. */

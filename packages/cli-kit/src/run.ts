@@ -1,4 +1,4 @@
-import { NbsError, isNbsError } from "@nbs/metadata";
+import { NbsError, isNbsError } from "@nbs/errors";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import type { CliLogger } from "./logger.js";
 import { createRedactor, redactValue, secretValuesFrom } from "./redact.js";
@@ -61,6 +61,7 @@ export async function runCommand(
       options.logger.log("error", options.event, {
         outcome: "failed",
         code: error.code,
+        category: error.category,
         message: error.message,
         hint: error.hint,
         exit_code,
@@ -68,7 +69,12 @@ export async function runCommand(
       });
       emitJson({
         ok: false,
-        error: { code: error.code, message: error.message, hint: error.hint },
+        error: {
+          code: error.code,
+          category: error.category,
+          message: error.message,
+          hint: error.hint,
+        },
         exit_code,
         duration_ms,
       });
@@ -104,7 +110,7 @@ export async function runCommand(
  * looking for a network or database problem that is not there.
  */
 function asInterrupted(error: unknown, signal: NodeJS.Signals): unknown {
-  if (isNbsError(error) && error.code === "ABORTED") return error;
+  if (isNbsError(error) && error.category === "ABORTED") return error;
   const what = error instanceof Error ? error.message : String(error);
   return new NbsError("ABORTED", `interrupted by ${signal}: ${what}`, {
     hint: "re-run the same command; interrupted work is never reported as done",

@@ -1,4 +1,4 @@
-import { NbsError } from "./errors.js";
+import { NbsError } from "@nbs/errors";
 import type { BackupMeta } from "./types.js";
 import { validateBackupMeta } from "./validate.js";
 

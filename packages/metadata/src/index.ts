@@ -1,5 +1,3 @@
-export { NbsError, isNbsError } from "./errors.js";
-export type { NbsErrorCode, NbsErrorOptions } from "./errors.js";
 export type {
   BackupMeta,
   CompressionInfo,

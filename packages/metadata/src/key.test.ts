@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { NbsError } from "@nbs/errors";
 import {
-  NbsError,
   backupFileName,
   backupKey,
   formatBackupTimestamp,

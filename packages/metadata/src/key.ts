@@ -1,4 +1,4 @@
-import { NbsError } from "./errors.js";
+import { NbsError } from "@nbs/errors";
 
 /** How a dump file is compressed on top of Neo4j's own format; decides the key's suffix. */
 export type KeyCompression = "none" | "zstd" | "gzip";

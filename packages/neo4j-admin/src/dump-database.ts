@@ -1,7 +1,7 @@
 import { link, mkdtemp, rm, statfs, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { buildDumpCommand, dumpFileName } from "./commands.js";
 import { serverCommand } from "./installation.js";
 import type { Neo4jInstallation } from "./installation.js";

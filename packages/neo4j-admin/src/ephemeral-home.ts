@@ -11,7 +11,7 @@ import {
   writeFile,
 } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { renderEphemeralConf } from "./ephemeral-conf.js";
 import type { EphemeralConfInput } from "./ephemeral-conf.js";
 import type { CommandFamily } from "./version.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import neo4j from "neo4j-driver";
 import type { Driver } from "neo4j-driver";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import {
   buildCheckCommand,
   buildLoadCommand,

@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 
 export interface Neo4jCommandErrorDetails {
   /** The command line, with secrets already masked. */

@@ -1,7 +1,7 @@
 import { constants } from "node:fs";
 import { access, readdir, realpath } from "node:fs/promises";
 import { delimiter, dirname, join } from "node:path";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import type { Neo4jInstallation } from "./installation.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import {
   Neo4jCommandError,
   buildSetInitialPasswordCommand,

@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { isNbsError } from "@nbs/errors";
 import { Neo4jCommandError } from "./errors.js";
 import type { Neo4jCommand } from "./installation.js";
 import { redactArgs, redactText } from "./redact.js";
@@ -30,7 +31,7 @@ export async function runNeo4jCommand(
       signal: options.signal,
     });
   } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ABORTED") throw error;
+    if (isNbsError(error) && error.category === "ABORTED") throw error;
     throw new Neo4jCommandError(`could not run ${shown}`, {
       command: shown,
       exitCode: null,

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
 
 export interface SpawnRunnerOptions {

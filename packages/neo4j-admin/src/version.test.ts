@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { detectEdition, parseNeo4jVersion } from "./index.js";
 
 describe("parseNeo4jVersion", () => {

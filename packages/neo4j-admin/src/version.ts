@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 
 /**
  * Which neo4j-admin syntax a version speaks: "4" for 3.5 to 4.4 (`neo4j-admin dump …`),

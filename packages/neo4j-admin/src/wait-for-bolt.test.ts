@@ -1,5 +1,5 @@
 import neo4j, { type Driver } from "neo4j-driver";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { waitForBolt } from "./wait-for-bolt.js";

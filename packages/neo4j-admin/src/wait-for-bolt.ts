@@ -1,5 +1,5 @@
 import type { Driver } from "neo4j-driver";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 
 export interface WaitForBoltOptions {
   database: string;

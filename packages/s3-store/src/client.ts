@@ -1,5 +1,5 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 
 interface S3ErrorShape {
   name?: string;

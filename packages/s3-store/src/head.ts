@@ -1,5 +1,6 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { MetaValidationError, NbsError, sidecarKey, type BackupMeta } from "@nbs/metadata";
+import { MetaValidationError, sidecarKey, type BackupMeta } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { isNotFound, toStorageError } from "./errors.js";
 import { readSidecar } from "./sidecar.js";
 

@@ -4,7 +4,8 @@ import {
   type LifecycleRule,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { NbsError, normalizePrefix } from "@nbs/metadata";
+import { normalizePrefix } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { toStorageError } from "./errors.js";
 
 /** Days a replaced or expired version stays recoverable in a versioned bucket. */

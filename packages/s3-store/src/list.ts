@@ -1,11 +1,6 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
-import {
-  NbsError,
-  SIDECAR_SUFFIX,
-  isNbsError,
-  normalizePrefix,
-  parseBackupKey,
-} from "@nbs/metadata";
+import { SIDECAR_SUFFIX, normalizePrefix, parseBackupKey } from "@nbs/metadata";
+import { NbsError, isNbsError } from "@nbs/errors";
 import type { Readable } from "node:stream";
 import { toStorageError } from "./errors.js";
 import { headBackup, type CommittedBackup } from "./head.js";
@@ -68,7 +63,7 @@ export async function latestBackup(input: ListBackupsInput): Promise<LatestBacku
       if (backup) return { backup, broken, uncommitted };
       uncommitted.push(dump.key); // its sidecar went away after the listing
     } catch (error) {
-      if (!isNbsError(error) || error.code !== "INTEGRITY") throw error;
+      if (!isNbsError(error) || error.category !== "INTEGRITY") throw error;
       broken.push({ key: dump.key, reason: error.message });
     }
   }

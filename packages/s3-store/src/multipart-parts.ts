@@ -1,6 +1,6 @@
 import { UploadPartCommand, type UploadPartCommandInput } from "@aws-sdk/client-s3";
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { createHash, type Hash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { crc32 } from "./crc32.js";

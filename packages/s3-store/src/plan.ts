@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 
 export const MIB = 1024 * 1024;
 export const MIN_PART_SIZE = 5 * MIB;

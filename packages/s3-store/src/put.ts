@@ -1,13 +1,13 @@
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { sha256File, type Sha256Digest } from "@nbs/checksum";
 import {
-  NbsError,
   buildBackupMeta,
   isValidBucketName,
   sidecarKey,
   type BackupMeta,
   type BackupMetaInput,
 } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { stat } from "node:fs/promises";
 import { headObject, type ObjectInfo } from "./head.js";
 import { hashObject, objectMetadata, storageInfo, verifyObject } from "./verify-object.js";

@@ -1,5 +1,5 @@
 import type { FileHandle } from "node:fs/promises";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 
 /** Fill `buffer[0, length)` from `position`; a short file means it changed under us. */
 export async function readExactly(

@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { StandardRetryStrategy } from "@smithy/util-retry";
 import type { RetryStrategyV2 } from "@smithy/types";
 

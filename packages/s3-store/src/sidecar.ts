@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { NbsError, parseBackupMeta, serializeBackupMeta, type BackupMeta } from "@nbs/metadata";
+import { parseBackupMeta, serializeBackupMeta, type BackupMeta } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { isNotFound, isPreconditionFailed, toStorageError } from "./errors.js";
 import { sseParams, type SseOptions } from "./sse.js";
 

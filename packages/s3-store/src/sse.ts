@@ -1,4 +1,5 @@
-import { NbsError, type SseMode } from "@nbs/metadata";
+import { type SseMode } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 
 /**
  * Server-side encryption requested on every write (object and sidecar). `none` requests nothing,

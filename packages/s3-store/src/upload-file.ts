@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
-import { NbsError } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { open, type FileHandle } from "node:fs/promises";
 import { headObject } from "./head.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
@@ -204,7 +204,7 @@ async function uploadMultipart(
       (changedError: unknown) => changedError,
     );
     // A local-input error already says what happened to the file ("the file grew"); keep it.
-    const local = error instanceof NbsError && error.code === "INPUT";
+    const local = error instanceof NbsError && error.category === "INPUT";
     if (changed instanceof Error && !local) throw changed;
     throw wrap(error, input);
   }

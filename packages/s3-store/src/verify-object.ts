@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { computeSha256, type Sha256Digest } from "@nbs/checksum";
-import { NbsError, type SseMode } from "@nbs/metadata";
+import { type SseMode } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import type { Readable } from "node:stream";
 import { toStorageError } from "./errors.js";
 import { headObject, type ObjectInfo } from "./head.js";

@@ -1,5 +1,6 @@
 import { Sha256PassThrough, type Sha256Digest } from "@nbs/checksum";
-import { NbsError, type CompressionInfo } from "@nbs/metadata";
+import { type CompressionInfo } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { createWriteStream } from "node:fs";
 import { dirname } from "node:path";
 import { Transform, type Readable } from "node:stream";

@@ -73,6 +73,7 @@ describe("Markdown summary", () => {
       outcome: "failed",
       failure: {
         code: "INTEGRITY",
+        category: "INTEGRITY",
         message: "sha256 = sidecar: expected 1a2b…, actual 9f8e…",
         hint: "do not restore from it",
         stage: "download",

@@ -1,4 +1,4 @@
-import type { NbsErrorCode } from "@nbs/metadata";
+import type { ErrorCategory, NbsErrorCode } from "@nbs/errors";
 import type { Check, SidecarStats } from "./checks.js";
 import type { LatestPassedOver, VerifySource } from "./source.js";
 
@@ -45,5 +45,11 @@ export interface VerifyReport {
   workspace?: { dir: string; kept: boolean };
   /** `--dry-run`: the steps that would run. */
   plan?: string[];
-  failure?: { code: NbsErrorCode; message: string; hint?: string; stage: string };
+  failure?: {
+    code: NbsErrorCode;
+    category: ErrorCategory;
+    message: string;
+    hint?: string;
+    stage: string;
+  };
 }

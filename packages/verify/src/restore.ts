@@ -1,4 +1,5 @@
-import { NbsError, isNbsError, type BackupMeta } from "@nbs/metadata";
+import { type BackupMeta } from "@nbs/metadata";
+import { NbsError, isNbsError } from "@nbs/errors";
 import {
   Neo4jCommandError,
   captureStats,
@@ -180,7 +181,7 @@ async function step(
     await input.time(timing, work);
     input.record({ id, name, group: "neo4j", status: "pass" });
   } catch (error) {
-    if (!isNbsError(error) || error.code === "ABORTED" || input.signal?.aborted) throw error;
+    if (!isNbsError(error) || error.category === "ABORTED" || input.signal?.aborted) throw error;
     const tail = error instanceof Neo4jCommandError ? meaningfulTail(error.outputTail) : [];
     const free = await freeBytes(input.tmpRoot);
     input.record({

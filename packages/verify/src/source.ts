@@ -1,13 +1,13 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import {
   MetaValidationError,
-  NbsError,
   isValidBucketName,
   normalizePrefix,
   parseBackupMeta,
   sidecarKey,
   type BackupMeta,
 } from "@nbs/metadata";
+import { NbsError } from "@nbs/errors";
 import { getBackupStream, headBackup, latestBackup, type ObjectInfo } from "@nbs/s3-store";
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";

@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { NbsError, isNbsError } from "@nbs/metadata";
+import { NbsError, isNbsError } from "@nbs/errors";
 import {
   runNeo4jCommand,
   serverCommand,
@@ -188,6 +188,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
       report.outcome = "unverified";
       report.failure = {
         code: "INTEGRITY",
+        category: "INTEGRITY",
         message: `${source.location} is unverified: no sidecar and no --sha256 to compare its sha256 ${short(digests.stored.hex)} with`,
         hint: `pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its ${basename(source.location)}.meta.json next to it`,
         stage: "verdict",
@@ -200,6 +201,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
       : (error as NbsError);
     report.failure = {
       code: failure.code,
+      category: failure.category,
       message: failure.message,
       ...(failure.hint ? { hint: failure.hint } : {}),
       stage,
