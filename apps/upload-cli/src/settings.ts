@@ -9,48 +9,19 @@ import {
   setting,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
-  type LogSettings,
-  type S3ConnectionSettings,
-  type SettingSpec,
+  type SettingsOf,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import { PAYLOAD_SIGNING_MODES, type PartChecksum, type PayloadSigning } from "@nbs/s3-store";
+import { PAYLOAD_SIGNING_MODES, type PartChecksum } from "@nbs/s3-store";
 
-type Compression = "none" | "zstd" | "gzip";
 type Sse = "AES256" | "aws:kms" | "none";
-
-/** Everything `nbs-upload` can be told, resolved once: flag > env > config file > default. */
-export interface UploadSettings extends S3ConnectionSettings, LogSettings {
-  file: string | undefined;
-  bucket: string | undefined;
-  prefix: string;
-  retentionDays: number | undefined;
-  sse: Sse;
-  kmsKey: string | undefined;
-  compress: Compression;
-  dbName: string | undefined;
-  createdBy: string | undefined;
-  commitSha: string | undefined;
-  pruneLocal: boolean;
-  dryRun: boolean;
-  json: boolean;
-  partSize: number;
-  concurrency: number;
-  payloadSigning: PayloadSigning;
-  partChecksum: PartChecksum;
-  resumeIdle: number;
-  allowAnyFile: boolean;
-}
 
 const PART_CHECKSUMS: readonly PartChecksum[] = ["CRC32", "none"];
 
-type Key = keyof UploadSettings;
-type Spec = SettingSpec;
-
 const S = setting;
 
-/** One table drives the flags, the environment names, the config-file keys and `--help`. */
-export const UPLOAD_SETTINGS: Record<Key, Spec> = {
+/** One table drives the flags, the environment names, the config-file keys, `--help` and the type. */
+export const UPLOAD_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
   file: S(["NBS_FILE"], "string", "Neo4j dump to upload", undefined, parseString),
@@ -170,6 +141,9 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
   ),
 };
 
+/** Everything `nbs-upload` can be told, resolved once: flag > env > config file > default. */
+export type UploadSettings = SettingsOf<typeof UPLOAD_SETTINGS>;
+
 function parseSeconds(raw: unknown, what: string): number {
   const n = typeof raw === "number" ? raw : Number(String(raw).trim());
   if (!Number.isInteger(n) || n < 0 || String(raw).trim() === "") {
@@ -205,12 +179,7 @@ export function resolveUploadSettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ): { settings: UploadSettings; origins: Record<string, string> } {
-  const { settings: s, origins } = resolveSettings<UploadSettings>(
-    UPLOAD_SETTINGS,
-    flags,
-    env,
-    file,
-  );
+  const { settings: s, origins } = resolveSettings(UPLOAD_SETTINGS, flags, env, file);
   if (s.kmsKey !== undefined) {
     if (
       s.sse === "none" ||

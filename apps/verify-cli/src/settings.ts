@@ -8,38 +8,13 @@ import {
   setting,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
-  type LogSettings,
-  type S3ConnectionSettings,
-  type SettingSpec,
+  type SettingsOf,
 } from "@nbs/cli-kit";
 import { isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { parseS3Uri, type VerifyMode, type VerifySource } from "@nbs/verify";
 
-const MODES = ["checksum", "check", "load"] as const;
-
-/** Everything `nbs-verify` can be told, resolved once: flag > env > config file > default. */
-export interface VerifySettings extends S3ConnectionSettings, LogSettings {
-  s3Uri: string | undefined;
-  bucket: string | undefined;
-  key: string | undefined;
-  latest: boolean;
-  prefix: string;
-  db: string | undefined;
-  file: string | undefined;
-  mode: VerifyMode | undefined;
-  sha256: string | undefined;
-  skipLoad: boolean;
-  neo4jHome: string | undefined;
-  smokeQuery: string | undefined;
-  expectMinRows: number;
-  report: string | undefined;
-  summaryMd: string | undefined;
-  json: boolean;
-  dryRun: boolean;
-  keepWorkspace: boolean;
-  workDir: string | undefined;
-}
+const MODES = ["checksum", "check", "load"] as const satisfies readonly VerifyMode[];
 
 const S = setting;
 
@@ -57,8 +32,8 @@ function parseNonNegativeInt(raw: unknown, what: string): number {
   return String(raw).trim() === "0" ? 0 : parsePositiveInt(raw, what);
 }
 
-/** One table drives the flags, the environment names, the config-file keys and `--help`. */
-export const VERIFY_SETTINGS: Record<keyof VerifySettings, SettingSpec> = {
+/** One table drives the flags, the environment names, the config-file keys, `--help` and the type. */
+export const VERIFY_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
   s3Uri: S(
@@ -173,6 +148,9 @@ export const VERIFY_SETTINGS: Record<keyof VerifySettings, SettingSpec> = {
   ),
 };
 
+/** Everything `nbs-verify` can be told, resolved once: flag > env > config file > default. */
+export type VerifySettings = SettingsOf<typeof VERIFY_SETTINGS>;
+
 /** Settings after the cross-field rules: one source, one mode. */
 export interface ResolvedVerifySettings extends VerifySettings {
   mode: VerifyMode;
@@ -184,12 +162,7 @@ export function resolveVerifySettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ): { settings: ResolvedVerifySettings; origins: Record<string, string> } {
-  const { settings: s, origins } = resolveSettings<VerifySettings>(
-    VERIFY_SETTINGS,
-    flags,
-    env,
-    file,
-  );
+  const { settings: s, origins } = resolveSettings(VERIFY_SETTINGS, flags, env, file);
   if (s.db !== undefined && !isValidDbName(s.db))
     throw new NbsError("USAGE", `invalid database name ${JSON.stringify(s.db)}`, {
       hint: "use letters, digits, '.', '_' or '-'",

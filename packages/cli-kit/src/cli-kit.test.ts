@@ -11,7 +11,6 @@ import {
   resolveSettings,
   S3_CONNECTION_SETTINGS,
   s3ClientOptions,
-  type S3ConnectionSettings,
   parseBool,
   runCommand,
 } from "./index.js";
@@ -92,9 +91,8 @@ describe("runCommand", () => {
     const log = capture();
     const json = capture();
     const logger = createCliLogger({ format: "json", verbose: false, stream: log.stream });
-    const code = await runCommand(
-      { logger, event: "x.result", jsonOut: json.stream, handleSignals: false },
-      () => Promise.reject(new NbsError("INPUT", "file missing", { hint: "check --file" })),
+    const code = await runCommand({ logger, event: "x.result", jsonOut: json.stream }, () =>
+      Promise.reject(new NbsError("INPUT", "file missing", { hint: "check --file" })),
     );
     await new Promise((r) => setTimeout(r, 20));
     expect(code).toBe(3);
@@ -113,14 +111,18 @@ describe("runCommand", () => {
   it("reports any failure after SIGTERM as an interruption (130), not as the cut-off request's error", async () => {
     const json = capture();
     const logger = createCliLogger({ format: "json", verbose: false, stream: capture().stream });
-    const code = await runCommand({ logger, event: "x.result", jsonOut: json.stream }, (signal) => {
-      setImmediate(() => process.emit("SIGTERM", "SIGTERM"));
-      return new Promise((_, reject) =>
-        signal.addEventListener("abort", () =>
-          reject(new NbsError("STORAGE", "write sidecar failed: AbortError")),
-        ),
-      );
-    });
+    const interrupt = new AbortController(); // what startCli aborts on the first signal
+    const code = await runCommand(
+      { logger, event: "x.result", jsonOut: json.stream, interrupt: interrupt.signal },
+      (signal) => {
+        setImmediate(() => interrupt.abort("SIGTERM"));
+        return new Promise((_, reject) =>
+          signal.addEventListener("abort", () =>
+            reject(new NbsError("STORAGE", "write sidecar failed: AbortError")),
+          ),
+        );
+      },
+    );
     await new Promise((r) => setTimeout(r, 20));
     expect(code).toBe(130);
     expect(JSON.parse(json.text())).toMatchObject({
@@ -172,9 +174,7 @@ describe("configuration helpers", () => {
 
   it("gives both CLIs connect and request timeouts from flag, env or config, into the S3 client", () => {
     const resolve = (flags: Record<string, unknown>, env: Record<string, string>, file = {}) =>
-      s3ClientOptions(
-        resolveSettings<S3ConnectionSettings>(S3_CONNECTION_SETTINGS, flags, env, file).settings,
-      );
+      s3ClientOptions(resolveSettings(S3_CONNECTION_SETTINGS, flags, env, file).settings);
     expect(resolve({}, {})).toMatchObject({ connectTimeoutMs: 5000, requestTimeoutMs: 15_000 });
     expect(resolve({}, { NBS_REQUEST_TIMEOUT: "2s", NBS_CONNECT_TIMEOUT: "300ms" })).toMatchObject({
       connectTimeoutMs: 300,
