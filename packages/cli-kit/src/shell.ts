@@ -150,6 +150,7 @@ export async function runCli(options: CliOptions): Promise<number> {
       argv: options.argv,
       ...(commands.length === 1 && fallback.about ? { about: fallback.about } : {}),
       columns: io.stdout.columns,
+      stdout: io.stdout,
     });
   } catch (error) {
     return reportUsageError(program, error, io.stderr);
