@@ -41,13 +41,16 @@ describe("assertEphemeralHome", () => {
   it("refuses a directory without the marker, such as an operator's installation", async () => {
     const { installDir } = await newHome();
     await expect(assertEphemeralHome(installDir, "anything")).rejects.toMatchObject({
-      code: "USAGE",
+      code: "NOT_EPHEMERAL_HOME",
     });
   });
 
   it("refuses a home whose marker holds another token", async () => {
     const { home } = await newHome();
-    await expect(assertEphemeralHome(home, "0123")).rejects.toThrow(/not created by this instance/);
+    await expect(assertEphemeralHome(home, "0123")).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+      message: expect.stringContaining("not created by this instance"),
+    });
   });
 
   it("refuses a home whose conf was pointed at another data directory", async () => {
@@ -56,13 +59,18 @@ describe("assertEphemeralHome", () => {
       join(home, "conf", "neo4j.conf"),
       "server.directories.data=/var/lib/neo4j/data\n",
     );
-    await expect(assertEphemeralHome(home, token)).rejects.toThrow(/data outside the home/);
+    await expect(assertEphemeralHome(home, token)).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+      message: expect.stringContaining("data outside the home"),
+    });
   });
 
   it("refuses a marker that is a symlink or directory", async () => {
     const foreign = await tempDir("nbs-foreign-");
     await mkdir(join(foreign, EPHEMERAL_MARKER));
-    await expect(assertEphemeralHome(foreign, "x")).rejects.toMatchObject({ code: "USAGE" });
+    await expect(assertEphemeralHome(foreign, "x")).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+    });
   });
 });
 

@@ -103,11 +103,15 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
   it("refuses to load into a directory that is not its own ephemeral home", async () => {
     const instance = target!;
     await instance.stop();
-    await expect(assertEphemeralHome(installDir, "x")).rejects.toMatchObject({ code: "USAGE" });
+    await expect(assertEphemeralHome(installDir, "x")).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+    });
     const marker = join(instance.home, EPHEMERAL_MARKER);
     await writeFile(marker, "someone-else\n");
-    await expect(instance.load(dumped.path)).rejects.toMatchObject({ code: "USAGE" });
-    await expect(instance.dispose()).rejects.toMatchObject({ code: "USAGE" });
+    await expect(instance.load(dumped.path)).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+    });
+    await expect(instance.dispose()).rejects.toMatchObject({ code: "NOT_EPHEMERAL_HOME" });
     await access(instance.home); // nothing deleted
     await rm(instance.home, { recursive: true, force: true });
     target = undefined;

@@ -45,7 +45,8 @@ describe("runNeo4jCommand", () => {
     );
     expect(error).toBeInstanceOf(Neo4jCommandError);
     const commandError = error as Neo4jCommandError;
-    expect(commandError.code).toBe("NEO4J");
+    expect(commandError.code).toBe("NEO4J_COMMAND_FAILED");
+    expect(commandError.category).toBe("NEO4J");
     expect(commandError.exitCode).toBe(1);
     expect(commandError.outputTail.split("\n")).toHaveLength(20);
     expect(commandError.outputTail).toContain("bad password ***");
@@ -65,6 +66,7 @@ describe("runNeo4jCommand", () => {
       timeoutMs: 10,
     }).catch((e: unknown) => e)) as Neo4jCommandError;
     expect(error.timedOut).toBe(true);
+    expect(error.code).toBe("NEO4J_COMMAND_TIMEOUT");
     expect(error.message).toMatch(/timed out after 10 ms/);
   });
 
@@ -83,12 +85,12 @@ describe("runNeo4jCommand", () => {
     await expect(
       runNeo4jCommand(missing, buildSetInitialPasswordCommand(inst, secret)),
     ).rejects.toMatchObject({
-      code: "NEO4J",
+      code: "NEO4J_NOT_RUNNABLE",
       exitCode: null,
     });
-    const aborted = fakeRunner(() => Promise.reject(new NbsError("ABORTED", "cancelled")));
+    const aborted = fakeRunner(() => Promise.reject(new NbsError("INTERRUPTED", "cancelled")));
     await expect(
       runNeo4jCommand(aborted, buildSetInitialPasswordCommand(inst, secret)),
-    ).rejects.toMatchObject({ code: "ABORTED" });
+    ).rejects.toMatchObject({ code: "INTERRUPTED" });
   });
 });
