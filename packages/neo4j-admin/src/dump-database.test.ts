@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { describe, expect, it } from "vitest";
-import { dumpDatabase, utcStamp } from "./index.js";
+import { dumpDatabase, utcStamp } from "./dump-database.js";
 import { basename, fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 import type { RecordedRun } from "../test/fakes.js";
 

@@ -1,7 +1,8 @@
 import { lstat, mkdir, readFile, readlink, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EPHEMERAL_MARKER, assertEphemeralHome, renderEphemeralConf } from "./index.js";
+import { EPHEMERAL_MARKER, assertEphemeralHome } from "./ephemeral-home.js";
+import { renderEphemeralConf } from "./ephemeral-conf.js";
 import { createEphemeralHome } from "./ephemeral-home.js";
 import { fakeInstall, tempDir } from "../test/fakes.js";
 

@@ -1,7 +1,7 @@
 import { symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { locateNeo4j } from "./index.js";
+import { locateNeo4j } from "./locate.js";
 import { fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 
 const versionRunner = (stdout: string) => fakeRunner(() => ({ stdout }));

@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { NbsError } from "@nbs/errors";
-import {
-  Neo4jCommandError,
-  buildSetInitialPasswordCommand,
-  parseNeo4jVersion,
-  runNeo4jCommand,
-} from "./index.js";
+import { Neo4jCommandError } from "./errors.js";
+import { buildSetInitialPasswordCommand } from "./commands.js";
+import { parseNeo4jVersion } from "./version.js";
+import { runNeo4jCommand } from "./run-command.js";
 import { fakeRunner } from "../test/fakes.js";
 
 const inst = {

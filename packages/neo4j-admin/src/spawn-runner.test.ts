@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSpawnRunner } from "./index.js";
+import { createSpawnRunner } from "./spawn-runner.js";
 
 const runner = createSpawnRunner({ env: { PATH: "/usr/bin:/bin" }, killGraceMs: 200 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { detectEdition, parseNeo4jVersion } from "./index.js";
+import { detectEdition } from "./locate.js";
+import { parseNeo4jVersion } from "./version.js";
 
 describe("parseNeo4jVersion", () => {
   it.each([
