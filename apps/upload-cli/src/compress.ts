@@ -39,13 +39,17 @@ export async function compressToTemp(
   } catch (error) {
     await cleanup();
     if (signal.aborted)
-      throw new NbsError("ABORTED", "interrupted while compressing; nothing was uploaded", {
+      throw new NbsError("INTERRUPTED", "interrupted while compressing; nothing was uploaded", {
         cause: error,
       });
-    throw new NbsError("INPUT", `compressing ${source} failed: ${(error as Error).message}`, {
-      hint: "check free space in the temp dir (TMPDIR)",
-      cause: error,
-    });
+    throw new NbsError(
+      "COMPRESS_FAILED",
+      `compressing ${source} failed: ${(error as Error).message}`,
+      {
+        hint: "check free space in the temp dir (TMPDIR)",
+        cause: error,
+      },
+    );
   }
 }
 

@@ -148,7 +148,7 @@ function parseSeconds(raw: unknown, what: string): number {
   const n = typeof raw === "number" ? raw : Number(String(raw).trim());
   if (!Number.isInteger(n) || n < 0 || String(raw).trim() === "") {
     throw new NbsError(
-      "USAGE",
+      "SETTING_INVALID",
       `${what} must be a whole number of seconds, got ${JSON.stringify(raw)}`,
       {
         hint: "e.g. --resume-idle 30 (0 resumes an interrupted upload at once)",
@@ -162,9 +162,13 @@ function parseSeconds(raw: unknown, what: string): number {
 function parsePartSize(raw: unknown, what: string): number {
   const bytes = parseSize(raw, what);
   if (bytes < 5 * 1024 * 1024 || bytes > 5 * 1024 * 1024 * 1024) {
-    throw new NbsError("USAGE", `part size ${String(raw)} for ${what} is outside S3's limits`, {
-      hint: "use 5MiB to 5GiB (it is raised automatically to keep within 10,000 parts)",
-    });
+    throw new NbsError(
+      "SETTING_INVALID",
+      `part size ${String(raw)} for ${what} is outside S3's limits`,
+      {
+        hint: "use 5MiB to 5GiB (it is raised automatically to keep within 10,000 parts)",
+      },
+    );
   }
   return bytes;
 }
@@ -185,7 +189,7 @@ export function resolveUploadSettings(
       s.sse === "none" ||
       (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256")
     ) {
-      throw new NbsError("USAGE", `--kms-key conflicts with --sse ${s.sse}`, {
+      throw new NbsError("FLAGS_CONFLICT", `--kms-key conflicts with --sse ${s.sse}`, {
         hint: "drop --sse or use --sse aws:kms",
       });
     }

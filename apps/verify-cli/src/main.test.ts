@@ -162,14 +162,15 @@ describe("nbs-verify command line", () => {
       ok: false,
       exit_code: 5,
       error: {
-        code: "INTEGRITY",
+        code: "STORED_CHECKSUM_MISMATCH",
+        category: "INTEGRITY",
         message: expect.stringContaining("sha256 = sidecar: expected eeeeeeeeeeee…"),
       },
     });
     expect(doc.report.checks.find((c) => c.id === "sha256.sidecar")?.status).toBe("fail");
     expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8"))).toMatchObject({
       ok: false,
-      failure: { code: "INTEGRITY" },
+      failure: { code: "STORED_CHECKSUM_MISMATCH", category: "INTEGRITY" },
     });
     expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("❌ failed");
   });
@@ -191,7 +192,7 @@ describe("nbs-verify command line", () => {
       report: Record<string, unknown>;
     };
     expect(doc.error).toMatchObject({
-      code: "INTEGRITY",
+      code: "UNVERIFIED",
       message: expect.stringContaining("is unverified: no sidecar and no --sha256"),
     });
     expect(doc.error.hint).toContain("--sha256");
@@ -249,7 +250,7 @@ describe("nbs-verify command line", () => {
     ]);
     expect(code).toBe(3);
     expect(JSON.parse(out)).toMatchObject({
-      error: { code: "INPUT", message: expect.stringContaining("no such file") },
+      error: { code: "FILE_NOT_FOUND", category: "INPUT" },
     });
   });
 

@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/errors";
+import { ERROR_CODES, NbsError, type ErrorCategory, type NbsErrorCode } from "@nbs/errors";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
@@ -25,16 +25,13 @@ function capture() {
 }
 
 describe("exit codes", () => {
-  it.each([
-    ["USAGE", 2],
-    ["INPUT", 3],
-    ["STORAGE", 4],
-    ["INTEGRITY", 5],
-    ["NEO4J", 6],
-    ["ABORTED", 130],
-  ] as const)("maps %s to %d", (code, exit) => {
-    expect(exitCodeFor(new NbsError(code, "x"))).toBe(exit);
-  });
+  const exitOf = { USAGE: 2, INPUT: 3, STORAGE: 4, INTEGRITY: 5, NEO4J: 6, ABORTED: 130, BUG: 1 };
+  it.each(Object.entries(ERROR_CODES) as [NbsErrorCode, ErrorCategory][])(
+    "maps %s (%s) to its category's exit code",
+    (code, category) => {
+      expect(exitCodeFor(new NbsError(code, "x"))).toBe(exitOf[category]);
+    },
+  );
 
   it("treats any other error as an internal bug (1)", () => {
     expect(exitCodeFor(new TypeError("boom"))).toBe(ExitCode.INTERNAL);
@@ -92,14 +89,19 @@ describe("runCommand", () => {
     const json = capture();
     const logger = createCliLogger({ format: "json", verbose: false, stream: log.stream });
     const code = await runCommand({ logger, event: "x.result", jsonOut: json.stream }, () =>
-      Promise.reject(new NbsError("INPUT", "file missing", { hint: "check --file" })),
+      Promise.reject(new NbsError("FILE_NOT_FOUND", "file missing", { hint: "check --file" })),
     );
     await new Promise((r) => setTimeout(r, 20));
     expect(code).toBe(3);
     expect(JSON.parse(json.text())).toMatchObject({
       ok: false,
       exit_code: 3,
-      error: { code: "INPUT", message: "file missing", hint: "check --file" },
+      error: {
+        code: "FILE_NOT_FOUND",
+        category: "INPUT",
+        message: "file missing",
+        hint: "check --file",
+      },
     });
     expect(JSON.parse(log.text())).toMatchObject({
       event: "x.result",
@@ -128,7 +130,8 @@ describe("runCommand", () => {
     expect(JSON.parse(json.text())).toMatchObject({
       exit_code: 130,
       error: {
-        code: "ABORTED",
+        code: "INTERRUPTED",
+        category: "ABORTED",
         message: "interrupted by SIGTERM: write sidecar failed: AbortError",
       },
     });
@@ -159,8 +162,13 @@ describe("configuration helpers", () => {
     expect(parseSize("1g", "x")).toBe(1024 ** 3);
     expect(parseSize(8388608, "x")).toBe(8388608);
     expect(() => parseSize("lots", "--part-size")).toThrow(/invalid size "lots" for --part-size/);
+    expect(() => parseSize("lots", "x")).toThrow(
+      expect.objectContaining({ code: "SETTING_INVALID", category: "USAGE" }),
+    );
     expect(parseBool("true", "x")).toBe(true);
-    expect(() => parseBool("maybe", "x")).toThrow(NbsError);
+    expect(() => parseBool("maybe", "x")).toThrow(
+      expect.objectContaining({ code: "SETTING_INVALID" }),
+    );
   });
 
   it("parses durations as seconds by default and refuses zero, which would mean no bound", () => {
@@ -169,7 +177,9 @@ describe("configuration helpers", () => {
     expect(parseDuration("500ms", "x")).toBe(500);
     expect(parseDuration("2m", "x")).toBe(120_000);
     expect(() => parseDuration("0", "--request-timeout")).toThrow(/--request-timeout/);
-    expect(() => parseDuration("soon", "x")).toThrow(NbsError);
+    expect(() => parseDuration("soon", "x")).toThrow(
+      expect.objectContaining({ code: "SETTING_INVALID" }),
+    );
   });
 
   it("gives both CLIs connect and request timeouts from flag, env or config, into the S3 client", () => {

@@ -31,7 +31,8 @@ const parse = (argv: string[], parsed?: Record<string, unknown>) =>
 async function usageError(argv: string[]): Promise<NbsError> {
   const error: unknown = await parse(argv).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(NbsError);
-  expect((error as NbsError).code).toBe("USAGE");
+  expect((error as NbsError).code).toBe("FLAG_REPEATED");
+  expect((error as NbsError).category).toBe("USAGE");
   return error as NbsError;
 }
 

@@ -38,7 +38,7 @@ export function reportUsageError(
   const e =
     error instanceof NbsError
       ? error
-      : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
+      : new NbsError("FLAG_INVALID", error instanceof Error ? error.message : String(error));
   stderr.write(`${program}: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}\n`);
   return ExitCode.USAGE;
 }
@@ -124,7 +124,9 @@ export async function parseCommandLine<T extends ParserTail<T>>(
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new NbsError("USAGE", message, { hint: `see ${options.program} --help` });
+      throw (
+        error ?? new NbsError("FLAG_INVALID", message, { hint: `see ${options.program} --help` })
+      );
     })
     .help()
     .version(options.version)
@@ -140,7 +142,7 @@ export async function parseCommandLine<T extends ParserTail<T>>(
   const repeated = repeatedFlags(options.argv).map((name) => `--${name}`);
   if (repeated.length > 0) {
     throw new NbsError(
-      "USAGE",
+      "FLAG_REPEATED",
       `${repeated.join(", ")} ${repeated.length === 1 ? "was" : "were"} given more than once`,
       { hint: `give each flag once (nbs options take one value); see ${options.program} --help` },
     );

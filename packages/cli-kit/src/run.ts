@@ -126,7 +126,7 @@ export async function runCommand(
 function asInterrupted(error: unknown, signal: string): unknown {
   if (isNbsError(error) && error.category === "ABORTED") return error;
   const what = error instanceof Error ? error.message : String(error);
-  return new NbsError("ABORTED", `interrupted by ${signal}: ${what}`, {
+  return new NbsError("INTERRUPTED", `interrupted by ${signal}: ${what}`, {
     hint: "re-run the same command; interrupted work is never reported as done",
     cause: error,
   });

@@ -24,7 +24,75 @@ export const ERROR_CODES = {
   INTEGRITY: "INTEGRITY",
   NEO4J: "NEO4J",
   ABORTED: "ABORTED",
+
+  // --- codes branch: specific codes outside s3-store ---
+  // command line and configuration
+  FLAG_INVALID: "USAGE", // an unknown flag, a missing flag value, or a bad command
+  FLAG_REPEATED: "USAGE", // a flag was given more than once
+  FLAGS_CONFLICT: "USAGE", // two flags (or settings) that exclude each other were both given
+  SETTING_MISSING: "USAGE", // a required setting (flag, env or config key) is not set
+  SETTING_INVALID: "USAGE", // a setting has the wrong form (size, duration, number, choice, boolean)
+  CONFIG_FILE_UNREADABLE: "USAGE", // the --config file cannot be read
+  CONFIG_FILE_INVALID: "USAGE", // the --config file is not a JSON object of known keys
+  REGION_MISSING: "USAGE", // S3 access needs an AWS region and none is configured
+  BUCKET_NAME_INVALID: "USAGE", // not a valid S3 bucket name
+  S3_URI_INVALID: "USAGE", // not an s3://bucket/key URI
+  DB_NAME_INVALID: "USAGE", // not a valid Neo4j database name
+  PREFIX_INVALID: "USAGE", // a key prefix with an unsafe segment
+  SHA256_INVALID: "USAGE", // a given sha256 is not 64 hex digits
+  REPORT_NOT_WRITABLE: "USAGE", // the --report or --summary-md path cannot be written
+  RETENTION_NOT_CONFIGURED: "USAGE", // retention without --days / BACKUP_RETENTION_DAYS
+  S3_CLIENT_MISSING: "USAGE", // a library call on stored backups was given no S3 client
+  // Neo4j installation and ephemeral instances (caller's choices)
+  NEO4J_HOME_REQUIRED: "USAGE", // the step needs a Neo4j installation and none was given
+  NEO4J_NOT_FOUND: "USAGE", // no installation given and neo4j-admin is not on the search path
+  NEO4J_HOME_INVALID: "USAGE", // the given Neo4j home lacks an executable bin/neo4j-admin or bin/neo4j
+  NOT_EPHEMERAL_HOME: "USAGE", // refused to load into or delete a home nbs did not create
+  INSTANCE_STATE_INVALID: "USAGE", // an ephemeral instance was used out of order (e.g. load while running)
+  // local files and disks
+  FILE_NOT_FOUND: "INPUT", // the local file does not exist
+  FILE_UNREADABLE: "INPUT", // the local file exists but cannot be read
+  NOT_A_FILE: "INPUT", // the path is a directory or another non-regular file
+  FILE_EMPTY: "INPUT", // the local file has no bytes
+  NOT_A_DUMP: "INPUT", // the file does not look like a neo4j-admin dump
+  SIDECAR_UNREADABLE: "INPUT", // a local .meta.json exists but cannot be read
+  OUT_DIR_NOT_WRITABLE: "INPUT", // the dump's --out-dir cannot be created or written
+  WORK_DIR_NOT_WRITABLE: "INPUT", // the verify workspace cannot be written
+  DUMP_EXISTS: "INPUT", // a dump of that name is already in the out-dir
+  DISK_FULL: "INPUT", // no space left on the local disk for the dump, download or restore
+  LOCAL_WRITE_FAILED: "INPUT", // writing a local file (sidecar) failed for another reason
+  COMPRESS_FAILED: "INPUT", // compressing the local dump before upload failed
+  // integrity of a backup
+  SIDECAR_INVALID: "INTEGRITY", // a .meta.json does not match the schema
+  NOT_COMMITTED: "INTEGRITY", // the named dump has no .meta.json: never committed
+  NO_COMMITTED_BACKUP: "INTEGRITY", // --latest found no committed backup under the prefix
+  NEWEST_BACKUP_BROKEN: "INTEGRITY", // --latest: the newest backup is broken; older ones are not used instead
+  SIZE_MISMATCH: "INTEGRITY", // the bytes read have another size than recorded
+  STORED_CHECKSUM_MISMATCH: "INTEGRITY", // the bytes read have another sha256 than the sidecar or object records
+  REFERENCE_CHECKSUM_MISMATCH: "INTEGRITY", // the bytes read have another sha256 than --sha256
+  OBJECT_METADATA_MISMATCH: "INTEGRITY", // the object's metadata disagrees with its sidecar (e.g. db name)
+  DECOMPRESS_FAILED: "INTEGRITY", // the stored bytes do not decompress as the sidecar says
+  UNVERIFIED: "INTEGRITY", // nothing to compare the sha256 with: no sidecar and no --sha256
+  // Neo4j
+  NEO4J_COMMAND_FAILED: "NEO4J", // neo4j-admin or neo4j exited non-zero
+  NEO4J_COMMAND_TIMEOUT: "NEO4J", // neo4j-admin or neo4j did not finish within its time limit
+  NEO4J_NOT_RUNNABLE: "NEO4J", // neo4j-admin or neo4j could not be started at all (java, files)
+  NEO4J_VERSION_UNKNOWN: "NEO4J", // no version in neo4j-admin's output
+  NEO4J_VERSION_UNSUPPORTED: "NEO4J", // a Neo4j version nbs does not drive
+  NEO4J_START_TIMEOUT: "NEO4J", // Neo4j did not answer on Bolt in time
+  NEO4J_EXITED: "NEO4J", // the Neo4j server process died while starting
+  NEO4J_NOT_RESTARTED: "NEO4J", // after a dump, the operator's Neo4j did not start again
+  STATS_FAILED: "NEO4J", // counting the graph before a dump failed
+  DUMP_LOAD_FAILED: "NEO4J", // the dump did not load into an ephemeral Neo4j
+  CONSISTENCY_CHECK_FAILED: "NEO4J", // neo4j-admin found the restored database inconsistent
+  RESTORE_START_FAILED: "NEO4J", // the ephemeral Neo4j did not start with the restored database
+  COUNT_QUERY_FAILED: "NEO4J", // counting the restored graph failed
+  COUNTS_MISMATCH: "NEO4J", // the restored graph's counts differ from the sidecar's exact stats
+  SMOKE_QUERY_FAILED: "NEO4J", // the --smoke-query raised an error
+  SMOKE_QUERY_TOO_FEW_ROWS: "NEO4J", // the --smoke-query returned fewer rows than --expect-min-rows
+  // signals
+  INTERRUPTED: "ABORTED", // SIGINT/SIGTERM or a cancelled AbortSignal; nothing was committed
+  // --- end codes branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;
-
