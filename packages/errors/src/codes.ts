@@ -24,7 +24,10 @@ export const ERROR_CODES = {
   INTEGRITY: "INTEGRITY",
   NEO4J: "NEO4J",
   ABORTED: "ABORTED",
+  // --- branch schema ---
+  // a restored database lacks (or changed) an index or constraint the sidecar recorded at dump time
+  SCHEMA_MISMATCH: "NEO4J",
+  // --- end branch schema ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;
-

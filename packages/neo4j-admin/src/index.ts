@@ -6,11 +6,9 @@ export {
   dumpFileName,
 } from "./commands.js";
 export { dumpDatabase, utcStamp } from "./dump-database.js";
-export type {
-  CountingProvenance,
-  DumpDatabaseOptions,
-  DumpDatabaseResult,
-} from "./dump-database.js";
+export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js";
+export { connectBolt } from "./bolt.js";
+export type { BoltConnection } from "./bolt.js";
 export { DUMP_HEADER_BYTES, detectDumpFormat } from "./dump-format.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
 export { renderEphemeralConf } from "./ephemeral-conf.js";
@@ -31,7 +29,6 @@ export type { RunCommandOptions } from "./run-command.js";
 export type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
 export { createSpawnRunner } from "./spawn-runner.js";
 export type { SpawnRunnerOptions } from "./spawn-runner.js";
-export { captureStats, escapeName } from "./stats.js";
-export type { GraphStats } from "./stats.js";
+export { captureSchema, captureStats, escapeName } from "./stats.js";
 export { parseNeo4jVersion } from "./version.js";
 export type { CommandFamily, Neo4jEdition, Neo4jVersion } from "./version.js";
