@@ -5,6 +5,7 @@ export { describeSource, parseS3Uri, resolveSource } from "./source.js";
 export type { ResolveContext, ResolvedSource, VerifySource } from "./source.js";
 export { describeFailures, failedChecks, integrityChecks, short, statsChecks } from "./checks.js";
 export type { Check, CheckStatus, IntegrityInput, SidecarStats } from "./checks.js";
+export { schemaChecks, schemaMismatchError } from "./schema-checks.js";
 export { renderSummaryMarkdown } from "./markdown.js";
 export type { SmokeQuery } from "./restore.js";
 export type { VerifyEventSink, VerifyProgress } from "./events.js";
