@@ -4,7 +4,6 @@ import { buildBackupMeta, isValidDbName, serializeBackupMeta } from "@nbs/metada
 import { NbsError } from "@nbs/errors";
 import { createSpawnRunner, detectDumpFormat, dumpDatabase, locateNeo4j } from "@nbs/neo4j-admin";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import neo4j from "neo4j-driver";
 import type { DumpSettings } from "./dump-settings.js";
 import { TOOL_DUMP } from "./tool.js";
 import { defaultCreatedBy } from "./who.js";
@@ -75,21 +74,16 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     now: () => new Date(),
     signal,
     ...(uri !== undefined && password !== undefined
-      ? {
-          driverFactory: () =>
-            neo4j.driver(uri, neo4j.auth.basic(settings.neo4jUser, password), {
-              logging: { level: "error", logger: () => {} },
-            }),
-        }
+      ? { bolt: { uri, user: settings.neo4jUser, password } }
       : {}),
   });
   logger.log("info", "dump.written", { path: result.path, duration_ms: Date.now() - started });
-  if (result.counting?.exact === false)
+  if (result.stats?.exact === false)
     logger.log("warn", "dump.stats.inexact", {
       message:
         "transactions were committed between counting and the stop: the counts do not describe the dump, and verify will not compare them",
-      counted_at_tx: result.counting.countedAtTx,
-      dumped_at_tx: result.counting.dumpedAtTx,
+      counted_at_tx: result.stats.counted_at_tx,
+      dumped_at_tx: result.stats.dumped_at_tx,
     });
   const digest = await sha256File(result.path, { signal });
   const format = await detectDumpFormat(result.path);
@@ -105,19 +99,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
       version: result.neo4j.version,
       ...(result.neo4j.edition === "unknown" ? {} : { edition: result.neo4j.edition }),
     },
-    ...(result.stats
-      ? {
-          stats: {
-            nodes: result.stats.nodes,
-            relationships: result.stats.relationships,
-            labels: result.stats.labels,
-            relationship_types: result.stats.relationshipTypes,
-            exact: result.counting?.exact,
-            counted_at_tx: result.counting?.countedAtTx,
-            dumped_at_tx: result.counting?.dumpedAtTx,
-          },
-        }
-      : {}),
+    ...(result.stats ? { stats: result.stats } : {}),
   });
   // Written to a temp name and renamed, so a half-written sidecar never sits next to a dump.
   const sidecar = `${result.path}.meta.json`;

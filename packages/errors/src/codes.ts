@@ -93,6 +93,10 @@ export const ERROR_CODES = {
   // signals
   INTERRUPTED: "ABORTED", // SIGINT/SIGTERM or a cancelled AbortSignal; nothing was committed
   // --- end codes branch ---
+  // --- branch schema ---
+  // a restored database lacks (or changed) an index or constraint the sidecar recorded at dump time
+  SCHEMA_MISMATCH: "NEO4J",
+  // --- end branch schema ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

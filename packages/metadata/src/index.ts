@@ -1,8 +1,11 @@
 export type {
   BackupMeta,
   CompressionInfo,
+  GraphSchema,
   GraphStats,
   Neo4jInfo,
+  SchemaConstraint,
+  SchemaIndex,
   SseMode,
   StorageInfo,
   ToolInfo,

@@ -62,4 +62,30 @@ export interface GraphStats {
   counted_at_tx?: number;
   /** Last committed transaction id of the stopped store that was dumped. */
   dumped_at_tx?: number;
+  /** Indexes and constraints while counting; absent in sidecars written before nbs recorded them. */
+  schema?: GraphSchema;
+}
+
+/** The database's indexes and constraints, each sorted by name. */
+export interface GraphSchema {
+  indexes: SchemaIndex[];
+  constraints: SchemaConstraint[];
+}
+
+/** One constraint as `SHOW CONSTRAINTS` describes it. */
+export interface SchemaConstraint {
+  name: string;
+  /** Neo4j's word for it, e.g. `UNIQUENESS`, `NODE_KEY`, `NODE_PROPERTY_EXISTENCE`. */
+  type: string;
+  entity_type: "NODE" | "RELATIONSHIP";
+  /** Labels (nodes) or relationship types; empty for token lookup indexes. */
+  labels_or_types: string[];
+  /** Properties in index / constraint order; empty for token lookup indexes. */
+  properties: string[];
+}
+
+/** One index as `SHOW INDEXES` describes it (token `LOOKUP` indexes included). */
+export interface SchemaIndex extends SchemaConstraint {
+  /** The constraint this index backs, when it backs one. */
+  owning_constraint?: string;
 }

@@ -51,6 +51,34 @@ const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression">> & {
     exact: false,
     counted_at_tx: 41,
     dumped_at_tx: 42,
+    schema: {
+      indexes: [
+        {
+          name: "person_id",
+          type: "RANGE",
+          entity_type: "NODE",
+          labels_or_types: ["Person"],
+          properties: ["id"],
+          owning_constraint: "person_id",
+        },
+        {
+          name: "index_343aff4e",
+          type: "LOOKUP",
+          entity_type: "NODE",
+          labels_or_types: [],
+          properties: [],
+        },
+      ],
+      constraints: [
+        {
+          name: "person_id",
+          type: "UNIQUENESS",
+          entity_type: "NODE",
+          labels_or_types: ["Person"],
+          properties: ["id"],
+        },
+      ],
+    },
   },
 };
 
@@ -60,6 +88,7 @@ function propertyPaths(schema: Record<string, unknown>, base = ""): string[] {
   return Object.entries(props).flatMap(([name, sub]) => [
     `${base}${name}`,
     ...propertyPaths(sub, `${base}${name}.`),
+    ...propertyPaths((sub["items"] ?? {}) as Record<string, unknown>, `${base}${name}[].`),
   ]);
 }
 
@@ -70,9 +99,14 @@ function valuePaths(
 ): string[] {
   return Object.entries(value).flatMap(([name, sub]) => [
     `${base}${name}`,
-    ...(sub && typeof sub === "object" && !maps.includes(name)
-      ? valuePaths(sub as Record<string, unknown>, `${base}${name}.`)
-      : []),
+    // An array of objects: the fields of its first element (the fullest one in `full`).
+    ...(Array.isArray(sub)
+      ? sub[0] && typeof sub[0] === "object"
+        ? valuePaths(sub[0] as Record<string, unknown>, `${base}${name}[].`)
+        : []
+      : sub && typeof sub === "object" && !maps.includes(name)
+        ? valuePaths(sub as Record<string, unknown>, `${base}${name}.`)
+        : []),
   ]);
 }
 
@@ -131,6 +165,30 @@ describe("backup-meta schema", () => {
       expect(wrong.errors.join("\n")).toContain("/stats/exact");
       expect(wrong.errors.join("\n")).toContain("/stats/dumped_at_tx");
     }
+  });
+
+  it("keeps stats written before the schema was recorded valid, and checks a recorded schema", () => {
+    const withoutSchema: Partial<typeof full.stats> = { ...full.stats };
+    delete withoutSchema.schema;
+    expect(validateBackupMeta({ ...full, stats: withoutSchema }).ok).toBe(true);
+    const wrong = validateBackupMeta({
+      ...full,
+      stats: {
+        ...withoutSchema,
+        schema: {
+          indexes: [{ name: "i", type: "RANGE", entity_type: "EDGE", labels_or_types: ["A"] }],
+          constraints: [{ name: "", type: "UNIQUENESS", entity_type: "NODE" }],
+        },
+      },
+    });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) {
+      const errors = wrong.errors.join("\n");
+      expect(errors).toContain("/stats/schema/indexes/0/entity_type");
+      expect(errors).toContain("/stats/schema/indexes/0 must have required property 'properties'");
+      expect(errors).toContain("/stats/schema/constraints/0/name");
+    }
+    expect(validateBackupMeta({ ...full, stats: { ...withoutSchema, schema: {} } }).ok).toBe(false);
   });
 
   it("rejects a document missing required fields, listing each", () => {

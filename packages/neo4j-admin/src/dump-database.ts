@@ -2,6 +2,8 @@ import { link, mkdtemp, rm, statfs, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/errors";
+import type { GraphStats } from "@nbs/metadata";
+import { connectBolt, type BoltConnection } from "./bolt.js";
 import { buildDumpCommand, dumpFileName } from "./commands.js";
 import { serverCommand } from "./installation.js";
 import type { Neo4jInstallation } from "./installation.js";
@@ -10,7 +12,6 @@ import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
 import { captureStats } from "./stats.js";
 import { lastTransactionId, storeTransactionId } from "./transaction-id.js";
-import type { GraphStats } from "./stats.js";
 import type { Neo4jEdition } from "./version.js";
 import { waitForBolt } from "./wait-for-bolt.js";
 
@@ -22,7 +23,12 @@ export interface DumpDatabaseOptions {
   db: string;
   outDir: string;
   runner: ProcessRunner;
-  /** Connects to the running instance: stats are captured before the stop, Bolt awaited after the restart. */
+  /**
+   * The running instance's Bolt URI and credentials: stats (counts and schema) are captured
+   * before the stop and Bolt is awaited after the restart, each over a driver opened and closed here.
+   */
+  bolt?: BoltConnection;
+  /** Instead of `bolt`: a factory for those drivers (tests, ephemeral instances). */
   driverFactory?: () => Driver;
   now: () => Date;
   signal?: AbortSignal;
@@ -34,9 +40,11 @@ export interface DumpDatabaseOptions {
 
 export interface DumpDatabaseResult {
   path: string;
+  /**
+   * The sidecar's `stats`: counts and schema while online, with `exact`, `counted_at_tx` and
+   * `dumped_at_tx` saying whether they describe exactly what the dump holds. Undefined without Bolt.
+   */
   stats: GraphStats | undefined;
-  /** Whether `stats` describe exactly what the dump holds; present with `stats`. */
-  counting?: CountingProvenance;
   neo4j: { version: string; edition: Neo4jEdition };
   /** When the dump started (ISO 8601, UTC); also encoded in the file name. */
   createdAt: string;
@@ -48,7 +56,14 @@ export interface DumpDatabaseResult {
  * `<outDir>/<db>-<yyyymmddThhmmssZ>.dump`, and start it again — always, even when the dump fails.
  * A DBMS that was not running is dumped as is and left stopped.
  */
-export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDatabaseResult> {
+export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpDatabaseResult> {
+  const bolt = given.bolt;
+  const options: DumpDatabaseOptions = {
+    ...given,
+    ...(given.driverFactory === undefined && bolt !== undefined
+      ? { driverFactory: () => connectBolt(bolt) }
+      : {}),
+  };
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const inst = await locateNeo4j({ home: options.home, confDir: options.confDir, runner, signal });
@@ -118,8 +133,7 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
   }
   return {
     path,
-    stats: counted?.stats,
-    ...(counted ? { counting: describeCounting(counted, dumpedAtTx) } : {}),
+    stats: counted ? { ...counted.stats, ...describeCounting(counted, dumpedAtTx) } : undefined,
     neo4j: { version: inst.version.raw, edition },
     createdAt: createdAt.toISOString(),
   };
@@ -212,20 +226,6 @@ async function restart(inst: Neo4jInstallation, options: DumpDatabaseOptions): P
   }
 }
 
-/**
- * Counts are taken online and the database stops a moment later; clients may commit in between.
- * `exact` says whether they did: true when the last committed transaction was the same while
- * counting and in the stopped store (the counts describe the dump), false when it moved, and
- * undefined when either id could not be read.
- */
-export interface CountingProvenance {
-  exact: boolean | undefined;
-  /** Last committed transaction id while counting; undefined when writes kept moving it or it could not be read. */
-  countedAtTx: number | undefined;
-  /** Last committed transaction id of the stopped store that was dumped (Neo4j 5). */
-  dumpedAtTx: number | undefined;
-}
-
 interface CountedStats {
   stats: GraphStats;
   /** The transaction the counts describe; undefined when unknown or `moving`. */
@@ -248,15 +248,23 @@ async function countSteadily(driver: Driver, database: string): Promise<CountedS
   }
 }
 
+/**
+ * Counts are taken online and the database stops a moment later; clients may commit in between.
+ * `exact` says whether they did: true when the last committed transaction was the same while
+ * counting and in the stopped store (the counts describe the dump), false when it moved, and
+ * absent when either id could not be read. `counted_at_tx` is absent when writes kept moving it
+ * or it could not be read; `dumped_at_tx` when the store's (Neo4j 5) could not be read.
+ */
 function describeCounting(
   counted: CountedStats,
   dumpedAtTx: number | undefined,
-): CountingProvenance {
+): Pick<GraphStats, "exact" | "counted_at_tx" | "dumped_at_tx"> {
   const known = counted.tx !== undefined && dumpedAtTx !== undefined;
+  const exact = counted.moving ? false : known ? counted.tx === dumpedAtTx : undefined;
   return {
-    exact: counted.moving ? false : known ? counted.tx === dumpedAtTx : undefined,
-    countedAtTx: counted.tx,
-    dumpedAtTx,
+    ...(exact === undefined ? {} : { exact }),
+    ...(counted.tx === undefined ? {} : { counted_at_tx: counted.tx }),
+    ...(dumpedAtTx === undefined ? {} : { dumped_at_tx: dumpedAtTx }),
   };
 }
 

@@ -3,7 +3,6 @@
 // internal; tests import it from its module. etc/neo4j-admin.api.md is the reviewed report.
 export { dumpDatabase } from "./dump-database.js";
 export type {
-  CountingProvenance,
   DumpDatabaseOptions,
   DumpDatabaseResult,
 } from "./dump-database.js";
@@ -23,5 +22,4 @@ export type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
 export { createSpawnRunner } from "./spawn-runner.js";
 export type { SpawnRunnerOptions } from "./spawn-runner.js";
 export { captureStats } from "./stats.js";
-export type { GraphStats } from "./stats.js";
 export type { CommandFamily, Neo4jEdition, Neo4jVersion } from "./version.js";

@@ -2,6 +2,7 @@ import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeInteg } from "@nbs/testenv";
+import neo4j from "neo4j-driver";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { EPHEMERAL_MARKER, assertEphemeralHome } from "./ephemeral-home.js";
 import { captureStats } from "./stats.js";
@@ -12,7 +13,8 @@ import { dumpDatabase } from "./dump-database.js";
 import { locateNeo4j } from "./locate.js";
 import type { DumpDatabaseResult } from "./dump-database.js";
 import type { EphemeralInstance } from "./ephemeral.js";
-import type { GraphStats } from "./stats.js";
+import type { GraphStats } from "@nbs/metadata";
+import type { BoltConnection } from "./bolt.js";
 import { integInstallDir } from "../test/integ-install.js";
 
 // A real Neo4j (the cached 5.26 install): a seeded source instance is dumped by dumpDatabase,
@@ -25,15 +27,28 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
   let target: EphemeralInstance | undefined;
   let dumped: DumpDatabaseResult;
   let seededStats: GraphStats;
+  let bolt: BoltConnection | undefined;
 
   beforeAll(async () => {
     installDir = integInstallDir();
     workDir = await mkdtemp(join(tmpdir(), "nbs-neo4j-admin-integ-"));
-    source = await createEphemeralInstance({ installDir, runner });
+    // The source's Bolt URI and password, as an operator would pass them to dumpDatabase.
+    source = await createEphemeralInstance({
+      installDir,
+      runner,
+      driverFactory: (uri, auth) => {
+        bolt = { uri, user: auth.username, password: auth.password };
+        return neo4j.driver(uri, neo4j.auth.basic(auth.username, auth.password), {
+          disableLosslessIntegers: true,
+        });
+      },
+    });
     await source.start();
     await source.query(
       "UNWIND range(1, 50) AS i CREATE (:Person {i: i})-[:KNOWS]->(:`Odd ``Label`` Name` {i: i}), (:Person {i: -i})",
     );
+    await source.query("CREATE CONSTRAINT person_i FOR (p:Person) REQUIRE p.i IS UNIQUE");
+    await source.query("CREATE INDEX knows_since FOR ()-[k:KNOWS]-() ON (k.since, k.weight)");
     seededStats = await captureStats(source.driver(), source.database);
   });
 
@@ -50,13 +65,45 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
     expect(inst.edition).toBe("community");
   });
 
-  it("captures stats through Cypher while online", () => {
+  it("captures counts and schema through Cypher while online", () => {
     expect(seededStats).toEqual({
       nodes: 150,
       relationships: 50,
       labels: { "Odd `Label` Name": 50, Person: 100 },
-      relationshipTypes: { KNOWS: 50 },
+      relationship_types: { KNOWS: 50 },
+      schema: {
+        constraints: [
+          {
+            name: "person_i",
+            type: "UNIQUENESS",
+            entity_type: "NODE",
+            labels_or_types: ["Person"],
+            properties: ["i"],
+          },
+        ],
+        indexes: expect.arrayContaining([
+          {
+            name: "knows_since",
+            type: "RANGE",
+            entity_type: "RELATIONSHIP",
+            labels_or_types: ["KNOWS"],
+            properties: ["since", "weight"],
+          },
+          {
+            name: "person_i",
+            type: "RANGE",
+            entity_type: "NODE",
+            labels_or_types: ["Person"],
+            properties: ["i"],
+            owning_constraint: "person_i",
+          },
+          // a fresh Neo4j 5 database has one token lookup index per entity type
+          expect.objectContaining({ type: "LOOKUP", entity_type: "NODE", labels_or_types: [] }),
+          expect.objectContaining({ type: "LOOKUP", entity_type: "RELATIONSHIP", properties: [] }),
+        ]),
+      },
     });
+    expect(seededStats.schema?.indexes).toHaveLength(4);
   });
 
   it("dumps a running Community DBMS: stop, dump, restart", async () => {
@@ -66,16 +113,16 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
       outDir: workDir,
       runner,
       now: () => new Date("2026-01-02T03:04:05Z"),
-      // dumpDatabase closes the drivers it asks for, so it gets its own each time.
-      driverFactory: () => source.newDriver(),
+      // dumpDatabase opens (and closes) its own drivers from the URI and credentials.
+      bolt: bolt!,
     });
     expect(dumped.path).toBe(join(workDir, "neo4j-20260102T030405Z.dump"));
-    expect(dumped.stats).toEqual(seededStats);
     // Idle: the store that was dumped holds the very transaction the counts were taken at.
-    expect(dumped.counting).toEqual({
+    expect(dumped.stats).toEqual({
+      ...seededStats,
       exact: true,
-      countedAtTx: expect.any(Number),
-      dumpedAtTx: dumped.counting?.countedAtTx,
+      counted_at_tx: expect.any(Number),
+      dumped_at_tx: dumped.stats?.counted_at_tx,
     });
     expect(dumped.neo4j).toMatchObject({ edition: "community" });
     await access(dumped.path);
@@ -91,7 +138,7 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
     });
   });
 
-  it("loads the dump into an ephemeral instance, which passes the consistency check and has the same counts", async () => {
+  it("loads the dump into an ephemeral instance, which passes the consistency check and has the same counts and schema", async () => {
     target = await createEphemeralInstance({ installDir, runner });
     await target.load(dumped.path);
     await target.check();

@@ -133,7 +133,7 @@ function wholeObjectSha256(checksum: string | undefined): string | undefined {
   }
 }
 
-/** Sidecar statistics in the shape `.meta.json` uses. */
+/** @deprecated the one stats type is `GraphStats` from `@nbs/metadata`; this alias stays for callers. */
 export type SidecarStats = GraphStats;
 
 /**
@@ -141,7 +141,7 @@ export type SidecarStats = GraphStats;
  * The rule: counts the sidecar marks `exact: false` (writes landed between counting and the stop)
  * are not compared; all others, exact or recorded before exactness was, must be equal.
  */
-export function statsChecks(expected: SidecarStats | undefined, actual: SidecarStats): Check[] {
+export function statsChecks(expected: GraphStats | undefined, actual: GraphStats): Check[] {
   if (!expected) {
     return [
       {

@@ -7,6 +7,7 @@ export type { VerifyMode, VerifyReport } from "./report.js";
 export { parseS3Uri } from "./source.js";
 export type { LatestPassedOver, VerifySource } from "./source.js";
 export type { Check, CheckStatus, SidecarStats } from "./checks.js";
+export { schemaChecks, schemaMismatchError } from "./schema-checks.js";
 export { renderSummaryMarkdown } from "./markdown.js";
 export type { SmokeQuery } from "./restore.js";
 export type { VerifyEventSink, VerifyProgress } from "./events.js";

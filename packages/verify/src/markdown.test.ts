@@ -123,3 +123,44 @@ describe("Markdown summary", () => {
     expect(md.split("\n")[0]).toContain("⚠️ unverified");
   });
 });
+
+describe("Markdown summary of the schema", () => {
+  it("lists each index and constraint check and a schema line, naming a lost constraint", () => {
+    const unique = {
+      name: "person_id",
+      type: "UNIQUENESS",
+      entity_type: "NODE" as const,
+      labels_or_types: ["Person"],
+      properties: ["id"],
+    };
+    const report: VerifyReport = {
+      ...base,
+      ok: false,
+      outcome: "failed",
+      counts: {
+        expected: { nodes: 5, relationships: 4, schema: { indexes: [], constraints: [unique] } },
+        actual: { nodes: 5, relationships: 4, schema: { indexes: [], constraints: [] } },
+      },
+      checks: [
+        {
+          id: "schema.constraint.person_id",
+          name: "constraint person_id",
+          group: "neo4j",
+          status: "fail",
+          expected: "UNIQUENESS :Person(id)",
+          actual: "missing",
+        },
+      ],
+      failure: {
+        code: "SCHEMA_MISMATCH",
+        category: "NEO4J",
+        message: "the restored database's indexes and constraints differ from the sidecar's",
+        stage: "neo4j",
+      },
+    };
+    const md = renderSummaryMarkdown(report);
+    expect(md).toContain("> **SCHEMA_MISMATCH**");
+    expect(md).toContain("| ❌ | constraint person_id | UNIQUENESS :Person(id) | missing |");
+    expect(md).toContain("Schema: 0 constraints, 0 indexes (sidecar: 1 / 0).");
+  });
+});

@@ -68,6 +68,14 @@ export function renderSummaryMarkdown(report: VerifyReport): string {
       "",
     );
   }
+  const schema = report.counts?.actual?.schema;
+  if (schema) {
+    const recorded = report.counts?.expected?.schema;
+    lines.push(
+      `Schema: ${plural(schema.constraints.length, "constraint")}, ${plural(schema.indexes.length, "index", "indexes")}${recorded ? ` (sidecar: ${recorded.constraints.length} / ${recorded.indexes.length})` : " (no schema in the sidecar)"}.`,
+      "",
+    );
+  }
   if (report.plan)
     lines.push("Plan:", "", ...report.plan.map((s, i) => `${i + 1}. ${cell(s)}`), "");
   const durations = Object.entries(report.durations_ms);
@@ -76,6 +84,10 @@ export function renderSummaryMarkdown(report: VerifyReport): string {
     "",
   );
   return `${lines.join("\n")}\n`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function cell(text: string): string {

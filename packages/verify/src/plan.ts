@@ -27,6 +27,10 @@ export function planSteps(options: VerifyOptions, source: ResolvedSource): strin
           ? "start it and compare node, relationship, label and type counts with the sidecar's stats"
           : "start it and count nodes and relationships (the sidecar has no stats)",
     );
+    if (source.meta?.stats?.schema)
+      steps.push(
+        "compare its indexes and constraints with the sidecar's schema (each recorded one must exist with the same definition)",
+      );
     if (options.smoke)
       steps.push(`run the smoke query and expect ≥ ${options.smoke.minRows} row(s)`);
   }

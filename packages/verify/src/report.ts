@@ -1,5 +1,6 @@
 import type { ErrorCategory, NbsErrorCode } from "@nbs/errors";
-import type { Check, SidecarStats } from "./checks.js";
+import type { GraphStats } from "@nbs/metadata";
+import type { Check } from "./checks.js";
 import type { LatestPassedOver, VerifySource } from "./source.js";
 
 /** How far to go: bytes only, neo4j-admin consistency check, or load and query. */
@@ -37,7 +38,8 @@ export interface VerifyReport {
   uncommitted?: LatestPassedOver["uncommitted"];
   sha256: { expected?: string; actual?: string };
   size: { expected?: number; actual?: number };
-  counts?: { expected?: SidecarStats; actual?: SidecarStats };
+  /** The sidecar's `stats` and what the restored database holds: counts, and schema (indexes, constraints). */
+  counts?: { expected?: GraphStats; actual?: GraphStats };
   neo4j?: { version: string; edition: string; database: string };
   checks: Check[];
   /** Step durations: resolve, download, neo4j_prepare, neo4j_load, neo4j_check, neo4j_start, counts, smoke, cleanup, total. */

@@ -9,8 +9,10 @@ import {
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
 import { statfs } from "node:fs/promises";
-import { statsChecks, type Check, type SidecarStats } from "./checks.js";
+import type { GraphStats } from "@nbs/metadata";
+import { statsChecks, type Check } from "./checks.js";
 import type { VerifyEventSink } from "./events.js";
+import { schemaChecks, schemaMismatchError } from "./schema-checks.js";
 
 export interface SmokeQuery {
   cypher: string;
@@ -41,7 +43,7 @@ export interface RestoreInput {
 
 export interface RestoreResult {
   neo4j: { version: string; edition: string; database: string };
-  counts?: SidecarStats;
+  counts?: GraphStats;
 }
 
 /**
@@ -122,16 +124,18 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
       hint: e.hint ?? "see the Neo4j logs (kept with --keep-workspace)",
     }),
   );
-  const raw = await count(instance, input);
-  const counts: SidecarStats = {
-    nodes: raw.nodes,
-    relationships: raw.relationships,
-    labels: raw.labels,
-    relationship_types: raw.relationshipTypes,
-  };
-  onEvent("verify.counts", { nodes: counts.nodes, relationships: counts.relationships });
+  const counts = await count(instance, input);
+  onEvent("verify.counts", {
+    nodes: counts.nodes,
+    relationships: counts.relationships,
+    indexes: counts.schema?.indexes.length,
+    constraints: counts.schema?.constraints.length,
+  });
   const countChecks = statsChecks(input.meta?.stats, counts);
   countChecks.forEach(record);
+  // Recorded before any verdict, so a report that fails on counts still lists the schema.
+  const schema = schemaChecks(input.meta?.stats, counts.schema);
+  schema.forEach(record);
   const wrong = countChecks.filter((c) => c.status === "fail");
   if (wrong.length > 0) {
     const what = wrong.map((c) => `${c.name} expected ${c.expected}, found ${c.actual}`).join("; ");
@@ -143,6 +147,8 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
       },
     );
   }
+  const schemaError = schemaMismatchError(schema);
+  if (schemaError) throw schemaError;
   if (input.smoke) await smoke(instance, input.smoke, input);
   return { neo4j, counts };
 }

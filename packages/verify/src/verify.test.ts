@@ -113,15 +113,23 @@ interface FakeGraph {
   relationships: number;
   labels?: Record<string, number>;
   types?: Record<string, number>;
+  /** Rows of SHOW INDEXES / SHOW CONSTRAINTS, as Neo4j names the columns. */
+  indexes?: Record<string, unknown>[];
+  constraints?: Record<string, unknown>[];
 }
 
 /** A driver to the ephemeral instance that answers the counting queries from `graph`, or fails them. */
 function fakeDriver(graph: FakeGraph | Error): DriverFactory & { closed: () => boolean } {
   let closed = false;
-  const record = (values: Record<string, unknown>) => ({ get: (k: string) => values[k] });
+  const record = (values: Record<string, unknown>) => ({
+    get: (k: string) => values[k],
+    has: (k: string) => k in values,
+  });
   const answer = (cypher: string) => {
     if (cypher === "RETURN 1") return [record({})];
     if (graph instanceof Error) throw graph;
+    if (cypher === "SHOW INDEXES YIELD *") return (graph.indexes ?? []).map(record);
+    if (cypher === "SHOW CONSTRAINTS YIELD *") return (graph.constraints ?? []).map(record);
     if (cypher.includes("db.labels()"))
       return Object.keys(graph.labels ?? {}).map((name) => record({ name }));
     if (cypher.includes("db.relationshipTypes()"))
@@ -480,6 +488,68 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       counts: { expected: { nodes: 5, relationships: 4 }, actual: { nodes: 5, relationships: 4 } },
     });
     expect(driverFactory.closed()).toBe(true);
+  });
+
+  it("compares the restored schema with the sidecar's, and fails SCHEMA_MISMATCH (exit class NEO4J) when a uniqueness constraint was lost", async () => {
+    const constraint = {
+      name: "person_id",
+      type: "UNIQUENESS",
+      entity_type: "NODE",
+      labels_or_types: ["Person"],
+      properties: ["id"],
+    };
+    const index = { ...constraint, type: "RANGE", owning_constraint: "person_id" };
+    const sidecar = meta({
+      stats: {
+        nodes: 5,
+        relationships: 4,
+        schema: { indexes: [index], constraints: [constraint] },
+      },
+    });
+    const row = {
+      name: "person_id",
+      entityType: "NODE",
+      labelsOrTypes: ["Person"],
+      properties: ["id"],
+    };
+    const intact = {
+      indexes: [{ ...row, type: "RANGE", owningConstraint: "person_id" }],
+      constraints: [{ ...row, type: "UNIQUENESS" }],
+    };
+    store(committed(dump, sidecar));
+    const good = await verifyBackup(
+      options({
+        mode: "load",
+        runner: fakeRunner(),
+        installDir: fakeInstall(),
+        driverFactory: fakeDriver({ nodes: 5, relationships: 4, ...intact }),
+      }),
+    );
+    expect(good).toMatchObject({ ok: true, outcome: "verified" });
+    expect(good.checks.filter((c) => c.id.startsWith("schema."))).toEqual([
+      expect.objectContaining({ id: "schema.constraint.person_id", status: "pass" }),
+      expect.objectContaining({ id: "schema.index.person_id", status: "pass" }),
+    ]);
+
+    store(committed(dump, sidecar));
+    const lost = await verifyBackup(
+      options({
+        mode: "load",
+        runner: fakeRunner(),
+        installDir: fakeInstall(),
+        driverFactory: fakeDriver({ nodes: 5, relationships: 4 }),
+      }),
+    );
+    expect(lost).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: { code: "SCHEMA_MISMATCH", category: "NEO4J", stage: "neo4j" },
+    });
+    expect(lost.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual([
+      "schema.constraint.person_id",
+      "schema.index.person_id",
+    ]);
+    expect(readdirSync(workDir)).toEqual([]);
   });
 
   it("fails NEO4J (not a crash) when the driver fails while counting, and cleans up", async () => {
