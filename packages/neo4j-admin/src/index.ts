@@ -2,10 +2,7 @@
 // Everything else (command builders, conf rendering, redaction, ports, version parsing) is
 // internal; tests import it from its module. etc/neo4j-admin.api.md is the reviewed report.
 export { dumpDatabase } from "./dump-database.js";
-export type {
-  DumpDatabaseOptions,
-  DumpDatabaseResult,
-} from "./dump-database.js";
+export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js";
 export { detectDumpFormat } from "./dump-format.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
 export { createEphemeralInstance } from "./ephemeral.js";
