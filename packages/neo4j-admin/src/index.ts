@@ -26,6 +26,7 @@ export { detectEdition, locateNeo4j } from "./locate.js";
 export type { LocateNeo4jOptions } from "./locate.js";
 export { findFreePort } from "./ports.js";
 export { redactArgs, redactText } from "./redact.js";
+export type { ServerProcesses } from "./server-processes.js";
 export { runNeo4jCommand } from "./run-command.js";
 export type { RunCommandOptions } from "./run-command.js";
 export type { ProcessRunner, RunOptions, RunResult } from "./runner.js";

@@ -5,7 +5,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import type { DriverFactory, ProcessRunner, RunResult } from "@nbs/neo4j-admin";
+import type { DriverFactory, ProcessRunner, RunResult, ServerProcesses } from "@nbs/neo4j-admin";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHash } from "node:crypto";
@@ -98,6 +98,17 @@ function fakeRunner(
         return Promise.resolve(answers.check ?? ok);
       return Promise.resolve(ok);
     },
+  };
+}
+
+/** The ephemeral server's processes as dispose() sees them: `pids` run until killed. */
+function fakeServer(pids: number[] = [4242]): ServerProcesses & { killed: number[] } {
+  const killed: number[] = [];
+  return {
+    killed,
+    find: () => Promise.resolve(pids.filter((pid) => !killed.includes(pid))),
+    kill: (pid) => void killed.push(pid),
+    gone: (pid) => Promise.resolve(killed.includes(pid)),
   };
 }
 
@@ -368,12 +379,14 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       "Run with '--verbose' for a more detailed error message.",
     ].join("\n");
     const runner = fakeRunner({ load: { exitCode: 1, stdout: "", stderr, timedOut: false } });
+    const serverProcesses = fakeServer();
     const report = await verifyBackup(
       options({
         source: { kind: "file", path: file },
         mode: "check",
         runner,
         installDir: fakeInstall(),
+        serverProcesses,
       }),
     );
     expect(report.sidecar).toBe("absent");
@@ -383,7 +396,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       message:
         "the dump did not load into an ephemeral Neo4j 5.26.30: Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source",
     });
-    expect(runner.calls.at(-1)).toEqual(["stop"]); // a failed run stops the ephemeral server whatever it believes
+    // A failed run kills whatever process serves the ephemeral home, whatever the instance believes.
+    expect(serverProcesses.killed).toEqual([4242]);
     expect(report.checks.find((c) => c.id === "neo4j.load")?.detail).toBe(
       "Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source\nLoad failed for databases: 'neo4j'",
     );
@@ -462,8 +476,10 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
   it("loads, starts, and passes when the counts equal the sidecar's stats (--mode load)", async () => {
     store(committed());
     const driverFactory = fakeDriver({ nodes: 5, relationships: 4 });
+    const runner = fakeRunner();
+    const serverProcesses = fakeServer();
     const report = await verifyBackup(
-      options({ mode: "load", runner: fakeRunner(), installDir: fakeInstall(), driverFactory }),
+      options({ mode: "load", runner, installDir: fakeInstall(), driverFactory, serverProcesses }),
     );
     expect(report).toMatchObject({
       ok: true,
@@ -471,6 +487,10 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       counts: { expected: { nodes: 5, relationships: 4 }, actual: { nodes: 5, relationships: 4 } },
     });
     expect(driverFactory.closed()).toBe(true);
+    // Once counted, the server is killed, not stopped: its data is deleted with the workspace.
+    expect(serverProcesses.killed).toEqual([4242]);
+    expect(runner.calls.filter((args) => args[0] === "stop")).toEqual([]);
+    expect(readdirSync(workDir)).toEqual([]);
   });
 
   it("fails NEO4J (not a crash) when the driver fails while counting, and cleans up", async () => {
@@ -480,12 +500,14 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       { code: "Neo.TransientError.General.DatabaseUnavailable" },
     );
     const runner = fakeRunner();
+    const serverProcesses = fakeServer();
     const report = await verifyBackup(
       options({
         mode: "load",
         runner,
         installDir: fakeInstall(),
         driverFactory: fakeDriver(unavailable),
+        serverProcesses,
       }),
     );
     expect(report).toMatchObject({
@@ -500,8 +522,29 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       },
     });
     expect(report.checks.at(-1)).toMatchObject({ id: "neo4j.counts", status: "fail" });
-    expect(runner.calls.at(-1)).toEqual(["stop"]);
+    expect(serverProcesses.killed).toEqual([4242]);
+    expect(runner.calls.filter((args) => args[0] === "stop")).toEqual([]);
     expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("with keepWorkspace, stops the ephemeral server gracefully (a clean store to inspect) and kills nothing", async () => {
+    store(committed());
+    const runner = fakeRunner();
+    const serverProcesses = fakeServer();
+    const report = await verifyBackup(
+      options({
+        mode: "load",
+        runner,
+        installDir: fakeInstall(),
+        driverFactory: fakeDriver(new Error("offline")),
+        serverProcesses,
+        keepWorkspace: true,
+      }),
+    );
+    expect(report).toMatchObject({ ok: false, failure: { code: "NEO4J" } });
+    expect(runner.calls.at(-1)).toEqual(["stop"]);
+    expect(serverProcesses.killed).toEqual([]);
+    expect(readdirSync(workDir)).toHaveLength(1);
   });
 
   it("keeps the workspace with keepWorkspace", async () => {
