@@ -547,6 +547,22 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(readdirSync(workDir)).toHaveLength(1);
   });
 
+  it("in checksum mode hashes the download without writing a copy of the dump", async () => {
+    store(committed());
+    let workspace = "";
+    let written: string[] | undefined;
+    const report = await verifyBackup(
+      options({
+        onEvent: (event, fields) => {
+          if (event === "verify.download") workspace = String(fields["workspace"]);
+          if (event === "verify.integrity") written = readdirSync(workspace);
+        },
+      }),
+    );
+    expect(report).toMatchObject({ ok: true, sha256: { actual: sha(dump) } });
+    expect(written).toEqual([]);
+  });
+
   it("keeps the workspace with keepWorkspace", async () => {
     store(committed());
     const report = await verifyBackup(options({ keepWorkspace: true }));
@@ -581,6 +597,10 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     let partial: string[] = [];
     const report = await verifyBackup(
       options({
+        // a mode that writes the dump (checksum only hashes it)
+        mode: "check",
+        runner: fakeRunner(),
+        installDir: fakeInstall(),
         signal: controller.signal,
         onProgress: (p) => {
           if (p.bytes >= 256 * 1024 && !controller.signal.aborted) {

@@ -128,12 +128,16 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
     workspace = await createWorkspace(options.workDir);
     report.workspace = { dir: workspace.dir, kept: options.keepWorkspace === true };
     const dumpPath = join(workspace.dir, `${options.database ?? "neo4j"}.dump`);
+    // `checksum` needs the bytes' digest only: the dump is written when Neo4j reads it, or to keep.
+    const writeDump = options.mode !== "checksum" || options.keepWorkspace === true;
     onEvent("verify.download", {
       location: source.location,
       workspace: workspace.dir,
       size: source.size,
     });
-    const digests = await time("download", () => fetchFrom(source, dumpPath, options));
+    const digests = await time("download", () =>
+      fetchFrom(source, writeDump ? dumpPath : undefined, options),
+    );
     report.sha256.actual = digests.stored.hex;
     report.size.actual = digests.stored.size;
     const integrity = integrityChecks({
@@ -278,7 +282,7 @@ function describeResolved(report: VerifyReport, source: ResolvedSource): void {
   }
 }
 
-async function fetchFrom(source: ResolvedSource, dest: string, options: VerifyOptions) {
+async function fetchFrom(source: ResolvedSource, dest: string | undefined, options: VerifyOptions) {
   const total = source.size;
   try {
     const stream = await source.open(options.signal);
