@@ -4,25 +4,25 @@ import { createDownloadReclaimer, type MinorGcFunction } from "./memory.js";
 const MiB = 1024 * 1024;
 
 describe("download reclaimer", () => {
-  it("runs a young-generation collection once per 8 MiB crossed, set up on first use", () => {
+  it("runs a young-generation collection once per 4 MiB crossed, set up on first use", () => {
     const collect = vi.fn<MinorGcFunction>();
     const load = vi.fn(() => collect);
     const reclaim = createDownloadReclaimer({ gc: load });
-    expect(reclaim(4 * MiB)).toBe(false);
+    expect(reclaim(2 * MiB)).toBe(false);
     expect(load).not.toHaveBeenCalled(); // a small download pays nothing
-    expect(reclaim(8 * MiB)).toBe(true);
-    expect(reclaim(12 * MiB)).toBe(false);
+    expect(reclaim(4 * MiB)).toBe(true);
+    expect(reclaim(6 * MiB)).toBe(false);
     // Several boundaries in one step: one collection, the next one at the following boundary.
-    expect(reclaim(30 * MiB)).toBe(true);
-    expect(reclaim(31 * MiB)).toBe(false);
-    expect(reclaim(32 * MiB)).toBe(true);
+    expect(reclaim(15 * MiB)).toBe(true);
+    expect(reclaim(15.5 * MiB)).toBe(false);
+    expect(reclaim(16 * MiB)).toBe(true);
     expect(collect).toHaveBeenCalledTimes(3);
     expect(collect).toHaveBeenCalledWith({ type: "minor", execution: "sync" });
     expect(load).toHaveBeenCalledTimes(1);
   });
 
   it("does nothing when no collector is available", () => {
-    expect(createDownloadReclaimer({ gc: () => undefined })(16 * MiB)).toBe(false);
+    expect(createDownloadReclaimer({ gc: () => undefined })(8 * MiB)).toBe(false);
   });
 
   it("reaches V8's collector at run time: dead chunk buffers are freed at once", async () => {

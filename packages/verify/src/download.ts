@@ -1,4 +1,4 @@
-import { Sha256PassThrough, type Sha256Digest } from "@nbs/checksum";
+import { Sha256PassThrough, Sha256WorkerPassThrough, type Sha256Digest } from "@nbs/checksum";
 import { NbsError, type CompressionInfo } from "@nbs/metadata";
 import { createWriteStream } from "node:fs";
 import { dirname } from "node:path";
@@ -33,7 +33,9 @@ export async function fetchHashing(
   dest: string | undefined,
   options: FetchOptions,
 ): Promise<FetchResult> {
-  const stored = new Sha256PassThrough();
+  // The stored bytes' sha256 (the one compared with the sidecar) on a worker thread, in parallel
+  // with the TLS decryption and HTTP parsing on this one (docs/benchmarks.md, Verify).
+  const stored = new Sha256WorkerPassThrough();
   let bytes = 0;
   const progress = new Transform({
     transform(chunk: Buffer, _encoding, done) {
