@@ -7,9 +7,10 @@
 #
 #   --size-mib N   object size in MiB (default 1024)
 #   --runs N       timed runs per tool, interleaved, order rotating (default 7)
-#   --tools L      comma list of nbs, aws, mc (default all three); nbs:<name> adds nbs-verify
-#                  with the extra flags in NBS_BENCH_NBS_ARGS_<NAME> (e.g. nbs:old with
-#                  NBS_BENCH_NBS_ARGS_OLD="--work-dir /somewhere"), to compare variants
+#   --tools L      comma list of nbs, aws, mc (default all three); nbs:<name> adds an nbs-verify
+#                  variant: the build in NBS_BENCH_NBS_CLI_<NAME> (default the checkout's) with the
+#                  extra flags in NBS_BENCH_NBS_ARGS_<NAME>, e.g. nbs:base with
+#                  NBS_BENCH_NBS_CLI_BASE=<a copy of an older apps/verify-cli/dist>/cli.js
 #   --out DIR      where samples and the report go (default bench/results/verify-<utc time>)
 #
 # Environment: NBS_BENCH_TMP (parent of the temp dir, default ${TMPDIR:-/tmp}),
@@ -118,14 +119,15 @@ mkdir -p "$tmp/work"
 
 # The command line of one tool reading the object and printing its sha256 (checked per run).
 tool_cmd() { # tool_cmd <tool>
-  local tool="$1" var extra=()
+  local tool="$1" var cli="$nbs_cli" extra=()
   case "$tool" in
     nbs | nbs:*)
       if [[ "$tool" == nbs:* ]]; then
-        var="NBS_BENCH_NBS_ARGS_$(tr '[:lower:]-' '[:upper:]_' <<<"${tool#nbs:}")"
-        read -r -a extra <<<"${!var:-}"
+        var="$(tr '[:lower:]-' '[:upper:]_' <<<"${tool#nbs:}")"
+        read -r -a extra <<<"$(printenv "NBS_BENCH_NBS_ARGS_$var" || true)"
+        cli="$(printenv "NBS_BENCH_NBS_CLI_$var" || echo "$nbs_cli")"
       fi
-      cmd=(node "$nbs_cli" --s3-uri "s3://$bucket/$key" --endpoint "$BACKUP_S3_ENDPOINT"
+      cmd=(node "$cli" --s3-uri "s3://$bucket/$key" --endpoint "$BACKUP_S3_ENDPOINT"
         --mode checksum --work-dir "$tmp/work" --json --log-format json "${nbs_extra[@]}" "${extra[@]}") ;;
     # A pipeline: GNU time reports the shell's children, CPU summed, peak RSS of the largest one.
     aws) cmd=(bash -c "set -o pipefail; '$AWS' --endpoint-url '$BACKUP_S3_ENDPOINT' s3 cp --only-show-errors --no-progress 's3://$bucket/$key' - | sha256sum") ;;
