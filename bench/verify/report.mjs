@@ -12,8 +12,8 @@ const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "–");
 const MIB = 1024 * 1024;
 const LABELS = {
   nbs: "nbs-verify --mode checksum",
-  aws: "aws s3 cp - | sha256sum",
-  mc: "mc cat | openssl dgst -sha256",
+  aws: "aws s3 cp - \\| sha256sum",
+  mc: "mc cat \\| openssl dgst -sha256",
 };
 const label = (tool) => LABELS[tool] ?? `nbs-verify (${tool.slice(4)})`;
 const rank = (tool) => (tool === "nbs" ? 0 : tool.startsWith("nbs:") ? 1 : 2);
@@ -66,7 +66,7 @@ const p = (s = "") => lines.push(s);
 const first = summary[tools[0]];
 const ref = summary.mc;
 p(
-  `### ${f(first.size / MIB / 1024, 2)} GiB object, medians of ${first.runs} interleaved runs (ratios to \`mc cat | openssl\`)`,
+  `### ${f(first.size / MIB / 1024, 2)} GiB object, medians of ${first.runs} interleaved runs (ratios to mc cat + openssl)`,
 );
 p();
 p(
@@ -90,13 +90,13 @@ const nbs = summary.nbs;
 const checks = [];
 if (nbs && ref)
   checks.push([
-    "wall ≤ 1.25× `mc cat | openssl dgst -sha256`",
+    "wall ≤ 1.25× `mc cat \\| openssl dgst -sha256`",
     nbs.wall / ref.wall <= 1.25,
     `${f(nbs.wall / ref.wall)}× (${f(nbs.wall)} s / ${f(ref.wall)} s)`,
   ]);
 if (nbs && summary.aws)
   checks.push([
-    "wall ≤ 1.0× `aws s3 cp - | sha256sum`",
+    "wall ≤ 1.0× `aws s3 cp - \\| sha256sum`",
     nbs.wall / summary.aws.wall <= 1.0,
     `${f(nbs.wall / summary.aws.wall)}×`,
   ]);
