@@ -14,6 +14,7 @@ import { createSpawnRunner } from "@nbs/neo4j-admin";
 import { createS3Client } from "@nbs/s3-store";
 import { renderSummaryMarkdown, verifyBackup, type VerifyReport } from "@nbs/verify";
 import { appendFile, writeFile } from "node:fs/promises";
+import { createDownloadReclaimer } from "./memory.js";
 import type { ResolvedVerifySettings } from "./settings.js";
 
 export interface VerifyDeps {
@@ -48,6 +49,7 @@ export async function runVerify(
     ? (deps.createClient ?? createS3Client)(s3ClientOptions(settings))
     : undefined;
   let progress: ReturnType<typeof createProgress> | undefined;
+  const reclaim = createDownloadReclaimer();
   logger.log("info", "verify.start", {
     source: settings.source,
     mode: settings.mode,
@@ -88,6 +90,7 @@ export async function runVerify(
           ...(deps.tty ? { tty: deps.tty } : {}),
         });
         progress.update(p.bytes);
+        reclaim(p.bytes);
       },
     });
     progress?.done();

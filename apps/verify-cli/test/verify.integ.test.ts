@@ -217,6 +217,11 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     expect(md).toContain("### nbs-verify: ✅ verified");
     expect(md).toContain("| ✅ | :Person | 3 | 3 |");
     expect(readdirSync(work)).toEqual([]); // workspace and ephemeral home removed
+    // and the ephemeral server is gone with them (dispose kills it once the counts are in)
+    const jvms = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+      .split("\n")
+      .filter((line) => line.includes(work));
+    expect(jvms).toEqual([]);
     expect(snapshot(source.home)).toEqual(before);
   });
 

@@ -81,6 +81,7 @@ export const ERROR_CODES = {
   NEO4J_VERSION_UNSUPPORTED: "NEO4J", // a Neo4j version nbs does not drive
   NEO4J_START_TIMEOUT: "NEO4J", // Neo4j did not answer on Bolt in time
   NEO4J_EXITED: "NEO4J", // the Neo4j server process died while starting
+  NEO4J_NOT_STOPPED: "NEO4J", // the ephemeral Neo4j did not exit after SIGKILL at cleanup
   NEO4J_NOT_RESTARTED: "NEO4J", // after a dump, the operator's Neo4j did not start again
   STATS_FAILED: "NEO4J", // counting the graph before a dump failed
   DUMP_LOAD_FAILED: "NEO4J", // the dump did not load into an ephemeral Neo4j

@@ -18,6 +18,8 @@ import { locateNeo4j } from "./locate.js";
 import { findFreePort } from "./ports.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
+import { killServer, procServerProcesses } from "./server-processes.js";
+import type { ServerProcesses } from "./server-processes.js";
 import { waitForBolt } from "./wait-for-bolt.js";
 
 export type DriverFactory = (uri: string, auth: { username: string; password: string }) => Driver;
@@ -38,6 +40,8 @@ export interface EphemeralInstanceOptions {
   commandTimeoutMs?: number;
   /** For `start()` to see Bolt answer. Default 2 minutes. */
   startTimeoutMs?: number;
+  /** How `dispose()` finds and kills the server (default: /proc on Linux). */
+  processes?: ServerProcesses;
 }
 
 export interface EphemeralInstance {
@@ -55,8 +59,13 @@ export interface EphemeralInstance {
   /** A new driver to this instance, closed by the caller. */
   newDriver(): Driver;
   query(cypher: string, params?: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+  /** Graceful `neo4j stop`: the store is left clean, for `load`, `check` or another start. */
   stop(): Promise<void>;
-  /** Stop and delete the temporary home. Safe to call more than once. */
+  /**
+   * Throw the instance away: SIGKILL its server (its data is deleted next, so nothing needs
+   * flushing), wait until no process of it runs, delete the temporary home. A graceful stop
+   * only where the processes cannot be found (no /proc). Safe to call more than once.
+   */
   dispose(): Promise<void>;
 }
 
@@ -178,7 +187,18 @@ export async function createEphemeralInstance(
     async dispose() {
       if (disposed) return;
       try {
-        await instance.stop();
+        await driver?.close();
+        driver = undefined;
+        // Whatever `running` says: a cancelled start may have left a JVM behind.
+        if (!(await killServer(home, options.processes ?? procServerProcesses))) {
+          await runNeo4jCommand(runner, serverCommand(installation, "stop"), {
+            cwd: home,
+            timeoutMs,
+            // Not running as far as this instance knows: a cancelled start may still have left one.
+            okExitCodes: running ? [0, 3] : [0, 1, 2, 3],
+          });
+        }
+        running = false;
       } finally {
         await assertEphemeralHome(home, token);
         await rm(home, { recursive: true, force: true });

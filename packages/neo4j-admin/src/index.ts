@@ -13,6 +13,7 @@ export { serverCommand } from "./installation.js";
 export type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
 export { locateNeo4j } from "./locate.js";
 export type { LocateNeo4jOptions } from "./locate.js";
+export type { ServerProcesses } from "./server-processes.js";
 export { runNeo4jCommand } from "./run-command.js";
 export type { RunCommandOptions } from "./run-command.js";
 export type { ProcessRunner, RunOptions, RunResult } from "./runner.js";

@@ -1,4 +1,5 @@
-import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { access, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeInteg } from "@nbs/testenv";
@@ -16,6 +17,16 @@ import type { EphemeralInstance } from "./ephemeral.js";
 import type { GraphStats } from "@nbs/metadata";
 import type { BoltConnection } from "./bolt.js";
 import { integInstallDir } from "../test/integ-install.js";
+
+/** Live processes whose command line names `dir` (a zombie's is empty). */
+async function processesNaming(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => "");
+    if (/^\d+$/.test(entry) && cmdline.includes(dir)) pids.push(Number(entry));
+  }
+  return pids;
+}
 
 // A real Neo4j (the cached 5.26 install): a seeded source instance is dumped by dumpDatabase,
 // and the dump is loaded, checked and counted in a second ephemeral instance.
@@ -161,5 +172,19 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
     await access(instance.home); // nothing deleted
     await rm(instance.home, { recursive: true, force: true });
     target = undefined;
+  });
+
+  it("dispose of a running instance leaves no process of it behind and deletes its home", async () => {
+    const instance = await createEphemeralInstance({ installDir, runner });
+    try {
+      await instance.load(dumped.path);
+      await instance.start();
+      const pid = Number((await readFile(join(instance.home, "run", "neo4j.pid"), "utf8")).trim());
+      expect(await processesNaming(instance.home)).toContain(pid);
+    } finally {
+      await instance.dispose();
+    }
+    expect(existsSync(instance.home)).toBe(false);
+    expect(await processesNaming(instance.home)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -23,6 +23,33 @@ describe("fetchHashing", () => {
     expect(result).toEqual({ stored: expect.objectContaining({ hex: sha(bytes), size: 5000 }) });
     expect(readFileSync(join(dir, "a.dump")).equals(bytes)).toBe(true);
     expect(seen).toEqual([1000, 5000]);
+  });
+
+  it("without a destination hashes every byte in order and writes nothing", async () => {
+    const bytes = randomBytes(300_000);
+    const parts = [bytes.subarray(0, 1), bytes.subarray(1, 70_000), bytes.subarray(70_000)];
+    const before = readdirSync(dir);
+    const result = await fetchHashing(Readable.from(parts), undefined, { total: bytes.length });
+    expect(result).toEqual({
+      stored: expect.objectContaining({ hex: sha(bytes), size: bytes.length }),
+    });
+    expect(readdirSync(dir)).toEqual(before);
+    // One byte changed anywhere: another digest (what verify compares with the sidecar).
+    const changed = Buffer.from(bytes);
+    changed[150_000] = 0xff - bytes[150_000]!;
+    const other = await fetchHashing(Readable.from([changed]), undefined, { total: bytes.length });
+    expect(other.stored.hex).not.toBe(sha(bytes));
+  });
+
+  it("without a destination still undoes compression and hashes both sides", async () => {
+    const original = Buffer.alloc(100_000, "neo4j ");
+    const packed = zlib.zstdCompressSync(original);
+    const result = await fetchHashing(chunks(packed), undefined, {
+      total: packed.length,
+      compression: "zstd",
+    });
+    expect(result.stored).toMatchObject({ hex: sha(packed), size: packed.length });
+    expect(result.original).toMatchObject({ hex: sha(original), size: original.length });
   });
 
   it("undoes nbs's zstd compression on the way, hashing both sides", async () => {

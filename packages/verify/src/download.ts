@@ -1,9 +1,9 @@
-import { Sha256PassThrough, type Sha256Digest } from "@nbs/checksum";
+import { Sha256PassThrough, Sha256WorkerPassThrough, type Sha256Digest } from "@nbs/checksum";
 import { type CompressionInfo } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { createWriteStream } from "node:fs";
 import { dirname } from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import type { VerifyProgress } from "./events.js";
@@ -25,13 +25,18 @@ export interface FetchOptions {
 /**
  * Copy a source into `dest` in ONE pass, hashing on the way (docs/architecture.md §10): source →
  * progress → sha256 → [decompress → sha256] → file. Nothing is read twice, memory is bounded.
+ * Without `dest` (`--mode checksum`: nothing reads the dump afterwards) the same pass only hashes,
+ * every byte and in order, and writes nothing: writing 1 GiB into the page cache cost more CPU
+ * than hashing it.
  */
 export async function fetchHashing(
   source: Readable,
-  dest: string,
+  dest: string | undefined,
   options: FetchOptions,
 ): Promise<FetchResult> {
-  const stored = new Sha256PassThrough();
+  // The stored bytes' sha256 (the one compared with the sidecar) on a worker thread, in parallel
+  // with the TLS decryption and HTTP parsing on this one (docs/benchmarks.md, Verify).
+  const stored = new Sha256WorkerPassThrough();
   let bytes = 0;
   const progress = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -40,7 +45,8 @@ export async function fetchHashing(
       done(null, chunk);
     },
   });
-  const out = createWriteStream(dest, { mode: 0o600, flags: "wx" });
+  const out =
+    dest === undefined ? discard() : createWriteStream(dest, { mode: 0o600, flags: "wx" });
   let failedAt: "source" | "decompress" | "write" | undefined;
   // The first stage to fail is the culprit; pipeline then destroys the others with the same error
   // (a body cut short or timed out reaches the file as that error: still the source's fault).
@@ -73,9 +79,22 @@ export async function fetchHashing(
         },
       );
     }
-    if (failedAt === "write") throw writeFailed(error as NodeJS.ErrnoException, dest, bytes);
+    if (failedAt === "write" && dest !== undefined)
+      throw writeFailed(error as NodeJS.ErrnoException, dest, bytes);
     throw error;
   }
+}
+
+/** The end of a pipeline whose bytes are only hashed. */
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+    writev(_chunks, done) {
+      done();
+    },
+  });
 }
 
 /** A local disk problem (exit 3), named in words: "ENOSPC" alone leaves an operator guessing. */

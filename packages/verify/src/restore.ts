@@ -7,6 +7,7 @@ import {
   type DriverFactory,
   type EphemeralInstance,
   type ProcessRunner,
+  type ServerProcesses,
 } from "@nbs/neo4j-admin";
 import { statfs } from "node:fs/promises";
 import type { GraphStats } from "@nbs/metadata";
@@ -26,6 +27,7 @@ export interface RestoreInput {
   installDir: string;
   runner: ProcessRunner;
   driverFactory?: DriverFactory;
+  processes?: ServerProcesses;
   database: string;
   /** Parent of the ephemeral home (the verification's workspace). */
   tmpRoot: string;
@@ -58,6 +60,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
       installDir: input.installDir,
       runner: input.runner,
       ...(input.driverFactory ? { driverFactory: input.driverFactory } : {}),
+      ...(input.processes ? { processes: input.processes } : {}),
       database: input.database,
       tmpRoot: input.tmpRoot,
       ...(input.signal ? { signal: input.signal } : {}),

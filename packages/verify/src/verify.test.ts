@@ -5,7 +5,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import type { DriverFactory, ProcessRunner, RunResult } from "@nbs/neo4j-admin";
+import type { DriverFactory, ProcessRunner, RunResult, ServerProcesses } from "@nbs/neo4j-admin";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHash } from "node:crypto";
@@ -98,6 +98,17 @@ function fakeRunner(
         return Promise.resolve(answers.check ?? ok);
       return Promise.resolve(ok);
     },
+  };
+}
+
+/** The ephemeral server's processes as dispose() sees them: `pids` run until killed. */
+function fakeServer(pids: number[] = [4242]): ServerProcesses & { killed: number[] } {
+  const killed: number[] = [];
+  return {
+    killed,
+    find: () => Promise.resolve(pids.filter((pid) => !killed.includes(pid))),
+    kill: (pid) => void killed.push(pid),
+    gone: (pid) => Promise.resolve(killed.includes(pid)),
   };
 }
 
@@ -382,12 +393,14 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       "Run with '--verbose' for a more detailed error message.",
     ].join("\n");
     const runner = fakeRunner({ load: { exitCode: 1, stdout: "", stderr, timedOut: false } });
+    const serverProcesses = fakeServer();
     const report = await verifyBackup(
       options({
         source: { kind: "file", path: file },
         mode: "check",
         runner,
         installDir: fakeInstall(),
+        serverProcesses,
       }),
     );
     expect(report.sidecar).toBe("absent");
@@ -398,7 +411,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       message:
         "the dump did not load into an ephemeral Neo4j 5.26.30: Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source",
     });
-    expect(runner.calls.at(-1)).toEqual(["stop"]); // a failed run stops the ephemeral server whatever it believes
+    // A failed run kills whatever process serves the ephemeral home, whatever the instance believes.
+    expect(serverProcesses.killed).toEqual([4242]);
     expect(report.checks.find((c) => c.id === "neo4j.load")?.detail).toBe(
       "Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source\nLoad failed for databases: 'neo4j'",
     );
@@ -479,8 +493,10 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
   it("loads, starts, and passes when the counts equal the sidecar's stats (--mode load)", async () => {
     store(committed());
     const driverFactory = fakeDriver({ nodes: 5, relationships: 4 });
+    const runner = fakeRunner();
+    const serverProcesses = fakeServer();
     const report = await verifyBackup(
-      options({ mode: "load", runner: fakeRunner(), installDir: fakeInstall(), driverFactory }),
+      options({ mode: "load", runner, installDir: fakeInstall(), driverFactory, serverProcesses }),
     );
     expect(report).toMatchObject({
       ok: true,
@@ -488,6 +504,10 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       counts: { expected: { nodes: 5, relationships: 4 }, actual: { nodes: 5, relationships: 4 } },
     });
     expect(driverFactory.closed()).toBe(true);
+    // Once counted, the server is killed, not stopped: its data is deleted with the workspace.
+    expect(serverProcesses.killed).toEqual([4242]);
+    expect(runner.calls.filter((args) => args[0] === "stop")).toEqual([]);
+    expect(readdirSync(workDir)).toEqual([]);
   });
 
   it("compares the restored schema with the sidecar's, and fails SCHEMA_MISMATCH (exit class NEO4J) when a uniqueness constraint was lost", async () => {
@@ -559,12 +579,14 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       { code: "Neo.TransientError.General.DatabaseUnavailable" },
     );
     const runner = fakeRunner();
+    const serverProcesses = fakeServer();
     const report = await verifyBackup(
       options({
         mode: "load",
         runner,
         installDir: fakeInstall(),
         driverFactory: fakeDriver(unavailable),
+        serverProcesses,
       }),
     );
     expect(report).toMatchObject({
@@ -579,8 +601,45 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       },
     });
     expect(report.checks.at(-1)).toMatchObject({ id: "neo4j.counts", status: "fail" });
-    expect(runner.calls.at(-1)).toEqual(["stop"]);
+    expect(serverProcesses.killed).toEqual([4242]);
+    expect(runner.calls.filter((args) => args[0] === "stop")).toEqual([]);
     expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  it("with keepWorkspace, stops the ephemeral server gracefully (a clean store to inspect) and kills nothing", async () => {
+    store(committed());
+    const runner = fakeRunner();
+    const serverProcesses = fakeServer();
+    const report = await verifyBackup(
+      options({
+        mode: "load",
+        runner,
+        installDir: fakeInstall(),
+        driverFactory: fakeDriver(new Error("offline")),
+        serverProcesses,
+        keepWorkspace: true,
+      }),
+    );
+    expect(report).toMatchObject({ ok: false, failure: { category: "NEO4J" } });
+    expect(runner.calls.at(-1)).toEqual(["stop"]);
+    expect(serverProcesses.killed).toEqual([]);
+    expect(readdirSync(workDir)).toHaveLength(1);
+  });
+
+  it("in checksum mode hashes the download without writing a copy of the dump", async () => {
+    store(committed());
+    let workspace = "";
+    let written: string[] | undefined;
+    const report = await verifyBackup(
+      options({
+        onEvent: (event, fields) => {
+          if (event === "verify.download") workspace = String(fields["workspace"]);
+          if (event === "verify.integrity") written = readdirSync(workspace);
+        },
+      }),
+    );
+    expect(report).toMatchObject({ ok: true, sha256: { actual: sha(dump) } });
+    expect(written).toEqual([]);
   });
 
   it("keeps the workspace with keepWorkspace", async () => {
@@ -617,6 +676,10 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     let partial: string[] = [];
     const report = await verifyBackup(
       options({
+        // a mode that writes the dump (checksum only hashes it)
+        mode: "check",
+        runner: fakeRunner(),
+        installDir: fakeInstall(),
         signal: controller.signal,
         onProgress: (p) => {
           if (p.bytes >= 256 * 1024 && !controller.signal.aborted) {

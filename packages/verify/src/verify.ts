@@ -6,6 +6,7 @@ import {
   type DriverFactory,
   type EphemeralInstance,
   type ProcessRunner,
+  type ServerProcesses,
 } from "@nbs/neo4j-admin";
 import { toStorageError } from "@nbs/s3-store";
 import { basename, join } from "node:path";
@@ -41,6 +42,8 @@ export interface VerifyOptions {
   installDir?: string;
   /** Builds the driver to the ephemeral instance (default: the real neo4j-driver). */
   driverFactory?: DriverFactory;
+  /** Finds and kills the ephemeral server at cleanup (default: /proc on Linux). */
+  serverProcesses?: ServerProcesses;
   /** The database name inside the ephemeral instance (default "neo4j"; Community serves one). */
   database?: string;
   smoke?: SmokeQuery;
@@ -125,12 +128,16 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
     workspace = await createWorkspace(options.workDir);
     report.workspace = { dir: workspace.dir, kept: options.keepWorkspace === true };
     const dumpPath = join(workspace.dir, `${options.database ?? "neo4j"}.dump`);
+    // `checksum` needs the bytes' digest only: the dump is written when Neo4j reads it, or to keep.
+    const writeDump = options.mode !== "checksum" || options.keepWorkspace === true;
     onEvent("verify.download", {
       location: source.location,
       workspace: workspace.dir,
       size: source.size,
     });
-    const digests = await time("download", () => fetchFrom(source, dumpPath, options));
+    const digests = await time("download", () =>
+      fetchFrom(source, writeDump ? dumpPath : undefined, options),
+    );
     report.sha256.actual = digests.stored.hex;
     report.size.actual = digests.stored.size;
     const integrity = integrityChecks({
@@ -163,6 +170,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
         installDir: options.installDir!,
         runner: options.runner!,
         ...(options.driverFactory ? { driverFactory: options.driverFactory } : {}),
+        ...(options.serverProcesses ? { processes: options.serverProcesses } : {}),
         database: options.database ?? "neo4j",
         tmpRoot: workspace.dir,
         meta: source.meta,
@@ -287,7 +295,7 @@ function describeResolved(report: VerifyReport, source: ResolvedSource): void {
   }
 }
 
-async function fetchFrom(source: ResolvedSource, dest: string, options: VerifyOptions) {
+async function fetchFrom(source: ResolvedSource, dest: string | undefined, options: VerifyOptions) {
   const total = source.size;
   try {
     const stream = await source.open(options.signal);
@@ -322,14 +330,16 @@ async function cleanUp({ instance, workspace, keep, failed, runner }: CleanUp): 
   try {
     // An abort that lands while `neo4j start` runs leaves a JVM the instance does not know is
     // running (its stop() then does nothing); stop by the home's pid file whatever it believes.
-    if (instance && failed && runner) {
+    // dispose() needs no help: it kills whatever process serves the home.
+    if (instance && failed && runner && keep) {
       await runNeo4jCommand(runner, serverCommand(instance.installation, "stop"), {
         cwd: instance.home,
         timeoutMs: 120_000,
         okExitCodes: [0, 1, 2, 3],
       }).catch(() => undefined);
     }
-    // Stop (keep logs) or dispose (delete the home); both ignore the abort signal by design.
+    // Stop (keep logs and a clean store) or dispose (kill the server, delete the home); both
+    // ignore the abort signal by design.
     if (instance) await (keep ? instance.stop() : instance.dispose());
   } finally {
     if (workspace && !keep) await workspace.remove();

@@ -1,0 +1,112 @@
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Driver } from "neo4j-driver";
+import { describe, expect, it } from "vitest";
+import { EPHEMERAL_MARKER } from "./ephemeral-home.js";
+import { createEphemeralInstance } from "./ephemeral.js";
+import type { ServerProcesses } from "./server-processes.js";
+import { fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
+
+/** The server's processes as the instance sees them: `pids` run until killed, `lag` polls more. */
+function fakeServer(home: () => string, pids: number[], lag = 0) {
+  const events: string[] = [];
+  const killed = new Set<number>();
+  let polls = 0;
+  const processes: ServerProcesses = {
+    find: () => Promise.resolve(pids.filter((pid) => !killed.has(pid))),
+    kill: (pid) => {
+      killed.add(pid);
+      events.push(`kill ${pid} (home ${existsSync(home()) ? "present" : "gone"})`);
+    },
+    gone: (pid) => {
+      const gone = killed.has(pid) && polls++ >= lag;
+      if (gone) events.push(`gone ${pid} (home ${existsSync(home()) ? "present" : "gone"})`);
+      return Promise.resolve(gone);
+    },
+  };
+  return { processes, events };
+}
+
+const fakeDriver = () =>
+  ({
+    executeQuery: () => Promise.resolve({ records: [] }),
+    close: () => Promise.resolve(),
+  }) as unknown as Driver;
+
+async function newInstance(processes: ServerProcesses) {
+  const runner = fakeRunner(({ args }) => (args[0] === "--version" ? { stdout: "5.26.30\n" } : {}));
+  const instance = await createEphemeralInstance({
+    installDir: await fakeInstall(),
+    tmpRoot: await tempDir("nbs-eph-root-"),
+    runner,
+    driverFactory: fakeDriver,
+    ports: { bolt: 7001, http: 7002 },
+    processes,
+  });
+  const serverCalls = () => runner.runs.filter((r) => r.file.endsWith("/neo4j")).map((r) => r.args);
+  return { instance, serverCalls };
+}
+
+describe("EphemeralInstance stop and dispose", () => {
+  it("dispose kills the running server, waits until it is gone, then deletes the home: no graceful stop", async () => {
+    let home = "";
+    const server = fakeServer(() => home, [4242], 3);
+    const { instance, serverCalls } = await newInstance(server.processes);
+    home = instance.home;
+    await instance.start();
+    await instance.dispose();
+    expect(server.events).toEqual(["kill 4242 (home present)", "gone 4242 (home present)"]);
+    expect(serverCalls()).toEqual([["start"]]);
+    expect(existsSync(home)).toBe(false);
+    await instance.dispose(); // a second call does nothing
+    expect(server.events).toHaveLength(2);
+  });
+
+  it("dispose also kills a server the instance does not know runs (a cancelled start)", async () => {
+    let home = "";
+    const server = fakeServer(() => home, [4243]);
+    const { instance, serverCalls } = await newInstance(server.processes);
+    home = instance.home;
+    await instance.dispose();
+    expect(server.events).toEqual(["kill 4243 (home present)", "gone 4243 (home present)"]);
+    expect(serverCalls()).toEqual([]);
+    expect(existsSync(home)).toBe(false);
+  });
+
+  it("stop stays graceful (`neo4j stop`), so a later load or check finds a clean store", async () => {
+    let home = "";
+    const server = fakeServer(() => home, [4244]);
+    const { instance, serverCalls } = await newInstance(server.processes);
+    home = instance.home;
+    await instance.start();
+    await instance.stop();
+    expect(serverCalls()).toEqual([["start"], ["stop"]]);
+    expect(server.events).toEqual([]);
+    await instance.dispose();
+  });
+
+  it("falls back to `neo4j stop` where the processes cannot be found (no /proc)", async () => {
+    const { instance, serverCalls } = await newInstance({
+      find: () => Promise.resolve(undefined),
+      kill: () => expect.fail("nothing to kill"),
+      gone: () => Promise.resolve(true),
+    });
+    await instance.start();
+    await instance.dispose();
+    expect(serverCalls()).toEqual([["start"], ["stop"]]);
+    expect(existsSync(instance.home)).toBe(false);
+  });
+
+  it("kills the server but deletes nothing when the home's marker is not its own", async () => {
+    let home = "";
+    const server = fakeServer(() => home, [4245]);
+    const { instance } = await newInstance(server.processes);
+    home = instance.home;
+    await instance.start();
+    await writeFile(join(home, EPHEMERAL_MARKER), "someone-else\n");
+    await expect(instance.dispose()).rejects.toMatchObject({ code: "NOT_EPHEMERAL_HOME" });
+    expect(server.events).toEqual(["kill 4245 (home present)", "gone 4245 (home present)"]);
+    expect(existsSync(home)).toBe(true);
+  });
+});
