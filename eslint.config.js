@@ -61,6 +61,14 @@ export default tseslint.config(
         { object: "process", property: "stdout", message: `process.stdout ${PROCESS_CONCERN}` },
         { object: "process", property: "stderr", message: `process.stderr ${PROCESS_CONCERN}` },
       ],
+      // The same through an import: `import { env } from "node:process"`.
+      "no-restricted-imports": [
+        "error",
+        ...["node:process", "process"].map((name) => ({
+          name,
+          message: `the process ${PROCESS_CONCERN}`,
+        })),
+      ],
     },
   },
   {

@@ -35,6 +35,11 @@ describe("libraries leave the process to the apps and cli-kit", SLOW, () => {
     expect(await rulesFor(LIBRARY, code)).toEqual(["no-restricted-properties"]);
   });
 
+  it.each(["node:process", "process"])("flags an import of %s in a library", async (name) => {
+    const code = `import { env } from "${name}";\nexport const region = env["AWS_REGION"];\n`;
+    expect(await rulesFor(LIBRARY, code)).toEqual(["no-restricted-imports"]);
+  });
+
   it("flags console.* in a library", async () => {
     expect(
       await rulesFor(LIBRARY, 'export function say(): void {\n  console.error("hi");\n}\n'),
@@ -42,7 +47,9 @@ describe("libraries leave the process to the apps and cli-kit", SLOW, () => {
   });
 
   it.each([CLI_KIT, LIBRARY_TEST])("allows them in %s", async (path) => {
-    for (const code of Object.values(PROCESS_CONCERNS)) {
+    const imported =
+      'import { env } from "node:process";\nexport const region = env["AWS_REGION"];\n';
+    for (const code of [...Object.values(PROCESS_CONCERNS), imported]) {
       expect(await rulesFor(path, code)).toEqual([]);
     }
   });
