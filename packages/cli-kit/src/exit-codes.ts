@@ -39,4 +39,6 @@ export const EXIT_CODES_HELP = [
   "  5  integrity failure: checksum, size or metadata mismatch; conflicting existing object",
   "  6  Neo4j failure: dump, check, load or smoke query failed",
   "  130 interrupted (SIGINT/SIGTERM): work stopped and temporary state cleaned up",
+  "Each failure also names a specific error code (`code` in the logs and --json output);",
+  "every code with its meaning and fix: docs/errors.md",
 ].join("\n");

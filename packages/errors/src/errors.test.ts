@@ -4,10 +4,11 @@ import { ERROR_CODES, NbsError, isNbsError } from "./index.js";
 describe("NbsError", () => {
   it("derives the exit category from the specific code, keeps hint and cause", () => {
     const cause = new Error("root");
-    const error = new NbsError("STORAGE", "bucket gone", { hint: "create it", cause });
-    expect(error.code).toBe("STORAGE");
-    expect(error.category).toBe(ERROR_CODES.STORAGE);
-    expect(error.hint).toBe("create it");
+    const error = new NbsError("NOT_COMMITTED", "no sidecar", { hint: "use --latest", cause });
+    expect(error.code).toBe("NOT_COMMITTED");
+    expect(error.category).toBe("INTEGRITY");
+    expect(ERROR_CODES.NOT_COMMITTED).toBe("INTEGRITY");
+    expect(error.hint).toBe("use --latest");
     expect(error.cause).toBe(cause);
     expect(isNbsError(error)).toBe(true);
     expect(isNbsError(new Error("x"))).toBe(false);
@@ -15,6 +16,6 @@ describe("NbsError", () => {
 
   it("names subclasses after themselves", () => {
     class SpecialError extends NbsError {}
-    expect(new SpecialError("INPUT", "x").name).toBe("SpecialError");
+    expect(new SpecialError("FILE_EMPTY", "x").name).toBe("SpecialError");
   });
 });
