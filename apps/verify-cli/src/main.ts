@@ -9,6 +9,7 @@ import {
   parseCommandLine,
   addSettingOptions,
   flagsFrom,
+  helpEpilogue,
   reportUsageError,
   secretValuesFrom,
   type LogFormat,
@@ -17,6 +18,9 @@ import type { VerifyReport } from "@nbs/verify";
 import { Writable } from "node:stream";
 import yargs from "yargs";
 import pkg from "../package.json" with { type: "json" };
+import { LIST_ABOUT, RESTORE_ABOUT, dispatchOps, opsCommand } from "./ops-commands.js";
+import { LIST_SETTINGS } from "./list-settings.js";
+import { RESTORE_SETTINGS } from "./restore-settings.js";
 import { VERIFY_SETTINGS, resolveVerifySettings } from "./settings.js";
 
 export interface Io {
@@ -28,6 +32,8 @@ const USAGE = [
   "$0 --s3-uri s3://<bucket>/<key> [--mode checksum|check|load] [options]",
   "$0 --latest --bucket <bucket> --prefix <prefix> [--db <db>] [options]",
   "$0 --file <dump> [options]",
+  "$0 list [--prefix <prefix>] [--db <db>] [--all] [--json]",
+  "$0 restore --latest|--s3-uri <uri>|--file <dump> --db <db> --neo4j-home <dir> --neo4j-uri <bolt> [--force] [--dry-run]",
 ].join("\n");
 
 /** Parse, resolve configuration once, run the verification, return its exit code. Never exits. */
@@ -38,8 +44,18 @@ export async function main(
 ): Promise<number> {
   let args: Record<string, unknown>;
   try {
-    const parser = yargs(argv).scriptName("nbs-verify").usage(USAGE);
-    addSettingOptions(parser, VERIFY_SETTINGS);
+    const parser = yargs(argv)
+      .scriptName("nbs-verify")
+      .usage(USAGE)
+      .command("list", "list the backups under the prefix, newest first", (y) =>
+        addSettingOptions(y, LIST_SETTINGS).epilogue(helpEpilogue(LIST_ABOUT)),
+      )
+      .command(
+        "restore",
+        "restore a verified backup onto your Neo4j (stop, load, start, compare counts)",
+        (y) => addSettingOptions(y, RESTORE_SETTINGS).epilogue(helpEpilogue(RESTORE_ABOUT)),
+      )
+      .command("$0", false, (y) => addSettingOptions(y, VERIFY_SETTINGS));
     args = await parseCommandLine(parser, {
       program: "nbs-verify",
       version: pkg.version,
@@ -52,6 +68,8 @@ export async function main(
   }
   if (args["help"] === true || args["version"] === true) return ExitCode.OK;
   const flags = flagsFrom(args);
+  const ops = opsCommand(args);
+  if (ops) return dispatchOps(ops, flags, env, io);
 
   let resolved;
   try {

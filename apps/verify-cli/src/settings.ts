@@ -44,7 +44,7 @@ export interface VerifySettings extends S3ConnectionSettings, LogSettings {
 const S = setting;
 
 /** A sha256 as `sha256sum` prints it (either case); stored lowercase. */
-function parseSha256(raw: unknown, what: string): string {
+export function parseSha256(raw: unknown, what: string): string {
   const hex = String(raw).trim();
   if (!/^[0-9a-fA-F]{64}$/.test(hex))
     throw new NbsError("USAGE", `${what} must be 64 hex digits, got ${JSON.stringify(raw)}`, {
@@ -227,7 +227,10 @@ export function chooseMode(s: VerifySettings, origins: Record<string, string>): 
 }
 
 /** Exactly one of --file, --s3-uri, --latest, --bucket with --key. */
-export function chooseSource(s: VerifySettings, origins: Record<string, string>): VerifySource {
+export function chooseSource(
+  s: Pick<VerifySettings, "file" | "s3Uri" | "latest" | "key" | "bucket" | "prefix" | "db">,
+  origins: Record<string, string>,
+): VerifySource {
   const given = [
     s.file !== undefined && "--file",
     s.s3Uri !== undefined && "--s3-uri",

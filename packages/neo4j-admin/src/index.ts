@@ -11,6 +11,8 @@ export type {
   DumpDatabaseOptions,
   DumpDatabaseResult,
 } from "./dump-database.js";
+export { countNodes, loadDatabase } from "./load-database.js";
+export type { LoadDatabaseOptions, LoadDatabaseResult } from "./load-database.js";
 export { DUMP_HEADER_BYTES, detectDumpFormat } from "./dump-format.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
 export { renderEphemeralConf } from "./ephemeral-conf.js";

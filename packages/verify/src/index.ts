@@ -8,3 +8,8 @@ export type { Check, CheckStatus, IntegrityInput, SidecarStats } from "./checks.
 export { renderSummaryMarkdown } from "./markdown.js";
 export type { SmokeQuery } from "./restore.js";
 export type { VerifyEventSink, VerifyProgress } from "./events.js";
+export { postRestoreChecks, restoreToServer } from "./restore-server.js";
+export type { RestoreServerOptions } from "./restore-server.js";
+export type { RestoreServerReport } from "./restore-report.js";
+export { catalogBackups } from "./catalog.js";
+export type { CatalogEntry, CatalogInput } from "./catalog.js";
