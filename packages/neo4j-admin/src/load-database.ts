@@ -72,7 +72,10 @@ export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDa
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
   options.onStep?.("start");
-  await start(inst, options, timeoutMs).catch((error: unknown) => {
+  // After a failed load the database itself may never come online: then the server answering
+  // (its system database) is what "started" means.
+  const ready = loadError ? "system" : options.db;
+  await start(inst, options, ready, timeoutMs).catch((error: unknown) => {
     const what = loadError ? "the load failed and" : "the database was loaded but";
     throw new NbsError(
       "RESTORE_RESTART_FAILED",
@@ -99,13 +102,14 @@ export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDa
 async function start(
   inst: Neo4jInstallation,
   options: LoadDatabaseOptions,
+  database: string,
   timeoutMs: number,
 ): Promise<void> {
   await runNeo4jCommand(options.runner, serverCommand(inst, "start"), { timeoutMs });
   const driver = options.driverFactory();
   try {
     await waitForBolt(driver, {
-      database: options.db,
+      database,
       timeoutMs: options.restartTimeoutMs ?? 300_000,
       logHint: `Neo4j was started after the restore; see the logs under ${inst.home}`,
     });
