@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DUMP_SETTINGS, RETENTION_SETTINGS, UPLOAD_SETTINGS } from "@nbs/upload-cli";
-import { VERIFY_SETTINGS } from "@nbs/verify-cli";
+import { LIST_SETTINGS, RESTORE_SETTINGS, VERIFY_SETTINGS } from "@nbs/verify-cli";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
@@ -39,7 +39,14 @@ function composeSchema(): object {
   return schema;
 }
 
-const TABLES = { UPLOAD_SETTINGS, DUMP_SETTINGS, RETENTION_SETTINGS, VERIFY_SETTINGS };
+const TABLES = {
+  UPLOAD_SETTINGS,
+  DUMP_SETTINGS,
+  RETENTION_SETTINGS,
+  VERIFY_SETTINGS,
+  LIST_SETTINGS,
+  RESTORE_SETTINGS,
+};
 const documented = (name: string) => README.includes(`\`${name}\``);
 
 describe("config/README.md", () => {
