@@ -153,7 +153,7 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
   it("refuses a corrupted backup before touching the server: exit 5, same process, same data", async () => {
     const original = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const bytes = Buffer.from(await original.Body!.transformToByteArray());
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 10) ^ 0xff, bytes.length - 10);
     const bad = "r/neo4j/neo4j-20990101T000000Z.dump";
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: bad, Body: bytes }));
     const sidecar = await client.send(

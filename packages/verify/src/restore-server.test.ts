@@ -51,7 +51,9 @@ function localBackup(bytes: Buffer = dump, described: Buffer = bytes): string {
 }
 
 /** The operator's server: `neo4j status/stop/start` and a load; every step recorded. */
-function fakeServer(options: { running?: boolean } = {}): ProcessRunner & { steps: string[] } {
+function fakeServer(
+  options: { running?: boolean; onLoad?: () => void } = {},
+): ProcessRunner & { steps: string[] } {
   let running = options.running ?? true;
   const steps: string[] = [];
   const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
@@ -64,6 +66,7 @@ function fakeServer(options: { running?: boolean } = {}): ProcessRunner & { step
       steps.push(step);
       if (args[0] === "status") return Promise.resolve({ ...ok, exitCode: running ? 0 : 3 });
       if (args[0] === "stop" || args[0] === "start") running = args[0] === "start";
+      if (args[1] === "load") options.onLoad?.();
       return Promise.resolve(ok);
     },
   };
@@ -99,7 +102,7 @@ function options(
     force: true,
     workDir: temp("nbs-restore-work-"),
     ...over,
-  } as RestoreServerOptions & { workDir: string };
+  };
 }
 
 const SERVER_STEPS = ["neo4j stop", "neo4j-admin database load", "neo4j start"];
@@ -122,7 +125,7 @@ describe("restoreToServer", () => {
   it("never touches the server when the bytes differ from the sidecar", async () => {
     const runner = fakeServer();
     const tampered = Buffer.from(dump);
-    tampered[100] ^= 1;
+    tampered.writeUInt8(tampered.readUInt8(100) ^ 1, 100);
     await expect(
       restoreToServer(
         options({ runner, source: { kind: "file", path: localBackup(tampered, dump) } }),
@@ -162,14 +165,10 @@ describe("restoreToServer", () => {
   });
 
   it("restores into an empty database without --force", async () => {
-    const runner = fakeServer();
     let restored = false;
+    const runner = fakeServer({ onLoad: () => (restored = true) });
     const empty = graph({ nodes: 0, relationships: 0 });
     const full = graph({ nodes: 5, relationships: 4 });
-    runner.run = ((run) => (file: string, args: string[], o: never) => {
-      if (args[1] === "load") restored = true;
-      return run(file, args, o);
-    })(runner.run.bind(runner)) as ProcessRunner["run"];
     const report = await restoreToServer(
       options({ runner, force: false, connect: () => (restored ? full() : empty()) }),
     );
