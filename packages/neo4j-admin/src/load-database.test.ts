@@ -27,8 +27,8 @@ function server(options: { running?: boolean; loadFails?: boolean; startFails?: 
 const probed: string[] = [];
 const answering = () =>
   ({
-    executeQuery: (_q: string, _p: unknown, o: { database: string }) => {
-      probed.push(o.database);
+    executeQuery: (query: string, _p: unknown, o: { database: string }) => {
+      probed.push(`${o.database}: ${query}`);
       return Promise.resolve({ records: [] });
     },
     close: () => Promise.resolve(),
@@ -62,7 +62,7 @@ describe("loadDatabase", () => {
     expect(runner.runs.find((r) => r.args[1] === "load")!.args).toContain(
       "--overwrite-destination",
     );
-    expect(probed.splice(0)).toEqual(["neo4j"]);
+    expect(probed.splice(0)).toEqual(["neo4j: RETURN 1"]);
   });
 
   it("starts the server again when the load fails, then reports the load", async () => {
@@ -73,7 +73,7 @@ describe("loadDatabase", () => {
     });
     expect(steps(runner.runs).slice(-2)).toEqual(["neo4j-admin database load", "neo4j start"]);
     // The failed database may never come online; the server answering is what is awaited.
-    expect(probed.splice(0)).toEqual(["system"]);
+    expect(probed.splice(0)).toEqual(["system: SHOW DATABASES"]);
   });
 
   it("says so when the server does not start again", async () => {

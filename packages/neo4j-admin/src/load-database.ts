@@ -110,6 +110,7 @@ async function start(
   try {
     await waitForBolt(driver, {
       database,
+      ...(database === "system" ? { query: "SHOW DATABASES" } : {}),
       timeoutMs: options.restartTimeoutMs ?? 300_000,
       logHint: `Neo4j was started after the restore; see the logs under ${inst.home}`,
     });
