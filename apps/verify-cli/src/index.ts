@@ -2,3 +2,7 @@ export { main } from "./main.js";
 export type { Io } from "./main.js";
 export { VERIFY_SETTINGS, chooseMode, chooseSource, resolveVerifySettings } from "./settings.js";
 export type { ResolvedVerifySettings, VerifySettings } from "./settings.js";
+export { LIST_SETTINGS } from "./list-settings.js";
+export type { ListSettings } from "./list-settings.js";
+export { RESTORE_SETTINGS } from "./restore-settings.js";
+export type { RestoreSettings } from "./restore-settings.js";

@@ -1,6 +1,7 @@
 import { defineCommand, runCli, type CliIo, type CliMain, type JsonDocument } from "@nbs/cli-kit";
 import type { VerifyReport } from "@nbs/verify";
 import pkg from "../package.json" with { type: "json" };
+import { list, restore } from "./ops-commands.js";
 import { VERIFY_SETTINGS, resolveVerifySettings } from "./settings.js";
 
 export type Io = CliIo;
@@ -9,6 +10,8 @@ const USAGE = [
   "$0 --s3-uri s3://<bucket>/<key> [--mode checksum|check|load] [options]",
   "$0 --latest --bucket <bucket> --prefix <prefix> [--db <db>] [options]",
   "$0 --file <dump> [options]",
+  "$0 list [--prefix <prefix>] [--db <db>] [--all] [--json]",
+  "$0 restore --latest|--s3-uri <uri>|--file <dump> --db <db> --neo4j-home <dir> --neo4j-uri <bolt> [--force] [--dry-run]",
 ].join("\n");
 
 const verify = defineCommand({
@@ -34,7 +37,7 @@ export const main: CliMain = (argv, env, io, interrupt) =>
     program: "nbs-verify",
     version: pkg.version,
     usage: USAGE,
-    commands: [verify],
+    commands: [verify, list, restore],
     argv,
     env,
     io,

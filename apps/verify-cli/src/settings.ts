@@ -19,7 +19,7 @@ const MODES = ["checksum", "check", "load"] as const satisfies readonly VerifyMo
 const S = setting;
 
 /** A sha256 as `sha256sum` prints it (either case); stored lowercase. */
-function parseSha256(raw: unknown, what: string): string {
+export function parseSha256(raw: unknown, what: string): string {
   const hex = String(raw).trim();
   if (!/^[0-9a-fA-F]{64}$/.test(hex))
     throw new NbsError(
@@ -204,7 +204,10 @@ export function chooseMode(s: VerifySettings, origins: Record<string, string>): 
 }
 
 /** Exactly one of --file, --s3-uri, --latest, --bucket with --key. */
-export function chooseSource(s: VerifySettings, origins: Record<string, string>): VerifySource {
+export function chooseSource(
+  s: Pick<VerifySettings, "file" | "s3Uri" | "latest" | "key" | "bucket" | "prefix" | "db">,
+  origins: Record<string, string>,
+): VerifySource {
   const given = [
     s.file !== undefined && "--file",
     s.s3Uri !== undefined && "--s3-uri",

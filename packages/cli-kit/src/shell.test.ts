@@ -189,6 +189,9 @@ describe("runCli", () => {
     interrupt.abort("SIGINT");
     const { code, out } = await cli(["check", "--json"], { interrupt: interrupt.signal });
     expect(code).toBe(130);
-    expect(JSON.parse(out)).toMatchObject({ error: { code: "INTERRUPTED", category: "ABORTED" }, exit_code: 130 });
+    expect(JSON.parse(out)).toMatchObject({
+      error: { code: "INTERRUPTED", category: "ABORTED" },
+      exit_code: 130,
+    });
   });
 });

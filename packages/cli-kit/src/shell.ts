@@ -17,7 +17,8 @@ import type { CliIo } from "./startup.js";
 interface ShellSettings {
   verbose: boolean;
   logFormat: LogFormat | undefined;
-  json: boolean;
+  /** `undefined`: JSON when stdout is not a terminal (a catalogue); a table otherwise. */
+  json: boolean | undefined;
 }
 
 type Resolve<S> = (
@@ -34,6 +35,10 @@ export interface CommandContext<K> {
   signal: AbortSignal;
   /** stderr when it is a terminal (for progress bars), else undefined. */
   tty: NodeJS.WriteStream | undefined;
+  /** Where a command's own output goes (e.g. a table) when it prints no JSON document. */
+  stdout: CliIo["stdout"];
+  /** Whether the run ends in the `--json` document on stdout (then print nothing else there). */
+  json: boolean;
   /** Keep what the work has so far, for `render` (e.g. a report to print even on failure). */
   keep: (kept: K) => void;
 }
@@ -117,7 +122,7 @@ export interface CliOptions {
   interrupt?: AbortSignal | undefined;
 }
 
-function isTty(stream: CliIo["stderr"]): stream is NodeJS.WriteStream {
+function isTty(stream: CliIo["stderr"] | CliIo["stdout"]): stream is NodeJS.WriteStream {
   return "isTTY" in stream && stream.isTTY === true;
 }
 
@@ -148,7 +153,7 @@ export async function runCli(options: CliOptions): Promise<number> {
       program,
       version: options.version,
       argv: options.argv,
-      ...(commands.length === 1 && fallback.about ? { about: fallback.about } : {}),
+      ...(fallback.about ? { about: fallback.about } : {}),
       columns: io.stdout.columns,
       stdout: io.stdout,
     });
@@ -175,16 +180,24 @@ export async function runCli(options: CliOptions): Promise<number> {
   const format = settings.logFormat ?? defaultLogFormat({ isTTY: isTty(io.stderr) });
   const logger = createCliLogger({ format, verbose: settings.verbose, stream: io.stderr, env });
   logger.log("debug", "config.resolved", { command: command.name, origins });
+  const json = settings.json ?? !isTty(io.stdout);
   return runCommand(
     {
       logger,
       event: `${command.name}.result`,
-      jsonOut: settings.json ? io.stdout : undefined,
+      jsonOut: json ? io.stdout : undefined,
       env,
       interrupt: options.interrupt,
       renderJson: prepared.renderJson,
     },
     (signal) =>
-      prepared.run({ logger, env, signal, tty: isTty(io.stderr) ? io.stderr : undefined }),
+      prepared.run({
+        logger,
+        env,
+        signal,
+        tty: isTty(io.stderr) ? io.stderr : undefined,
+        stdout: io.stdout,
+        json,
+      }),
   );
 }

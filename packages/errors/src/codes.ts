@@ -98,6 +98,24 @@ export const ERROR_CODES = {
   // a restored database lacks (or changed) an index or constraint the sidecar recorded at dump time
   SCHEMA_MISMATCH: "NEO4J",
   // --- end branch schema ---
+  // --- ops: nbs-verify list / restore ---
+  BUCKET_REQUIRED: "USAGE", // no --bucket / BACKUP_S3_BUCKET for a command that reads the store
+  RESTORE_SOURCE_REQUIRED: "USAGE", // restore given no source, or more than one
+  RESTORE_NEO4J_REQUIRED: "USAGE", // restore without --neo4j-home, --neo4j-uri or NEO4J_PASSWORD
+  RESTORE_TARGET_NOT_EMPTY: "USAGE", // the target database holds nodes and --force was not given
+  RESTORE_TARGET_UNKNOWN: "USAGE", // Neo4j is not running, so emptiness cannot be checked, and no --force
+  RESTORE_UNVERIFIED: "INTEGRITY", // nothing to compare the dump's sha256 with: never loaded
+  RESTORE_BYTES_MISMATCH: "INTEGRITY", // the download differs from its sidecar / --sha256 / object: never loaded
+  RESTORE_NOT_A_DUMP: "INTEGRITY", // the verified bytes are not a Neo4j dump (format by magic bytes)
+  RESTORE_NEO4J_UNREACHABLE: "NEO4J", // the target Neo4j did not answer over Bolt before anything changed
+  RESTORE_STOP_FAILED: "NEO4J", // `neo4j stop` failed; nothing was loaded
+  RESTORE_LOAD_FAILED: "NEO4J", // `neo4j-admin database load` failed; Neo4j was started again
+  RESTORE_RESTART_FAILED: "NEO4J", // Neo4j did not start (or answer on Bolt) after the load
+  RESTORE_COUNTS_DIFFER: "NEO4J", // counts after the restore differ from the sidecar's stats
+  RESTORE_COUNT_FAILED: "NEO4J", // the restored database could not be counted after the start
+  RESTORE_FILE_UNREADABLE: "INPUT", // the --file to restore could not be read
+  RESTORE_INTERRUPTED: "ABORTED", // SIGINT/SIGTERM during the restore
+  // --- end ops ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

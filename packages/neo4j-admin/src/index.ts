@@ -4,6 +4,8 @@
 export { dumpDatabase } from "./dump-database.js";
 export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js";
 export { detectDumpFormat } from "./dump-format.js";
+export { countNodes, loadDatabase } from "./load-database.js";
+export type { LoadDatabaseOptions, LoadDatabaseResult } from "./load-database.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
 export { createEphemeralInstance } from "./ephemeral.js";
 export type { DriverFactory, EphemeralInstance, EphemeralInstanceOptions } from "./ephemeral.js";

@@ -6,6 +6,8 @@ export interface WaitForBoltOptions {
   timeoutMs: number;
   intervalMs?: number;
   signal?: AbortSignal;
+  /** The probe (default `RETURN 1`; the system database answers only system commands). */
+  query?: string;
   /** Named in the timeout message so the reader knows where to look. */
   logHint: string;
   /**
@@ -31,7 +33,7 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
     }
     try {
       await beforeDeadline(
-        driver.executeQuery("RETURN 1", {}, { database: options.database }),
+        driver.executeQuery(options.query ?? "RETURN 1", {}, { database: options.database }),
         deadline - Date.now(),
       );
       return;

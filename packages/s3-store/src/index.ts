@@ -40,11 +40,13 @@ export type {
   SidecarFields,
   StoreEvent,
 } from "./put.js";
-export { getBackupStream, latestBackup, listBackups } from "./list.js";
+export { getBackupStream, latestBackup, listBackups, listDumps } from "./list.js";
 export type {
   BackupListing,
   BackupStream,
   BrokenBackup,
+  DumpListing,
+  DumpState,
   LatestBackup,
   ListBackupsInput,
 } from "./list.js";

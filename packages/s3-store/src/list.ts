@@ -70,13 +70,20 @@ export async function latestBackup(input: ListBackupsInput): Promise<LatestBacku
   return { backup: undefined, broken, uncommitted };
 }
 
+/** `committed`: a sidecar next to it; `uncommitted`: none; `orphan`: a sidecar whose dump is gone. */
+export type DumpState = "committed" | "uncommitted" | "orphan";
+
+/** A listed dump and whether it is committed; whether its sidecar validates takes a `headBackup`. */
+export interface DumpListing extends BackupListing {
+  state: DumpState;
+}
+
 /**
  * Every dump in scope, newest dump time first: `committed` with a sidecar next to it,
  * `uncommitted` without one, `orphan` for a sidecar whose dump is not there (a lost backup).
+ * For catalogues (`nbs-verify list --all`); restores and "latest" want {@link latestBackup}.
  */
-async function listDumps(
-  input: ListBackupsInput,
-): Promise<Array<BackupListing & { state: "committed" | "uncommitted" | "orphan" }>> {
+export async function listDumps(input: ListBackupsInput): Promise<DumpListing[]> {
   const prefix = normalizePrefix(input.prefix);
   const scope = [prefix, input.db].filter((s) => s !== undefined && s !== "").join("/");
   const dumps = new Map<string, BackupListing>();

@@ -11,3 +11,8 @@ export { schemaChecks, schemaMismatchError } from "./schema-checks.js";
 export { renderSummaryMarkdown } from "./markdown.js";
 export type { SmokeQuery } from "./restore.js";
 export type { VerifyEventSink, VerifyProgress } from "./events.js";
+export { postRestoreChecks, restoreToServer } from "./restore-server.js";
+export type { RestoreServerOptions } from "./restore-server.js";
+export type { RestoreServerReport } from "./restore-report.js";
+export { catalogBackups } from "./catalog.js";
+export type { CatalogEntry, CatalogInput } from "./catalog.js";

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DUMP_SETTINGS, RETENTION_SETTINGS, UPLOAD_SETTINGS } from "@nbs/upload-cli";
-import { VERIFY_SETTINGS } from "@nbs/verify-cli";
+import { LIST_SETTINGS, RESTORE_SETTINGS, VERIFY_SETTINGS } from "@nbs/verify-cli";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
@@ -44,6 +44,8 @@ const TABLES: Record<string, Record<string, { env: readonly string[] }>> = {
   DUMP_SETTINGS,
   RETENTION_SETTINGS,
   VERIFY_SETTINGS,
+  LIST_SETTINGS,
+  RESTORE_SETTINGS,
 };
 const documented = (name: string) => README.includes(`\`${name}\``);
 

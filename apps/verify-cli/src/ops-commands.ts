@@ -1,0 +1,37 @@
+import { defineCommand } from "@nbs/cli-kit";
+import type { CatalogEntry } from "@nbs/verify";
+import { LIST_SETTINGS, resolveListSettings } from "./list-settings.js";
+import { RESTORE_SETTINGS, resolveRestoreSettings } from "./restore-settings.js";
+
+// Each implementation is imported only when its command runs: `--help` and usage errors load none.
+
+export const list = defineCommand<
+  ReturnType<typeof resolveListSettings>["settings"],
+  CatalogEntry[]
+>({
+  name: "list",
+  describe: "list the backups under the prefix, newest first",
+  about:
+    "Committed backups (a valid .meta.json next to the dump) under --prefix, optionally only --db, newest first: db, key, dump time, size, sha256, Neo4j version, node and relationship counts (~ marks counts taken while writes were landing). Broken backups (an invalid sidecar, a sidecar whose dump is gone, or a stored size other than the recorded one) are listed as broken with the reason, never dropped, and logged as a warning; do not restore them. --all adds dumps without a sidecar (uploads still running or never committed) as uncommitted. A table on a terminal; JSON ({ backups: [...] }) otherwise or with --json. Read-only: exit 0 whatever the states.",
+  settings: LIST_SETTINGS,
+  resolve: resolveListSettings,
+  run: async (settings, { logger, signal, stdout, json, keep }) => {
+    const { runList } = await import("./list.js");
+    return runList(settings, { logger, signal, stdout, table: !json, keep });
+  },
+  // The entries go to the --json document only; the final log event carries the counts.
+  render: (doc, backups) => (backups ? { ...doc, backups } : doc),
+});
+
+export const restore = defineCommand({
+  name: "restore",
+  describe: "restore a verified backup onto your Neo4j (stop, load, start, compare counts)",
+  about:
+    "Restore a backup onto your own Neo4j (Community has no online restore): resolve the source (--latest, --s3-uri, --bucket with --key, or --file), download into a private workspace hashing while streaming, compare sha256 and size with the sidecar (or --sha256) and the object's metadata and check it is a Neo4j dump — bytes that fail any check are never loaded and Neo4j is not touched (exit 5). Then neo4j stop, neo4j-admin database load --overwrite-destination, neo4j start (always, also when the load fails), wait for Bolt, and compare node, relationship, label and type counts with the sidecar's stats (exit 6 when they differ; Neo4j is left running).\n\nSafety: before stopping anything, the target database's nodes are counted over Bolt (--neo4j-uri, NEO4J_USERNAME, NEO4J_PASSWORD — the password only from the environment); if it holds data, or Neo4j is not running so it cannot be checked, the restore is refused with exit 2 (RESTORE_TARGET_NOT_EMPTY / RESTORE_TARGET_UNKNOWN) unless --force. --dry-run does the same checks and prints the plan without downloading or stopping anything. Ctrl-C during the load waits for it to finish and Neo4j to start (a second Ctrl-C forces).",
+  settings: RESTORE_SETTINGS,
+  resolve: resolveRestoreSettings,
+  run: async (settings, { logger, env, signal, tty }) => {
+    const { runRestore } = await import("./restore.js");
+    return runRestore(settings, { logger, env, signal, ...(tty ? { tty } : {}) });
+  },
+});

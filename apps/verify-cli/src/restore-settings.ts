@@ -1,0 +1,154 @@
+import {
+  parseBool,
+  parseString,
+  resolveSettings,
+  withEndpointRegion,
+  setting,
+  LOG_SETTINGS,
+  S3_CONNECTION_SETTINGS,
+  type SettingsOf,
+} from "@nbs/cli-kit";
+import { NbsError } from "@nbs/errors";
+import type { VerifySource } from "@nbs/verify";
+import { checkDb } from "./list-settings.js";
+import { chooseSource, parseSha256 } from "./settings.js";
+
+/**
+ * `nbs-verify restore` (scripts/neo4j/restore_from_s3.sh): a backup onto the operator's own
+ * Neo4j. The Neo4j password comes only from NEO4J_PASSWORD, never a flag.
+ */
+const S = setting;
+
+export const RESTORE_SETTINGS = {
+  ...S3_CONNECTION_SETTINGS,
+  ...LOG_SETTINGS,
+  s3Uri: S(
+    ["NBS_S3_URI"],
+    "string",
+    "backup to restore: s3://<bucket>/<key>",
+    undefined,
+    parseString,
+  ),
+  bucket: S(
+    ["BACKUP_S3_BUCKET"],
+    "string",
+    "bucket (with --key or --latest)",
+    undefined,
+    parseString,
+  ),
+  key: S(["NBS_KEY"], "string", "object key of the dump (with --bucket)", undefined, parseString),
+  latest: S(
+    ["NBS_LATEST"],
+    "boolean",
+    "restore the newest committed backup of --db under --prefix (a broken newest one fails, never an older one in its place)",
+    false,
+    parseBool,
+  ),
+  prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix for --latest", "", parseString),
+  db: S(
+    ["NBS_DB"],
+    "string",
+    "the database to replace (and whose backups --latest picks from)",
+    "neo4j",
+    parseString,
+  ),
+  file: S(
+    ["NBS_FILE"],
+    "string",
+    "restore a local dump instead (needs its <file>.meta.json or --sha256)",
+    undefined,
+    parseString,
+  ),
+  sha256: S(
+    ["NBS_SHA256"],
+    "string",
+    "expected sha256 of the dump as stored (64 hex digits): the reference for a --file without a .meta.json, an extra check otherwise",
+    undefined,
+    parseSha256,
+  ),
+  neo4jHome: S(
+    ["NEO4J_HOME"],
+    "string",
+    "the Neo4j installation to restore into: its server is stopped, the database replaced, the server started",
+    undefined,
+    parseString,
+  ),
+  neo4jUri: S(
+    ["NEO4J_URI"],
+    "string",
+    "Bolt URI of that server: emptiness check before, counts after",
+    undefined,
+    parseString,
+  ),
+  neo4jUser: S(
+    ["NEO4J_USERNAME"],
+    "string",
+    "Bolt user (password from NEO4J_PASSWORD only)",
+    "neo4j",
+    parseString,
+  ),
+  force: S(
+    [],
+    "boolean",
+    "replace a database that holds data, or one that cannot be checked because Neo4j is not running",
+    false,
+    parseBool,
+  ),
+  dryRun: S(
+    ["NBS_DRY_RUN"],
+    "boolean",
+    "resolve the source, check the target and print the plan; nothing downloaded, Neo4j not touched",
+    false,
+    parseBool,
+  ),
+  json: S(["NBS_JSON"], "boolean", "print the final report as JSON on stdout", false, parseBool),
+  workDir: S(
+    ["NBS_WORK_DIR"],
+    "string",
+    "parent of the private temp workspace (default: the OS temp dir); needs room for the dump",
+    undefined,
+    parseString,
+  ),
+};
+
+export type RestoreSettings = SettingsOf<typeof RESTORE_SETTINGS>;
+
+export interface ResolvedRestoreSettings extends RestoreSettings {
+  source: VerifySource;
+  neo4jHome: string;
+  neo4jUri: string;
+}
+
+export function resolveRestoreSettings(
+  flags: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+  file: Record<string, unknown>,
+): { settings: ResolvedRestoreSettings; origins: Record<string, string> } {
+  const { settings: s, origins } = resolveSettings(RESTORE_SETTINGS, flags, env, file);
+  checkDb(s.db);
+  if (!s.file && !s.s3Uri && !s.latest && !s.key)
+    throw new NbsError("RESTORE_SOURCE_REQUIRED", "no backup to restore", {
+      hint: "pass --latest (with --prefix/--db), --s3-uri s3://bucket/key, --bucket with --key, or --file",
+    });
+  if (s.neo4jHome === undefined || s.neo4jHome === "")
+    throw new NbsError("RESTORE_NEO4J_REQUIRED", "no Neo4j installation to restore into", {
+      hint: "pass --neo4j-home or set NEO4J_HOME (the installation whose database is replaced)",
+    });
+  if (s.neo4jUri === undefined || s.neo4jUri === "")
+    throw new NbsError("RESTORE_NEO4J_REQUIRED", "no Bolt URI of the Neo4j to restore into", {
+      hint: "pass --neo4j-uri or set NEO4J_URI (e.g. bolt://127.0.0.1:7687): emptiness is checked before and counts after",
+    });
+  if (env["NEO4J_PASSWORD"] === undefined || env["NEO4J_PASSWORD"] === "")
+    throw new NbsError("RESTORE_NEO4J_REQUIRED", "NEO4J_PASSWORD is not set", {
+      hint: "export NEO4J_PASSWORD for the Bolt user (never a flag)",
+    });
+  return {
+    settings: withEndpointRegion({
+      ...s,
+      neo4jHome: s.neo4jHome,
+      neo4jUri: s.neo4jUri,
+      source: chooseSource(s, origins),
+    }),
+    origins,
+  };
+}

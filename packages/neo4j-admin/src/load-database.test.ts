@@ -1,0 +1,121 @@
+import type { Driver } from "neo4j-driver";
+import { describe, expect, it } from "vitest";
+import { countNodes, loadDatabase, locateNeo4j } from "./index.js";
+import { basename, fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
+import type { RecordedRun } from "../test/fakes.js";
+
+/** A Community server: status, stop, start, and a load that only works while stopped. */
+function server(options: { running?: boolean; loadFails?: boolean; startFails?: boolean } = {}) {
+  let running = options.running ?? true;
+  return fakeRunner(({ file, args }: RecordedRun) => {
+    if (args[0] === "--version") return { stdout: "5.26.30\n" };
+    if (basename(file) === "neo4j") {
+      if (args[0] === "status") return { exitCode: running ? 0 : 3 };
+      if (args[0] === "start" && options.startFails) return { exitCode: 1, stderr: "port in use" };
+      running = args[0] === "start";
+      return {};
+    }
+    if (args[1] === "load") {
+      if (running) return { exitCode: 1, stderr: "database is in use" };
+      if (options.loadFails) return { exitCode: 1, stderr: "Unexpected end of stream" };
+    }
+    return {};
+  });
+}
+
+/** Databases the Bolt probes after the start were sent to. */
+const probed: string[] = [];
+const answering = () =>
+  ({
+    executeQuery: (query: string, _p: unknown, o: { database: string }) => {
+      probed.push(`${o.database}: ${query}`);
+      return Promise.resolve({ records: [] });
+    },
+    close: () => Promise.resolve(),
+  }) as unknown as Driver;
+
+const steps = (runs: RecordedRun[]) =>
+  runs.map((r) => `${basename(r.file)} ${r.args.slice(0, 2).join(" ")}`);
+
+async function setup(runner: ReturnType<typeof server>) {
+  const installation = await locateNeo4j({ home: await fakeInstall(), runner });
+  return {
+    installation,
+    db: "neo4j",
+    dumpDir: await tempDir("nbs-load-"),
+    runner,
+    driverFactory: answering,
+  };
+}
+
+describe("loadDatabase", () => {
+  it("stops the server, loads with --overwrite-destination, and starts it again", async () => {
+    const runner = server();
+    expect(await loadDatabase(await setup(runner))).toEqual({ wasRunning: true });
+    expect(steps(runner.runs)).toEqual([
+      "neo4j-admin --version",
+      "neo4j status",
+      "neo4j stop",
+      "neo4j-admin database load",
+      "neo4j start",
+    ]);
+    expect(runner.runs.find((r) => r.args[1] === "load")!.args).toContain(
+      "--overwrite-destination",
+    );
+    expect(probed.splice(0)).toEqual(["neo4j: RETURN 1"]);
+  });
+
+  it("starts the server again when the load fails, then reports the load", async () => {
+    const runner = server({ loadFails: true });
+    await expect(loadDatabase(await setup(runner))).rejects.toMatchObject({
+      code: "RESTORE_LOAD_FAILED",
+      category: "NEO4J",
+    });
+    expect(steps(runner.runs).slice(-2)).toEqual(["neo4j-admin database load", "neo4j start"]);
+    // The failed database may never come online; the server answering is what is awaited.
+    expect(probed.splice(0)).toEqual(["system: SHOW DATABASES"]);
+  });
+
+  it("says so when the server does not start again", async () => {
+    const runner = server({ startFails: true });
+    await expect(loadDatabase(await setup(runner))).rejects.toMatchObject({
+      code: "RESTORE_RESTART_FAILED",
+    });
+  });
+
+  it("starts a server that was stopped before, once loaded", async () => {
+    const runner = server({ running: false });
+    expect(await loadDatabase(await setup(runner))).toEqual({ wasRunning: false });
+    expect(steps(runner.runs).slice(1)).toEqual([
+      "neo4j status",
+      "neo4j-admin database load",
+      "neo4j start",
+    ]);
+  });
+});
+
+describe("countNodes", () => {
+  it("is 0 for a database that does not exist yet", async () => {
+    const missing = {
+      executeQuery: () =>
+        Promise.reject(
+          Object.assign(new Error("no such db"), {
+            code: "Neo.ClientError.Database.DatabaseNotFound",
+          }),
+        ),
+    } as unknown as Driver;
+    expect(await countNodes(missing, "other")).toBe(0);
+  });
+
+  it("rethrows anything else (an auth failure is not an empty database)", async () => {
+    const denied = {
+      executeQuery: () =>
+        Promise.reject(
+          Object.assign(new Error("unauthorized"), {
+            code: "Neo.ClientError.Security.Unauthorized",
+          }),
+        ),
+    } as unknown as Driver;
+    await expect(countNodes(denied, "neo4j")).rejects.toThrow("unauthorized");
+  });
+});

@@ -1,0 +1,145 @@
+import { join } from "node:path";
+import type { Driver } from "neo4j-driver";
+import { NbsError } from "@nbs/errors";
+import { buildLoadCommand } from "./commands.js";
+import { serverCommand, type Neo4jInstallation } from "./installation.js";
+import { runNeo4jCommand } from "./run-command.js";
+import type { ProcessRunner } from "./runner.js";
+import { waitForBolt } from "./wait-for-bolt.js";
+
+export interface LoadDatabaseOptions {
+  /** The operator's installation (not an ephemeral one): its server is stopped and started. */
+  installation: Neo4jInstallation;
+  db: string;
+  /** Directory holding `<db>.dump` (neo4j-admin reads that name). */
+  dumpDir: string;
+  runner: ProcessRunner;
+  /** Connects to the server after the start, to wait until `db` answers. */
+  driverFactory: () => Driver;
+  /** Honoured until the server is stopped; the load and the start then run to their end. */
+  signal?: AbortSignal;
+  /** Per command (stop, load, start). Default 1 hour: large stores take a while. */
+  timeoutMs?: number;
+  /** For Bolt to answer after the start. Default 5 minutes. */
+  restartTimeoutMs?: number;
+  /** Told before each step: "stop", "load", "start". */
+  onStep?: (step: "stop" | "load" | "start") => void;
+}
+
+export interface LoadDatabaseResult {
+  /** Whether the server was running before (it is running after a successful load either way). */
+  wasRunning: boolean;
+}
+
+/**
+ * Community-edition offline restore onto a real server: stop it, `neo4j-admin database load
+ * --overwrite-destination`, and start it again — always, even when the load fails (like
+ * {@link dumpDatabase}). The caller has verified the dump; this replaces `db` with it.
+ */
+export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDatabaseResult> {
+  const { installation: inst, runner, signal } = options;
+  const timeoutMs = options.timeoutMs ?? 3_600_000;
+  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
+    signal,
+    timeoutMs,
+    okExitCodes: [0, 3],
+  });
+  const wasRunning = status.exitCode === 0;
+  if (wasRunning) {
+    options.onStep?.("stop");
+    await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs }).catch(
+      (error: unknown) => {
+        if (signal?.aborted) throw error;
+        throw new NbsError("RESTORE_STOP_FAILED", `neo4j stop failed: ${firstLine(error)}`, {
+          hint: `nothing was loaded; check the server with ${join(inst.home, "bin", "neo4j")} status and its logs`,
+          cause: error,
+        });
+      },
+    );
+  }
+  // From here on the database is being replaced: an interrupted load would leave it half
+  // written, so the load and the start ignore the abort signal (a second Ctrl-C still forces).
+  options.onStep?.("load");
+  const loadError = await runNeo4jCommand(
+    runner,
+    buildLoadCommand(inst, options.db, options.dumpDir),
+    {
+      cwd: options.dumpDir,
+      timeoutMs,
+    },
+  ).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+  options.onStep?.("start");
+  // After a failed load the database itself may never come online: then the server answering
+  // (its system database) is what "started" means.
+  const ready = loadError ? "system" : options.db;
+  await start(inst, options, ready, timeoutMs).catch((error: unknown) => {
+    const what = loadError ? "the load failed and" : "the database was loaded but";
+    throw new NbsError(
+      "RESTORE_RESTART_FAILED",
+      `${what} Neo4j did not start again: ${firstLine(error)}`,
+      {
+        hint: `start it by hand (${join(inst.home, "bin", "neo4j")} start) and read its logs under ${inst.home}`,
+        cause: loadError ? new AggregateError([loadError, error]) : error,
+      },
+    );
+  });
+  if (loadError) {
+    throw new NbsError(
+      "RESTORE_LOAD_FAILED",
+      `neo4j-admin database load of ${options.db} failed: ${firstLine(loadError)}; Neo4j was started again`,
+      {
+        hint: "read the neo4j-admin output; check the dump's Neo4j version and the disk space of the data directory; the database may now be empty or partial, restore again once the cause is fixed",
+        cause: loadError,
+      },
+    );
+  }
+  return { wasRunning };
+}
+
+async function start(
+  inst: Neo4jInstallation,
+  options: LoadDatabaseOptions,
+  database: string,
+  timeoutMs: number,
+): Promise<void> {
+  await runNeo4jCommand(options.runner, serverCommand(inst, "start"), { timeoutMs });
+  const driver = options.driverFactory();
+  try {
+    await waitForBolt(driver, {
+      database,
+      ...(database === "system" ? { query: "SHOW DATABASES" } : {}),
+      timeoutMs: options.restartTimeoutMs ?? 300_000,
+      logHint: `Neo4j was started after the restore; see the logs under ${inst.home}`,
+    });
+  } finally {
+    await driver.close();
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+}
+
+/**
+ * Nodes in `database` of a running server, to tell whether a restore would replace data;
+ * 0 when the database does not exist yet (nothing to lose).
+ */
+export async function countNodes(driver: Driver, database: string): Promise<number> {
+  try {
+    const { records } = await driver.executeQuery(
+      "MATCH (n) RETURN count(n) AS c",
+      {},
+      { database, routing: "READ" },
+    );
+    const value: unknown = records[0]?.get("c");
+    return typeof value === "number"
+      ? value
+      : Number((value as { toString(): string } | undefined)?.toString() ?? 0);
+  } catch (error) {
+    if ((error as { code?: string }).code === "Neo.ClientError.Database.DatabaseNotFound") return 0;
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+import type { BackupMeta } from "@nbs/metadata";
+import type { Check, SidecarStats } from "./checks.js";
+import type { ResolvedSource } from "./source.js";
+
+/** What `nbs-verify restore` did (or, with `--dry-run`, would do). Failures are thrown, not reported. */
+export interface RestoreServerReport {
+  outcome: "restored" | "dry-run";
+  source: { kind: ResolvedSource["kind"]; location: string; bucket?: string; key?: string };
+  backup?: { db_name: string; created_at: string; neo4j_version?: string };
+  sha256: { expected?: string; actual?: string };
+  size: { expected?: number; actual?: number };
+  target: {
+    database: string;
+    neo4j_home: string;
+    neo4j_version: string;
+    edition: string;
+    /** Whether the server was running when the restore began. */
+    running: boolean;
+    /** Nodes in the target database before anything changed; undefined when it could not be asked. */
+    nodes_before?: number;
+    /** `--force` was needed (the target held data, or could not be checked) and given. */
+    forced: boolean;
+  };
+  checks: Check[];
+  counts?: { expected?: SidecarStats; actual: SidecarStats };
+  /** `--dry-run`: the steps that would run. */
+  plan?: string[];
+  durations_ms: Record<string, number>;
+}
+
+export function describeBackup(meta: BackupMeta | undefined): RestoreServerReport["backup"] {
+  if (!meta) return undefined;
+  return {
+    db_name: meta.db_name,
+    created_at: meta.created_at,
+    ...(meta.neo4j ? { neo4j_version: meta.neo4j.version } : {}),
+  };
+}
+
+/** `--dry-run`: the restore's steps in words. */
+export function restorePlan(
+  source: ResolvedSource,
+  target: RestoreServerReport["target"],
+  workDir: string | undefined,
+): string[] {
+  const stats = source.meta?.stats;
+  return [
+    `download ${source.location} (${source.size} bytes) into a private workspace under ${workDir ?? "the OS temp directory"}, hashing while streaming`,
+    source.meta
+      ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}, and check it is a Neo4j dump; stop here on any mismatch`
+      : "compare the sha256 with --sha256 and check it is a Neo4j dump; stop here on any mismatch",
+    target.running
+      ? `stop Neo4j (${target.neo4j_home}/bin/neo4j stop); database ${target.database} holds ${target.nodes_before ?? "?"} node(s)${target.forced ? ", replaced because of --force" : ""}`
+      : `Neo4j at ${target.neo4j_home} is not running${target.forced ? " (--force: its database is replaced unseen)" : ""}`,
+    `neo4j-admin database load --overwrite-destination ${target.database} (Neo4j ${target.neo4j_version})`,
+    "start Neo4j again, also when the load fails, and wait for Bolt",
+    stats?.exact === false
+      ? "count nodes and relationships (the sidecar's counts are inexact and are not compared)"
+      : stats
+        ? "compare node, relationship, label and type counts with the sidecar's stats"
+        : "count nodes and relationships (the sidecar has no stats to compare with)",
+    "remove the workspace",
+  ];
+}

@@ -1,0 +1,205 @@
+import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { restoreToServer, type RestoreServerOptions } from "./index.js";
+
+const dump = Buffer.concat([
+  Buffer.from("DZV1"),
+  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
+  Buffer.alloc(4096, 7),
+]);
+const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const meta = (bytes: Buffer, extra: Record<string, unknown> = {}) => ({
+  schemaVersion: 1,
+  sha256: sha(bytes),
+  size: bytes.length,
+  db_name: "neo4j",
+  created_at: "2026-11-24T10:15:00Z",
+  created_by: "backup.sh@db1",
+  tool: { name: "nbs-upload", version: "0.1.0" },
+  stats: { nodes: 5, relationships: 4 },
+  ...extra,
+});
+
+const temps: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+};
+afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function fakeInstall(): string {
+  const home = temp("nbs-fake-neo4j-");
+  mkdirSync(join(home, "bin"));
+  mkdirSync(join(home, "lib"));
+  for (const tool of ["neo4j-admin", "neo4j"])
+    writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
+  writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
+  return home;
+}
+
+/** A local dump with a sidecar describing `described` (the dump itself by default). */
+function localBackup(bytes: Buffer = dump, described: Buffer = bytes): string {
+  const file = join(temp("nbs-restore-file-"), "neo4j-20261124T101500Z.dump");
+  writeFileSync(file, bytes);
+  writeFileSync(`${file}.meta.json`, JSON.stringify(meta(described)));
+  return file;
+}
+
+/** The operator's server: `neo4j status/stop/start` and a load; every step recorded. */
+function fakeServer(
+  options: { running?: boolean; onLoad?: () => void } = {},
+): ProcessRunner & { steps: string[] } {
+  let running = options.running ?? true;
+  const steps: string[] = [];
+  const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
+  return {
+    steps,
+    run(file, args) {
+      if (args.includes("--version"))
+        return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
+      const step = `${file.split("/").at(-1)} ${args.slice(0, 2).join(" ")}`;
+      steps.push(step);
+      if (args[0] === "status") return Promise.resolve({ ...ok, exitCode: running ? 0 : 3 });
+      if (args[0] === "stop" || args[0] === "start") running = args[0] === "start";
+      if (args[1] === "load") options.onLoad?.();
+      return Promise.resolve(ok);
+    },
+  };
+}
+
+/** A Bolt connection whose graph holds `nodes` nodes and `relationships` relationships. */
+function graph(counts: { nodes: number; relationships: number }) {
+  const record = (c: unknown) => ({ get: () => c });
+  return () =>
+    ({
+      executeQuery: (cypher: string) => {
+        if (
+          cypher.includes("db.labels") ||
+          cypher.includes("db.relationshipTypes") ||
+          cypher.startsWith("SHOW ")
+        )
+          return Promise.resolve({ records: [] });
+        if (cypher.includes("count(n)"))
+          return Promise.resolve({ records: [record(counts.nodes)] });
+        if (cypher.includes("count(r)"))
+          return Promise.resolve({ records: [record(counts.relationships)] });
+        return Promise.resolve({ records: [record(1)] });
+      },
+      close: () => Promise.resolve(),
+    }) as unknown as ReturnType<RestoreServerOptions["connect"]>;
+}
+
+function options(
+  over: Partial<RestoreServerOptions> = {},
+): RestoreServerOptions & { workDir: string } {
+  return {
+    source: { kind: "file", path: localBackup() },
+    neo4jHome: fakeInstall(),
+    runner: fakeServer(),
+    connect: graph({ nodes: 5, relationships: 4 }),
+    database: "neo4j",
+    force: true,
+    workDir: temp("nbs-restore-work-"),
+    ...over,
+  };
+}
+
+const SERVER_STEPS = ["neo4j stop", "neo4j-admin database load", "neo4j start"];
+
+describe("restoreToServer", () => {
+  it("proves the bytes, then stops, loads, starts, and compares counts", async () => {
+    const runner = fakeServer();
+    const o = options({ runner });
+    const report = await restoreToServer(o);
+    expect(report).toMatchObject({
+      outcome: "restored",
+      target: { running: true, nodes_before: 5, forced: true },
+      counts: { actual: { nodes: 5, relationships: 4 } },
+    });
+    expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
+    expect(runner.steps).toEqual(["neo4j status", "neo4j status", ...SERVER_STEPS]);
+    expect(readdirSync(o.workDir)).toEqual([]);
+  });
+
+  it("never touches the server when the bytes differ from the sidecar", async () => {
+    const runner = fakeServer();
+    const tampered = Buffer.from(dump);
+    tampered.writeUInt8(tampered.readUInt8(100) ^ 1, 100);
+    await expect(
+      restoreToServer(
+        options({ runner, source: { kind: "file", path: localBackup(tampered, dump) } }),
+      ),
+    ).rejects.toMatchObject({ code: "RESTORE_BYTES_MISMATCH", category: "INTEGRITY" });
+    expect(runner.steps).toEqual(["neo4j status"]);
+  });
+
+  it("never loads a dump with nothing to compare its sha256 with", async () => {
+    const runner = fakeServer();
+    const file = join(temp("nbs-restore-file-"), "neo4j.dump");
+    writeFileSync(file, dump);
+    await expect(
+      restoreToServer(options({ runner, source: { kind: "file", path: file } })),
+    ).rejects.toMatchObject({ code: "RESTORE_UNVERIFIED" });
+    expect(runner.steps).not.toContain("neo4j stop");
+  });
+
+  it("never loads verified bytes that are not a Neo4j dump", async () => {
+    const runner = fakeServer();
+    const text = Buffer.from("just some text, not a dump\n".repeat(10));
+    await expect(
+      restoreToServer(options({ runner, source: { kind: "file", path: localBackup(text) } })),
+    ).rejects.toMatchObject({ code: "RESTORE_NOT_A_DUMP" });
+    expect(runner.steps).not.toContain("neo4j stop");
+  });
+
+  it("refuses a database holding data without --force, before downloading anything", async () => {
+    const runner = fakeServer();
+    const o = options({ runner, force: false });
+    await expect(restoreToServer(o)).rejects.toMatchObject({
+      code: "RESTORE_TARGET_NOT_EMPTY",
+      category: "USAGE",
+    });
+    expect(runner.steps).toEqual(["neo4j status"]);
+    expect(readdirSync(o.workDir)).toEqual([]);
+  });
+
+  it("restores into an empty database without --force", async () => {
+    let restored = false;
+    const runner = fakeServer({ onLoad: () => (restored = true) });
+    const empty = graph({ nodes: 0, relationships: 0 });
+    const full = graph({ nodes: 5, relationships: 4 });
+    const report = await restoreToServer(
+      options({ runner, force: false, connect: () => (restored ? full() : empty()) }),
+    );
+    expect(report.target).toMatchObject({ nodes_before: 0, forced: false });
+  });
+
+  it("refuses a server that is not running without --force (emptiness unknown)", async () => {
+    const runner = fakeServer({ running: false });
+    await expect(restoreToServer(options({ runner, force: false }))).rejects.toMatchObject({
+      code: "RESTORE_TARGET_UNKNOWN",
+    });
+    expect(runner.steps).toEqual(["neo4j status"]);
+  });
+
+  it("fails with the counts named when the restored graph differs from the sidecar", async () => {
+    await expect(
+      restoreToServer(options({ connect: graph({ nodes: 4, relationships: 4 }) })),
+    ).rejects.toMatchObject({ code: "RESTORE_COUNTS_DIFFER", category: "NEO4J" });
+  });
+
+  it("--dry-run checks the target and plans; nothing downloaded, nothing stopped", async () => {
+    const runner = fakeServer();
+    const o = options({ runner, dryRun: true });
+    const report = await restoreToServer(o);
+    expect(report.outcome).toBe("dry-run");
+    expect(report.plan?.join("\n")).toMatch(/--overwrite-destination neo4j/);
+    expect(runner.steps).toEqual(["neo4j status"]);
+    expect(readdirSync(o.workDir)).toEqual([]);
+  });
+});

@@ -1,0 +1,347 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { BackupMeta } from "@nbs/metadata";
+import { schemaChecks, schemaMismatchError } from "./schema-checks.js";
+import { NbsError, isNbsError } from "@nbs/errors";
+import {
+  captureStats,
+  countNodes,
+  detectDumpFormat,
+  loadDatabase,
+  locateNeo4j,
+  runNeo4jCommand,
+  serverCommand,
+  type DriverFactory,
+  type Neo4jInstallation,
+  type ProcessRunner,
+} from "@nbs/neo4j-admin";
+import { toStorageError } from "@nbs/s3-store";
+import { join } from "node:path";
+import {
+  describeFailures,
+  failedChecks,
+  integrityChecks,
+  matchedReference,
+  statsChecks,
+  type Check,
+  type SidecarStats,
+} from "./checks.js";
+import { fetchHashing } from "./download.js";
+import type { VerifyEventSink, VerifyProgress } from "./events.js";
+import { describeBackup, restorePlan, type RestoreServerReport } from "./restore-report.js";
+import { resolveSource, type ResolvedSource, type VerifySource } from "./source.js";
+import { createWorkspace, type Workspace } from "./workspace.js";
+
+type TargetDriver = ReturnType<DriverFactory>;
+
+export interface RestoreServerOptions {
+  source: VerifySource;
+  /** Needed for S3 sources; built and owned by the caller. */
+  client?: S3Client;
+  /** The sha256 of the stored bytes recorded elsewhere (lowercase hex): the reference for a local file without a sidecar. */
+  sha256?: string;
+  /** The operator's Neo4j installation: its server is stopped, its database replaced, the server started. */
+  neo4jHome: string;
+  runner: ProcessRunner;
+  /** A new driver to that server (the caller holds the credentials); closed after each use. */
+  connect: () => TargetDriver;
+  /** The database to replace. */
+  database: string;
+  /** Replace a database that holds data, or one that cannot be checked (server not running). */
+  force: boolean;
+  /** Resolve the source, check the target, and describe the plan: nothing downloaded, nothing stopped. */
+  dryRun?: boolean;
+  workDir?: string;
+  signal?: AbortSignal;
+  onEvent?: VerifyEventSink;
+  onProgress?: (progress: VerifyProgress) => void;
+  /** Per Neo4j command; default 1 hour. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Restore a backup onto a real server (Community: offline). The bytes are downloaded and checked
+ * against every record first (sha256 and size vs sidecar / `--sha256` / object metadata, Neo4j dump
+ * format); only bytes that passed are loaded. Then stop, load, start (always), and compare the
+ * counts with the sidecar's. Throws an NbsError for every failure; nothing is stopped before the
+ * download has been proven.
+ */
+export async function restoreToServer(options: RestoreServerOptions): Promise<RestoreServerReport> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const onEvent: VerifyEventSink = options.onEvent ?? (() => {});
+  const durations: Record<string, number> = {};
+  const time = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    const t = now();
+    try {
+      return await work();
+    } finally {
+      durations[step] = now() - t;
+    }
+  };
+  let workspace: Workspace | undefined;
+  try {
+    const source = await time("resolve", () =>
+      resolveSource(options.source, { client: options.client, signal: options.signal }),
+    );
+    onEvent("restore.source", {
+      location: source.location,
+      size: source.size,
+      sha256: source.meta?.sha256,
+      created_at: source.meta?.created_at,
+    });
+    const inst = await locateNeo4j({
+      home: options.neo4jHome,
+      runner: options.runner,
+      signal: options.signal,
+    });
+    const target = await checkTarget(inst, options);
+    onEvent("restore.target", { ...target });
+    const report: RestoreServerReport = {
+      outcome: "dry-run",
+      source: sourceOf(source),
+      ...(source.meta ? { backup: describeBackup(source.meta)! } : {}),
+      sha256: { ...(source.meta ? { expected: source.meta.sha256 } : {}) },
+      size: { expected: source.meta?.size ?? source.size },
+      target,
+      checks: [],
+      durations_ms: durations,
+    };
+    if (options.dryRun) {
+      report.plan = restorePlan(source, target, options.workDir);
+      return report;
+    }
+
+    workspace = await createWorkspace(options.workDir);
+    const dumpPath = join(workspace.dir, `${options.database}.dump`);
+    onEvent("restore.download", { location: source.location, workspace: workspace.dir });
+    const digests = await time("download", () => fetchFrom(source, dumpPath, options));
+    report.sha256.actual = digests.stored.hex;
+    report.size.actual = digests.stored.size;
+    report.checks.push(...(await proveBytes(source, digests, dumpPath, options.sha256)));
+    onEvent("restore.verified", { sha256: digests.stored.hex, size: digests.stored.size });
+    warnOnVersion(source.meta, inst, onEvent);
+
+    // The download took a while: someone may have written to an empty target since.
+    if (target.running && !options.force) await checkTarget(inst, options);
+    await time("neo4j_restore", () =>
+      loadDatabase({
+        installation: inst,
+        db: options.database,
+        dumpDir: workspace!.dir,
+        runner: options.runner,
+        driverFactory: options.connect,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        onStep: (step) => onEvent(`restore.neo4j.${step}`, { home: inst.home }),
+      }),
+    );
+    const actual = await time("counts", () => countRestored(options));
+    const checks = postRestoreChecks(source.meta, actual);
+    report.checks.push(...checks);
+    report.counts = { ...(source.meta?.stats ? { expected: source.meta.stats } : {}), actual };
+    onEvent("restore.counts", { nodes: actual.nodes, relationships: actual.relationships });
+    const wrong = failedChecks(checks).filter((c) => !c.id.startsWith("schema."));
+    if (wrong.length > 0)
+      throw new NbsError(
+        "RESTORE_COUNTS_DIFFER",
+        `the restored database ${options.database} differs from the backup's sidecar: ${describeFailures(wrong)}`,
+        {
+          hint: "Neo4j is running with the restored data, which does not hold what was measured at backup time; restore an older backup (nbs-verify list) or investigate before serving from it",
+        },
+      );
+    // A restore that lost an index or constraint (e.g. a uniqueness constraint) is not a restore.
+    const schemaError = schemaMismatchError(checks);
+    if (schemaError) throw schemaError;
+    report.outcome = "restored";
+    return report;
+  } catch (error) {
+    if (options.signal?.aborted && !(isNbsError(error) && error.code === "RESTORE_RESTART_FAILED"))
+      throw new NbsError("RESTORE_INTERRUPTED", "restore interrupted", {
+        hint: "check Neo4j with `neo4j status`; re-run the restore",
+        cause: error,
+      });
+    throw error;
+  } finally {
+    await workspace?.remove().catch(() => undefined);
+    durations["total"] = now() - started;
+  }
+}
+
+/**
+ * Everything compared after the restore, against what the sidecar recorded. One place: a further
+ * comparison (e.g. indexes and constraints) is one more line here.
+ */
+export function postRestoreChecks(meta: BackupMeta | undefined, actual: SidecarStats): Check[] {
+  return [...statsChecks(meta?.stats, actual), ...schemaChecks(meta?.stats, actual.schema)];
+}
+
+/** Is the target running, and does its database hold data? Refuses without --force when in doubt. */
+async function checkTarget(
+  inst: Neo4jInstallation,
+  options: RestoreServerOptions,
+): Promise<RestoreServerReport["target"]> {
+  const status = await runNeo4jCommand(options.runner, serverCommand(inst, "status"), {
+    signal: options.signal,
+    timeoutMs: 120_000,
+    okExitCodes: [0, 3],
+  });
+  const base = {
+    database: options.database,
+    neo4j_home: inst.home,
+    neo4j_version: inst.version.raw,
+    edition: inst.edition,
+  };
+  if (status.exitCode !== 0) {
+    if (!options.force)
+      throw new NbsError(
+        "RESTORE_TARGET_UNKNOWN",
+        `Neo4j at ${inst.home} is not running, so whether database ${options.database} holds data cannot be checked`,
+        {
+          hint: "start Neo4j and run the restore again, or pass --force to replace the database unseen",
+        },
+      );
+    return { ...base, running: false, forced: true };
+  }
+  const nodes = await askNodes(options);
+  if (nodes > 0 && !options.force)
+    throw new NbsError(
+      "RESTORE_TARGET_NOT_EMPTY",
+      `database ${options.database} at ${inst.home} holds ${nodes} node(s); a restore replaces them`,
+      {
+        hint: "pass --force to replace them (dump them first with backup.sh if they may be needed), or restore into another database",
+      },
+    );
+  return { ...base, running: true, nodes_before: nodes, forced: nodes > 0 };
+}
+
+async function askNodes(options: RestoreServerOptions): Promise<number> {
+  const driver = options.connect();
+  try {
+    return await countNodes(driver, options.database);
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    throw new NbsError(
+      "RESTORE_NEO4J_UNREACHABLE",
+      `cannot count the nodes of ${options.database} over Bolt: ${firstLine(error)}`,
+      {
+        hint: "check --neo4j-uri (NEO4J_URI), NEO4J_USERNAME and NEO4J_PASSWORD; nothing was changed",
+        cause: error,
+      },
+    );
+  } finally {
+    await driver.close();
+  }
+}
+
+async function countRestored(options: RestoreServerOptions): Promise<SidecarStats> {
+  const driver = options.connect();
+  try {
+    return await captureStats(driver, options.database);
+  } catch (error) {
+    throw new NbsError(
+      "RESTORE_COUNT_FAILED",
+      `the restored database ${options.database} cannot be counted: ${firstLine(error)}`,
+      {
+        hint: "Neo4j was started with the restored data; read its logs before serving from it",
+        cause: error,
+      },
+    );
+  } finally {
+    await driver.close();
+  }
+}
+
+/** Every record the bytes can be compared with, and the dump format; throws before anything is loaded. */
+async function proveBytes(
+  source: ResolvedSource,
+  digests: Awaited<ReturnType<typeof fetchHashing>>,
+  dumpPath: string,
+  sha256: string | undefined,
+): Promise<Check[]> {
+  const checks = integrityChecks({
+    meta: source.meta,
+    object: source.object,
+    stored: digests.stored,
+    ...(digests.original ? { original: digests.original } : {}),
+    expectedSha256: sha256,
+  });
+  if (failedChecks(checks).length > 0)
+    throw new NbsError(
+      "RESTORE_BYTES_MISMATCH",
+      `${source.location} does not match what was recorded: ${describeFailures(checks)}; nothing was loaded and Neo4j was not touched`,
+      {
+        hint: "do not restore from it; pick another backup (nbs-verify list) and investigate this one",
+      },
+    );
+  if (!matchedReference(checks))
+    throw new NbsError(
+      "RESTORE_UNVERIFIED",
+      `${source.location} has no sidecar and no --sha256 to compare its sha256 with; nothing was loaded`,
+      {
+        hint: "pass the sha256 recorded when the backup was taken with --sha256, or put its .meta.json next to it",
+      },
+    );
+  const format = await detectDumpFormat(dumpPath);
+  const ok = format.kind === "neo4j-5-dump" || format.kind === "neo4j-4-dump";
+  checks.push({
+    id: "dump.format",
+    name: "a Neo4j dump (by its first bytes)",
+    group: "integrity",
+    status: ok ? "pass" : "fail",
+    actual: format.kind,
+  });
+  if (!ok)
+    throw new NbsError(
+      "RESTORE_NOT_A_DUMP",
+      `${source.location} is not a Neo4j dump (${format.kind}, starts ${JSON.stringify(format.magic)}); nothing was loaded`,
+      { hint: "restore a file made by neo4j-admin database dump (backup.sh)" },
+    );
+  return checks;
+}
+
+function warnOnVersion(
+  meta: BackupMeta | undefined,
+  inst: Neo4jInstallation,
+  onEvent: VerifyEventSink,
+): void {
+  const major = Number(meta?.neo4j?.version.split(".")[0]);
+  if (Number.isFinite(major) && major !== inst.version.major)
+    onEvent("restore.neo4j.version-mismatch", {
+      message: `the dump was taken with Neo4j ${meta?.neo4j?.version}; loading it with ${inst.version.raw}`,
+    });
+}
+
+function sourceOf(source: ResolvedSource): RestoreServerReport["source"] {
+  return {
+    kind: source.kind,
+    location: source.location,
+    ...(source.bucket ? { bucket: source.bucket } : {}),
+    ...(source.key ? { key: source.key } : {}),
+  };
+}
+
+async function fetchFrom(source: ResolvedSource, dest: string, options: RestoreServerOptions) {
+  try {
+    const stream = await source.open(options.signal);
+    return await fetchHashing(stream, dest, {
+      total: source.size,
+      compression: source.meta?.compression?.algorithm,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+  } catch (error) {
+    if (isNbsError(error) || options.signal?.aborted) throw error;
+    if (source.kind === "file")
+      throw new NbsError(
+        "RESTORE_FILE_UNREADABLE",
+        `cannot read ${source.location}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        { hint: "check the file named by --file and its permissions", cause: error },
+      );
+    throw toStorageError(error, { bucket: source.bucket!, key: source.key!, op: "download" });
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+}
