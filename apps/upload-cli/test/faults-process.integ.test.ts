@@ -74,7 +74,7 @@ describeInteg("nbs-upload interrupted by signals (own MinIO)", () => {
       const { file, key, args } = job(`term-${phase}`);
       const run = await interrupt(args, phase, "SIGTERM");
       expect(run.code, run.stderr).toBe(130);
-      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "ABORTED" } });
+      expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { category: "ABORTED" } });
       const after = await settledKeyState(client, bucket, key);
       expect(after.uploads).toEqual([]);
       if (phase === "parts") {

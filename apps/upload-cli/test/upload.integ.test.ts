@@ -155,7 +155,7 @@ describeInteg("nbs-upload against the real MinIO", () => {
       env,
     );
     expect(run.code).toBe(5);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "INTEGRITY" } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "KEY_CONFLICT" } });
     expect(await getSha(key)).toBe(before);
     expect(JSON.parse(await getText(`${key}.meta.json`))).toMatchObject({
       sha256: sha256sum(first),
@@ -173,7 +173,10 @@ describeInteg("nbs-upload against the real MinIO", () => {
     expect(run.stdout + run.stderr).not.toContain(secret);
     expect(run.stdout + run.stderr).not.toContain(s3.secretAccessKey);
     expect(JSON.parse(run.stdout)).toMatchObject({
-      error: { code: "STORAGE", message: expect.stringContaining("secret key does not match") },
+      error: {
+        code: "CREDENTIALS_REJECTED",
+        message: expect.stringContaining("secret key does not match"),
+      },
     });
   });
 
@@ -245,16 +248,16 @@ describeInteg("nbs-upload against the real MinIO", () => {
     const aDir = join(d, "dir.dump");
     mkdirSync(aDir);
     const offline = { ...env, BACKUP_S3_ENDPOINT: "http://127.0.0.1:1" };
-    for (const [file, message] of [
-      [join(d, "missing.dump"), "no such file"],
-      [empty, "is empty"],
-      [aDir, "not a regular file"],
-      [notDump, "does not look like a Neo4j dump"],
+    for (const [file, code, message] of [
+      [join(d, "missing.dump"), "FILE_NOT_FOUND", "no such file"],
+      [empty, "FILE_EMPTY", "is empty"],
+      [aDir, "FILE_NOT_REGULAR", "not a regular file"],
+      [notDump, "NOT_A_DUMP", "does not look like a Neo4j dump"],
     ] as const) {
       const run = await runCli(["--file", file, "--json"], offline);
       expect(run.code, file).toBe(3);
       expect(JSON.parse(run.stdout)).toMatchObject({
-        error: { code: "INPUT", message: expect.stringContaining(message) },
+        error: { code, category: "INPUT", message: expect.stringContaining(message) },
       });
     }
   });
@@ -267,7 +270,10 @@ describeInteg("nbs-upload against the real MinIO", () => {
     const run = await runCli(["--file", huge, "--allow-any-file", "--json"], offline);
     expect(run.code, run.stderr).toBe(3);
     expect(JSON.parse(run.stdout)).toMatchObject({
-      error: { code: "INPUT", message: expect.stringContaining("over S3's 5 TiB object limit") },
+      error: {
+        code: "FILE_TOO_LARGE",
+        message: expect.stringContaining("over S3's 5 TiB object limit"),
+      },
     });
     rmSync(huge);
   });
@@ -578,7 +584,7 @@ describeInteg("nbs-upload against the real MinIO", () => {
       },
     });
     expect(run.code, run.stderr).toBe(130);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "ABORTED" } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { category: "ABORTED" } });
     const uploads = await client.send(
       new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }),
     );

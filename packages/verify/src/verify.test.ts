@@ -218,7 +218,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     store(committed(dump, { schemaVersion: 1, sha256: "not-a-hash" }));
     const report = await verifyBackup(options());
     expect(report.failure).toMatchObject({
-      code: "INTEGRITY",
+      code: "SIDECAR_INVALID",
+      category: "INTEGRITY",
       message: expect.stringContaining("does not match the .meta.json schema"),
     });
   });
@@ -315,7 +316,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     );
     const report = await verifyBackup(options());
     expect(report.failure).toMatchObject({
-      code: "STORAGE",
+      code: "ACCESS_DENIED",
+      category: "STORAGE",
       message: expect.stringContaining("access denied"),
     });
   });

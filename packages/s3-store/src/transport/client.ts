@@ -91,7 +91,7 @@ function readCaBundle(path: string): string[] {
     pem = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new NbsError("USAGE", `cannot read the CA bundle ${path}: ${code}`, {
+    throw new NbsError("CA_BUNDLE_INVALID", `cannot read the CA bundle ${path}: ${code}`, {
       hint: "point --ca-bundle / AWS_CA_BUNDLE at a readable PEM file, or unset it",
       cause: error,
     });
@@ -100,7 +100,7 @@ function readCaBundle(path: string): string[] {
   const bad = blocks.findIndex((block) => !parses(block));
   if (blocks.length === 0 || bad >= 0) {
     throw new NbsError(
-      "USAGE",
+      "CA_BUNDLE_INVALID",
       blocks.length === 0
         ? `the CA bundle ${path} holds no PEM certificate`
         : `certificate ${bad + 1} in the CA bundle ${path} does not parse`,

@@ -18,7 +18,7 @@ describe("toStorageError and server-side encryption", () => {
       op: "upload",
       sseRequested: true,
     });
-    expect(e.code).toBe("STORAGE");
+    expect(e.code).toBe("STORE_ERROR");
     expect(e.hint).toContain("may lack SSE configuration");
     expect(e.hint).toContain("--sse none");
   });
@@ -38,7 +38,7 @@ describe("toStorageError and timeouts", () => {
       { name: "TimeoutError", $metadata: { attempts: 5 } },
     );
     const e = toStorageError(timeout, { bucket: "b", key: "k", op: "upload" });
-    expect(e.code).toBe("STORAGE");
+    expect(e.code).toBe("TIMEOUT");
     expect(e.message).toBe(
       "upload s3://b/k timed out, the store did not answer or stopped sending: the request socket timed out after 15000 ms of inactivity, 5 attempts",
     );
@@ -55,6 +55,6 @@ describe("toStorageError and timeouts", () => {
       op: "write sidecar",
       signal: aborted.signal,
     });
-    expect(e.code).toBe("ABORTED");
+    expect(e.code).toBe("INTERRUPTED");
   });
 });

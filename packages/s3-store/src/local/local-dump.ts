@@ -18,30 +18,31 @@ export interface LocalDump {
 export async function inspectLocalDump(path: string, allowAnyFile: boolean): Promise<LocalDump> {
   const st = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new NbsError(
-      "INPUT",
+      error.code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE",
       `cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : (error.code ?? error.message)}`,
       {
         hint: "check --file; backup.sh writes <db>-<yyyymmddThhmmssZ>.dump into its --out-dir",
+        cause: error,
       },
     );
   });
   if (!st.isFile())
-    throw new NbsError("INPUT", `${path} is not a regular file`, {
+    throw new NbsError("FILE_NOT_REGULAR", `${path} is not a regular file`, {
       hint: "pass the dump file itself with --file",
     });
   if (st.size === 0)
-    throw new NbsError("INPUT", `${path} is empty`, {
+    throw new NbsError("FILE_EMPTY", `${path} is empty`, {
       hint: "the dump failed or is still being written; take a new one",
     });
   await access(path, constants.R_OK).catch(() => {
-    throw new NbsError("INPUT", `${path} is not readable by this user`, {
+    throw new NbsError("FILE_UNREADABLE", `${path} is not readable by this user`, {
       hint: "fix its permissions or run as the user that owns the dump",
     });
   });
   const format = await detectDumpFormat(path);
   if (format.kind === "unknown" && !allowAnyFile) {
     throw new NbsError(
-      "INPUT",
+      "NOT_A_DUMP",
       `${path} does not look like a Neo4j dump (starts with "${format.magic}")`,
       {
         hint: "pass a file made by neo4j-admin database dump, or --allow-any-file to upload it anyway",
@@ -64,7 +65,7 @@ async function readLocalMeta(path: string): Promise<BackupMeta | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new NbsError(
-      "INPUT",
+      "FILE_UNREADABLE",
       `cannot read local sidecar ${path}: ${(error as NodeJS.ErrnoException).code}`,
       { hint: "fix its permissions" },
     );
@@ -72,7 +73,7 @@ async function readLocalMeta(path: string): Promise<BackupMeta | undefined> {
   const result = parseBackupMeta(text);
   if (!result.ok) {
     throw new NbsError(
-      "INTEGRITY",
+      "LOCAL_SIDECAR_INVALID",
       `local sidecar ${path} is invalid: ${result.errors.join("; ")}`,
       {
         hint: "take a fresh backup with backup.sh, or move the sidecar aside to upload without it",
