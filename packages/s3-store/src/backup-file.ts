@@ -6,6 +6,7 @@ import {
   parseBackupFileName,
   sidecarKey,
   backupKey,
+  isValidBucketName,
   isValidDbName,
   type BackupMeta,
   type CompressionInfo,
@@ -21,7 +22,7 @@ import { inspectLocalDump, type LocalDump } from "./local/local-dump.js";
 import { putBackup, type SidecarFields, type StoreEvent } from "./protocol/put.js";
 import { DEFAULT_PART_SIZE, planMultipartUpload } from "./transport/plan.js";
 import { assertSseOptions, type SseOptions } from "./transport/sse.js";
-import type { PartChecksum, UploadProgress } from "./transport/upload-file.js";
+import type { PartChecksum, UploadProgress } from "./transport/upload-input.js";
 import pkg from "../package.json" with { type: "json" };
 
 export interface BackupFileOptions {
@@ -101,6 +102,15 @@ const DEFAULT_TOOL: ToolInfo = { name: "@nbs/s3-store", version: pkg.version };
  */
 export async function backupFile(options: BackupFileOptions): Promise<BackupFileResult> {
   const emit: StoreEvent = options.onEvent ?? (() => {});
+  if (!isValidBucketName(options.bucket)) {
+    throw new NbsError(
+      "BUCKET_NAME_INVALID",
+      `invalid bucket name ${JSON.stringify(options.bucket)}`,
+      {
+        hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
+      },
+    );
+  }
   const prefix = normalizePrefix(options.prefix ?? "");
   const sse = sseOptions(options);
   if (sse.mode === "none") {

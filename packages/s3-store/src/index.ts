@@ -6,7 +6,7 @@ export { PAYLOAD_SIGNING_MODES } from "./transport/payload-signing.js";
 export type { PayloadSigning } from "./transport/payload-signing.js";
 export { toStorageError } from "./transport/errors.js";
 export type { SseOptions } from "./transport/sse.js";
-export type { PartChecksum, UploadProgress } from "./transport/upload-file.js";
+export type { PartChecksum, UploadProgress } from "./transport/upload-input.js";
 export type { ObjectInfo } from "./transport/head-object.js";
 export { backupFile } from "./backup-file.js";
 export type { BackupFileOptions, BackupFileResult, BackupOutcome } from "./backup-file.js";

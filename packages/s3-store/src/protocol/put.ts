@@ -13,12 +13,8 @@ import { NbsError } from "@nbs/errors";
 import { stat } from "node:fs/promises";
 import { headObject, type ObjectInfo } from "../transport/head-object.js";
 import { assertSseOptions, type SseOptions } from "../transport/sse.js";
-import {
-  uploadFile,
-  type PartChecksum,
-  type UploadFileResult,
-  type UploadProgress,
-} from "../transport/upload-file.js";
+import { uploadFile, type UploadFileResult } from "../transport/upload-file.js";
+import type { PartChecksum, UploadProgress } from "../transport/upload-input.js";
 import { checkAdoptable } from "./adopt.js";
 import { keyConflict } from "./conflict.js";
 import { readSidecar, writeSidecar } from "./sidecar.js";

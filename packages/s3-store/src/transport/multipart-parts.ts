@@ -11,9 +11,7 @@ import { SIGN_PAYLOAD } from "./payload-signing.js";
 import type { UploadPlan } from "./plan.js";
 import { assertEndOfFile, readExactly } from "./read-file.js";
 import { unhonouredSse } from "./sse.js";
-import type { FileUpload } from "./upload-file.js";
-
-export const withCrc = (input: FileUpload): boolean => input.partChecksum !== "none";
+import { withCrc, type FileUpload } from "./upload-input.js";
 
 /**
  * Parts in flight are held in memory (a pool of `concurrency` buffers, reused) while that costs

@@ -12,7 +12,8 @@ import { open, type FileHandle } from "node:fs/promises";
 import { headObject } from "./head-object.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
 import { recoverPreconditionFailed } from "./precondition.js";
-import { sendParts, withCrc, type SentParts } from "./multipart-parts.js";
+import { sendParts, type SentParts } from "./multipart-parts.js";
+import { withCrc, type FileUpload, type UploadFileInput } from "./upload-input.js";
 import { findResumable } from "./multipart-resume.js";
 import { compositeCrc32, multipartEtag, unquote } from "./part-checksums.js";
 import { planMultipartUpload, type UploadPlan } from "./plan.js";
@@ -23,59 +24,7 @@ import {
   readExactly,
   type FileVersion,
 } from "./read-file.js";
-import { sseParams, unhonouredSse, type SseOptions } from "./sse.js";
-
-export interface UploadProgress {
-  /** Bytes this run sent. */
-  bytesSent: number;
-  /** Bytes of parts an interrupted run had stored, reused without sending (resumed uploads). */
-  bytesReused: number;
-  totalBytes: number;
-  partsDone: number;
-  parts: number;
-}
-
-export interface UploadFileInput {
-  client: S3Client;
-  bucket: string;
-  key: string;
-  source: UploadSource;
-  sse: SseOptions;
-  metadata: Record<string, string>;
-  contentType?: string;
-  partSize?: number;
-  /** Parts in flight at once; memory is concurrency × partSize (default 4). */
-  concurrency?: number;
-  /**
-   * `CRC32` (default): each part carries its CRC32, checked by the store. `none` for stores
-   * that reject `x-amz-checksum-*` headers; the parts are then always SigV4-signed.
-   */
-  partChecksum?: PartChecksum;
-  /**
-   * A multipart upload of this key left open and untouched this long is an interrupted run's:
-   * it is resumed (default 30 s; younger ones may be a run still going and are left alone).
-   */
-  resumeIdleMs?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: UploadProgress) => void;
-  /** What an operator should know about (`warn`), e.g. a fall-back to signed parts. */
-  onEvent?: (event: string, fields: Record<string, unknown>, level?: "debug" | "warn") => void;
-}
-
-export type PartChecksum = "CRC32" | "none";
-
-/**
- * Where the bytes come from. Only a local file of known size today; the engine reads it by
- * offset (parts re-read for retries and streamed parts). A stream of unknown size would be a
- * second kind with its own reader.
- */
-type UploadSource = { kind: "file"; path: string; size: number };
-
-/** The engine's view of an upload from a file. */
-export interface FileUpload extends Omit<UploadFileInput, "source"> {
-  path: string;
-  size: number;
-}
+import { sseParams, unhonouredSse } from "./sse.js";
 
 export interface UploadFileResult {
   digest: Sha256Digest;
