@@ -401,7 +401,7 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     expect(result.code).toBe(5);
     expect(JSON.parse(result.stdout)).toMatchObject({
       error: {
-        code: "INTEGRITY",
+        code: "SIDECAR_INVALID",
         message: expect.stringContaining("does not match the .meta.json schema"),
       },
     });
