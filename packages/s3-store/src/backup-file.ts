@@ -3,21 +3,18 @@ import { sha256File } from "@nbs/checksum";
 import {
   buildBackupMeta,
   normalizePrefix,
-  parseBackupFileName,
   sidecarKey,
   backupKey,
   isValidBucketName,
-  isValidDbName,
   type BackupMeta,
   type CompressionInfo,
   type SseMode,
   type ToolInfo,
 } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import { hostname, userInfo } from "node:os";
 import { rm } from "node:fs/promises";
-import { basename } from "node:path";
 import { compressToTemp } from "./local/compress.js";
+import { checkRecorded, localUser, nameOf } from "./local/describe.js";
 import { inspectLocalDump, type LocalDump } from "./local/local-dump.js";
 import { putBackup, type SidecarFields, type StoreEvent } from "./protocol/put.js";
 import { DEFAULT_PART_SIZE, planMultipartUpload } from "./transport/plan.js";
@@ -325,46 +322,4 @@ function sseOptions(options: BackupFileOptions): SseOptions {
   ) as SseOptions;
   assertSseOptions(sse);
   return sse;
-}
-
-/** The database and dump time that name the key: deterministic for a given file. */
-function nameOf(options: BackupFileOptions, dump: LocalDump): { db: string; createdAt: Date } {
-  const named = parseBackupFileName(basename(options.file));
-  const db =
-    options.dbName ??
-    dump.localMeta?.db_name ??
-    named?.db ??
-    basename(options.file).replace(/\.dump$/, "");
-  if (!isValidDbName(db)) {
-    throw new NbsError("DB_NAME_INVALID", `cannot use ${JSON.stringify(db)} as a database name`, {
-      hint: "pass --db-name (dbName)",
-    });
-  }
-  const createdAt =
-    options.createdAt ??
-    named?.createdAt ??
-    (dump.localMeta ? new Date(dump.localMeta.created_at) : dump.mtime);
-  return { db, createdAt };
-}
-
-function checkRecorded(actual: string, dump: LocalDump): void {
-  const recorded = dump.localMeta?.sha256;
-  if (recorded !== undefined && recorded !== actual) {
-    throw new NbsError(
-      "LOCAL_CHECKSUM_MISMATCH",
-      `${dump.path} has sha256 ${actual.slice(0, 12)}… but its local sidecar recorded ${recorded.slice(0, 12)}…`,
-      { hint: "the dump changed after backup.sh wrote it; take a fresh backup" },
-    );
-  }
-}
-
-/** `user@host` from the OS (never the environment); callers in CI pass their own. */
-function localUser(): string {
-  let user = "unknown";
-  try {
-    user = userInfo().username;
-  } catch {
-    // no passwd entry (some containers)
-  }
-  return `${user}@${hostname()}`.slice(0, 200);
 }
