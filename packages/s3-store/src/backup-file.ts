@@ -108,6 +108,12 @@ export async function backupFile(options: BackupFileOptions): Promise<BackupFile
       },
     );
   }
+  const { client } = options;
+  if (!options.dryRun && client === undefined) {
+    throw new NbsError("SETTING_MISSING", "backupFile needs an S3 client", {
+      hint: "pass client (createS3Client), or dryRun: true",
+    });
+  }
   const prefix = normalizePrefix(options.prefix ?? "");
   const sse = sseOptions(options);
   if (sse.mode === "none") {
@@ -186,8 +192,9 @@ export async function backupFile(options: BackupFileOptions): Promise<BackupFile
       dump,
       compression,
     };
-    if (options.dryRun) return await dryRunPlan(job);
-    return await upload(job, emit);
+    // (Without a client it is a dry run: checked above.)
+    if (options.dryRun || client === undefined) return await dryRunPlan(job);
+    return await upload(job, client, emit);
   } finally {
     await cleanup();
   }
@@ -204,13 +211,8 @@ interface Job {
   compression: CompressionInfo | undefined;
 }
 
-async function upload(job: Job, emit: StoreEvent): Promise<BackupFileResult> {
+async function upload(job: Job, client: S3Client, emit: StoreEvent): Promise<BackupFileResult> {
   const { options } = job;
-  if (options.client === undefined) {
-    throw new NbsError("SETTING_MISSING", "backupFile needs an S3 client", {
-      hint: "pass client (createS3Client), or dryRun: true",
-    });
-  }
   emit(
     "upload.plan",
     {
@@ -224,7 +226,7 @@ async function upload(job: Job, emit: StoreEvent): Promise<BackupFileResult> {
   );
   const expected = job.compression ? undefined : job.dump.localMeta?.sha256;
   const result = await putBackup({
-    client: options.client,
+    client,
     bucket: job.bucket,
     prefix: job.prefix,
     file: job.uploadPath,
