@@ -378,3 +378,50 @@ describe("putBackup (SDK mocked)", () => {
     });
   });
 });
+
+describe("putBackup's key (SDK mocked)", () => {
+  it("derives the key from prefix, db_name, created_at and compression, never from the caller", async () => {
+    s3.on(GetObjectCommand).resolves({
+      Body: body(
+        JSON.stringify({
+          schemaVersion: 1,
+          sha256: "0".repeat(64),
+          size: 1,
+          db_name: "movies",
+          created_at: "2026-11-24T10:15:00Z",
+          created_by: "t",
+          tool: { name: "t", version: "0" },
+        }),
+      ),
+    });
+    const base = input(file(Buffer.from("z")), { prefix: "/prod/eu/" });
+    await expect(
+      putBackup({
+        ...base,
+        meta: {
+          ...base.meta,
+          db_name: "movies",
+          created_at: new Date("2026-11-24T10:15:00.450Z"),
+          compression: { algorithm: "zstd", original_size: 1, original_sha256: "0".repeat(64) },
+        },
+      }),
+    ).rejects.toMatchObject({ code: "KEY_CONFLICT" });
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input.Key).toBe(
+      "prod/eu/movies/movies-20261124T101500Z.dump.zst.meta.json",
+    );
+  });
+
+  it("refuses a db name or a time that cannot name a key before any request", async () => {
+    const base = input(file(Buffer.from("z")));
+    await expect(
+      putBackup({ ...base, meta: { ...base.meta, db_name: "../etc" } }),
+    ).rejects.toMatchObject({ code: "DB_NAME_INVALID" });
+    await expect(
+      putBackup({ ...base, meta: { ...base.meta, created_at: "yesterday" } }),
+    ).rejects.toMatchObject({ code: "CREATED_AT_INVALID" });
+    await expect(putBackup({ ...base, prefix: "a/../b" })).rejects.toMatchObject({
+      category: "USAGE",
+    });
+    expect(s3.calls()).toHaveLength(0);
+  });
+});
