@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Developer and CI entry point.
-#   dev.sh test   install (frozen lockfile), build, typecheck, lint, unit tests, then the
+#   dev.sh test   install (frozen lockfile), build, typecheck, lint, unit tests, API reports
+#                 (api-extractor; `pnpm api:update` after a deliberate API change), then the
 #                 integration tests against local MinIO + Neo4j (started here if not running,
 #                 and stopped again on exit only if this run started them)
 #   dev.sh demo   the main job end to end on local services: seed a graph, backup.sh,
@@ -30,7 +31,7 @@ stop_started() {
 cmd_test() {
   rm -rf packages/*/.vitest-results apps/*/.vitest-results tooling/*/.vitest-results
   pnpm install --frozen-lockfile
-  pnpm turbo run build typecheck lint test
+  pnpm turbo run build typecheck lint test api # api: etc/*.api.md must match the built API
   pnpm knip
   pnpm format:check
   bash tooling/ops-checks/check.sh # secrets scan, parliament, HCL parse, lifecycle agreement, checkov

@@ -21,7 +21,9 @@ export function cliTsupConfig(): Options[] {
     // index.js (cli.ts only calls main()). Lazily imported subcommands stay separate chunks; the
     // banner gives bundled CommonJS a `require` for node builtins. yargs stays external: it
     // reads its locale files relative to its own module file, which bundled would point
-    // outside dist/ (help would silently be English only).
+    // outside dist/ (help would silently be English only). So each app lists yargs among its
+    // dependencies although only @nbs/cli-kit imports it: the bundle resolves it from the app
+    // (knip.json ignores it there).
     {
       ...common,
       name: "cli",

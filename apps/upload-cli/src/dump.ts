@@ -19,15 +19,15 @@ export interface DumpDeps {
 export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<Outcome> {
   const { logger, env, signal } = deps;
   if (!isValidDbName(settings.db))
-    throw new NbsError("USAGE", `invalid database name ${JSON.stringify(settings.db)}`, {
+    throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(settings.db)}`, {
       hint: "pass --db",
     });
   if (!settings.outDir)
-    throw new NbsError("USAGE", "missing --out-dir", {
+    throw new NbsError("SETTING_MISSING", "missing --out-dir", {
       hint: "pass --out-dir (where the dump and its .meta.json go)",
     });
   if (!settings.neo4jHome)
-    throw new NbsError("USAGE", "no Neo4j installation given", {
+    throw new NbsError("NEO4J_HOME_REQUIRED", "no Neo4j installation given", {
       hint: "pass --neo4j-home or set NEO4J_HOME",
     });
   const runner = createSpawnRunner({ env });
@@ -50,10 +50,14 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
   }
   const outDir = settings.outDir;
   await mkdir(outDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new NbsError("INPUT", `cannot create the out-dir ${outDir}: ${error.code}`, {
-      hint: "pass an --out-dir on a writable filesystem; Neo4j was not stopped",
-      cause: error,
-    });
+    throw new NbsError(
+      "OUT_DIR_NOT_WRITABLE",
+      `cannot create the out-dir ${outDir}: ${error.code}`,
+      {
+        hint: "pass an --out-dir on a writable filesystem; Neo4j was not stopped",
+        cause: error,
+      },
+    );
   });
   const uri = settings.neo4jUri;
   if (uri === undefined || password === undefined) {
@@ -126,7 +130,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     await rm(result.path, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     throw new NbsError(
-      "INPUT",
+      code === "ENOSPC" ? "DISK_FULL" : "LOCAL_WRITE_FAILED",
       `cannot write the local sidecar in ${outDir}: ${code === "ENOSPC" ? "no space left (ENOSPC)" : code}; the dump was removed`,
       { hint: "free space in --out-dir (or use another) and take the backup again", cause: error },
     );

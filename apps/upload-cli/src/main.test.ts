@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { EXIT_CODES_HELP } from "@nbs/cli-kit";
 import { main } from "./main.js";
 
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -23,6 +24,35 @@ describe("nbs-upload command line", () => {
     expect(code).toBe(2);
     expect(err).toMatch(
       /^nbs-upload: Unknown argument: bukcet\n {2}hint: see nbs-upload --help\n$/,
+    );
+  });
+
+  it.each([[["--help"]], [["upload", "--help"]], [["dump", "--help"]], [["retention", "--help"]]])(
+    "prints %j ending with the exit codes, once",
+    async (argv) => {
+      const { code, out, err } = await run(argv);
+      expect(code).toBe(0);
+      expect(err).toBe("");
+      expect(out.endsWith(`\n\n${EXIT_CODES_HELP}\n`)).toBe(true);
+      expect(out.split("Exit codes:")).toHaveLength(2);
+    },
+  );
+
+  it.each([
+    [
+      ["--file", "/nonexistent.dump", "--bucket", "b", "--prefix", "a", "--prefix", "b"],
+      "--prefix",
+    ],
+    [["upload", "--file", "/nonexistent.dump", "--json", "--no-json"], "--json"],
+    [["dump", "--out-dir", "/nonexistent", "--dry-run", "--dry-run"], "--dry-run"],
+    [["retention", "--days", "7", "--days=8"], "--days"],
+  ])("refuses a flag given twice with exit 2, before any work: %j", async (argv, flag) => {
+    const { code, out, err } = await run(argv);
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toBe(
+      `nbs-upload: ${flag} was given more than once\n` +
+        "  hint: give each flag once (nbs options take one value); see nbs-upload --help\n",
     );
   });
 

@@ -7,21 +7,11 @@ import {
   resolveSettings,
   setting as S,
   withEndpointRegion,
-  type LogSettings,
-  type S3ConnectionSettings,
-  type SettingSpec,
+  type SettingsOf,
 } from "@nbs/cli-kit";
 
 /** `nbs-upload retention` (what scripts/neo4j/retention.sh runs). */
-export interface RetentionSettings extends S3ConnectionSettings, LogSettings {
-  bucket: string | undefined;
-  prefix: string;
-  days: number | undefined;
-  apply: boolean;
-  json: boolean;
-}
-
-export const RETENTION_SETTINGS: Record<keyof RetentionSettings, SettingSpec> = {
+export const RETENTION_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
   bucket: S(
@@ -60,17 +50,13 @@ export const RETENTION_SETTINGS: Record<keyof RetentionSettings, SettingSpec> = 
     parseBool,
   ),
 };
+export type RetentionSettings = SettingsOf<typeof RETENTION_SETTINGS>;
 
 export function resolveRetentionSettings(
   flags: Record<string, unknown>,
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ): { settings: RetentionSettings; origins: Record<string, string> } {
-  const { settings, origins } = resolveSettings<RetentionSettings>(
-    RETENTION_SETTINGS,
-    flags,
-    env,
-    file,
-  );
+  const { settings, origins } = resolveSettings(RETENTION_SETTINGS, flags, env, file);
   return { settings: withEndpointRegion(settings), origins };
 }

@@ -20,7 +20,7 @@ export async function runRetention(
   deps: RetentionDeps,
 ): Promise<Outcome> {
   if (settings.days === undefined) {
-    throw new NbsError("USAGE", "no retention configured", {
+    throw new NbsError("RETENTION_NOT_CONFIGURED", "no retention configured", {
       hint: "set --days or BACKUP_RETENTION_DAYS (7 dev, 30 staging, 90 prod)",
     });
   }
@@ -36,12 +36,12 @@ export async function runRetention(
     };
   }
   if (settings.bucket === undefined) {
-    throw new NbsError("USAGE", "--apply needs the bucket", {
+    throw new NbsError("SETTING_MISSING", "--apply needs the bucket", {
       hint: "pass --bucket or set BACKUP_S3_BUCKET",
     });
   }
   if (settings.region === undefined) {
-    throw new NbsError("USAGE", "no AWS region configured", {
+    throw new NbsError("REGION_MISSING", "no AWS region configured", {
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
   }

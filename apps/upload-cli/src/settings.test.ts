@@ -50,7 +50,8 @@ describe("upload settings", () => {
     ).toMatchObject({ payloadSigning: "always", caBundle: "/etc/ca.pem" });
     expect(() => resolveUploadSettings({}, { NBS_PAYLOAD_SIGNING: "sometimes" }, {})).toThrow(
       expect.objectContaining({
-        code: "USAGE",
+        code: "SETTING_INVALID",
+        category: "USAGE",
         message: expect.stringContaining("NBS_PAYLOAD_SIGNING"),
         hint: "choose one of: auto, always, never",
       }),
@@ -60,7 +61,10 @@ describe("upload settings", () => {
   it("lets a KMS key imply SSE-KMS, and refuses an explicit --sse AES256 with it", () => {
     expect(resolveUploadSettings({ kmsKey: "k" }, {}, {}).settings.sse).toBe("aws:kms");
     expect(() => resolveUploadSettings({ kmsKey: "k", sse: "AES256" }, {}, {})).toThrow(
-      /--kms-key conflicts with --sse AES256/,
+      expect.objectContaining({
+        code: "FLAGS_CONFLICT",
+        message: "--kms-key conflicts with --sse AES256",
+      }),
     );
   });
 
@@ -72,10 +76,13 @@ describe("upload settings", () => {
       "AES256",
     );
     expect(() => resolveUploadSettings({ sse: "none" }, { BACKUP_KMS_KEY_ARN: "k" }, {})).toThrow(
-      expect.objectContaining({ code: "USAGE", message: "--kms-key conflicts with --sse none" }),
+      expect.objectContaining({
+        code: "FLAGS_CONFLICT",
+        message: "--kms-key conflicts with --sse none",
+      }),
     );
     expect(() => resolveUploadSettings({ sse: "off" }, {}, {})).toThrow(
-      expect.objectContaining({ code: "USAGE" }),
+      expect.objectContaining({ code: "SETTING_INVALID" }),
     );
   });
 
@@ -84,7 +91,7 @@ describe("upload settings", () => {
       64 * 1024 * 1024,
     );
     expect(() => resolveUploadSettings({ concurrency: "0" }, {}, {})).toThrow(
-      expect.objectContaining({ code: "USAGE" }),
+      expect.objectContaining({ code: "SETTING_INVALID" }),
     );
     expect(() => resolveUploadSettings({}, { NBS_COMPRESS: "brotli" }, {})).toThrow(
       expect.objectContaining({

@@ -9,48 +9,19 @@ import {
   setting,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
-  type LogSettings,
-  type S3ConnectionSettings,
-  type SettingSpec,
+  type SettingsOf,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import { PAYLOAD_SIGNING_MODES, type PartChecksum, type PayloadSigning } from "@nbs/s3-store";
+import { PAYLOAD_SIGNING_MODES, type PartChecksum } from "@nbs/s3-store";
 
-type Compression = "none" | "zstd" | "gzip";
 type Sse = "AES256" | "aws:kms" | "none";
-
-/** Everything `nbs-upload` can be told, resolved once: flag > env > config file > default. */
-export interface UploadSettings extends S3ConnectionSettings, LogSettings {
-  file: string | undefined;
-  bucket: string | undefined;
-  prefix: string;
-  retentionDays: number | undefined;
-  sse: Sse;
-  kmsKey: string | undefined;
-  compress: Compression;
-  dbName: string | undefined;
-  createdBy: string | undefined;
-  commitSha: string | undefined;
-  pruneLocal: boolean;
-  dryRun: boolean;
-  json: boolean;
-  partSize: number;
-  concurrency: number;
-  payloadSigning: PayloadSigning;
-  partChecksum: PartChecksum;
-  resumeIdle: number;
-  allowAnyFile: boolean;
-}
 
 const PART_CHECKSUMS: readonly PartChecksum[] = ["CRC32", "none"];
 
-type Key = keyof UploadSettings;
-type Spec = SettingSpec;
-
 const S = setting;
 
-/** One table drives the flags, the environment names, the config-file keys and `--help`. */
-export const UPLOAD_SETTINGS: Record<Key, Spec> = {
+/** One table drives the flags, the environment names, the config-file keys, `--help` and the type. */
+export const UPLOAD_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
   file: S(["NBS_FILE"], "string", "Neo4j dump to upload", undefined, parseString),
@@ -170,11 +141,14 @@ export const UPLOAD_SETTINGS: Record<Key, Spec> = {
   ),
 };
 
+/** Everything `nbs-upload` can be told, resolved once: flag > env > config file > default. */
+export type UploadSettings = SettingsOf<typeof UPLOAD_SETTINGS>;
+
 function parseSeconds(raw: unknown, what: string): number {
   const n = typeof raw === "number" ? raw : Number(String(raw).trim());
   if (!Number.isInteger(n) || n < 0 || String(raw).trim() === "") {
     throw new NbsError(
-      "USAGE",
+      "SETTING_INVALID",
       `${what} must be a whole number of seconds, got ${JSON.stringify(raw)}`,
       {
         hint: "e.g. --resume-idle 30 (0 resumes an interrupted upload at once)",
@@ -188,9 +162,13 @@ function parseSeconds(raw: unknown, what: string): number {
 function parsePartSize(raw: unknown, what: string): number {
   const bytes = parseSize(raw, what);
   if (bytes < 5 * 1024 * 1024 || bytes > 5 * 1024 * 1024 * 1024) {
-    throw new NbsError("USAGE", `part size ${String(raw)} for ${what} is outside S3's limits`, {
-      hint: "use 5MiB to 5GiB (it is raised automatically to keep within 10,000 parts)",
-    });
+    throw new NbsError(
+      "SETTING_INVALID",
+      `part size ${String(raw)} for ${what} is outside S3's limits`,
+      {
+        hint: "use 5MiB to 5GiB (it is raised automatically to keep within 10,000 parts)",
+      },
+    );
   }
   return bytes;
 }
@@ -205,18 +183,13 @@ export function resolveUploadSettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ): { settings: UploadSettings; origins: Record<string, string> } {
-  const { settings: s, origins } = resolveSettings<UploadSettings>(
-    UPLOAD_SETTINGS,
-    flags,
-    env,
-    file,
-  );
+  const { settings: s, origins } = resolveSettings(UPLOAD_SETTINGS, flags, env, file);
   if (s.kmsKey !== undefined) {
     if (
       s.sse === "none" ||
       (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256")
     ) {
-      throw new NbsError("USAGE", `--kms-key conflicts with --sse ${s.sse}`, {
+      throw new NbsError("FLAGS_CONFLICT", `--kms-key conflicts with --sse ${s.sse}`, {
         hint: "drop --sse or use --sse aws:kms",
       });
     }

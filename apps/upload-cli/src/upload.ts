@@ -32,7 +32,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
       hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
     });
   if (settings.region === undefined && !settings.dryRun) {
-    throw new NbsError("SETTING_MISSING", "no AWS region configured", {
+    throw new NbsError("REGION_MISSING", "no AWS region configured", {
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
   }

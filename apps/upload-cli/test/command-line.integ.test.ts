@@ -25,7 +25,7 @@ describe("nbs-upload command line", () => {
     );
   });
 
-  it.each([[["--help"]], [["upload", "--help"]], [["dump", "--help"]]])(
+  it.each([[["--help"]], [["upload", "--help"]], [["dump", "--help"]], [["retention", "--help"]]])(
     "ends %j with the exit codes, once",
     async (args) => {
       const run = await runCli(args, {});

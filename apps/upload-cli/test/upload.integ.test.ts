@@ -248,17 +248,15 @@ describeInteg("nbs-upload against the real MinIO", () => {
     const aDir = join(d, "dir.dump");
     mkdirSync(aDir);
     const offline = { ...env, BACKUP_S3_ENDPOINT: "http://127.0.0.1:1" };
-    for (const [file, code, message] of [
-      [join(d, "missing.dump"), "FILE_NOT_FOUND", "no such file"],
-      [empty, "FILE_EMPTY", "is empty"],
-      [aDir, "FILE_NOT_REGULAR", "not a regular file"],
-      [notDump, "NOT_A_DUMP", "does not look like a Neo4j dump"],
+    for (const [file, code] of [
+      [join(d, "missing.dump"), "FILE_NOT_FOUND"],
+      [empty, "FILE_EMPTY"],
+      [aDir, "NOT_A_FILE"],
+      [notDump, "NOT_A_DUMP"],
     ] as const) {
       const run = await runCli(["--file", file, "--json"], offline);
       expect(run.code, file).toBe(3);
-      expect(JSON.parse(run.stdout)).toMatchObject({
-        error: { code, category: "INPUT", message: expect.stringContaining(message) },
-      });
+      expect(JSON.parse(run.stdout)).toMatchObject({ error: { code, category: "INPUT" } });
     }
   });
 

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { EXIT_CODES_HELP } from "@nbs/cli-kit";
 import { main } from "./main.js";
 
 async function run(argv: string[], env: Record<string, string> = {}) {
@@ -56,16 +57,35 @@ describe("nbs-verify command line", () => {
     expect(err).toMatch(/^nbs-verify: Unknown argument: s3uri\n {2}hint: see nbs-verify --help\n$/);
   });
 
-  it("documents the outcomes, --sha256 and the --latest rule in --help", async () => {
-    const printed: string[] = [];
-    const log = vi.spyOn(console, "log").mockImplementation((text: string) => printed.push(text));
-    const { code } = await run(["--help"]).finally(() => log.mockRestore());
+  it("documents the outcomes, --sha256 and the --latest rule in --help, ending with the exit codes", async () => {
+    const { code, out, err } = await run(["--help"]);
     expect(code).toBe(0);
-    const help = printed.join("\n").replace(/\s+/g, " ");
+    expect(err).toBe("");
+    expect(out.endsWith(`\n\n${EXIT_CODES_HELP}\n`)).toBe(true);
+    expect(out.split("Exit codes:")).toHaveLength(2);
+    const help = out.replace(/\s+/g, " ");
     expect(help).toContain("--sha256");
     expect(help).toContain("unverified (exit 5)");
     expect(help).toContain("never a fall-back");
     expect(help).toContain("listed as uncommitted");
+  });
+
+  it("refuses a flag given twice with exit 2 and one line naming it, before any work", async () => {
+    const { code, out, err } = await run([
+      "--file",
+      "/nonexistent.dump",
+      "--mode",
+      "checksum",
+      "--mode",
+      "load",
+      "--json",
+    ]);
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toBe(
+      "nbs-verify: --mode was given more than once\n" +
+        "  hint: give each flag once (nbs options take one value); see nbs-verify --help\n",
+    );
   });
 
   it("exits 2 when no backup is named", async () => {
@@ -142,14 +162,15 @@ describe("nbs-verify command line", () => {
       ok: false,
       exit_code: 5,
       error: {
-        code: "INTEGRITY",
+        code: "STORED_CHECKSUM_MISMATCH",
+        category: "INTEGRITY",
         message: expect.stringContaining("sha256 = sidecar: expected eeeeeeeeeeee…"),
       },
     });
     expect(doc.report.checks.find((c) => c.id === "sha256.sidecar")?.status).toBe("fail");
     expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8"))).toMatchObject({
       ok: false,
-      failure: { code: "INTEGRITY" },
+      failure: { code: "STORED_CHECKSUM_MISMATCH", category: "INTEGRITY" },
     });
     expect(readFileSync(join(dir, "s.md"), "utf8")).toContain("❌ failed");
   });
@@ -171,7 +192,7 @@ describe("nbs-verify command line", () => {
       report: Record<string, unknown>;
     };
     expect(doc.error).toMatchObject({
-      code: "INTEGRITY",
+      code: "UNVERIFIED",
       message: expect.stringContaining("is unverified: no sidecar and no --sha256"),
     });
     expect(doc.error.hint).toContain("--sha256");
@@ -229,7 +250,7 @@ describe("nbs-verify command line", () => {
     ]);
     expect(code).toBe(3);
     expect(JSON.parse(out)).toMatchObject({
-      error: { code: "INPUT", message: expect.stringContaining("no such file") },
+      error: { code: "FILE_NOT_FOUND", category: "INPUT" },
     });
   });
 

@@ -48,20 +48,29 @@ describe("verify settings", () => {
   });
 
   it("refuses zero or several sources, and a bucket without a key, as usage errors", () => {
-    const fail = (flags: Record<string, unknown>, message: string | RegExp) =>
+    const fail = (flags: Record<string, unknown>, code: string, message: string | RegExp) =>
       expect(() => resolveVerifySettings({ mode: "checksum", ...flags }, {}, {})).toThrow(
-        expect.objectContaining({ code: "USAGE", message: expect.stringMatching(message) }),
+        expect.objectContaining({
+          code,
+          category: "USAGE",
+          message: expect.stringMatching(message),
+        }),
       );
-    fail({}, "no backup to verify");
+    fail({}, "SETTING_MISSING", "no backup to verify");
     fail(
       { file: "x.dump", latest: true, bucket: "acme" },
+      "FLAGS_CONFLICT",
       "--file and --latest name different sources",
     );
-    fail({ s3Uri: `s3://acme/${KEY}`, key: KEY }, "--s3-uri and --key");
-    fail({ s3Uri: `s3://acme/${KEY}`, bucket: "other" }, "--bucket other conflicts with --s3-uri");
-    fail({ latest: true }, "missing --bucket");
-    fail({ s3Uri: "https://acme/x" }, "not an S3 URI");
-    fail({ latest: true, bucket: "Bad_Bucket" }, "invalid bucket name");
+    fail({ s3Uri: `s3://acme/${KEY}`, key: KEY }, "FLAGS_CONFLICT", "--s3-uri and --key");
+    fail(
+      { s3Uri: `s3://acme/${KEY}`, bucket: "other" },
+      "FLAGS_CONFLICT",
+      "--bucket other conflicts with --s3-uri",
+    );
+    fail({ latest: true }, "SETTING_MISSING", "missing --bucket");
+    fail({ s3Uri: "https://acme/x" }, "S3_URI_INVALID", "not an S3 URI");
+    fail({ latest: true, bucket: "Bad_Bucket" }, "BUCKET_NAME_INVALID", "invalid bucket name");
   });
 
   it("defaults the mode to load only when a Neo4j home is known", () => {
@@ -69,7 +78,7 @@ describe("verify settings", () => {
       resolveVerifySettings({ file: "x.dump", ...flags }, env, {}).settings.mode;
     expect(mode({}, { NEO4J_HOME: "/opt/neo4j" })).toBe("load");
     expect(mode({ mode: "check" })).toBe("check");
-    expect(() => mode({})).toThrow(/no --mode given and no Neo4j installation known/);
+    expect(() => mode({})).toThrow(expect.objectContaining({ code: "NEO4J_HOME_REQUIRED" }));
   });
 
   it("treats --skip-load as --mode checksum and refuses it with another explicit mode", () => {
@@ -78,17 +87,25 @@ describe("verify settings", () => {
     expect(r({ skipLoad: true }, { NEO4J_HOME: "/opt/neo4j" })).toBe("checksum");
     expect(r({ skipLoad: true }, { NBS_VERIFY_MODE: "load" })).toBe("checksum");
     expect(() => r({ skipLoad: true, mode: "load" })).toThrow(
-      /--skip-load conflicts with --mode load/,
+      expect.objectContaining({
+        code: "FLAGS_CONFLICT",
+        message: "--skip-load conflicts with --mode load",
+      }),
     );
   });
 
   it("checks --db, --expect-min-rows and numbers", () => {
     expect(() =>
       resolveVerifySettings({ file: "x", mode: "checksum", db: "no/slash" }, {}, {}),
-    ).toThrow(/invalid database name/);
+    ).toThrow(expect.objectContaining({ code: "DB_NAME_INVALID" }));
     expect(() =>
       resolveVerifySettings({ file: "x", mode: "load", expectMinRows: "3" }, {}, {}),
-    ).toThrow(/--expect-min-rows needs --smoke-query/);
+    ).toThrow(
+      expect.objectContaining({
+        code: "SETTING_MISSING",
+        message: "--expect-min-rows needs --smoke-query",
+      }),
+    );
     expect(
       resolveVerifySettings(
         { file: "x", mode: "load", smokeQuery: "RETURN 1", expectMinRows: "0" },
@@ -102,7 +119,7 @@ describe("verify settings", () => {
         {},
         {},
       ),
-    ).toThrow(expect.objectContaining({ code: "USAGE" }));
+    ).toThrow(expect.objectContaining({ code: "SETTING_INVALID" }));
   });
 
   it("uses us-east-1 with an endpoint and no region", () => {

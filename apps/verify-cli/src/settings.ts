@@ -8,38 +8,13 @@ import {
   setting,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
-  type LogSettings,
-  type S3ConnectionSettings,
-  type SettingSpec,
+  type SettingsOf,
 } from "@nbs/cli-kit";
 import { isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { parseS3Uri, type VerifyMode, type VerifySource } from "@nbs/verify";
 
-const MODES = ["checksum", "check", "load"] as const;
-
-/** Everything `nbs-verify` can be told, resolved once: flag > env > config file > default. */
-export interface VerifySettings extends S3ConnectionSettings, LogSettings {
-  s3Uri: string | undefined;
-  bucket: string | undefined;
-  key: string | undefined;
-  latest: boolean;
-  prefix: string;
-  db: string | undefined;
-  file: string | undefined;
-  mode: VerifyMode | undefined;
-  sha256: string | undefined;
-  skipLoad: boolean;
-  neo4jHome: string | undefined;
-  smokeQuery: string | undefined;
-  expectMinRows: number;
-  report: string | undefined;
-  summaryMd: string | undefined;
-  json: boolean;
-  dryRun: boolean;
-  keepWorkspace: boolean;
-  workDir: string | undefined;
-}
+const MODES = ["checksum", "check", "load"] as const satisfies readonly VerifyMode[];
 
 const S = setting;
 
@@ -47,9 +22,13 @@ const S = setting;
 function parseSha256(raw: unknown, what: string): string {
   const hex = String(raw).trim();
   if (!/^[0-9a-fA-F]{64}$/.test(hex))
-    throw new NbsError("USAGE", `${what} must be 64 hex digits, got ${JSON.stringify(raw)}`, {
-      hint: "pass the sha256 of the dump as stored, as sha256sum prints it",
-    });
+    throw new NbsError(
+      "SHA256_INVALID",
+      `${what} must be 64 hex digits, got ${JSON.stringify(raw)}`,
+      {
+        hint: "pass the sha256 of the dump as stored, as sha256sum prints it",
+      },
+    );
   return hex.toLowerCase();
 }
 
@@ -57,8 +36,8 @@ function parseNonNegativeInt(raw: unknown, what: string): number {
   return String(raw).trim() === "0" ? 0 : parsePositiveInt(raw, what);
 }
 
-/** One table drives the flags, the environment names, the config-file keys and `--help`. */
-export const VERIFY_SETTINGS: Record<keyof VerifySettings, SettingSpec> = {
+/** One table drives the flags, the environment names, the config-file keys, `--help` and the type. */
+export const VERIFY_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
   s3Uri: S(
@@ -173,6 +152,9 @@ export const VERIFY_SETTINGS: Record<keyof VerifySettings, SettingSpec> = {
   ),
 };
 
+/** Everything `nbs-verify` can be told, resolved once: flag > env > config file > default. */
+export type VerifySettings = SettingsOf<typeof VERIFY_SETTINGS>;
+
 /** Settings after the cross-field rules: one source, one mode. */
 export interface ResolvedVerifySettings extends VerifySettings {
   mode: VerifyMode;
@@ -184,18 +166,13 @@ export function resolveVerifySettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ): { settings: ResolvedVerifySettings; origins: Record<string, string> } {
-  const { settings: s, origins } = resolveSettings<VerifySettings>(
-    VERIFY_SETTINGS,
-    flags,
-    env,
-    file,
-  );
+  const { settings: s, origins } = resolveSettings(VERIFY_SETTINGS, flags, env, file);
   if (s.db !== undefined && !isValidDbName(s.db))
-    throw new NbsError("USAGE", `invalid database name ${JSON.stringify(s.db)}`, {
+    throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(s.db)}`, {
       hint: "use letters, digits, '.', '_' or '-'",
     });
   if (origins["expectMinRows"] !== "default" && s.smokeQuery === undefined) {
-    throw new NbsError("USAGE", "--expect-min-rows needs --smoke-query", {
+    throw new NbsError("SETTING_MISSING", "--expect-min-rows needs --smoke-query", {
       hint: "pass the Cypher to run with --smoke-query",
     });
   }
@@ -213,7 +190,7 @@ export function resolveVerifySettings(
 export function chooseMode(s: VerifySettings, origins: Record<string, string>): VerifyMode {
   if (s.skipLoad) {
     if (s.mode !== undefined && s.mode !== "checksum" && origins["mode"] === "flag") {
-      throw new NbsError("USAGE", `--skip-load conflicts with --mode ${s.mode}`, {
+      throw new NbsError("FLAGS_CONFLICT", `--skip-load conflicts with --mode ${s.mode}`, {
         hint: "drop one of them",
       });
     }
@@ -221,7 +198,7 @@ export function chooseMode(s: VerifySettings, origins: Record<string, string>): 
   }
   if (s.mode !== undefined) return s.mode;
   if (s.neo4jHome !== undefined) return "load";
-  throw new NbsError("USAGE", "no --mode given and no Neo4j installation known", {
+  throw new NbsError("NEO4J_HOME_REQUIRED", "no --mode given and no Neo4j installation known", {
     hint: "pass --mode checksum (bytes only), or --neo4j-home / NEO4J_HOME to load into an ephemeral Neo4j",
   });
 }
@@ -235,11 +212,11 @@ export function chooseSource(s: VerifySettings, origins: Record<string, string>)
     s.key !== undefined && "--key",
   ].filter((x): x is string => typeof x === "string");
   if (given.length > 1)
-    throw new NbsError("USAGE", `${given.join(" and ")} name different sources`, {
+    throw new NbsError("FLAGS_CONFLICT", `${given.join(" and ")} name different sources`, {
       hint: "pass exactly one of --s3-uri, --bucket with --key, --latest, --file",
     });
   if (given.length === 0) {
-    throw new NbsError("USAGE", "no backup to verify", {
+    throw new NbsError("SETTING_MISSING", "no backup to verify", {
       hint: "pass --s3-uri s3://bucket/key, --bucket with --key, --latest (with --prefix/--db), or --file",
     });
   }
@@ -247,18 +224,22 @@ export function chooseSource(s: VerifySettings, origins: Record<string, string>)
   if (s.s3Uri !== undefined) {
     const { bucket, key } = parseS3Uri(s.s3Uri);
     if (origins["bucket"] === "flag" && s.bucket !== bucket)
-      throw new NbsError("USAGE", `--bucket ${s.bucket} conflicts with --s3-uri ${s.s3Uri}`, {
-        hint: "drop --bucket",
-      });
+      throw new NbsError(
+        "FLAGS_CONFLICT",
+        `--bucket ${s.bucket} conflicts with --s3-uri ${s.s3Uri}`,
+        {
+          hint: "drop --bucket",
+        },
+      );
     return { kind: "s3", bucket, key };
   }
   const bucket = s.bucket;
   if (bucket === undefined || bucket === "")
-    throw new NbsError("USAGE", "missing --bucket", {
+    throw new NbsError("SETTING_MISSING", "missing --bucket", {
       hint: "pass --bucket or set BACKUP_S3_BUCKET",
     });
   if (!isValidBucketName(bucket))
-    throw new NbsError("USAGE", `invalid bucket name ${JSON.stringify(bucket)}`, {
+    throw new NbsError("BUCKET_NAME_INVALID", `invalid bucket name ${JSON.stringify(bucket)}`, {
       hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
     });
   if (s.latest)

@@ -40,7 +40,7 @@ export async function runVerify(
   const { logger, signal } = deps;
   const needsS3 = settings.source.kind !== "file";
   if (needsS3 && settings.region === undefined) {
-    throw new NbsError("USAGE", "no AWS region configured", {
+    throw new NbsError("REGION_MISSING", "no AWS region configured", {
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
   }
@@ -128,7 +128,7 @@ async function writeOutputs(
     await writeFile(settings.report, `${JSON.stringify(report, null, 2)}\n`).catch(
       (error: NodeJS.ErrnoException) => {
         throw new NbsError(
-          "USAGE",
+          "REPORT_NOT_WRITABLE",
           `cannot write the report to ${settings.report}: ${error.code ?? error.message}`,
           { hint: "pass a writable path with --report" },
         );
@@ -141,7 +141,7 @@ async function writeOutputs(
     await appendFile(settings.summaryMd, renderSummaryMarkdown(report)).catch(
       (error: NodeJS.ErrnoException) => {
         throw new NbsError(
-          "USAGE",
+          "REPORT_NOT_WRITABLE",
           `cannot append the summary to ${settings.summaryMd}: ${error.code ?? error.message}`,
           { hint: "pass a writable path with --summary-md" },
         );

@@ -60,7 +60,8 @@ describeInteg("nbs-verify on a full filesystem", () => {
           error: { code: string; message: string; hint: string };
         };
         expect(out.error).toMatchObject({
-          code: "INPUT",
+          code: "DISK_FULL",
+          category: "INPUT",
           message: expect.stringMatching(
             /^no space left in \S+ \(ENOSPC\) after \d+ bytes of the download$/,
           ),

@@ -78,7 +78,7 @@ describeInteg("faults around a real Neo4j", () => {
         expect(run.code, run.stderr).toBe(3);
         expect(JSON.parse(run.stdout)).toMatchObject({
           error: {
-            code: "INPUT",
+            code: "OUT_DIR_NOT_WRITABLE",
             message: `cannot write to the out-dir ${disk.dir}: read-only file system (EROFS)`,
           },
         });
@@ -99,7 +99,7 @@ describeInteg("faults around a real Neo4j", () => {
         expect(run.code, run.stderr).toBe(3);
         expect(JSON.parse(run.stdout)).toMatchObject({
           error: {
-            code: "INPUT",
+            code: "DISK_FULL",
             message: expect.stringMatching(
               new RegExp(
                 `^no space left in the out-dir ${disk.dir} \\(\\d+ bytes free\\) for the dump$`,
@@ -141,7 +141,7 @@ describeInteg("faults around a real Neo4j", () => {
           expect(run.code, run.stderr).toBe(3);
           expect(JSON.parse(run.stdout)).toMatchObject({
             error: {
-              code: "INPUT",
+              code: "DISK_FULL",
               message: `cannot write the local sidecar in ${disk.dir}: no space left (ENOSPC); the dump was removed`,
             },
           });
@@ -163,7 +163,8 @@ describeInteg("faults around a real Neo4j", () => {
           );
           expect(run.code, run.stderr).toBe(3);
           expect(run.events.at(-1)).toMatchObject({
-            code: "INPUT",
+            code: "DISK_FULL",
+            category: "INPUT",
             message: expect.stringMatching(
               new RegExp(
                 `^no space left in ${disk.dir}/nbs-verify-\\w+ \\(\\d+ bytes free\\): load into an ephemeral Neo4j`,
@@ -207,7 +208,8 @@ describeInteg("faults around a real Neo4j", () => {
       expect(Date.now() - killedAt).toBeLessThan(30_000);
       expect(run.code, run.stderr).toBe(6);
       expect(run.events.at(-1)).toMatchObject({
-        code: "NEO4J",
+        code: "RESTORE_START_FAILED",
+        category: "NEO4J",
         message: `the ephemeral Neo4j did not start with the restored database: the Neo4j server process (pid ${killed}) exited while starting`,
       });
       expect(readdirSync(work)).toEqual([]);

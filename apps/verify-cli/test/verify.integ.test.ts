@@ -263,7 +263,7 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     const explicit = await nbsVerify(["--key", newer, "--mode", "checksum", "--json"]);
     expect(explicit.code).toBe(5);
     expect(JSON.parse(explicit.stdout)).toMatchObject({
-      error: { code: "INTEGRITY", message: expect.stringContaining("is not a committed backup") },
+      error: { code: "NOT_COMMITTED", category: "INTEGRITY" },
     });
   });
 
@@ -297,7 +297,7 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
       error: { code: string; message: string; hint: string };
       report: { skipped: Array<{ key: string; reason: string }>; sha256: unknown };
     };
-    expect(doc.error.code).toBe("INTEGRITY");
+    expect(doc.error.code).toBe("NEWEST_BACKUP_BROKEN");
     expect(doc.error.message).toContain(`s3://${bucket}/${broken}.meta.json does not match`);
     expect(doc.error.hint).toContain(`s3://${bucket}/${olderKey}`);
     expect(doc.report.skipped).toEqual([
@@ -427,7 +427,8 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     expect(result.code, result.stderr).toBe(6);
     expect(JSON.parse(result.stdout)).toMatchObject({
       error: {
-        code: "NEO4J",
+        code: "DUMP_LOAD_FAILED",
+        category: "NEO4J",
         message: expect.stringMatching(
           /^the dump did not load into an ephemeral Neo4j 5\.\d+\.\d+: Failed to load database 'neo4j': .*Truncated source/,
         ),
@@ -488,7 +489,7 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
       report: { checks: Array<{ id: string; status: string; detail?: string }> };
     };
     expect(doc.error).toMatchObject({
-      code: "NEO4J",
+      code: "CONSISTENCY_CHECK_FAILED",
       message: expect.stringMatching(
         /^neo4j-admin found the restored database inconsistent: Inconsistencies found\. See '.*' for details\.$/,
       ),
@@ -527,7 +528,9 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
     runs.push(result);
     expect(sent).toBe(true);
     expect(result.code, result.stderr).toBe(130);
-    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "ABORTED" } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: { code: "INTERRUPTED", category: "ABORTED" },
+    });
     expect(readdirSync(work)).toEqual([]);
     const jvms = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
       .split("\n")
@@ -576,7 +579,7 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
       report: { outcome: string; checks: Array<{ id: string; status: string }> };
     };
     expect(doc.error).toMatchObject({
-      code: "NEO4J",
+      code: "COUNTS_MISMATCH",
       message:
         "the restored database's counts differ from the sidecar's stats: nodes expected 6, found 5; :Person expected 4, found 3",
     });

@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/errors";
+import { ERROR_CODES, NbsError, type ErrorCategory, type NbsErrorCode } from "@nbs/errors";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,7 +11,6 @@ import {
   resolveSettings,
   S3_CONNECTION_SETTINGS,
   s3ClientOptions,
-  type S3ConnectionSettings,
   parseBool,
   runCommand,
 } from "./index.js";
@@ -26,16 +25,13 @@ function capture() {
 }
 
 describe("exit codes", () => {
-  it.each([
-    ["USAGE", 2],
-    ["INPUT", 3],
-    ["STORAGE", 4],
-    ["INTEGRITY", 5],
-    ["NEO4J", 6],
-    ["ABORTED", 130],
-  ] as const)("maps %s to %d", (code, exit) => {
-    expect(exitCodeFor(new NbsError(code, "x"))).toBe(exit);
-  });
+  const exitOf = { USAGE: 2, INPUT: 3, STORAGE: 4, INTEGRITY: 5, NEO4J: 6, ABORTED: 130, BUG: 1 };
+  it.each(Object.entries(ERROR_CODES) as [NbsErrorCode, ErrorCategory][])(
+    "maps %s (%s) to its category's exit code",
+    (code, category) => {
+      expect(exitCodeFor(new NbsError(code, "x"))).toBe(exitOf[category]);
+    },
+  );
 
   it("treats any other error as an internal bug (1)", () => {
     expect(exitCodeFor(new TypeError("boom"))).toBe(ExitCode.INTERNAL);
@@ -92,16 +88,20 @@ describe("runCommand", () => {
     const log = capture();
     const json = capture();
     const logger = createCliLogger({ format: "json", verbose: false, stream: log.stream });
-    const code = await runCommand(
-      { logger, event: "x.result", jsonOut: json.stream, handleSignals: false },
-      () => Promise.reject(new NbsError("INPUT", "file missing", { hint: "check --file" })),
+    const code = await runCommand({ logger, event: "x.result", jsonOut: json.stream }, () =>
+      Promise.reject(new NbsError("FILE_NOT_FOUND", "file missing", { hint: "check --file" })),
     );
     await new Promise((r) => setTimeout(r, 20));
     expect(code).toBe(3);
     expect(JSON.parse(json.text())).toMatchObject({
       ok: false,
       exit_code: 3,
-      error: { code: "INPUT", message: "file missing", hint: "check --file" },
+      error: {
+        code: "FILE_NOT_FOUND",
+        category: "INPUT",
+        message: "file missing",
+        hint: "check --file",
+      },
     });
     expect(JSON.parse(log.text())).toMatchObject({
       event: "x.result",
@@ -113,20 +113,25 @@ describe("runCommand", () => {
   it("reports any failure after SIGTERM as an interruption (130), not as the cut-off request's error", async () => {
     const json = capture();
     const logger = createCliLogger({ format: "json", verbose: false, stream: capture().stream });
-    const code = await runCommand({ logger, event: "x.result", jsonOut: json.stream }, (signal) => {
-      setImmediate(() => process.emit("SIGTERM", "SIGTERM"));
-      return new Promise((_, reject) =>
-        signal.addEventListener("abort", () =>
-          reject(new NbsError("STORAGE", "write sidecar failed: AbortError")),
-        ),
-      );
-    });
+    const interrupt = new AbortController(); // what startCli aborts on the first signal
+    const code = await runCommand(
+      { logger, event: "x.result", jsonOut: json.stream, interrupt: interrupt.signal },
+      (signal) => {
+        setImmediate(() => interrupt.abort("SIGTERM"));
+        return new Promise((_, reject) =>
+          signal.addEventListener("abort", () =>
+            reject(new NbsError("STORAGE", "write sidecar failed: AbortError")),
+          ),
+        );
+      },
+    );
     await new Promise((r) => setTimeout(r, 20));
     expect(code).toBe(130);
     expect(JSON.parse(json.text())).toMatchObject({
       exit_code: 130,
       error: {
-        code: "ABORTED",
+        code: "INTERRUPTED",
+        category: "ABORTED",
         message: "interrupted by SIGTERM: write sidecar failed: AbortError",
       },
     });
@@ -157,8 +162,13 @@ describe("configuration helpers", () => {
     expect(parseSize("1g", "x")).toBe(1024 ** 3);
     expect(parseSize(8388608, "x")).toBe(8388608);
     expect(() => parseSize("lots", "--part-size")).toThrow(/invalid size "lots" for --part-size/);
+    expect(() => parseSize("lots", "x")).toThrow(
+      expect.objectContaining({ code: "SETTING_INVALID", category: "USAGE" }),
+    );
     expect(parseBool("true", "x")).toBe(true);
-    expect(() => parseBool("maybe", "x")).toThrow(NbsError);
+    expect(() => parseBool("maybe", "x")).toThrow(
+      expect.objectContaining({ code: "SETTING_INVALID" }),
+    );
   });
 
   it("parses durations as seconds by default and refuses zero, which would mean no bound", () => {
@@ -167,14 +177,14 @@ describe("configuration helpers", () => {
     expect(parseDuration("500ms", "x")).toBe(500);
     expect(parseDuration("2m", "x")).toBe(120_000);
     expect(() => parseDuration("0", "--request-timeout")).toThrow(/--request-timeout/);
-    expect(() => parseDuration("soon", "x")).toThrow(NbsError);
+    expect(() => parseDuration("soon", "x")).toThrow(
+      expect.objectContaining({ code: "SETTING_INVALID" }),
+    );
   });
 
   it("gives both CLIs connect and request timeouts from flag, env or config, into the S3 client", () => {
     const resolve = (flags: Record<string, unknown>, env: Record<string, string>, file = {}) =>
-      s3ClientOptions(
-        resolveSettings<S3ConnectionSettings>(S3_CONNECTION_SETTINGS, flags, env, file).settings,
-      );
+      s3ClientOptions(resolveSettings(S3_CONNECTION_SETTINGS, flags, env, file).settings);
     expect(resolve({}, {})).toMatchObject({ connectTimeoutMs: 5000, requestTimeoutMs: 15_000 });
     expect(resolve({}, { NBS_REQUEST_TIMEOUT: "2s", NBS_CONNECT_TIMEOUT: "300ms" })).toMatchObject({
       connectTimeoutMs: 300,

@@ -1,4 +1,5 @@
 import { NbsError } from "@nbs/errors";
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseCommandLine } from "./index.js";
 
@@ -19,12 +20,19 @@ function fakeParser(parsed: Record<string, unknown> = { _: [] }) {
 }
 
 const parse = (argv: string[], parsed?: Record<string, unknown>) =>
-  parseCommandLine(fakeParser(parsed), { program: "nbs-x", version: "0", argv, columns: 80 });
+  parseCommandLine(fakeParser(parsed), {
+    program: "nbs-x",
+    version: "0",
+    argv,
+    columns: 80,
+    stdout: new PassThrough(),
+  });
 
 async function usageError(argv: string[]): Promise<NbsError> {
   const error: unknown = await parse(argv).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(NbsError);
-  expect((error as NbsError).code).toBe("USAGE");
+  expect((error as NbsError).code).toBe("FLAG_REPEATED");
+  expect((error as NbsError).category).toBe("USAGE");
   return error as NbsError;
 }
 

@@ -38,7 +38,7 @@ export function reportUsageError(
   const e =
     error instanceof NbsError
       ? error
-      : new NbsError("USAGE", error instanceof Error ? error.message : String(error));
+      : new NbsError("FLAG_INVALID", error instanceof Error ? error.message : String(error));
   stderr.write(`${program}: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ""}\n`);
   return ExitCode.USAGE;
 }
@@ -68,7 +68,11 @@ interface ParserTail<T> {
   help(): T;
   version(version: string): T;
   wrap(columns: number): T;
-  parseAsync(): Promise<Record<string, unknown>>;
+  parseAsync(
+    args: readonly string[],
+    context: object,
+    callback: (error: Error | undefined, argv: unknown, output: string) => void,
+  ): Promise<Record<string, unknown>>;
 }
 
 export interface ParseOptions {
@@ -79,6 +83,8 @@ export interface ParseOptions {
   /** What the command does, printed above the shared precedence and exit-code text. */
   about?: string;
   columns: number | undefined;
+  /** Where `--help` and `--version` are printed (yargs would write to the process's stdout). */
+  stdout: NodeJS.WritableStream;
 }
 
 /**
@@ -102,12 +108,13 @@ function repeatedFlags(argv: readonly string[]): string[] {
 /**
  * Finish a parser the nbs way (`--config`, strict flags, no process exit, usage errors as
  * NbsError with a hint, a flag given twice is a usage error) and parse. `--help`/`--version`
- * print and return `help`/`version: true`.
+ * print on `options.stdout` and return `help`/`version: true`.
  */
 export async function parseCommandLine<T extends ParserTail<T>>(
   parser: T,
   options: ParseOptions,
 ): Promise<Record<string, unknown>> {
+  let output = "";
   const args = await parser
     .option("config", {
       type: "string",
@@ -117,17 +124,25 @@ export async function parseCommandLine<T extends ParserTail<T>>(
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new NbsError("USAGE", message, { hint: `see ${options.program} --help` });
+      throw (
+        error ?? new NbsError("FLAG_INVALID", message, { hint: `see ${options.program} --help` })
+      );
     })
     .help()
     .version(options.version)
     .wrap(Math.min(110, options.columns ?? 100))
-    .parseAsync();
-  if (args["help"] === true || args["version"] === true) return args;
+    // With a callback, yargs hands over the help/version text instead of printing it.
+    .parseAsync(options.argv, {}, (_error, _argv, text) => {
+      output = text;
+    });
+  if (args["help"] === true || args["version"] === true) {
+    options.stdout.write(`${output}\n`);
+    return args;
+  }
   const repeated = repeatedFlags(options.argv).map((name) => `--${name}`);
   if (repeated.length > 0) {
     throw new NbsError(
-      "USAGE",
+      "FLAG_REPEATED",
       `${repeated.join(", ")} ${repeated.length === 1 ? "was" : "were"} given more than once`,
       { hint: `give each flag once (nbs options take one value); see ${options.program} --help` },
     );

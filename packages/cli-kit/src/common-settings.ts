@@ -5,18 +5,21 @@ import {
   deadServerBoundMs,
 } from "@nbs/s3-store/timeouts";
 import { parseBool, parseChoice, parseDuration, parsePositiveInt, parseString } from "./config.js";
-import type { SettingSpec } from "./settings.js";
+import type { SettingSpec, SettingsOf } from "./settings.js";
 
-/** A settings-table row; `show` is how `--help` prints the default when JSON would be unfriendly. */
-export function setting(
+/**
+ * A settings-table row; `show` is how `--help` prints the default when JSON would be unfriendly.
+ * The types come from `parse` and `fallback`, so a table's settings type can be derived from it.
+ */
+export function setting<V, const F extends V | undefined>(
   env: string[],
   type: SettingSpec["type"],
   describe: string,
-  fallback: unknown,
-  parse: SettingSpec["parse"],
+  fallback: F,
+  parse: (raw: unknown, what: string) => V,
   choices?: readonly string[],
   show?: string,
-): SettingSpec {
+): SettingSpec<V, F> {
   return {
     env,
     type,
@@ -39,22 +42,14 @@ export const DEFAULT_DEAD_SERVER_BOUND_S = Math.ceil(
   }) / 1000,
 );
 
-export type RequestChecksum = "WHEN_REQUIRED" | "WHEN_SUPPORTED";
+const REQUEST_CHECKSUMS = ["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const;
+export type RequestChecksum = (typeof REQUEST_CHECKSUMS)[number];
 
-/** How both CLIs reach the store. Credentials are deliberately absent: the SDK chain only. */
-export interface S3ConnectionSettings {
-  region: string | undefined;
-  endpoint: string | undefined;
-  maxAttempts: number;
-  requestChecksum: RequestChecksum;
-  caBundle: string | undefined;
-  /** Milliseconds. */
-  connectTimeout: number;
-  /** Milliseconds of silence per attempt. */
-  requestTimeout: number;
-}
-
-export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingSpec> = {
+/**
+ * How both CLIs reach the store. Credentials are deliberately absent: the SDK chain only.
+ * connectTimeout and requestTimeout (silence per attempt) are milliseconds.
+ */
+export const S3_CONNECTION_SETTINGS = {
   region: setting(
     ["AWS_REGION", "AWS_DEFAULT_REGION"],
     "string",
@@ -81,8 +76,8 @@ export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingS
     "string",
     "SDK request checksums; WHEN_SUPPORTED breaks some S3-compatible stores",
     "WHEN_REQUIRED",
-    parseChoice(["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const),
-    ["WHEN_REQUIRED", "WHEN_SUPPORTED"],
+    parseChoice(REQUEST_CHECKSUMS),
+    REQUEST_CHECKSUMS,
   ),
   caBundle: setting(
     ["AWS_CA_BUNDLE"],
@@ -110,6 +105,7 @@ export const S3_CONNECTION_SETTINGS: Record<keyof S3ConnectionSettings, SettingS
     `${DEFAULT_REQUEST_TIMEOUT_MS / 1000}s`,
   ),
 };
+export type S3ConnectionSettings = SettingsOf<typeof S3_CONNECTION_SETTINGS>;
 
 /** The createS3Client options both CLIs derive from their connection settings. */
 export function s3ClientOptions(settings: S3ConnectionSettings) {
@@ -131,19 +127,17 @@ export function withEndpointRegion<T extends S3ConnectionSettings>(settings: T):
     : settings;
 }
 
-export interface LogSettings {
-  verbose: boolean;
-  logFormat: LogFormat | undefined;
-}
+const LOG_FORMATS = ["json", "pretty"] as const satisfies readonly LogFormat[];
 
-export const LOG_SETTINGS: Record<keyof LogSettings, SettingSpec> = {
+export const LOG_SETTINGS = {
   verbose: setting(["NBS_VERBOSE"], "boolean", "debug events", false, parseBool),
   logFormat: setting(
     ["NBS_LOG_FORMAT"],
     "string",
     "log format on stderr (default: pretty on a TTY, else json)",
     undefined,
-    parseChoice(["json", "pretty"] as const),
-    ["json", "pretty"],
+    parseChoice(LOG_FORMATS),
+    LOG_FORMATS,
   ),
 };
+export type LogSettings = SettingsOf<typeof LOG_SETTINGS>;

@@ -22,7 +22,7 @@ export async function readConfigFile(
     text = await readFile(path, "utf8");
   } catch (error) {
     throw new NbsError(
-      "USAGE",
+      "CONFIG_FILE_UNREADABLE",
       `cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       {
         hint: "pass an existing JSON file with --config, or unset NBS_CONFIG",
@@ -34,21 +34,25 @@ export async function readConfigFile(
     doc = JSON.parse(text);
   } catch (error) {
     throw new NbsError(
-      "USAGE",
+      "CONFIG_FILE_INVALID",
       `config file ${path} is not valid JSON: ${(error as Error).message}`,
       { hint: "fix the JSON syntax" },
     );
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
-    throw new NbsError("USAGE", `config file ${path} must hold a JSON object`, {
+    throw new NbsError("CONFIG_FILE_INVALID", `config file ${path} must hold a JSON object`, {
       hint: 'e.g. { "bucket": "my-backups" }',
     });
   }
   const unknown = Object.keys(doc).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
-    throw new NbsError("USAGE", `config file ${path} has unknown keys: ${unknown.join(", ")}`, {
-      hint: `allowed keys: ${allowed.join(", ")}`,
-    });
+    throw new NbsError(
+      "CONFIG_FILE_INVALID",
+      `config file ${path} has unknown keys: ${unknown.join(", ")}`,
+      {
+        hint: `allowed keys: ${allowed.join(", ")}`,
+      },
+    );
   }
   return doc as Record<string, unknown>;
 }
@@ -90,7 +94,7 @@ const FACTOR: Record<string, number> = {
 export function parseSize(raw: unknown, what: string): number {
   const m = SIZE.exec(String(raw).trim());
   if (!m)
-    throw new NbsError("USAGE", `invalid size ${JSON.stringify(raw)} for ${what}`, {
+    throw new NbsError("SETTING_INVALID", `invalid size ${JSON.stringify(raw)} for ${what}`, {
       hint: "use bytes or a unit: 16MiB, 64M, 1GiB",
     });
   return Math.round(Number(m[1]) * FACTOR[(m[2] ?? "b").toLowerCase()]!);
@@ -104,7 +108,7 @@ export function parseDuration(raw: unknown, what: string): number {
   const m = DURATION.exec(String(raw).trim());
   const ms = m ? Math.round(Number(m[1]) * DURATION_FACTOR[(m[2] ?? "s").toLowerCase()]!) : 0;
   if (ms < 1)
-    throw new NbsError("USAGE", `invalid duration ${JSON.stringify(raw)} for ${what}`, {
+    throw new NbsError("SETTING_INVALID", `invalid duration ${JSON.stringify(raw)} for ${what}`, {
       hint: "use seconds or a unit, more than zero: 15, 15s, 500ms, 2m",
     });
   return ms;
@@ -115,7 +119,7 @@ export function parseBool(raw: unknown, what: string): boolean {
   const s = String(raw).trim().toLowerCase();
   if (["1", "true", "yes", "on"].includes(s)) return true;
   if (["0", "false", "no", "off", ""].includes(s)) return false;
-  throw new NbsError("USAGE", `invalid boolean ${JSON.stringify(raw)} for ${what}`, {
+  throw new NbsError("SETTING_INVALID", `invalid boolean ${JSON.stringify(raw)} for ${what}`, {
     hint: "use true or false",
   });
 }
@@ -123,9 +127,13 @@ export function parseBool(raw: unknown, what: string): boolean {
 export function parsePositiveInt(raw: unknown, what: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1)
-    throw new NbsError("USAGE", `${what} must be a positive integer, got ${JSON.stringify(raw)}`, {
-      hint: "e.g. 4",
-    });
+    throw new NbsError(
+      "SETTING_INVALID",
+      `${what} must be a positive integer, got ${JSON.stringify(raw)}`,
+      {
+        hint: "e.g. 4",
+      },
+    );
   return n;
 }
 
@@ -133,7 +141,7 @@ export function parseChoice<T extends string>(choices: readonly T[]) {
   return (raw: unknown, what: string): T => {
     const s = String(raw) as T;
     if (!choices.includes(s))
-      throw new NbsError("USAGE", `invalid value ${JSON.stringify(raw)} for ${what}`, {
+      throw new NbsError("SETTING_INVALID", `invalid value ${JSON.stringify(raw)} for ${what}`, {
         hint: `choose one of: ${choices.join(", ")}`,
       });
     return s;

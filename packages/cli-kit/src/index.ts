@@ -23,9 +23,12 @@ export {
 } from "./config.js";
 export type { SettingSource } from "./config.js";
 export { runCommand } from "./run.js";
-export type { Outcome, RunOptions } from "./run.js";
+export type { JsonDocument, Outcome, RunOptions } from "./run.js";
+export { defineCommand, runCli } from "./shell.js";
+export type { CliOptions, Command, CommandContext, CommandSpec } from "./shell.js";
+export type { CliIo, CliMain } from "./startup.js";
 export { describeSetting, resolveSettings } from "./settings.js";
-export type { SettingSpec, SettingsTable } from "./settings.js";
+export type { SettingSpec, SettingsOf, SettingsTable } from "./settings.js";
 export {
   DEFAULT_DEAD_SERVER_BOUND_S,
   LOG_SETTINGS,

@@ -10,8 +10,22 @@ export interface RunOptions {
   /** Print the final result (or error) as one JSON document on this stream (`--json`). */
   jsonOut?: NodeJS.WritableStream | undefined;
   env?: Record<string, string | undefined>;
-  /** Install SIGINT/SIGTERM handlers that abort the work (default true). */
-  handleSignals?: boolean;
+  /**
+   * Aborted by the bin entry on the first SIGINT/SIGTERM, with the signal's name as reason
+   * (`startCli` in `@nbs/cli-kit/startup`, which also forces the exit on the second one). The
+   * work is then aborted and whatever it fails with is reported as an interruption (exit 130).
+   */
+  interrupt?: AbortSignal | undefined;
+  /** Last touch to the `--json` document before it is redacted and printed (e.g. add a report). */
+  renderJson?: ((doc: JsonDocument) => JsonDocument) | undefined;
+}
+
+/** What `--json` prints: `{ ok: true, ...outcome }` or `{ ok: false, error }`, with exit code and duration. */
+export interface JsonDocument {
+  ok: boolean;
+  exit_code: number;
+  duration_ms: number;
+  [key: string]: unknown;
 }
 
 export interface Outcome {
@@ -21,8 +35,9 @@ export interface Outcome {
 }
 
 /**
- * Run one command: wire Ctrl-C to an AbortSignal, turn the result or error into the final
- * event and an exit code. Printing and exit-code decisions happen here and nowhere else.
+ * Run one command: wire the interrupt (Ctrl-C) to the work's AbortSignal, turn the result or
+ * error into the final event and an exit code. Printing and exit-code decisions happen here and
+ * nowhere else; process handling (signal handlers, exit) lives in the bin entry only.
  */
 export async function runCommand(
   options: RunOptions,
@@ -30,9 +45,10 @@ export async function runCommand(
 ): Promise<ExitCode> {
   const started = Date.now();
   const controller = new AbortController();
-  let received: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(ExitCode.ABORTED);
+  let received: string | undefined;
+  const interrupt = options.interrupt;
+  const onInterrupt = () => {
+    const signal = typeof interrupt?.reason === "string" ? interrupt.reason : "SIGINT";
     received = signal;
     options.logger.log("warn", "signal", {
       signal,
@@ -40,13 +56,12 @@ export async function runCommand(
     });
     controller.abort(new Error(`received ${signal}`));
   };
-  if (options.handleSignals !== false) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  }
+  if (interrupt?.aborted) onInterrupt();
+  else interrupt?.addEventListener("abort", onInterrupt, { once: true });
   const redact = createRedactor(secretValuesFrom(options.env ?? {}));
-  const emitJson = (doc: unknown) =>
-    options.jsonOut?.write(`${JSON.stringify(redactValue(doc, redact), null, 2)}\n`);
+  const render = options.renderJson ?? ((doc: JsonDocument) => doc);
+  const emitJson = (doc: JsonDocument) =>
+    options.jsonOut?.write(`${JSON.stringify(redactValue(render(doc), redact), null, 2)}\n`);
   try {
     const result = await work(controller.signal);
     const duration_ms = Date.now() - started;
@@ -98,8 +113,7 @@ export async function runCommand(
     }
     return exit_code;
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    interrupt?.removeEventListener("abort", onInterrupt);
     await options.logger.flush();
   }
 }
@@ -109,10 +123,10 @@ export async function runCommand(
  * cut off by the abort surfaces as a storage or Neo4j error, which would send the operator
  * looking for a network or database problem that is not there.
  */
-function asInterrupted(error: unknown, signal: NodeJS.Signals): unknown {
+function asInterrupted(error: unknown, signal: string): unknown {
   if (isNbsError(error) && error.category === "ABORTED") return error;
   const what = error instanceof Error ? error.message : String(error);
-  return new NbsError("ABORTED", `interrupted by ${signal}: ${what}`, {
+  return new NbsError("INTERRUPTED", `interrupted by ${signal}: ${what}`, {
     hint: "re-run the same command; interrupted work is never reported as done",
     cause: error,
   });

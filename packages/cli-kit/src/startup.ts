@@ -5,8 +5,9 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 
 /**
- * What each CLI's entry file does before the rest of it loads. Import this module alone
- * (`@nbs/cli-kit/startup`): it must stay loadable on any Node version.
+ * What each CLI's entry file does before the rest of it loads, and the CLIs' only contact with
+ * the process itself (signal handlers, `process.exit`): {@link startCli}. Import this module
+ * alone (`@nbs/cli-kit/startup`): it must stay loadable on any Node version.
  */
 
 /** The oldest Node the CLIs run on (as `engines` in every package.json says). */
@@ -55,4 +56,58 @@ export function enableUserCompileCache(env: NodeJS.ProcessEnv = process.env): vo
   } catch {
     // No home directory, a read-only one: run without the cache.
   }
+}
+
+/** Streams a CLI writes to: results (`--json`, help) on stdout, logs and usage errors on stderr. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { columns?: number };
+  stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+}
+
+/**
+ * A CLI's `main`: parse, run, return the exit code; never exits. `interrupt` is aborted (reason:
+ * the signal's name) on the first SIGINT/SIGTERM.
+ */
+export type CliMain = (
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo,
+  interrupt?: AbortSignal,
+) => Promise<number>;
+
+/**
+ * The whole bin entry of a CLI: refuse an old Node (one line, exit 2) and turn on the compile
+ * cache before `load` imports the rest, run `main` on this process's arguments, environment and
+ * streams, and exit with its code. The first SIGINT/SIGTERM aborts `main`'s interrupt signal (the
+ * work stops and cleans up, exit 130); a second one exits at once with 130. The only
+ * `process.exit` of nbs is here.
+ */
+export async function startCli(
+  program: string,
+  load: () => Promise<{ main: CliMain }>,
+): Promise<never> {
+  // Before main is imported: on an old Node, main's chunks would fail to load with a less helpful error.
+  const tooOld = unsupportedNode(program);
+  if (tooOld) {
+    process.stderr.write(`${tooOld}\n`);
+    process.exit(2); // a configuration error (exit codes: README)
+  }
+  // Also before main, so main's chunks come from the code cache (see enableUserCompileCache).
+  enableUserCompileCache();
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) process.exit(130); // the second Ctrl-C: stop waiting for cleanup
+    interrupt.abort(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const { main } = await load();
+  const code = await main(
+    process.argv.slice(2),
+    process.env,
+    { stdout: process.stdout, stderr: process.stderr },
+    interrupt.signal,
+  );
+  // After the final event has been written (main flushes the logger before it returns).
+  process.exit(code);
 }

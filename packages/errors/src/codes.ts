@@ -24,46 +24,102 @@ export const ERROR_CODES = {
   INTEGRITY: "INTEGRITY",
   NEO4J: "NEO4J",
   ABORTED: "ABORTED",
-  // --- branch lib: @nbs/s3-store and the upload path ---
+
+  // --- codes branch: specific codes outside s3-store ---
+  // command line and configuration
+  FLAG_INVALID: "USAGE", // an unknown flag, a missing flag value, or a bad command
+  FLAG_REPEATED: "USAGE", // a flag was given more than once
+  FLAGS_CONFLICT: "USAGE", // two flags (or settings) that exclude each other were both given
+  SETTING_MISSING: "USAGE", // a required setting (flag, env or config key) is not set
+  SETTING_INVALID: "USAGE", // a setting has the wrong form (size, duration, number, choice, boolean)
+  CONFIG_FILE_UNREADABLE: "USAGE", // the --config file cannot be read
+  CONFIG_FILE_INVALID: "USAGE", // the --config file is not a JSON object of known keys
+  REGION_MISSING: "USAGE", // S3 access needs an AWS region and none is configured
   BUCKET_NAME_INVALID: "USAGE", // not a valid S3 bucket name
-  SSE_MODE_INVALID: "USAGE", // SSE mode other than AES256, aws:kms, none
+  S3_URI_INVALID: "USAGE", // not an s3://bucket/key URI
+  DB_NAME_INVALID: "USAGE", // not a valid Neo4j database name
+  PREFIX_INVALID: "USAGE", // a key prefix with an unsafe segment
+  SHA256_INVALID: "USAGE", // a given sha256 is not 64 hex digits
+  REPORT_NOT_WRITABLE: "USAGE", // the --report or --summary-md path cannot be written
+  RETENTION_NOT_CONFIGURED: "USAGE", // retention without --days / BACKUP_RETENTION_DAYS
+  S3_CLIENT_MISSING: "USAGE", // a library call on stored backups was given no S3 client
+  // Neo4j installation and ephemeral instances (caller's choices)
+  NEO4J_HOME_REQUIRED: "USAGE", // the step needs a Neo4j installation and none was given
+  NEO4J_NOT_FOUND: "USAGE", // no installation given and neo4j-admin is not on the search path
+  NEO4J_HOME_INVALID: "USAGE", // the given Neo4j home lacks an executable bin/neo4j-admin or bin/neo4j
+  NOT_EPHEMERAL_HOME: "USAGE", // refused to load into or delete a home nbs did not create
+  INSTANCE_STATE_INVALID: "USAGE", // an ephemeral instance was used out of order (e.g. load while running)
+  // local files and disks
+  FILE_NOT_FOUND: "INPUT", // the local file does not exist
+  FILE_UNREADABLE: "INPUT", // the local file exists but cannot be read
+  NOT_A_FILE: "INPUT", // the path is a directory or another non-regular file
+  FILE_EMPTY: "INPUT", // the local file has no bytes
+  NOT_A_DUMP: "INPUT", // the file does not look like a neo4j-admin dump
+  SIDECAR_UNREADABLE: "INPUT", // a local .meta.json exists but cannot be read
+  OUT_DIR_NOT_WRITABLE: "INPUT", // the dump's --out-dir cannot be created or written
+  WORK_DIR_NOT_WRITABLE: "INPUT", // the verify workspace cannot be written
+  DUMP_EXISTS: "INPUT", // a dump of that name is already in the out-dir
+  DISK_FULL: "INPUT", // no space left on the local disk for the dump, download or restore
+  LOCAL_WRITE_FAILED: "INPUT", // writing a local file (sidecar) failed for another reason
+  COMPRESS_FAILED: "INPUT", // compressing the local dump before upload failed
+  // integrity of a backup
+  SIDECAR_INVALID: "INTEGRITY", // a .meta.json does not match the schema
+  NOT_COMMITTED: "INTEGRITY", // the named dump has no .meta.json: never committed
+  NO_COMMITTED_BACKUP: "INTEGRITY", // --latest found no committed backup under the prefix
+  NEWEST_BACKUP_BROKEN: "INTEGRITY", // --latest: the newest backup is broken; older ones are not used instead
+  SIZE_MISMATCH: "INTEGRITY", // the bytes read have another size than recorded
+  STORED_CHECKSUM_MISMATCH: "INTEGRITY", // the bytes read have another sha256 than the sidecar or object records
+  REFERENCE_CHECKSUM_MISMATCH: "INTEGRITY", // the bytes read have another sha256 than --sha256
+  OBJECT_METADATA_MISMATCH: "INTEGRITY", // the object's metadata disagrees with its sidecar (e.g. db name)
+  DECOMPRESS_FAILED: "INTEGRITY", // the stored bytes do not decompress as the sidecar says
+  UNVERIFIED: "INTEGRITY", // nothing to compare the sha256 with: no sidecar and no --sha256
+  // Neo4j
+  NEO4J_COMMAND_FAILED: "NEO4J", // neo4j-admin or neo4j exited non-zero
+  NEO4J_COMMAND_TIMEOUT: "NEO4J", // neo4j-admin or neo4j did not finish within its time limit
+  NEO4J_NOT_RUNNABLE: "NEO4J", // neo4j-admin or neo4j could not be started at all (java, files)
+  NEO4J_VERSION_UNKNOWN: "NEO4J", // no version in neo4j-admin's output
+  NEO4J_VERSION_UNSUPPORTED: "NEO4J", // a Neo4j version nbs does not drive
+  NEO4J_START_TIMEOUT: "NEO4J", // Neo4j did not answer on Bolt in time
+  NEO4J_EXITED: "NEO4J", // the Neo4j server process died while starting
+  NEO4J_NOT_RESTARTED: "NEO4J", // after a dump, the operator's Neo4j did not start again
+  STATS_FAILED: "NEO4J", // counting the graph before a dump failed
+  DUMP_LOAD_FAILED: "NEO4J", // the dump did not load into an ephemeral Neo4j
+  CONSISTENCY_CHECK_FAILED: "NEO4J", // neo4j-admin found the restored database inconsistent
+  RESTORE_START_FAILED: "NEO4J", // the ephemeral Neo4j did not start with the restored database
+  COUNT_QUERY_FAILED: "NEO4J", // counting the restored graph failed
+  COUNTS_MISMATCH: "NEO4J", // the restored graph's counts differ from the sidecar's exact stats
+  SMOKE_QUERY_FAILED: "NEO4J", // the --smoke-query raised an error
+  SMOKE_QUERY_TOO_FEW_ROWS: "NEO4J", // the --smoke-query returned fewer rows than --expect-min-rows
+  // signals
+  INTERRUPTED: "ABORTED", // SIGINT/SIGTERM or a cancelled AbortSignal; nothing was committed
+  // --- end codes branch ---
+
+  // --- branch lib: @nbs/s3-store and the upload path ---
+  SSE_MODE_INVALID: "USAGE", // an SSE mode other than AES256, aws:kms, none (or a KMS key without aws:kms)
   SSE_NOT_HONOURED: "USAGE", // the store accepted a write but did not apply the requested SSE
-  PART_SIZE_INVALID: "USAGE", // part size outside S3's 5 MiB..5 GiB
-  MAX_ATTEMPTS_INVALID: "USAGE", // --max-attempts not a positive integer
-  CA_BUNDLE_INVALID: "USAGE", // --ca-bundle unreadable or holds no parseable certificate
-  RETENTION_INVALID: "USAGE", // retention rule without a prefix or with a bad number of days
-  SETTING_MISSING: "USAGE", // a required setting (--file, --bucket, region) was not given
-  DB_NAME_INVALID: "USAGE", // database name unusable in a key
-  FILE_NOT_FOUND: "INPUT", // the local dump does not exist
-  FILE_UNREADABLE: "INPUT", // the local dump (or its local sidecar) cannot be opened or read
-  FILE_NOT_REGULAR: "INPUT", // --file is a directory, device…
-  FILE_EMPTY: "INPUT", // the local dump has 0 bytes
+  PART_SIZE_INVALID: "USAGE", // a part size outside S3's 5 MiB..5 GiB
+  MAX_ATTEMPTS_INVALID: "USAGE", // max attempts not a positive integer
+  CA_BUNDLE_INVALID: "USAGE", // the CA bundle is unreadable or holds no parseable certificate
+  RETENTION_INVALID: "USAGE", // a retention rule without a prefix or with a bad number of days
+  CREATED_AT_INVALID: "USAGE", // a dump creation time that is not a date
   FILE_TOO_LARGE: "INPUT", // over S3's 5 TiB object limit
   FILE_CHANGED: "INPUT", // the dump grew, shrank or was rewritten while it was read
-  NOT_A_DUMP: "INPUT", // the file does not start like a Neo4j dump (see --allow-any-file)
-  COMPRESS_FAILED: "INPUT", // writing the compressed temp copy failed (space in TMPDIR)
-  BUCKET_NOT_FOUND: "STORAGE", // NoSuchBucket
+  BUCKET_NOT_FOUND: "STORAGE", // the bucket does not exist (NoSuchBucket)
   NO_SUCH_KEY: "STORAGE", // the object asked for is not in the bucket
   ACCESS_DENIED: "STORAGE", // 403 from the store (IAM policy, bucket policy)
   CREDENTIALS_MISSING: "STORAGE", // the SDK's default chain found no credentials
   CREDENTIALS_REJECTED: "STORAGE", // unknown access key, wrong secret, expired token
   KMS_KEY_UNUSABLE: "STORAGE", // the KMS key is missing, disabled or not usable by these credentials
-  TLS_FAILED: "STORAGE", // certificate expired / untrusted / wrong host, or the endpoint is not TLS
+  TLS_FAILED: "STORAGE", // certificate expired / untrusted / for another host, or the endpoint is not TLS
   TIMEOUT: "STORAGE", // the store did not answer or stopped sending, after the retries
   NETWORK: "STORAGE", // no HTTP answer at all (refused, reset, DNS), after the retries
   CORRUPTED_IN_TRANSIT: "STORAGE", // the store rejected bytes that did not match their checksum
   STORE_ERROR: "STORAGE", // any other error answer of the store, after the retries
   KEY_CONFLICT: "INTEGRITY", // the key already holds (or just got) different content; not overwritten
-  SIDECAR_INVALID: "INTEGRITY", // a stored .meta.json that does not validate
   BACKUP_DUMP_MISSING: "INTEGRITY", // a sidecar commits a dump object that is gone
   STORED_OBJECT_CHANGED: "INTEGRITY", // a committed object no longer matches its sidecar
-  STORED_CHECKSUM_MISMATCH: "INTEGRITY", // what the store recorded differs from what was sent
-  SSE_MISMATCH: "INTEGRITY", // an object in place is encrypted differently than requested
-  LOCAL_SIDECAR_INVALID: "INTEGRITY", // <dump>.meta.json next to the dump does not validate
+  SSE_MISMATCH: "INTEGRITY", // an uncommitted object in place is encrypted differently than requested
   LOCAL_CHECKSUM_MISMATCH: "INTEGRITY", // the dump's sha256 differs from the one its local sidecar recorded
-  NOT_COMMITTED: "INTEGRITY", // the sidecar did not read back as written
-  INTERRUPTED: "ABORTED", // a signal stopped the work; nothing was committed
-  CREATED_AT_INVALID: "USAGE", // a dump creation time that is not a date
   // --- end branch lib ---
 } as const satisfies Record<string, ErrorCategory>;
 

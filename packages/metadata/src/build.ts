@@ -7,7 +7,7 @@ export class MetaValidationError extends NbsError {
   readonly issues: readonly string[];
 
   constructor(what: string, issues: readonly string[]) {
-    super("INTEGRITY", `${what} does not match the .meta.json schema: ${issues.join("; ")}`, {
+    super("SIDECAR_INVALID", `${what} does not match the .meta.json schema: ${issues.join("; ")}`, {
       hint: "regenerate the sidecar with nbs-upload, or check which tool wrote it",
     });
     this.issues = issues;

@@ -69,8 +69,12 @@ describe("backup keys", () => {
 
   it("rejects unsafe prefixes and database names with a usage error", () => {
     expect(() => normalizePrefix("prod/../x")).toThrow(NbsError);
-    expect(() => normalizePrefix("prod//x")).toThrow(/invalid key prefix/);
-    expect(() => backupFileName("bad name", at)).toThrow(/invalid database name/);
+    expect(() => normalizePrefix("prod//x")).toThrow(
+      expect.objectContaining({ code: "PREFIX_INVALID" }),
+    );
+    expect(() => backupFileName("bad name", at)).toThrow(
+      expect.objectContaining({ code: "DB_NAME_INVALID" }),
+    );
   });
 
   it("checks bucket names", () => {

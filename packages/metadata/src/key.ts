@@ -49,7 +49,7 @@ export function backupFileName(
   compression: KeyCompression = "none",
 ): string {
   if (!isValidDbName(db))
-    throw new NbsError("USAGE", `invalid database name ${JSON.stringify(db)}`, {
+    throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(db)}`, {
       hint: "use letters, digits, '.', '_' or '-' (as Neo4j does)",
     });
   return `${db}-${formatBackupTimestamp(createdAt)}${SUFFIX[compression]}`;
@@ -76,7 +76,7 @@ export function normalizePrefix(prefix: string): string {
     .find((seg) => !PREFIX_SEGMENT.test(seg) || seg === "." || seg === "..");
   if (bad !== undefined) {
     throw new NbsError(
-      "USAGE",
+      "PREFIX_INVALID",
       `invalid key prefix ${JSON.stringify(prefix)} (segment ${JSON.stringify(bad)})`,
       {
         hint: "use segments of letters, digits, '.', '_', '=' or '-' separated by '/', e.g. prod/neo4j",

@@ -168,5 +168,8 @@ describe("buildBackupMeta", () => {
 
   it("refuses to build a sidecar that would not validate", () => {
     expect(() => buildBackupMeta({ ...input, sha256: "nope" })).toThrow(MetaValidationError);
+    expect(() => buildBackupMeta({ ...input, sha256: "nope" })).toThrow(
+      expect.objectContaining({ code: "SIDECAR_INVALID", category: "INTEGRITY" }),
+    );
   });
 });

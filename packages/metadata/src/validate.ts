@@ -2,7 +2,9 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import schema from "../schema/backup-meta.schema.json" with { type: "json" };
 import type { BackupMeta } from "./types.js";
 
-export { schema as backupMetaSchema };
+/** The `.meta.json` JSON Schema (draft 2020-12) as parsed JSON; typed opaquely so the schema's
+ * content is not part of the TypeScript API (the file itself is exported as well). */
+export const backupMetaSchema: Readonly<Record<string, unknown>> = schema;
 
 export type MetaValidation = { ok: true; value: BackupMeta } | { ok: false; errors: string[] };
 

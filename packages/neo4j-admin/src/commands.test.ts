@@ -4,10 +4,10 @@ import {
   buildDumpCommand,
   buildLoadCommand,
   buildSetInitialPasswordCommand,
-  parseNeo4jVersion,
-  serverCommand,
-} from "./index.js";
-import type { Neo4jInstallation } from "./index.js";
+} from "./commands.js";
+import { parseNeo4jVersion } from "./version.js";
+import { serverCommand } from "./installation.js";
+import type { Neo4jInstallation } from "./installation.js";
 
 const at = (version: string): Neo4jInstallation => ({
   home: "/opt/neo4j",

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { describe, expect, it } from "vitest";
-import { dumpDatabase, utcStamp } from "./index.js";
+import { dumpDatabase, utcStamp } from "./dump-database.js";
 import { basename, fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 import type { RecordedRun } from "../test/fakes.js";
 
@@ -65,7 +65,7 @@ describe("dumpDatabase", () => {
     const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     const runner = neo4jSimulator({ dumpFails: true });
     await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({
-      code: "NEO4J",
+      code: "NEO4J_COMMAND_FAILED",
       exitCode: 1,
       outputTail: "disk full",
     });
@@ -81,7 +81,7 @@ describe("dumpDatabase", () => {
     await expect(
       dumpDatabase({ home, db: "neo4j", outDir: notADir, runner, now }),
     ).rejects.toMatchObject({
-      code: "INPUT",
+      code: "OUT_DIR_NOT_WRITABLE",
       message: `cannot write to the out-dir ${notADir}: ENOTDIR`,
     });
     expect(steps(runner.runs)).not.toContain("neo4j stop");
@@ -92,7 +92,7 @@ describe("dumpDatabase", () => {
     await writeFile(join(outDir, `neo4j-${utcStamp(now())}.dump`), "older");
     const runner = neo4jSimulator();
     await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({
-      code: "INPUT",
+      code: "DUMP_EXISTS",
     });
     expect(await readFile(join(outDir, "neo4j-20260304T050607Z.dump"), "utf8")).toBe("older");
     expect(steps(runner.runs).at(-1)).toBe("neo4j start");
@@ -218,7 +218,7 @@ describe("dumpDatabase", () => {
         driverFactory: fakeGraph(() => 7, denied).driverFactory,
       }),
     ).rejects.toMatchObject({
-      code: "NEO4J",
+      code: "STATS_FAILED",
       message:
         "cannot count the graph of neo4j before the dump: The client is unauthorized due to authentication failure.",
       hint: expect.stringContaining("NEO4J_PASSWORD"),

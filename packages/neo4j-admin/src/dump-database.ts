@@ -68,7 +68,7 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
       edition = await editionOf(driver, edition);
     } catch (error) {
       throw new NbsError(
-        "NEO4J",
+        "STATS_FAILED",
         `cannot count the graph of ${options.db} before the dump: ${firstLine(error)}`,
         {
           hint: "check NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD, or leave NEO4J_URI unset to dump without stats",
@@ -85,10 +85,14 @@ export async function dumpDatabase(options: DumpDatabaseOptions): Promise<DumpDa
   // Made while the DBMS still serves: an out-dir that cannot be written stops nothing.
   const work = await mkdtemp(join(options.outDir, `.nbs-dump-${options.db}-`)).catch(
     (error: NodeJS.ErrnoException) => {
-      throw new NbsError("INPUT", `cannot write to the out-dir ${options.outDir}: ${why(error)}`, {
-        hint: "pass an --out-dir on a writable filesystem with room for the dump; Neo4j was not stopped",
-        cause: error,
-      });
+      throw new NbsError(
+        "OUT_DIR_NOT_WRITABLE",
+        `cannot write to the out-dir ${options.outDir}: ${why(error)}`,
+        {
+          hint: "pass an --out-dir on a writable filesystem with room for the dump; Neo4j was not stopped",
+          cause: error,
+        },
+      );
     },
   );
   let dumpedAtTx: number | undefined;
@@ -147,7 +151,7 @@ async function dumpInto(
       );
       if (free === undefined || free >= FULL_BELOW_BYTES) throw error;
       throw new NbsError(
-        "INPUT",
+        "DISK_FULL",
         `no space left in the out-dir ${options.outDir} (${free} bytes free) for the dump`,
         {
           hint: "free space there or pass another --out-dir; no partial dump was kept",
@@ -160,7 +164,7 @@ async function dumpInto(
       await link(produced, path);
     } catch (error) {
       if (error instanceof Error && "code" in error && error.code === "EEXIST") {
-        throw new NbsError("INPUT", `${path} already exists`, {
+        throw new NbsError("DUMP_EXISTS", `${path} already exists`, {
           hint: "remove it or dump into another directory",
         });
       }
@@ -183,7 +187,7 @@ async function restartAfter(
   } catch (restartError) {
     const what =
       dumped === undefined ? "the dump failed and" : `the dump was written to ${dumped} but`;
-    throw new NbsError("NEO4J", `${what} Neo4j did not restart`, {
+    throw new NbsError("NEO4J_NOT_RESTARTED", `${what} Neo4j did not restart`, {
       hint: `start it by hand: ${join(inst.home, "bin", "neo4j")} start`,
       cause: dumpError === undefined ? restartError : new AggregateError([dumpError, restartError]),
     });

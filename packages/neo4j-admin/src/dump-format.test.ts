@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync, zstdCompressSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { detectDumpFormat } from "./index.js";
+import { detectDumpFormat } from "./dump-format.js";
 import { tempDir } from "../test/fakes.js";
 
 // A tar header block: file name at 0, "ustar" magic at 257.

@@ -35,7 +35,7 @@ export interface DumpFormat {
 }
 
 /** Bytes read from a file: enough for the first zstd block (≤128 KiB) to decode. */
-export const DUMP_HEADER_BYTES = 256 * 1024;
+const DUMP_HEADER_BYTES = 256 * 1024;
 
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -48,7 +48,7 @@ const FRAMED: Record<string, Omit<DumpFormat, "magic">> = {
   BTV2: { kind: "neo4j-5-backup", compression: "none" },
 };
 
-/** Recognise a Neo4j dump by its first bytes (a path is read up to {@link DUMP_HEADER_BYTES}). */
+/** Recognise a Neo4j dump by its first bytes (a path is read up to its first 256 KiB). */
 export async function detectDumpFormat(input: string | Uint8Array): Promise<DumpFormat> {
   const head = typeof input === "string" ? await readHead(input) : Buffer.from(input);
   const outer = classify(head);

@@ -1,7 +1,8 @@
 import { lstat, mkdir, readFile, readlink, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EPHEMERAL_MARKER, assertEphemeralHome, renderEphemeralConf } from "./index.js";
+import { EPHEMERAL_MARKER, assertEphemeralHome } from "./ephemeral-home.js";
+import { renderEphemeralConf } from "./ephemeral-conf.js";
 import { createEphemeralHome } from "./ephemeral-home.js";
 import { fakeInstall, tempDir } from "../test/fakes.js";
 
@@ -41,13 +42,16 @@ describe("assertEphemeralHome", () => {
   it("refuses a directory without the marker, such as an operator's installation", async () => {
     const { installDir } = await newHome();
     await expect(assertEphemeralHome(installDir, "anything")).rejects.toMatchObject({
-      code: "USAGE",
+      code: "NOT_EPHEMERAL_HOME",
     });
   });
 
   it("refuses a home whose marker holds another token", async () => {
     const { home } = await newHome();
-    await expect(assertEphemeralHome(home, "0123")).rejects.toThrow(/not created by this instance/);
+    await expect(assertEphemeralHome(home, "0123")).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+      message: expect.stringContaining("not created by this instance"),
+    });
   });
 
   it("refuses a home whose conf was pointed at another data directory", async () => {
@@ -56,13 +60,18 @@ describe("assertEphemeralHome", () => {
       join(home, "conf", "neo4j.conf"),
       "server.directories.data=/var/lib/neo4j/data\n",
     );
-    await expect(assertEphemeralHome(home, token)).rejects.toThrow(/data outside the home/);
+    await expect(assertEphemeralHome(home, token)).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+      message: expect.stringContaining("data outside the home"),
+    });
   });
 
   it("refuses a marker that is a symlink or directory", async () => {
     const foreign = await tempDir("nbs-foreign-");
     await mkdir(join(foreign, EPHEMERAL_MARKER));
-    await expect(assertEphemeralHome(foreign, "x")).rejects.toMatchObject({ code: "USAGE" });
+    await expect(assertEphemeralHome(foreign, "x")).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+    });
   });
 });
 

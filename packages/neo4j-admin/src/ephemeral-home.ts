@@ -58,7 +58,7 @@ export async function createEphemeralHome(input: CreateEphemeralHomeInput): Prom
  */
 export async function assertEphemeralHome(home: string, token: string): Promise<void> {
   const refuse = (why: string): NbsError =>
-    new NbsError("USAGE", `refusing to modify ${home}: ${why}`, {
+    new NbsError("NOT_EPHEMERAL_HOME", `refusing to modify ${home}: ${why}`, {
       hint: "loads and deletions only ever target an ephemeral home created by createEphemeralInstance",
     });
   const marker = join(home, EPHEMERAL_MARKER);

@@ -112,7 +112,11 @@ export async function createEphemeralInstance(
     database,
     installation,
     async load(dumpPath, db = database) {
-      if (running) throw new NbsError("USAGE", "stop the ephemeral instance before loading a dump");
+      if (running)
+        throw new NbsError(
+          "INSTANCE_STATE_INVALID",
+          "stop the ephemeral instance before loading a dump",
+        );
       await assertEphemeralHome(home, token);
       const loadDir = await mkdtemp(join(home, "load", "dump-"));
       try {
@@ -125,7 +129,10 @@ export async function createEphemeralInstance(
     },
     async check(db = database) {
       if (running)
-        throw new NbsError("USAGE", "stop the ephemeral instance before checking a database");
+        throw new NbsError(
+          "INSTANCE_STATE_INVALID",
+          "stop the ephemeral instance before checking a database",
+        );
       await assertEphemeralHome(home, token);
       await run(buildCheckCommand(installation, db, join(home, "reports")));
     },
@@ -146,7 +153,7 @@ export async function createEphemeralInstance(
     },
     driver() {
       if (!running || driver === undefined)
-        throw new NbsError("USAGE", "start the ephemeral instance first");
+        throw new NbsError("INSTANCE_STATE_INVALID", "start the ephemeral instance first");
       return driver;
     },
     newDriver() {

@@ -8,11 +8,16 @@ export interface Neo4jCommandErrorDetails {
   /** The last lines of stderr (or stdout when stderr was empty), secrets masked. */
   outputTail: string;
   timedOut: boolean;
+  /** True when the process could not be started at all (code NEO4J_NOT_RUNNABLE). */
+  notRun?: boolean;
   hint?: string;
   cause?: unknown;
 }
 
-/** A neo4j-admin / neo4j command that failed to start, timed out or exited non-zero. */
+/**
+ * A neo4j-admin / neo4j command that could not be started (code `NEO4J_NOT_RUNNABLE`), timed out
+ * (`NEO4J_COMMAND_TIMEOUT`) or exited non-zero (`NEO4J_COMMAND_FAILED`).
+ */
 export class Neo4jCommandError extends NbsError {
   readonly command: string;
   readonly exitCode: number | null;
@@ -20,7 +25,15 @@ export class Neo4jCommandError extends NbsError {
   readonly timedOut: boolean;
 
   constructor(message: string, details: Neo4jCommandErrorDetails) {
-    super("NEO4J", message, { hint: details.hint, cause: details.cause });
+    super(
+      details.notRun
+        ? "NEO4J_NOT_RUNNABLE"
+        : details.timedOut
+          ? "NEO4J_COMMAND_TIMEOUT"
+          : "NEO4J_COMMAND_FAILED",
+      message,
+      { hint: details.hint, cause: details.cause },
+    );
     this.command = details.command;
     this.exitCode = details.exitCode;
     this.outputTail = details.outputTail;

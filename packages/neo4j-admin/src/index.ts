@@ -1,37 +1,27 @@
-export {
-  buildCheckCommand,
-  buildDumpCommand,
-  buildLoadCommand,
-  buildSetInitialPasswordCommand,
-  dumpFileName,
-} from "./commands.js";
-export { dumpDatabase, utcStamp } from "./dump-database.js";
+// The public API: what apps and other packages use, and the types their signatures name.
+// Everything else (command builders, conf rendering, redaction, ports, version parsing) is
+// internal; tests import it from its module. etc/neo4j-admin.api.md is the reviewed report.
+export { dumpDatabase } from "./dump-database.js";
 export type {
   CountingProvenance,
   DumpDatabaseOptions,
   DumpDatabaseResult,
 } from "./dump-database.js";
-export { DUMP_HEADER_BYTES, detectDumpFormat } from "./dump-format.js";
+export { detectDumpFormat } from "./dump-format.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
-export { renderEphemeralConf } from "./ephemeral-conf.js";
-export type { EphemeralConfInput } from "./ephemeral-conf.js";
-export { EPHEMERAL_MARKER, assertEphemeralHome } from "./ephemeral-home.js";
 export { createEphemeralInstance } from "./ephemeral.js";
 export type { DriverFactory, EphemeralInstance, EphemeralInstanceOptions } from "./ephemeral.js";
 export { Neo4jCommandError } from "./errors.js";
 export type { Neo4jCommandErrorDetails } from "./errors.js";
-export { adminCommand, serverCommand } from "./installation.js";
+export { serverCommand } from "./installation.js";
 export type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
-export { detectEdition, locateNeo4j } from "./locate.js";
+export { locateNeo4j } from "./locate.js";
 export type { LocateNeo4jOptions } from "./locate.js";
-export { findFreePort } from "./ports.js";
-export { redactArgs, redactText } from "./redact.js";
 export { runNeo4jCommand } from "./run-command.js";
 export type { RunCommandOptions } from "./run-command.js";
 export type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
 export { createSpawnRunner } from "./spawn-runner.js";
 export type { SpawnRunnerOptions } from "./spawn-runner.js";
-export { captureStats, escapeName } from "./stats.js";
+export { captureStats } from "./stats.js";
 export type { GraphStats } from "./stats.js";
-export { parseNeo4jVersion } from "./version.js";
 export type { CommandFamily, Neo4jEdition, Neo4jVersion } from "./version.js";

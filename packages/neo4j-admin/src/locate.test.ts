@@ -1,7 +1,7 @@
 import { symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { locateNeo4j } from "./index.js";
+import { locateNeo4j } from "./locate.js";
 import { fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 
 const versionRunner = (stdout: string) => fakeRunner(() => ({ stdout }));
@@ -40,12 +40,12 @@ describe("locateNeo4j", () => {
     expect(inst.version).toMatchObject({ raw: "2025.01.0", family: "5" });
   });
 
-  it("fails with USAGE when there is nothing to run", async () => {
+  it("fails as a usage error when there is nothing to run", async () => {
     await expect(
       locateNeo4j({ searchPath: "/nonexistent", runner: versionRunner("") }),
-    ).rejects.toMatchObject({ code: "USAGE" });
+    ).rejects.toMatchObject({ code: "NEO4J_NOT_FOUND", category: "USAGE" });
     await expect(
       locateNeo4j({ home: "/nonexistent", runner: versionRunner("") }),
-    ).rejects.toMatchObject({ code: "USAGE" });
+    ).rejects.toMatchObject({ code: "NEO4J_HOME_INVALID", category: "USAGE" });
   });
 });

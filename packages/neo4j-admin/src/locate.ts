@@ -36,7 +36,7 @@ async function homeFromSearchPath(searchPath: string): Promise<string> {
     if (await isExecutable(candidate)) return dirname(dirname(await realpath(candidate)));
   }
   throw new NbsError(
-    "USAGE",
+    "NEO4J_NOT_FOUND",
     "no Neo4j installation given and neo4j-admin is not on the search path",
     {
       hint: "pass the Neo4j home directory explicitly",
@@ -82,7 +82,7 @@ export function detectEdition(jars: readonly string[]): Neo4jEdition {
 
 async function assertExecutable(file: string): Promise<void> {
   if (!(await isExecutable(file))) {
-    throw new NbsError("USAGE", `${file} is missing or not executable`, {
+    throw new NbsError("NEO4J_HOME_INVALID", `${file} is missing or not executable`, {
       hint: "point at a Neo4j home directory (the one holding bin/, lib/ and conf/)",
     });
   }

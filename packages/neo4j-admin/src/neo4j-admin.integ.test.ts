@@ -3,17 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeInteg } from "@nbs/testenv";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  EPHEMERAL_MARKER,
-  assertEphemeralHome,
-  captureStats,
-  createEphemeralInstance,
-  createSpawnRunner,
-  detectDumpFormat,
-  dumpDatabase,
-  locateNeo4j,
-} from "./index.js";
-import type { DumpDatabaseResult, EphemeralInstance, GraphStats } from "./index.js";
+import { EPHEMERAL_MARKER, assertEphemeralHome } from "./ephemeral-home.js";
+import { captureStats } from "./stats.js";
+import { createEphemeralInstance } from "./ephemeral.js";
+import { createSpawnRunner } from "./spawn-runner.js";
+import { detectDumpFormat } from "./dump-format.js";
+import { dumpDatabase } from "./dump-database.js";
+import { locateNeo4j } from "./locate.js";
+import type { DumpDatabaseResult } from "./dump-database.js";
+import type { EphemeralInstance } from "./ephemeral.js";
+import type { GraphStats } from "./stats.js";
 import { integInstallDir } from "../test/integ-install.js";
 
 // A real Neo4j (the cached 5.26 install): a seeded source instance is dumped by dumpDatabase,
@@ -103,11 +102,15 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
   it("refuses to load into a directory that is not its own ephemeral home", async () => {
     const instance = target!;
     await instance.stop();
-    await expect(assertEphemeralHome(installDir, "x")).rejects.toMatchObject({ code: "USAGE" });
+    await expect(assertEphemeralHome(installDir, "x")).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+    });
     const marker = join(instance.home, EPHEMERAL_MARKER);
     await writeFile(marker, "someone-else\n");
-    await expect(instance.load(dumped.path)).rejects.toMatchObject({ code: "USAGE" });
-    await expect(instance.dispose()).rejects.toMatchObject({ code: "USAGE" });
+    await expect(instance.load(dumped.path)).rejects.toMatchObject({
+      code: "NOT_EPHEMERAL_HOME",
+    });
+    await expect(instance.dispose()).rejects.toMatchObject({ code: "NOT_EPHEMERAL_HOME" });
     await access(instance.home); // nothing deleted
     await rm(instance.home, { recursive: true, force: true });
     target = undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactArgs, redactText } from "./index.js";
+import { redactArgs, redactText } from "./redact.js";
 
 describe("redaction", () => {
   it("masks known secrets wherever they appear", () => {

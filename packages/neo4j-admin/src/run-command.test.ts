@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { NbsError } from "@nbs/errors";
-import {
-  Neo4jCommandError,
-  buildSetInitialPasswordCommand,
-  parseNeo4jVersion,
-  runNeo4jCommand,
-} from "./index.js";
+import { Neo4jCommandError } from "./errors.js";
+import { buildSetInitialPasswordCommand } from "./commands.js";
+import { parseNeo4jVersion } from "./version.js";
+import { runNeo4jCommand } from "./run-command.js";
 import { fakeRunner } from "../test/fakes.js";
 
 const inst = {
@@ -45,7 +43,8 @@ describe("runNeo4jCommand", () => {
     );
     expect(error).toBeInstanceOf(Neo4jCommandError);
     const commandError = error as Neo4jCommandError;
-    expect(commandError.code).toBe("NEO4J");
+    expect(commandError.code).toBe("NEO4J_COMMAND_FAILED");
+    expect(commandError.category).toBe("NEO4J");
     expect(commandError.exitCode).toBe(1);
     expect(commandError.outputTail.split("\n")).toHaveLength(20);
     expect(commandError.outputTail).toContain("bad password ***");
@@ -65,6 +64,7 @@ describe("runNeo4jCommand", () => {
       timeoutMs: 10,
     }).catch((e: unknown) => e)) as Neo4jCommandError;
     expect(error.timedOut).toBe(true);
+    expect(error.code).toBe("NEO4J_COMMAND_TIMEOUT");
     expect(error.message).toMatch(/timed out after 10 ms/);
   });
 
@@ -83,12 +83,12 @@ describe("runNeo4jCommand", () => {
     await expect(
       runNeo4jCommand(missing, buildSetInitialPasswordCommand(inst, secret)),
     ).rejects.toMatchObject({
-      code: "NEO4J",
+      code: "NEO4J_NOT_RUNNABLE",
       exitCode: null,
     });
-    const aborted = fakeRunner(() => Promise.reject(new NbsError("ABORTED", "cancelled")));
+    const aborted = fakeRunner(() => Promise.reject(new NbsError("INTERRUPTED", "cancelled")));
     await expect(
       runNeo4jCommand(aborted, buildSetInitialPasswordCommand(inst, secret)),
-    ).rejects.toMatchObject({ code: "ABORTED" });
+    ).rejects.toMatchObject({ code: "INTERRUPTED" });
   });
 });

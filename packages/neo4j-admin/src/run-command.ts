@@ -37,6 +37,7 @@ export async function runNeo4jCommand(
       exitCode: null,
       outputTail: "",
       timedOut: false,
+      notRun: true,
       hint: "check that the Neo4j installation directory is complete and java is on PATH",
       cause: error,
     });

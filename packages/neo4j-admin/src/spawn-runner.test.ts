@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSpawnRunner } from "./index.js";
+import { createSpawnRunner } from "./spawn-runner.js";
 
 const runner = createSpawnRunner({ env: { PATH: "/usr/bin:/bin" }, killGraceMs: 200 });
 
@@ -24,14 +24,14 @@ describe("createSpawnRunner", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it("rejects with code ABORTED when the signal fires", async () => {
+  it("rejects with code INTERRUPTED when the signal fires", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     await expect(
       runner.run("/bin/sleep", ["10"], { signal: controller.signal }),
-    ).rejects.toMatchObject({ code: "ABORTED" });
+    ).rejects.toMatchObject({ code: "INTERRUPTED", category: "ABORTED" });
     await expect(runner.run("/bin/true", [], { signal: controller.signal })).rejects.toMatchObject({
-      code: "ABORTED",
+      code: "INTERRUPTED",
     });
   });
 

@@ -85,7 +85,7 @@ function runOnce(
 }
 
 function abortError(file: string, reason: unknown): NbsError {
-  return new NbsError("ABORTED", `${file} was cancelled`, { cause: reason });
+  return new NbsError("INTERRUPTED", `${file} was cancelled`, { cause: reason });
 }
 
 /** Keeps the last `limit` bytes written to it. */

@@ -1,7 +1,7 @@
 import type { Driver } from "neo4j-driver";
 import neo4j from "neo4j-driver";
 import { describe, expect, it } from "vitest";
-import { captureStats, escapeName } from "./index.js";
+import { captureStats, escapeName } from "./stats.js";
 
 describe("captureStats", () => {
   it("counts per label and type with escaped names, on the requested database", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { NbsError } from "@nbs/errors";
-import { detectEdition, parseNeo4jVersion } from "./index.js";
+import { detectEdition } from "./locate.js";
+import { parseNeo4jVersion } from "./version.js";
 
 describe("parseNeo4jVersion", () => {
   it.each([
@@ -14,8 +14,12 @@ describe("parseNeo4jVersion", () => {
   });
 
   it("rejects output without a version and versions it cannot drive", () => {
-    expect(() => parseNeo4jVersion("command not found")).toThrow(NbsError);
-    expect(() => parseNeo4jVersion("3.4.9")).toThrow(/not supported/);
+    expect(() => parseNeo4jVersion("command not found")).toThrow(
+      expect.objectContaining({ code: "NEO4J_VERSION_UNKNOWN" }),
+    );
+    expect(() => parseNeo4jVersion("3.4.9")).toThrow(
+      expect.objectContaining({ code: "NEO4J_VERSION_UNSUPPORTED" }),
+    );
   });
 });
 

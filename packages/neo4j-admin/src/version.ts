@@ -23,9 +23,13 @@ const VERSION = /\b(\d{1,4})\.(\d{1,2})\.(\d{1,3})\b/;
 export function parseNeo4jVersion(text: string): Neo4jVersion {
   const match = VERSION.exec(text);
   if (!match) {
-    throw new NbsError("NEO4J", `no Neo4j version found in ${JSON.stringify(text.slice(0, 200))}`, {
-      hint: "check that the installation's bin/neo4j-admin runs and prints its version",
-    });
+    throw new NbsError(
+      "NEO4J_VERSION_UNKNOWN",
+      `no Neo4j version found in ${JSON.stringify(text.slice(0, 200))}`,
+      {
+        hint: "check that the installation's bin/neo4j-admin runs and prints its version",
+      },
+    );
   }
   const [raw, major, minor, patch] = match.slice(0, 4).map(String) as [
     string,
@@ -40,7 +44,7 @@ export function parseNeo4jVersion(text: string): Neo4jVersion {
 function commandFamily(major: number, minor: number, raw: string): CommandFamily {
   if (major >= 5) return "5"; // includes calendar versions 2025.x and later
   if (major === 4 || (major === 3 && minor === 5)) return "4";
-  throw new NbsError("NEO4J", `Neo4j ${raw} is not supported`, {
+  throw new NbsError("NEO4J_VERSION_UNSUPPORTED", `Neo4j ${raw} is not supported`, {
     hint: "nbs drives Neo4j 3.5, 4.x, 5.x and 2025.x or later",
   });
 }

@@ -23,7 +23,7 @@ describe("waitForBolt", () => {
         exitedPid: () => Promise.resolve(++probes >= 3 ? 4242 : undefined),
       }),
     ).rejects.toMatchObject({
-      code: "NEO4J",
+      code: "NEO4J_EXITED",
       message: "the Neo4j server process (pid 4242) exited while starting",
       hint: "see logs",
     });
@@ -40,7 +40,7 @@ describe("waitForBolt", () => {
         exitedPid: () => Promise.resolve(undefined),
       }),
     ).rejects.toMatchObject({
-      code: "NEO4J",
+      code: "NEO4J_START_TIMEOUT",
       message: "Neo4j did not answer on Bolt within 50 ms",
     });
   });
@@ -49,7 +49,7 @@ describe("waitForBolt", () => {
     const started = Date.now();
     const error = await waitForBolt(hung, options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NbsError);
-    expect(error).toMatchObject({ code: "NEO4J", hint: "see the logs" });
+    expect(error).toMatchObject({ code: "NEO4J_START_TIMEOUT", hint: "see the logs" });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -74,7 +74,7 @@ describe("waitForBolt", () => {
       const error = await waitForBolt(driver, { ...options, timeoutMs: 1000 }).catch(
         (e: unknown) => e,
       );
-      expect(error).toMatchObject({ code: "NEO4J" });
+      expect(error).toMatchObject({ code: "NEO4J_START_TIMEOUT", category: "NEO4J" });
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       for (const socket of sockets) socket.destroy();

@@ -25,7 +25,7 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
   let lastError: unknown;
   for (;;) {
     if (options.signal?.aborted) {
-      throw new NbsError("ABORTED", "cancelled while waiting for Neo4j to start", {
+      throw new NbsError("INTERRUPTED", "cancelled while waiting for Neo4j to start", {
         cause: options.signal.reason,
       });
     }
@@ -40,16 +40,24 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
     }
     const gone = await options.exitedPid?.();
     if (gone !== undefined) {
-      throw new NbsError("NEO4J", `the Neo4j server process (pid ${gone}) exited while starting`, {
-        hint: options.logHint,
-        cause: lastError,
-      });
+      throw new NbsError(
+        "NEO4J_EXITED",
+        `the Neo4j server process (pid ${gone}) exited while starting`,
+        {
+          hint: options.logHint,
+          cause: lastError,
+        },
+      );
     }
     if (Date.now() >= deadline) {
-      throw new NbsError("NEO4J", `Neo4j did not answer on Bolt within ${options.timeoutMs} ms`, {
-        hint: options.logHint,
-        cause: lastError,
-      });
+      throw new NbsError(
+        "NEO4J_START_TIMEOUT",
+        `Neo4j did not answer on Bolt within ${options.timeoutMs} ms`,
+        {
+          hint: options.logHint,
+          cause: lastError,
+        },
+      );
     }
     await new Promise((done) => setTimeout(done, options.intervalMs ?? 500));
   }

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { onTestFinished } from "vitest";
-import type { ProcessRunner, RunOptions, RunResult } from "../src/index.js";
+import type { ProcessRunner, RunOptions, RunResult } from "../src/runner.js";
 
 export interface RecordedRun {
   file: string;

@@ -160,7 +160,7 @@ describe("backupFile (SDK mocked)", () => {
 
   it("needs a client to upload, and a KMS key only with aws:kms", async () => {
     await expect(backupFile(options(dump(), { client: undefined }))).rejects.toMatchObject({
-      code: "SETTING_MISSING",
+      code: "S3_CLIENT_MISSING",
     });
     await expect(
       backupFile(options(dump(), { sse: "AES256", kmsKeyId: "alias/x" })),

@@ -110,7 +110,7 @@ export async function backupFile(options: BackupFileOptions): Promise<BackupFile
   }
   const { client } = options;
   if (!options.dryRun && client === undefined) {
-    throw new NbsError("SETTING_MISSING", "backupFile needs an S3 client", {
+    throw new NbsError("S3_CLIENT_MISSING", "backupFile needs an S3 client", {
       hint: "pass client (createS3Client), or dryRun: true",
     });
   }

@@ -37,7 +37,7 @@ describe("fetchHashing", () => {
     expect(readFileSync(join(dir, "b.dump")).equals(original)).toBe(true);
   });
 
-  it("fails INTEGRITY when the stream does not decompress", async () => {
+  it("fails DECOMPRESS_FAILED (integrity) when the stream does not decompress", async () => {
     const garbage = Buffer.concat([Buffer.from([0x1f, 0x8b]), randomBytes(2000)]);
     await expect(
       fetchHashing(chunks(garbage), join(dir, "c.dump"), {
@@ -45,7 +45,8 @@ describe("fetchHashing", () => {
         compression: "gzip",
       }),
     ).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "DECOMPRESS_FAILED",
+      category: "INTEGRITY",
       message: expect.stringContaining("the gzip stream does not decompress"),
     });
   });
@@ -60,9 +61,13 @@ describe("fetchHashing", () => {
     );
   });
 
-  it("fails INPUT when the workspace cannot be written", async () => {
+  it("fails WORK_DIR_NOT_WRITABLE (input) when the workspace cannot be written", async () => {
     await expect(
       fetchHashing(chunks(randomBytes(10)), join(dir, "missing", "d.dump"), { total: 10 }),
-    ).rejects.toMatchObject({ code: "INPUT", message: expect.stringContaining("ENOENT") });
+    ).rejects.toMatchObject({
+      code: "WORK_DIR_NOT_WRITABLE",
+      category: "INPUT",
+      message: expect.stringContaining("ENOENT"),
+    });
   });
 });

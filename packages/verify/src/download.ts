@@ -62,10 +62,10 @@ export async function fetchHashing(
     return { stored: stored.digest(), original: original.digest() };
   } catch (error) {
     if (options.signal?.aborted)
-      throw new NbsError("ABORTED", "download interrupted", { cause: error });
+      throw new NbsError("INTERRUPTED", "download interrupted", { cause: error });
     if (failedAt === "decompress") {
       throw new NbsError(
-        "INTEGRITY",
+        "DECOMPRESS_FAILED",
         `the ${options.compression} stream does not decompress after ${bytes} bytes: ${(error as Error).message}`,
         {
           hint: "the stored bytes are corrupt or not what the sidecar's compression says",
@@ -83,7 +83,7 @@ function writeFailed(error: NodeJS.ErrnoException, dest: string, bytes: number):
   const dir = dirname(dest);
   const full = error.code === "ENOSPC" || error.code === "EDQUOT";
   return new NbsError(
-    "INPUT",
+    full ? "DISK_FULL" : "WORK_DIR_NOT_WRITABLE",
     full
       ? `no space left in ${dir} (${error.code}) after ${bytes} bytes of the download`
       : `cannot write the download to ${dest}: ${error.code ?? error.message}`,

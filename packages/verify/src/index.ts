@@ -1,10 +1,12 @@
+// The public API: what nbs-verify uses, and the types its signatures name. The check builders,
+// source resolution and restore steps are internal; tests import them from their modules.
+// etc/verify.api.md is the reviewed report.
 export { verifyBackup } from "./verify.js";
 export type { VerifyOptions } from "./verify.js";
 export type { VerifyMode, VerifyReport } from "./report.js";
-export { describeSource, parseS3Uri, resolveSource } from "./source.js";
-export type { ResolveContext, ResolvedSource, VerifySource } from "./source.js";
-export { describeFailures, failedChecks, integrityChecks, short, statsChecks } from "./checks.js";
-export type { Check, CheckStatus, IntegrityInput, SidecarStats } from "./checks.js";
+export { parseS3Uri } from "./source.js";
+export type { LatestPassedOver, VerifySource } from "./source.js";
+export type { Check, CheckStatus, SidecarStats } from "./checks.js";
 export { renderSummaryMarkdown } from "./markdown.js";
 export type { SmokeQuery } from "./restore.js";
 export type { VerifyEventSink, VerifyProgress } from "./events.js";

@@ -72,7 +72,7 @@ describe("Markdown summary", () => {
       ok: false,
       outcome: "failed",
       failure: {
-        code: "INTEGRITY",
+        code: "STORED_CHECKSUM_MISMATCH",
         category: "INTEGRITY",
         message: "sha256 = sidecar: expected 1a2b…, actual 9f8e…",
         hint: "do not restore from it",
@@ -90,7 +90,7 @@ describe("Markdown summary", () => {
       ],
     });
     expect(md.split("\n")[0]).toContain("❌ failed");
-    expect(md).toContain("> **INTEGRITY**: sha256 = sidecar");
+    expect(md).toContain("> **STORED_CHECKSUM_MISMATCH** (INTEGRITY): sha256 = sidecar");
     expect(md).toContain("hint: do not restore from it");
     expect(md).toContain("| ❌ | sha256 = sidecar | 1a2b3c4d5e6f… | 9f9f9f9f9f9f… |");
   });

@@ -10,15 +10,16 @@ const VERDICT: Record<VerifyReport["outcome"], string> = {
 };
 
 /**
- * A Markdown summary fit for `$GITHUB_STEP_SUMMARY`: verdict, source, hashes and sizes, a table of
- * checks with ✅/❌, counts and durations. Cells are escaped; nothing secret is in a report.
+ * A Markdown summary fit for `$GITHUB_STEP_SUMMARY`: verdict, the failure's specific code and
+ * category (docs/errors.md) with its hint, source, hashes and sizes, a table of checks with ✅/❌,
+ * counts and durations. Cells are escaped; nothing secret is in a report.
  */
 export function renderSummaryMarkdown(report: VerifyReport): string {
   const verdict = VERDICT[report.outcome];
   const lines = [`### nbs-verify: ${verdict} — \`${code(report.source.location)}\``, ""];
   if (report.failure)
     lines.push(
-      `> **${report.failure.code}**: ${cell(report.failure.message)}${report.failure.hint ? `  \n> hint: ${cell(report.failure.hint)}` : ""}`,
+      `> **${report.failure.code}** (${report.failure.category}): ${cell(report.failure.message)}${report.failure.hint ? `  \n> hint: ${cell(report.failure.hint)}` : ""}`,
       "",
     );
 

@@ -1,5 +1,5 @@
 import { type BackupMeta } from "@nbs/metadata";
-import { NbsError, isNbsError } from "@nbs/errors";
+import { NbsError, isNbsError, type NbsErrorCode } from "@nbs/errors";
 import {
   Neo4jCommandError,
   captureStats,
@@ -88,6 +88,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
     "neo4j_load",
     () => instance.load(input.dumpPath),
     (e) => ({
+      code: "DUMP_LOAD_FAILED",
       message: `the dump did not load into an ephemeral Neo4j ${version.raw}: ${e.message}`,
       hint: "the dump is truncated or corrupt, or was taken by an incompatible Neo4j version (see the output tail in the report)",
     }),
@@ -100,6 +101,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
       "neo4j_check",
       () => instance.check(),
       (e) => ({
+        code: "CONSISTENCY_CHECK_FAILED",
         message: `neo4j-admin found the restored database inconsistent: ${e.message}`,
         hint: "do not rely on this backup; take a new one and check the source database (--keep-workspace keeps neo4j-admin's report)",
       }),
@@ -115,6 +117,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
     "neo4j_start",
     () => instance.start(),
     (e) => ({
+      code: "RESTORE_START_FAILED",
       message: `the ephemeral Neo4j did not start with the restored database: ${e.message}`,
       hint: e.hint ?? "see the Neo4j logs (kept with --keep-workspace)",
     }),
@@ -133,7 +136,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
   if (wrong.length > 0) {
     const what = wrong.map((c) => `${c.name} expected ${c.expected}, found ${c.actual}`).join("; ");
     throw new NbsError(
-      "NEO4J",
+      "COUNTS_MISMATCH",
       `the restored database's counts differ from the sidecar's stats: ${what}`,
       {
         hint: "the dump does not hold what was measured at backup time; do not rely on it",
@@ -159,7 +162,7 @@ async function count(instance: EphemeralInstance, input: RestoreInput) {
       detail: message,
     });
     throw new NbsError(
-      "NEO4J",
+      "COUNT_QUERY_FAILED",
       `counting nodes and relationships in the restored database failed: ${message}`,
       {
         hint: "the ephemeral Neo4j stopped answering or cannot read the restored store; run again with --keep-workspace and see its logs",
@@ -175,7 +178,7 @@ async function step(
   name: string,
   timing: string,
   work: () => Promise<void>,
-  explain: (error: NbsError) => { message: string; hint: string },
+  explain: (error: NbsError) => { code: NbsErrorCode; message: string; hint: string },
 ): Promise<void> {
   try {
     await input.time(timing, work);
@@ -194,7 +197,7 @@ async function step(
     // A full workspace is a local disk problem (exit 3), not a bad backup: say so first.
     if (free !== undefined && free < FULL_BELOW_BYTES) {
       throw new NbsError(
-        "INPUT",
+        "DISK_FULL",
         `no space left in ${input.tmpRoot} (${free} bytes free): ${name} failed`,
         {
           hint: "pass a --work-dir with room for the dump and the restored database (several times the dump's size); nothing says the backup is bad",
@@ -202,12 +205,12 @@ async function step(
         },
       );
     }
-    const { message, hint } = explain(
+    const { code, message, hint } = explain(
       tail.length > 0
         ? new NbsError(error.code, reason(tail), error.hint ? { hint: error.hint } : {})
         : error,
     );
-    throw new NbsError("NEO4J", message, { hint, cause: error });
+    throw new NbsError(code, message, { hint, cause: error });
   }
 }
 
@@ -253,7 +256,7 @@ async function smoke(
     if (input.signal?.aborted) throw error;
     const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
     input.record({ id: "smoke.query", name, group: "neo4j", status: "fail", detail: message });
-    throw new NbsError("NEO4J", `the smoke query failed: ${message}`, {
+    throw new NbsError("SMOKE_QUERY_FAILED", `the smoke query failed: ${message}`, {
       hint: "check the Cypher of --smoke-query against the restored database",
       cause: error,
     });
@@ -270,7 +273,7 @@ async function smoke(
   input.onEvent("verify.smoke", { rows, min_rows: query.minRows });
   if (!ok)
     throw new NbsError(
-      "NEO4J",
+      "SMOKE_QUERY_TOO_FEW_ROWS",
       `the smoke query returned ${rows} row(s), expected at least ${query.minRows}`,
       { hint: "the restored graph lacks data the query expects" },
     );

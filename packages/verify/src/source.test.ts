@@ -19,7 +19,9 @@ describe("source resolution", () => {
       key: "prod/neo4j/neo4j-20261124T101500Z.dump",
     });
     for (const bad of ["https://acme/x", "s3://acme", "s3://Bad_Bucket/x", "acme/x"]) {
-      expect(() => parseS3Uri(bad), bad).toThrow(expect.objectContaining({ code: "USAGE" }));
+      expect(() => parseS3Uri(bad), bad).toThrow(
+        expect.objectContaining({ code: "S3_URI_INVALID" }),
+      );
     }
   });
 
@@ -57,7 +59,7 @@ describe("source resolution", () => {
     });
     writeFileSync(`${file}.meta.json`, "{}");
     await expect(resolveSource({ kind: "file", path: file }, ctx)).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "SIDECAR_INVALID",
     });
   });
 
@@ -67,9 +69,9 @@ describe("source resolution", () => {
     const ctx = { client: undefined };
     await expect(
       resolveSource({ kind: "file", path: join(dir, "nope.dump") }, ctx),
-    ).rejects.toMatchObject({ code: "INPUT", message: expect.stringContaining("no such file") });
+    ).rejects.toMatchObject({ code: "FILE_NOT_FOUND", category: "INPUT" });
     await expect(
       resolveSource({ kind: "file", path: join(dir, "empty.dump") }, ctx),
-    ).rejects.toMatchObject({ code: "INPUT", message: expect.stringContaining("is empty") });
+    ).rejects.toMatchObject({ code: "FILE_EMPTY", category: "INPUT" });
   });
 });

@@ -41,7 +41,7 @@ export interface ResolvedSource {
 export function parseS3Uri(uri: string): { bucket: string; key: string } {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri.trim());
   if (!m || !isValidBucketName(m[1]!)) {
-    throw new NbsError("USAGE", `not an S3 URI: ${JSON.stringify(uri)}`, {
+    throw new NbsError("S3_URI_INVALID", `not an S3 URI: ${JSON.stringify(uri)}`, {
       hint: "use s3://<bucket>/<key>, e.g. s3://acme-backups/prod/neo4j/neo4j-20261124T101500Z.dump",
     });
   }
@@ -81,12 +81,12 @@ export async function resolveSource(
   if (source.kind === "file") return resolveLocalFile(source.path);
   const client = ctx.client;
   if (client === undefined)
-    throw new NbsError("USAGE", "an S3 client is needed to verify a stored backup");
+    throw new NbsError("S3_CLIENT_MISSING", "an S3 client is needed to verify a stored backup");
   if (source.kind === "s3") {
     const backup = await headBackup(client, source.bucket, source.key, ctx.signal);
     if (!backup) {
       throw new NbsError(
-        "INTEGRITY",
+        "NOT_COMMITTED",
         `s3://${source.bucket}/${source.key} is not a committed backup: no ${sidecarKey(source.key).split("/").pop()} next to it`,
         {
           hint: "an upload that never committed, or a wrong key; list committed backups or use --latest",
@@ -107,7 +107,7 @@ export async function resolveSource(
   if (found.broken.length > 0) {
     const older = found.backup ? `s3://${found.backup.bucket}/${found.backup.key}` : undefined;
     throw new NbsError(
-      "INTEGRITY",
+      "NEWEST_BACKUP_BROKEN",
       `${scope}: the newest backup is broken, and an older one is not verified in its place: ${found.broken.map((b) => b.reason).join("; ")}`,
       {
         hint: older
@@ -121,7 +121,7 @@ export async function resolveSource(
       found.uncommitted.length > 0
         ? ` (${found.uncommitted.length} dump(s) without a .meta.json, uploads still running or never committed: ${found.uncommitted.join(", ")})`
         : "";
-    throw new NbsError("INTEGRITY", `no committed backup found: ${scope}${pending}`, {
+    throw new NbsError("NO_COMMITTED_BACKUP", `no committed backup found: ${scope}${pending}`, {
       hint: "check --prefix and --db (BACKUP_S3_PREFIX); only dumps with a valid .meta.json count",
     });
   }
@@ -151,17 +151,17 @@ function stored(
 async function resolveLocalFile(path: string): Promise<ResolvedSource> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     throw new NbsError(
-      "INPUT",
+      error.code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE",
       `cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : (error.code ?? String(error))}`,
       { hint: "pass an existing dump with --file" },
     );
   });
   if (!info.isFile())
-    throw new NbsError("INPUT", `${path} is not a regular file`, {
+    throw new NbsError("NOT_A_FILE", `${path} is not a regular file`, {
       hint: "pass a dump file with --file",
     });
   if (info.size === 0)
-    throw new NbsError("INPUT", `${path} is empty`, {
+    throw new NbsError("FILE_EMPTY", `${path} is empty`, {
       hint: "an empty file is never a dump; take a new backup",
     });
   return {
@@ -183,7 +183,7 @@ async function readLocalSidecar(path: string): Promise<BackupMeta | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new NbsError(
-      "INPUT",
+      "SIDECAR_UNREADABLE",
       `cannot read ${sidecar}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }

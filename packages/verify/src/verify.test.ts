@@ -181,13 +181,17 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(readdirSync(workDir)).toEqual([]);
   });
 
-  it("fails INTEGRITY naming sha256 and nbs-sha256 when one byte of the stored object changed", async () => {
+  it("fails STORED_CHECKSUM_MISMATCH naming sha256 and nbs-sha256 when one byte of the stored object changed", async () => {
     const changed = Buffer.from(dump);
     changed[100] = 0xff - dump[100]!;
     store(committed(changed));
     const report = await verifyBackup(options());
     expect(report.ok).toBe(false);
-    expect(report.failure).toMatchObject({ code: "INTEGRITY", stage: "download" });
+    expect(report.failure).toMatchObject({
+      code: "STORED_CHECKSUM_MISMATCH",
+      category: "INTEGRITY",
+      stage: "download",
+    });
     expect(report.failure?.message).toContain(
       `sha256 = sidecar: expected ${sha(dump).slice(0, 12)}…, actual ${sha(changed).slice(0, 12)}…`,
     );
@@ -196,9 +200,10 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(readdirSync(workDir)).toEqual([]);
   });
 
-  it("fails INTEGRITY when the size differs from the sidecar", async () => {
+  it("fails SIZE_MISMATCH when the size differs from the sidecar", async () => {
     store(committed(dump.subarray(0, 1000)));
     const report = await verifyBackup(options());
+    expect(report.failure).toMatchObject({ code: "SIZE_MISMATCH", category: "INTEGRITY" });
     expect(report.failure?.message).toContain(
       `size = sidecar: expected ${dump.length}, actual 1000`,
     );
@@ -208,13 +213,13 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     store({ [KEY]: { bytes: dump } });
     const report = await verifyBackup(options());
     expect(report.failure).toMatchObject({
-      code: "INTEGRITY",
+      code: "NOT_COMMITTED",
+      category: "INTEGRITY",
       stage: "resolve",
-      message: expect.stringContaining("is not a committed backup"),
     });
   });
 
-  it("fails INTEGRITY on a sidecar that does not match the schema", async () => {
+  it("fails SIDECAR_INVALID on a sidecar that does not match the schema", async () => {
     store(committed(dump, { schemaVersion: 1, sha256: "not-a-hash" }));
     const report = await verifyBackup(options());
     expect(report.failure).toMatchObject({
@@ -256,7 +261,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       sidecar: "unknown",
       source: { kind: "latest" },
       failure: {
-        code: "INTEGRITY",
+        code: "NEWEST_BACKUP_BROKEN",
         stage: "resolve",
         message: expect.stringContaining(
           `latest under s3://acme/prod/neo4j/: the newest backup is broken, and an older one is not verified in its place: s3://acme/${newer}.meta.json does not match the .meta.json schema`,
@@ -285,7 +290,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(report).toMatchObject({
       ok: false,
       failure: {
-        code: "INTEGRITY",
+        code: "NEWEST_BACKUP_BROKEN",
         message: expect.stringContaining(
           `s3://acme/${lost}.meta.json commits a dump that is missing`,
         ),
@@ -300,7 +305,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       options({ source: { kind: "latest", bucket: "acme", prefix: "prod" } }),
     );
     expect(report.failure).toMatchObject({
-      code: "INTEGRITY",
+      code: "NO_COMMITTED_BACKUP",
       message:
         "no committed backup found: latest under s3://acme/prod/ (1 dump(s) without a .meta.json, uploads still running or never committed: prod/neo4j/neo4j-20261125T000000Z.dump)",
     });
@@ -380,7 +385,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     );
     expect(report.sidecar).toBe("absent");
     expect(report.failure).toMatchObject({
-      code: "NEO4J",
+      code: "DUMP_LOAD_FAILED",
+      category: "NEO4J",
       stage: "neo4j",
       message:
         "the dump did not load into an ephemeral Neo4j 5.26.30: Failed to load database 'neo4j': Unable to load database: ZstdIOException: Truncated source",
@@ -401,7 +407,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       sidecar: "absent",
       sha256: { actual: sha(dump) },
       failure: {
-        code: "INTEGRITY",
+        code: "UNVERIFIED",
+        category: "INTEGRITY",
         stage: "verdict",
         message: `${file} is unverified: no sidecar and no --sha256 to compare its sha256 ${sha(dump).slice(0, 12)}… with`,
         hint: "pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its neo4j-20261124T101500Z.dump.meta.json next to it",
@@ -432,7 +439,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       ok: false,
       outcome: "failed",
       failure: {
-        code: "INTEGRITY",
+        code: "REFERENCE_CHECKSUM_MISMATCH",
+        category: "INTEGRITY",
         message: expect.stringContaining(
           `sha256 = --sha256: expected abababababab…, actual ${sha(dump).slice(0, 12)}…`,
         ),
@@ -494,7 +502,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       ok: false,
       outcome: "failed",
       failure: {
-        code: "NEO4J",
+        code: "COUNT_QUERY_FAILED",
         stage: "neo4j",
         message:
           "counting nodes and relationships in the restored database failed: Database 'neo4j' is unavailable, its status is 'offline'.",
@@ -518,7 +526,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     const controller = new AbortController();
     controller.abort(new Error("SIGINT"));
     const report = await verifyBackup(options({ signal: controller.signal }));
-    expect(report.failure?.code).toBe("ABORTED");
+    expect(report.failure).toMatchObject({ code: "INTERRUPTED", category: "ABORTED" });
     expect(readdirSync(workDir)).toEqual([]);
   });
 
@@ -553,7 +561,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(report).toMatchObject({
       ok: false,
       outcome: "failed",
-      failure: { code: "ABORTED", stage: "download" },
+      failure: { code: "INTERRUPTED", category: "ABORTED", stage: "download" },
     });
     expect(report.sha256.actual).toBeUndefined();
     expect(endless.destroyed).toBe(true);
@@ -588,7 +596,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       ok: false,
       outcome: "failed",
       failure: {
-        code: "NEO4J",
+        code: "CONSISTENCY_CHECK_FAILED",
         stage: "neo4j",
         message: `neo4j-admin found the restored database inconsistent: Inconsistencies found. See '${report}' for details.`,
         hint: "do not rely on this backup; take a new one and check the source database (--keep-workspace keeps neo4j-admin's report)",
@@ -609,7 +617,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     store(committed());
     const report = await verifyBackup(options({ mode: "load" }));
     expect(report.failure).toMatchObject({
-      code: "USAGE",
+      code: "NEO4J_HOME_REQUIRED",
+      category: "USAGE",
       message: "--mode load needs a Neo4j installation",
     });
   });

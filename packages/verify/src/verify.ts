@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { NbsError, isNbsError } from "@nbs/errors";
+import { ERROR_CODES, NbsError, isNbsError, type NbsErrorCode } from "@nbs/errors";
 import {
   runNeo4jCommand,
   serverCommand,
@@ -149,7 +149,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
     });
     if (failedChecks(integrity).length > 0) {
       throw new NbsError(
-        "INTEGRITY",
+        mismatchCode(integrity),
         `${source.location} does not match what was recorded: ${describeFailures(integrity)}`,
         { hint: mismatchHint(integrity) },
       );
@@ -187,8 +187,8 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
       // Everything that ran passed, but nothing proved these are the bytes that were backed up.
       report.outcome = "unverified";
       report.failure = {
-        code: "INTEGRITY",
-        category: "INTEGRITY",
+        code: "UNVERIFIED",
+        category: ERROR_CODES.UNVERIFIED,
         message: `${source.location} is unverified: no sidecar and no --sha256 to compare its sha256 ${short(digests.stored.hex)} with`,
         hint: `pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its ${basename(source.location)}.meta.json next to it`,
         stage: "verdict",
@@ -197,7 +197,9 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
   } catch (error) {
     if (!isNbsError(error) && !options.signal?.aborted) throw error;
     const failure = options.signal?.aborted
-      ? new NbsError("ABORTED", "verification interrupted; workspace cleaned up", { cause: error })
+      ? new NbsError("INTERRUPTED", "verification interrupted; workspace cleaned up", {
+          cause: error,
+        })
       : (error as NbsError);
     report.failure = {
       code: failure.code,
@@ -228,20 +230,29 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
 
 function assertCollaborators(options: VerifyOptions): void {
   if (options.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(options.sha256)) {
-    throw new NbsError("USAGE", "sha256 must be 64 lowercase hex digits");
+    throw new NbsError("SHA256_INVALID", "sha256 must be 64 lowercase hex digits");
   }
   if (options.source.kind !== "file" && options.client === undefined) {
-    throw new NbsError("USAGE", "verifying a stored backup needs an S3 client");
+    throw new NbsError("S3_CLIENT_MISSING", "verifying a stored backup needs an S3 client");
   }
   if (
     options.mode !== "checksum" &&
     !options.dryRun &&
     (options.runner === undefined || options.installDir === undefined)
   ) {
-    throw new NbsError("USAGE", `--mode ${options.mode} needs a Neo4j installation`, {
+    throw new NbsError("NEO4J_HOME_REQUIRED", `--mode ${options.mode} needs a Neo4j installation`, {
       hint: "pass --neo4j-home (or set NEO4J_HOME), or use --mode checksum",
     });
   }
+}
+
+/** The most specific code for failed integrity checks: which record the bytes disagree with. */
+function mismatchCode(checks: readonly Check[]): NbsErrorCode {
+  const failed = failedChecks(checks).map((c) => c.id);
+  if (failed.every((id) => id === "sha256.expected")) return "REFERENCE_CHECKSUM_MISMATCH";
+  if (failed.some((id) => id.startsWith("size."))) return "SIZE_MISMATCH";
+  if (failed.some((id) => id.startsWith("sha256."))) return "STORED_CHECKSUM_MISMATCH";
+  return "OBJECT_METADATA_MISMATCH";
 }
 
 function mismatchHint(checks: readonly Check[]): string {
@@ -290,7 +301,7 @@ async function fetchFrom(source: ResolvedSource, dest: string, options: VerifyOp
     if (isNbsError(error) || options.signal?.aborted) throw error;
     if (source.kind === "file") {
       throw new NbsError(
-        "INPUT",
+        "FILE_UNREADABLE",
         `cannot read ${source.location}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
         { cause: error },
       );

@@ -39,7 +39,12 @@ function composeSchema(): object {
   return schema;
 }
 
-const TABLES = { UPLOAD_SETTINGS, DUMP_SETTINGS, RETENTION_SETTINGS, VERIFY_SETTINGS };
+const TABLES: Record<string, Record<string, { env: readonly string[] }>> = {
+  UPLOAD_SETTINGS,
+  DUMP_SETTINGS,
+  RETENTION_SETTINGS,
+  VERIFY_SETTINGS,
+};
 const documented = (name: string) => README.includes(`\`${name}\``);
 
 describe("config/README.md", () => {

@@ -27,7 +27,7 @@ export async function inspectLocalDump(path: string, allowAnyFile: boolean): Pro
     );
   });
   if (!st.isFile())
-    throw new NbsError("FILE_NOT_REGULAR", `${path} is not a regular file`, {
+    throw new NbsError("NOT_A_FILE", `${path} is not a regular file`, {
       hint: "pass the dump file itself with --file",
     });
   if (st.size === 0)
@@ -65,7 +65,7 @@ async function readLocalMeta(path: string): Promise<BackupMeta | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new NbsError(
-      "FILE_UNREADABLE",
+      "SIDECAR_UNREADABLE",
       `cannot read local sidecar ${path}: ${(error as NodeJS.ErrnoException).code}`,
       { hint: "fix its permissions" },
     );
@@ -73,7 +73,7 @@ async function readLocalMeta(path: string): Promise<BackupMeta | undefined> {
   const result = parseBackupMeta(text);
   if (!result.ok) {
     throw new NbsError(
-      "LOCAL_SIDECAR_INVALID",
+      "SIDECAR_INVALID",
       `local sidecar ${path} is invalid: ${result.errors.join("; ")}`,
       {
         hint: "take a fresh backup with backup.sh, or move the sidecar aside to upload without it",

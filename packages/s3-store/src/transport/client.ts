@@ -34,12 +34,12 @@ export interface S3ClientOptions {
   caBundle?: string;
   /** Parallel sockets; keep ≥ the upload concurrency (default 16). */
   maxSockets?: number;
-  /** TCP connect per attempt (default {@link DEFAULT_CONNECT_TIMEOUT_MS}). */
+  /** TCP connect per attempt (default 5 s: `DEFAULT_CONNECT_TIMEOUT_MS` of `@nbs/s3-store/timeouts`). */
   connectTimeoutMs?: number;
   /**
    * Idle timeout per attempt: no byte sent or received for this long (TLS handshake, a part
    * that stops draining, a response or a body that stops coming) fails the attempt with a
-   * TimeoutError, retried like other transient errors. Default {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+   * TimeoutError, retried like other transient errors. Default 15 s (`DEFAULT_REQUEST_TIMEOUT_MS`).
    */
   requestTimeoutMs?: number;
 }
