@@ -61,7 +61,7 @@ describe("nbs-upload command line", () => {
     expect(code).toBe(2);
     expect(JSON.parse(out)).toMatchObject({
       ok: false,
-      error: { code: "USAGE", message: "missing --file" },
+      error: { code: "SETTING_MISSING", category: "USAGE", message: "missing --file" },
     });
   });
 

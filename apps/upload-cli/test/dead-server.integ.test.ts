@@ -70,7 +70,7 @@ describeInteg("nbs-upload against a server that accepts and never answers", () =
       expect(seconds).toBeLessThan(15 + 5);
       expect(connections - before).toBe(3);
       const final = run.events.at(-1) as { code?: string; message?: string; hint?: string };
-      expect(final.code).toBe("STORAGE");
+      expect(final.code).toBe("TIMEOUT");
       expect(final.message).toMatch(/timed out/);
       expect(final.hint).toMatch(/--request-timeout/);
     }, 60_000);

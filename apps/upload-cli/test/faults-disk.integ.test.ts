@@ -56,7 +56,7 @@ describeInteg("nbs-upload while the local dump changes under it", () => {
     expect(changed).toBe(true);
     expect(run.code, run.stderr).toBe(3);
     expect(JSON.parse(run.stdout)).toMatchObject({
-      error: { code: "INPUT", message: "the file grew while it was being uploaded" },
+      error: { code: "FILE_CHANGED", message: "the file grew while it was being uploaded" },
     });
     await expectNothingStored(key);
   });
@@ -88,7 +88,7 @@ describeInteg("nbs-upload while the local dump changes under it", () => {
     expect(run.code, run.stderr).toBe(3);
     expect(JSON.parse(run.stdout)).toMatchObject({
       error: {
-        code: "INPUT",
+        code: "FILE_CHANGED",
         message: expect.stringContaining("the file changed while it was being uploaded"),
         hint: expect.stringContaining("do not modify a dump while it is being uploaded"),
       },

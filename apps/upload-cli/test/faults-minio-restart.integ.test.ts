@@ -66,7 +66,7 @@ describeInteg("nbs-upload while MinIO is killed and restarted (own MinIO)", () =
     expect(JSON.parse(run.stdout)).toMatchObject({
       ok: false,
       error: {
-        code: "STORAGE",
+        code: "NETWORK",
         message: expect.stringMatching(/ECONNREFUSED|ECONNRESET|socket hang up/),
       },
     });

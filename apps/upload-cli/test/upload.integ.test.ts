@@ -155,7 +155,7 @@ describeInteg("nbs-upload against the real MinIO", () => {
       env,
     );
     expect(run.code).toBe(5);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "INTEGRITY" } });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "KEY_CONFLICT" } });
     expect(await getSha(key)).toBe(before);
     expect(JSON.parse(await getText(`${key}.meta.json`))).toMatchObject({
       sha256: sha256sum(first),
@@ -173,7 +173,10 @@ describeInteg("nbs-upload against the real MinIO", () => {
     expect(run.stdout + run.stderr).not.toContain(secret);
     expect(run.stdout + run.stderr).not.toContain(s3.secretAccessKey);
     expect(JSON.parse(run.stdout)).toMatchObject({
-      error: { code: "STORAGE", message: expect.stringContaining("secret key does not match") },
+      error: {
+        code: "CREDENTIALS_REJECTED",
+        message: expect.stringContaining("secret key does not match"),
+      },
     });
   });
 
@@ -265,7 +268,10 @@ describeInteg("nbs-upload against the real MinIO", () => {
     const run = await runCli(["--file", huge, "--allow-any-file", "--json"], offline);
     expect(run.code, run.stderr).toBe(3);
     expect(JSON.parse(run.stdout)).toMatchObject({
-      error: { code: "INPUT", message: expect.stringContaining("over S3's 5 TiB object limit") },
+      error: {
+        code: "FILE_TOO_LARGE",
+        message: expect.stringContaining("over S3's 5 TiB object limit"),
+      },
     });
     rmSync(huge);
   });

@@ -81,7 +81,7 @@ describeInteg("nbs-verify when the download stalls", () => {
       const doc = JSON.parse(run.stdout) as {
         error: { code: string; message: string; hint: string };
       };
-      expect(doc.error.code).toBe("STORAGE");
+      expect(doc.error.code).toBe("TIMEOUT");
       expect(doc.error.message).toMatch(/download .* timed out/);
       expect(doc.error.hint).toMatch(/--request-timeout/);
       expect(readdirSync(workDir)).toEqual([]);

@@ -116,6 +116,34 @@ export const ERROR_CODES = {
   RESTORE_FILE_UNREADABLE: "INPUT", // the --file to restore could not be read
   RESTORE_INTERRUPTED: "ABORTED", // SIGINT/SIGTERM during the restore
   // --- end ops ---
+
+  // --- branch lib: @nbs/s3-store and the upload path ---
+  SSE_MODE_INVALID: "USAGE", // an SSE mode other than AES256, aws:kms, none (or a KMS key without aws:kms)
+  SSE_NOT_HONOURED: "USAGE", // the store accepted a write but did not apply the requested SSE
+  PART_SIZE_INVALID: "USAGE", // a part size outside S3's 5 MiB..5 GiB
+  MAX_ATTEMPTS_INVALID: "USAGE", // max attempts not a positive integer
+  CA_BUNDLE_INVALID: "USAGE", // the CA bundle is unreadable or holds no parseable certificate
+  RETENTION_INVALID: "USAGE", // a retention rule without a prefix or with a bad number of days
+  CREATED_AT_INVALID: "USAGE", // a dump creation time that is not a date
+  FILE_TOO_LARGE: "INPUT", // over S3's 5 TiB object limit
+  FILE_CHANGED: "INPUT", // the dump grew, shrank or was rewritten while it was read
+  BUCKET_NOT_FOUND: "STORAGE", // the bucket does not exist (NoSuchBucket)
+  NO_SUCH_KEY: "STORAGE", // the object asked for is not in the bucket
+  ACCESS_DENIED: "STORAGE", // 403 from the store (IAM policy, bucket policy)
+  CREDENTIALS_MISSING: "STORAGE", // the SDK's default chain found no credentials
+  CREDENTIALS_REJECTED: "STORAGE", // unknown access key, wrong secret, expired token
+  KMS_KEY_UNUSABLE: "STORAGE", // the KMS key is missing, disabled or not usable by these credentials
+  TLS_FAILED: "STORAGE", // certificate expired / untrusted / for another host, or the endpoint is not TLS
+  TIMEOUT: "STORAGE", // the store did not answer or stopped sending, after the retries
+  NETWORK: "STORAGE", // no HTTP answer at all (refused, reset, DNS), after the retries
+  CORRUPTED_IN_TRANSIT: "STORAGE", // the store rejected bytes that did not match their checksum
+  STORE_ERROR: "STORAGE", // any other error answer of the store, after the retries
+  KEY_CONFLICT: "INTEGRITY", // the key already holds (or just got) different content; not overwritten
+  BACKUP_DUMP_MISSING: "INTEGRITY", // a sidecar commits a dump object that is gone
+  STORED_OBJECT_CHANGED: "INTEGRITY", // a committed object no longer matches its sidecar
+  SSE_MISMATCH: "INTEGRITY", // an uncommitted object in place is encrypted differently than requested
+  LOCAL_CHECKSUM_MISMATCH: "INTEGRITY", // the dump's sha256 differs from the one its local sidecar recorded
+  // --- end branch lib ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

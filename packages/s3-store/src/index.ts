@@ -1,46 +1,26 @@
-export { createS3Client } from "./client.js";
-export type { RequestChecksumMode, S3ClientOptions } from "./client.js";
-export { PAYLOAD_SIGNING_MODES, signsPayload } from "./payload-signing.js";
-export type { PayloadSigning } from "./payload-signing.js";
-export { DEFAULT_MAX_ATTEMPTS, createRetryStrategy } from "./retry.js";
-export {
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  deadServerBoundMs,
-} from "./timeouts.js";
-export type { TimeoutSettings } from "./timeouts.js";
-export { toStorageError } from "./errors.js";
-export {
-  DEFAULT_PART_SIZE,
-  MAX_OBJECT_SIZE,
-  MAX_PARTS,
-  MAX_PART_SIZE,
-  MIN_PART_SIZE,
-  planMultipartUpload,
-} from "./plan.js";
-export type { UploadPlan } from "./plan.js";
-export type { SseOptions } from "./sse.js";
-export { multipartEtag } from "./part-checksums.js";
-export { uploadFile } from "./upload-file.js";
-export type {
-  PartChecksum,
-  UploadFileInput,
-  UploadFileResult,
-  UploadProgress,
-} from "./upload-file.js";
-export { headBackup, headObject } from "./head.js";
-export type { CommittedBackup, ObjectInfo } from "./head.js";
-export { readSidecar } from "./sidecar.js";
-export type { SidecarState } from "./sidecar.js";
-export { putBackup } from "./put.js";
+// The public surface of @nbs/s3-store (README "API"). The transport (multipart engine, part
+// checksums, payload signing, retries) is internal: a caller can only write committed backups.
+export { createS3Client } from "./transport/client.js";
+export type { RequestChecksumMode, S3ClientOptions } from "./transport/client.js";
+export { PAYLOAD_SIGNING_MODES } from "./transport/payload-signing.js";
+export type { PayloadSigning } from "./transport/payload-signing.js";
+export { toStorageError } from "./transport/errors.js";
+export type { SseOptions } from "./transport/sse.js";
+export type { PartChecksum, UploadProgress } from "./transport/upload-input.js";
+export type { ObjectInfo } from "./transport/head-object.js";
+export { backupFile } from "./backup-file.js";
+export type { BackupFileOptions, BackupFileResult, BackupOutcome } from "./backup-file.js";
+export { putBackup } from "./protocol/put.js";
 export type {
   PutBackupInput,
   PutBackupResult,
   PutStatus,
   SidecarFields,
   StoreEvent,
-} from "./put.js";
-export { getBackupStream, latestBackup, listBackups, listDumps } from "./list.js";
+} from "./protocol/put.js";
+export { headBackup } from "./protocol/head.js";
+export type { CommittedBackup } from "./protocol/head.js";
+export { getBackupStream, latestBackup, listBackups, listDumps } from "./protocol/list.js";
 export type {
   BackupListing,
   BackupStream,
@@ -49,6 +29,6 @@ export type {
   DumpState,
   LatestBackup,
   ListBackupsInput,
-} from "./list.js";
-export { applyLifecycleRule, retentionRule } from "./lifecycle.js";
-export type { ApplyRetentionResult, ApplyStatus } from "./lifecycle.js";
+} from "./protocol/list.js";
+export { applyLifecycleRule, retentionRule } from "./protocol/lifecycle.js";
+export type { ApplyRetentionResult, ApplyStatus } from "./protocol/lifecycle.js";

@@ -9,7 +9,7 @@ import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { beforeAll, expect, it } from "vitest";
-import { META, dumpFile, storeClient } from "./store-fixtures.js";
+import { at, dumpFile, storeClient } from "./store-fixtures.js";
 import { getBackupStream, putBackup, type PutBackupInput } from "../src/index.js";
 
 let s3: S3TestEnv;
@@ -62,12 +62,11 @@ describeInteg(
         const result = await putBackup({
           client: signing,
           bucket,
-          key,
+          ...at(key),
           file: dumpFile(bytes, "20261113T000000Z"),
           partSize: 32 * MIB, // × 3 in flight = 96 MiB > 64 MiB: streamed, not held
           concurrency: 3,
           sse: { mode: "AES256" },
-          meta: META,
         });
         signing.destroy();
         expect(result).toMatchObject({ status: "uploaded", sha256: sha(bytes) });
@@ -83,12 +82,11 @@ describeInteg(
       const failure = putBackup({
         client,
         bucket,
-        key,
+        ...at(key),
         file,
         partSize: 32 * MIB,
         concurrency: 3,
         sse: { mode: "AES256" },
-        meta: META,
         onProgress: () => {
           if (changed) return;
           // The first part is in; the others are still streaming, their ends sent last: rewrite
@@ -102,7 +100,7 @@ describeInteg(
         },
       });
       await expect(failure).rejects.toMatchObject({
-        code: "INPUT",
+        code: "FILE_CHANGED",
         message: expect.stringContaining("the file changed while it was being uploaded"),
       });
       expect(changed).toBe(true);
@@ -115,12 +113,11 @@ describeInteg(
       const file = dumpFile(bytes, "20261114T000000Z");
       const base: Omit<PutBackupInput, "client"> = {
         bucket,
-        key,
+        ...at(key),
         file,
         partSize: 5 * MIB, // 12 parts
         concurrency: 1,
         sse: { mode: "AES256" },
-        meta: META,
         resumeIdleMs: 0,
       };
       const dying = storeClient(s3);
@@ -154,11 +151,10 @@ describeInteg(
       const file = dumpFile(bytes, "20261115T000000Z");
       const base = {
         bucket,
-        key,
+        ...at(key),
         partSize: 5 * MIB,
         concurrency: 1,
         sse: { mode: "AES256" } as const,
-        meta: META,
         resumeIdleMs: 0,
       };
       const dying = storeClient(s3);
@@ -189,12 +185,11 @@ describeInteg(
       const file = dumpFile(bytes, "20261116T000000Z");
       const base = {
         bucket,
-        key,
+        ...at(key),
         file,
         partSize: 5 * MIB,
         concurrency: 1,
         sse: { mode: "AES256" } as const,
-        meta: META,
       };
       const dying = storeClient(s3);
       dying.middlewareStack.add(dyingAfter(1), { step: "finalizeRequest", name: "dying" });

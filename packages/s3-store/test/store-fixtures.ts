@@ -3,6 +3,7 @@ import type { S3StoreTestEnv } from "@nbs/testenv";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseBackupKey } from "@nbs/metadata";
 import { createS3Client, type PayloadSigning } from "../src/index.js";
 
 /** A client of the store under test, as nbs-upload builds one. */
@@ -29,3 +30,13 @@ export const META = {
   created_by: "integ",
   tool: { name: "s3-store-integ", version: "0" },
 };
+
+/** putBackup's key parts for `key` (`<prefix>/<db>/<db>-<ts>.dump`), with META's other fields. */
+export function at(key: string) {
+  const parts = parseBackupKey(key);
+  if (!parts) throw new Error(`not a backup key: ${key}`);
+  return {
+    prefix: parts.prefix,
+    meta: { ...META, db_name: parts.db, created_at: parts.createdAt },
+  };
+}

@@ -11,14 +11,9 @@ import type { BuildMiddleware, DeserializeMiddleware, HttpRequest } from "@smith
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
 import { beforeAll, expect, it } from "vitest";
-import { META, dumpFile, storeClient } from "./store-fixtures.js";
-import {
-  latestBackup,
-  listBackups,
-  multipartEtag,
-  putBackup,
-  type PutBackupInput,
-} from "../src/index.js";
+import { at, dumpFile, storeClient } from "./store-fixtures.js";
+import { latestBackup, listBackups, putBackup, type PutBackupInput } from "../src/index.js";
+import { multipartEtag } from "../src/transport/part-checksums.js";
 
 let s3: S3TestEnv;
 let client: S3Client;
@@ -93,10 +88,9 @@ function put(ts: string, extra: Partial<PutBackupInput> = {}) {
   return putBackup({
     client,
     bucket,
-    key: `env/neo4j/neo4j-${ts}.dump`,
+    ...at(`env/neo4j/neo4j-${ts}.dump`),
     file: dumpFile(randomBytes(2048), ts),
     sse: { mode: "AES256" },
-    meta: META,
     ...extra,
   });
 }
@@ -174,7 +168,7 @@ describeInteg("s3-store against the real MinIO", () => {
     const started = Date.now();
     await expect(
       put("20261106T000000Z", { sse: { mode: "aws:kms", kmsKeyId: "no-such-key" } }),
-    ).rejects.toMatchObject({ code: "STORAGE" });
+    ).rejects.toMatchObject({ code: "KMS_KEY_UNUSABLE", category: "STORAGE" });
     expect(Date.now() - started).toBeLessThan(5000);
     const keys = (await listBackups({ client, bucket, prefix: "env", db: "neo4j" })).map(
       (b) => b.key,
@@ -197,10 +191,9 @@ describeInteg("s3-store against the real MinIO", () => {
     await putBackup({
       client,
       bucket: many,
-      key: "p/neo4j/neo4j-20261107T000000Z.dump",
+      ...at("p/neo4j/neo4j-20261107T000000Z.dump"),
       file,
       sse: { mode: "AES256" },
-      meta: META,
     });
     expect((await listBackups({ client, bucket: many, prefix: "p" })).map((b) => b.key)).toEqual([
       "p/neo4j/neo4j-20261107T000000Z.dump",
@@ -216,11 +209,10 @@ describeInteg("s3-store against the real MinIO", () => {
       const result = await putBackup({
         client: signed,
         bucket,
-        key,
+        ...at(key),
         file: dumpFile(bytes, "20261109T000000Z"),
         partSize: 5 * 1024 * 1024,
         sse: { mode: "AES256" },
-        meta: META,
       });
       expect(result.status).toBe("uploaded");
       const head = await client.send(
@@ -240,14 +232,13 @@ describeInteg("s3-store against the real MinIO", () => {
       const failure = putBackup({
         client: corrupting,
         bucket,
-        key,
+        ...at(key),
         file: dumpFile(randomBytes(11 * 1024 * 1024), "20261110T000000Z"),
         partSize: 5 * 1024 * 1024,
         sse: { mode: "AES256" },
-        meta: META,
       });
       await expect(failure).rejects.toMatchObject({
-        code: "STORAGE",
+        code: "CORRUPTED_IN_TRANSIT",
         message: expect.stringContaining("corrupted on the way"),
       });
       corrupting.destroy();
@@ -271,12 +262,11 @@ describeInteg("s3-store against the real MinIO", () => {
     const result = await putBackup({
       client: ignoring,
       bucket,
-      key,
+      ...at(key),
       file: dumpFile(bytes, "20261111T000000Z"),
       partSize: 5 * 1024 * 1024,
       concurrency: 1,
       sse: { mode: "AES256" },
-      meta: META,
     });
     ignoring.destroy();
     expect(result.status).toBe("uploaded");
@@ -299,15 +289,14 @@ describeInteg("s3-store against the real MinIO", () => {
     const failure = putBackup({
       client: ignoring,
       bucket,
-      key,
+      ...at(key),
       file: dumpFile(randomBytes(12 * 1024 * 1024), "20261112T000000Z"),
       partSize: 5 * 1024 * 1024,
       concurrency: 1,
       sse: { mode: "AES256" },
-      meta: META,
     });
     await expect(failure).rejects.toMatchObject({
-      code: "STORAGE",
+      code: "CORRUPTED_IN_TRANSIT",
       message: expect.stringContaining("corrupted on the way"),
     });
     ignoring.destroy();
@@ -320,11 +309,10 @@ describeInteg("s3-store against the real MinIO", () => {
     const result = await putBackup({
       client,
       bucket,
-      key: "etag/neo4j/neo4j-20261108T000000Z.dump",
+      ...at("etag/neo4j/neo4j-20261108T000000Z.dump"),
       file,
       partSize: 5 * 1024 * 1024,
       sse: { mode: "AES256" },
-      meta: META,
     });
     const partEtags = [0, 1, 2].map((i) =>
       createHash("md5")

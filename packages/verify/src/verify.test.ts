@@ -340,7 +340,8 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     );
     const report = await verifyBackup(options());
     expect(report.failure).toMatchObject({
-      code: "STORAGE",
+      code: "ACCESS_DENIED",
+      category: "STORAGE",
       message: expect.stringContaining("access denied"),
     });
   });

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { PutBackupInput } from "./index.js";
+import type { PutBackupInput } from "../index.js";
 
 // Shared by the unit tests that drive the upload protocol against a mocked S3 client.
 
@@ -66,7 +66,7 @@ export function input(path: string, extra: Partial<PutBackupInput> = {}): PutBac
   return {
     client: new S3Client({ region: "us-east-1" }),
     bucket: "nbs-test",
-    key: "p/neo4j/neo4j-20261124T101500Z.dump",
+    prefix: "p",
     file: path,
     sse: { mode: "AES256" },
     meta: {

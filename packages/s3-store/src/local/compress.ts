@@ -21,9 +21,10 @@ export interface Compressed {
 export async function compressToTemp(
   source: string,
   algorithm: "zstd" | "gzip",
-  signal: AbortSignal,
+  options: { signal?: AbortSignal | undefined; tempDir?: string | undefined },
 ): Promise<Compressed> {
-  const dir = await mkdtemp(join(tmpdir(), "nbs-upload-"));
+  const { signal } = options;
+  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), "nbs-upload-"));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const path = join(dir, `${basename(source)}${algorithm === "zstd" ? ".zst" : ".gz"}`);
   const tap = new Sha256PassThrough();
@@ -33,12 +34,12 @@ export async function compressToTemp(
       tap,
       compressor(algorithm),
       createWriteStream(path, { mode: 0o600 }),
-      { signal },
+      signal ? { signal } : {},
     );
     return { path, original: tap.digest(), cleanup };
   } catch (error) {
     await cleanup();
-    if (signal.aborted)
+    if (signal?.aborted)
       throw new NbsError("INTERRUPTED", "interrupted while compressing; nothing was uploaded", {
         cause: error,
       });
@@ -46,7 +47,7 @@ export async function compressToTemp(
       "COMPRESS_FAILED",
       `compressing ${source} failed: ${(error as Error).message}`,
       {
-        hint: "check free space in the temp dir (TMPDIR)",
+        hint: "check free space in the temp dir (TMPDIR, or the tempDir option)",
         cause: error,
       },
     );

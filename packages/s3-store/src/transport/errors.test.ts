@@ -18,7 +18,7 @@ describe("toStorageError and server-side encryption", () => {
       op: "upload",
       sseRequested: true,
     });
-    expect(e.code).toBe("STORAGE");
+    expect(e.code).toBe("STORE_ERROR");
     expect(e.hint).toContain("may lack SSE configuration");
     expect(e.hint).toContain("--sse none");
   });
@@ -38,7 +38,7 @@ describe("toStorageError and timeouts", () => {
       { name: "TimeoutError", $metadata: { attempts: 5 } },
     );
     const e = toStorageError(timeout, { bucket: "b", key: "k", op: "upload" });
-    expect(e.code).toBe("STORAGE");
+    expect(e.code).toBe("TIMEOUT");
     expect(e.message).toBe(
       "upload s3://b/k timed out, the store did not answer or stopped sending: the request socket timed out after 15000 ms of inactivity, 5 attempts",
     );
@@ -55,6 +55,43 @@ describe("toStorageError and timeouts", () => {
       op: "write sidecar",
       signal: aborted.signal,
     });
-    expect(e.code).toBe("ABORTED");
+    expect(e.code).toBe("INTERRUPTED");
+  });
+});
+
+describe("toStorageError codes", () => {
+  const s3Error = (name: string, status: number | undefined) =>
+    new S3ServiceException({
+      name,
+      $fault: "client",
+      $metadata: status === undefined ? {} : { httpStatusCode: status },
+    });
+  it.each([
+    ["NoSuchBucket", 404, "BUCKET_NOT_FOUND"],
+    ["NoSuchKey", 404, "NO_SUCH_KEY"],
+    ["AccessDenied", 403, "ACCESS_DENIED"],
+    ["InvalidAccessKeyId", 403, "CREDENTIALS_REJECTED"],
+    ["SignatureDoesNotMatch", 403, "CREDENTIALS_REJECTED"],
+    ["ExpiredToken", 400, "CREDENTIALS_REJECTED"],
+    ["CredentialsProviderError", undefined, "CREDENTIALS_MISSING"],
+    ["KMS.NotFoundException", 400, "KMS_KEY_UNUSABLE"],
+    ["BadDigest", 400, "CORRUPTED_IN_TRANSIT"],
+    ["XAmzContentSHA256Mismatch", 400, "CORRUPTED_IN_TRANSIT"],
+    ["TimeoutError", undefined, "TIMEOUT"],
+    ["SlowDown", 503, "STORE_ERROR"],
+  ] as const)("%s (HTTP %s) is %s, a STORAGE error", (name, status, code) => {
+    const e = toStorageError(s3Error(name, status), { bucket: "b", key: "k", op: "upload" });
+    expect(e).toMatchObject({ code, category: "STORAGE" });
+  });
+
+  it("names TLS failures and a connection that never answered by their own codes", () => {
+    const tls = Object.assign(new Error("self-signed certificate"), {
+      code: "SELF_SIGNED_CERT_IN_CHAIN",
+    });
+    expect(toStorageError(tls, { bucket: "b", op: "list" }).code).toBe("TLS_FAILED");
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), {
+      code: "ECONNREFUSED",
+    });
+    expect(toStorageError(refused, { bucket: "b", op: "list" }).code).toBe("NETWORK");
   });
 });

@@ -10,7 +10,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { beforeEach, describe, expect, it } from "vitest";
-import { putBackup } from "./index.js";
+import { putBackup } from "../index.js";
 import {
   KEY,
   MIB,
@@ -25,7 +25,7 @@ import {
   s3,
   sha,
 } from "./s3-mock.js";
-import { compositeCrc32, crc32Base64 } from "./part-checksums.js";
+import { compositeCrc32, crc32Base64 } from "../transport/part-checksums.js";
 
 beforeEach(() => s3.reset());
 
@@ -60,7 +60,7 @@ describe("putBackup (SDK mocked)", () => {
     };
     s3.on(GetObjectCommand).resolves({ Body: body(JSON.stringify(meta)) });
     await expect(putBackup(input(file(Buffer.from("new"))))).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "KEY_CONFLICT",
       message: expect.stringContaining("refusing to overwrite"),
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -119,7 +119,7 @@ describe("putBackup (SDK mocked)", () => {
     await expect(
       putBackup(input(file(bytes), { sse: { mode: "aws:kms", kmsKeyId: "k1" } })),
     ).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "STORED_CHECKSUM_MISMATCH",
       message: expect.stringContaining("server-side encryption is absent"),
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
@@ -132,7 +132,7 @@ describe("putBackup (SDK mocked)", () => {
     s3.on(HeadObjectCommand).rejects(notFound());
     s3.on(PutObjectCommand).resolves({ ETag: '"e"' }); // accepted, not echoed
     await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
-      code: "USAGE",
+      code: "SSE_NOT_HONOURED",
       message: expect.stringContaining("did not apply the requested server-side encryption"),
       hint: expect.stringContaining("--sse none"),
     });
@@ -152,7 +152,7 @@ describe("putBackup (SDK mocked)", () => {
     await expect(
       putBackup(input(file(bytes), { partSize: 5 * MIB, concurrency: 1 })),
     ).rejects.toMatchObject({
-      code: "USAGE",
+      code: "SSE_NOT_HONOURED",
       hint: expect.stringContaining("--sse none"),
     });
     expect(s3.commandCalls(UploadPartCommand)).toHaveLength(1);
@@ -171,7 +171,7 @@ describe("putBackup (SDK mocked)", () => {
     s3.on(AbortMultipartUploadCommand).resolves({});
     await expect(
       putBackup(input(file(bytes), { partSize: 5 * MIB, sse: { mode: "aws:kms" } })),
-    ).rejects.toMatchObject({ code: "USAGE" });
+    ).rejects.toMatchObject({ code: "SSE_NOT_HONOURED" });
     expect(s3.commandCalls(UploadPartCommand)).toHaveLength(0);
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
   });
@@ -217,7 +217,7 @@ describe("putBackup (SDK mocked)", () => {
     s3.on(AbortMultipartUploadCommand).resolves({});
     await expect(
       putBackup(input(file(bytes), { partSize: 5 * MIB, concurrency: 2 })),
-    ).rejects.toMatchObject({ code: "STORAGE" });
+    ).rejects.toMatchObject({ code: "ACCESS_DENIED" });
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
     expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -250,7 +250,7 @@ describe("putBackup (SDK mocked)", () => {
         ChecksumCRC32: `${crc32Base64(Buffer.from("something else"))}-3`,
       });
     await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "STORED_CHECKSUM_MISMATCH",
       message: expect.stringContaining("stored CRC32"),
     });
     expect(s3.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input.ChecksumAlgorithm).toBe(
@@ -298,7 +298,7 @@ describe("putBackup (SDK mocked)", () => {
     await expect(
       putBackup(input(file(bytes), { expectedSha256: "f".repeat(64) })),
     ).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "LOCAL_CHECKSUM_MISMATCH",
       message: expect.stringContaining("recorded when it was taken"),
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
@@ -323,7 +323,7 @@ describe("putBackup (SDK mocked)", () => {
       ServerSideEncryption: "AES256",
     });
     await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "STORED_OBJECT_CHANGED",
       message: expect.stringContaining("no longer matches its sidecar"),
     });
   });
@@ -373,8 +373,55 @@ describe("putBackup (SDK mocked)", () => {
     });
     s3.on(PutObjectCommand, { Key: SIDECAR }).rejects(preconditionFailed());
     await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "KEY_CONFLICT",
       message: expect.stringContaining("a sidecar for different content appeared"),
     });
+  });
+});
+
+describe("putBackup's key (SDK mocked)", () => {
+  it("derives the key from prefix, db_name, created_at and compression, never from the caller", async () => {
+    s3.on(GetObjectCommand).resolves({
+      Body: body(
+        JSON.stringify({
+          schemaVersion: 1,
+          sha256: "0".repeat(64),
+          size: 1,
+          db_name: "movies",
+          created_at: "2026-11-24T10:15:00Z",
+          created_by: "t",
+          tool: { name: "t", version: "0" },
+        }),
+      ),
+    });
+    const base = input(file(Buffer.from("z")), { prefix: "/prod/eu/" });
+    await expect(
+      putBackup({
+        ...base,
+        meta: {
+          ...base.meta,
+          db_name: "movies",
+          created_at: new Date("2026-11-24T10:15:00.450Z"),
+          compression: { algorithm: "zstd", original_size: 1, original_sha256: "0".repeat(64) },
+        },
+      }),
+    ).rejects.toMatchObject({ code: "KEY_CONFLICT" });
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input.Key).toBe(
+      "prod/eu/movies/movies-20261124T101500Z.dump.zst.meta.json",
+    );
+  });
+
+  it("refuses a db name or a time that cannot name a key before any request", async () => {
+    const base = input(file(Buffer.from("z")));
+    await expect(
+      putBackup({ ...base, meta: { ...base.meta, db_name: "../etc" } }),
+    ).rejects.toMatchObject({ code: "DB_NAME_INVALID" });
+    await expect(
+      putBackup({ ...base, meta: { ...base.meta, created_at: "yesterday" } }),
+    ).rejects.toMatchObject({ code: "CREATED_AT_INVALID" });
+    await expect(putBackup({ ...base, prefix: "a/../b" })).rejects.toMatchObject({
+      category: "USAGE",
+    });
+    expect(s3.calls()).toHaveLength(0);
   });
 });

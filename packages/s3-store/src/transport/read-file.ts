@@ -13,14 +13,18 @@ export async function readExactly(
     const { bytesRead } = await fh
       .read(buffer, done, length - done, position + done)
       .catch((error: NodeJS.ErrnoException) => {
-        throw new NbsError("INPUT", `reading the dump failed: ${error.code ?? error.message}`, {
-          hint: "check the disk holding the dump; nothing was committed",
-          cause: error,
-        });
+        throw new NbsError(
+          "FILE_UNREADABLE",
+          `reading the dump failed: ${error.code ?? error.message}`,
+          {
+            hint: "check the disk holding the dump; nothing was committed",
+            cause: error,
+          },
+        );
       });
     if (bytesRead === 0) {
       throw new NbsError(
-        "INPUT",
+        "FILE_CHANGED",
         `the file shrank while it was being read (at byte ${position + done})`,
         {
           hint: "do not modify a dump while it is being uploaded; re-run when it is complete",
@@ -36,7 +40,7 @@ export async function assertEndOfFile(fh: FileHandle, size: number): Promise<voi
   const probe = Buffer.allocUnsafe(1);
   const { bytesRead } = await fh.read(probe, 0, 1, size);
   if (bytesRead !== 0) {
-    throw new NbsError("INPUT", "the file grew while it was being uploaded", {
+    throw new NbsError("FILE_CHANGED", "the file grew while it was being uploaded", {
       hint: "do not modify a dump while it is being uploaded; re-run when it is complete",
     });
   }
@@ -66,7 +70,7 @@ export async function assertUnchanged(fh: FileHandle, before: FileVersion): Prom
     now.ctimeMs !== before.ctimeMs
   ) {
     throw new NbsError(
-      "INPUT",
+      "FILE_CHANGED",
       "the file changed while it was being uploaded; nothing was committed",
       {
         hint: "do not modify a dump while it is being uploaded; re-run when it is complete",

@@ -27,11 +27,14 @@ describe("planMultipartUpload", () => {
 
   it("refuses sizes S3 cannot store (input error) and part sizes outside S3's limits (usage error)", () => {
     expect(() => planMultipartUpload(5 * TIB + 1)).toThrow(
-      expect.objectContaining({ code: "INPUT", message: expect.stringMatching(/5 TiB/) }),
+      expect.objectContaining({ code: "FILE_TOO_LARGE", message: expect.stringMatching(/5 TiB/) }),
     );
     expect(() => planMultipartUpload(10, 1 * MIB)).toThrow(
-      expect.objectContaining({ code: "USAGE", hint: expect.stringMatching(/5MiB and 5GiB/) }),
+      expect.objectContaining({
+        code: "PART_SIZE_INVALID",
+        hint: expect.stringMatching(/5MiB and 5GiB/),
+      }),
     );
-    expect(() => planMultipartUpload(-1)).toThrow(expect.objectContaining({ code: "INPUT" }));
+    expect(() => planMultipartUpload(-1)).toThrow(expect.objectContaining({ category: "INPUT" }));
   });
 });

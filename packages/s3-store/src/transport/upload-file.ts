@@ -9,9 +9,11 @@ import {
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
 import { NbsError } from "@nbs/errors";
 import { open, type FileHandle } from "node:fs/promises";
-import { headObject } from "./head.js";
+import { headObject } from "./head-object.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
-import { sendParts, withCrc, type SentParts } from "./multipart-parts.js";
+import { recoverPreconditionFailed } from "./precondition.js";
+import { sendParts, type SentParts } from "./multipart-parts.js";
+import { withCrc, type FileUpload, type UploadFileInput } from "./upload-input.js";
 import { findResumable } from "./multipart-resume.js";
 import { compositeCrc32, multipartEtag, unquote } from "./part-checksums.js";
 import { planMultipartUpload, type UploadPlan } from "./plan.js";
@@ -22,47 +24,7 @@ import {
   readExactly,
   type FileVersion,
 } from "./read-file.js";
-import { sseParams, unhonouredSse, type SseOptions } from "./sse.js";
-
-export interface UploadProgress {
-  /** Bytes this run sent. */
-  bytesSent: number;
-  /** Bytes of parts an interrupted run had stored, reused without sending (resumed uploads). */
-  bytesReused: number;
-  totalBytes: number;
-  partsDone: number;
-  parts: number;
-}
-
-export interface UploadFileInput {
-  client: S3Client;
-  bucket: string;
-  key: string;
-  path: string;
-  size: number;
-  sse: SseOptions;
-  metadata: Record<string, string>;
-  contentType?: string;
-  partSize?: number;
-  /** Parts in flight at once; memory is concurrency × partSize (default 4). */
-  concurrency?: number;
-  /**
-   * `CRC32` (default): each part carries its CRC32, checked by the store. `none` for stores
-   * that reject `x-amz-checksum-*` headers; the parts are then always SigV4-signed.
-   */
-  partChecksum?: PartChecksum;
-  /**
-   * A multipart upload of this key left open and untouched this long is an interrupted run's:
-   * it is resumed (default 30 s; younger ones may be a run still going and are left alone).
-   */
-  resumeIdleMs?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: UploadProgress) => void;
-  /** What an operator should know about (`warn`), e.g. a fall-back to signed parts. */
-  onEvent?: (event: string, fields: Record<string, unknown>, level?: "debug" | "warn") => void;
-}
-
-export type PartChecksum = "CRC32" | "none";
+import { sseParams, unhonouredSse } from "./sse.js";
 
 export interface UploadFileResult {
   digest: Sha256Digest;
@@ -84,13 +46,19 @@ export interface UploadFileResult {
  * allocation per part); Buffer bodies let the SDK retry a part without re-reading the file.
  * `If-None-Match: *` makes the final write refuse to replace an object that appeared meanwhile.
  */
-export async function uploadFile(input: UploadFileInput): Promise<UploadFileResult> {
+export async function uploadFile(request: UploadFileInput): Promise<UploadFileResult> {
+  const { source, ...rest } = request;
+  const input: FileUpload = { ...rest, path: source.path, size: source.size };
   const plan = planMultipartUpload(input.size, input.partSize);
   const fh = await open(input.path, "r").catch((error: NodeJS.ErrnoException) => {
-    throw new NbsError("INPUT", `cannot open ${input.path}: ${error.code ?? error.message}`, {
-      hint: "the dump disappeared or became unreadable; check the file and re-run",
-      cause: error,
-    });
+    throw new NbsError(
+      error.code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE",
+      `cannot open ${input.path}: ${error.code ?? error.message}`,
+      {
+        hint: "the dump disappeared or became unreadable; check the file and re-run",
+        cause: error,
+      },
+    );
   });
   try {
     const version = await fileVersion(fh);
@@ -103,7 +71,7 @@ export async function uploadFile(input: UploadFileInput): Promise<UploadFileResu
 }
 
 async function uploadSingle(
-  input: UploadFileInput,
+  input: FileUpload,
   fh: FileHandle,
   plan: UploadPlan,
   version: FileVersion,
@@ -148,18 +116,21 @@ async function uploadSingle(
   } catch (error) {
     // 412 after a retried PUT whose first response was lost, or an identical upload racing
     // ours: the content is the same, but the object may be another writer's.
-    if (isPreconditionFailed(error)) {
-      const head = await headObject(input.client, input.bucket, input.key, input.signal);
-      if (head?.size === input.size && head.metadata["nbs-sha256"] === digest.hex) {
-        return { digest, etag: head.etag, plan, written: false };
-      }
-    }
-    throw wrap(error, input);
+    return recoverPreconditionFailed(
+      error,
+      async () => {
+        const head = await headObject(input.client, input.bucket, input.key, input.signal);
+        return head?.size === input.size && head.metadata["nbs-sha256"] === digest.hex
+          ? { digest, etag: head.etag, plan, written: false }
+          : undefined;
+      },
+      () => wrap(error, input),
+    );
   }
 }
 
 async function uploadMultipart(
-  input: UploadFileInput,
+  input: FileUpload,
   fh: FileHandle,
   plan: UploadPlan,
   version: FileVersion,
@@ -212,7 +183,7 @@ async function uploadMultipart(
 
 const DEFAULT_RESUME_IDLE_MS = 30_000;
 
-async function createUpload(input: UploadFileInput): Promise<string> {
+async function createUpload(input: FileUpload): Promise<string> {
   const { client, bucket, key } = input;
   const created = await client.send(
     new CreateMultipartUploadCommand({
@@ -226,7 +197,9 @@ async function createUpload(input: UploadFileInput): Promise<string> {
     input.signal ? { abortSignal: input.signal } : {},
   );
   if (!created.UploadId)
-    throw new NbsError("STORAGE", `CreateMultipartUpload for ${key} returned no UploadId`);
+    throw new NbsError("STORE_ERROR", `CreateMultipartUpload for ${key} returned no UploadId`, {
+      hint: "the store answered without an upload id; check the endpoint is an S3 API",
+    });
   // AWS confirms the encryption here already; MinIO only in each part's answer (checked there).
   if (created.ServerSideEncryption !== undefined) {
     const unencrypted = unhonouredSse(input.sse, created, `s3://${bucket}/${key}`);
@@ -240,7 +213,7 @@ async function createUpload(input: UploadFileInput): Promise<string> {
 
 /** Complete, tolerating a 412 that answers our own retried Complete (its response was lost). */
 async function completeUpload(
-  input: UploadFileInput,
+  input: FileUpload,
   uploadId: string,
   sent: SentParts,
 ): Promise<{ etag: string; written: boolean }> {
@@ -265,21 +238,25 @@ async function completeUpload(
     );
     return { etag: unquote(done.ETag), written: true };
   } catch (error) {
-    if (!isPreconditionFailed(error)) throw error;
     // Ours if the stored object is made of these parts: S3's multipart ETag is
     // md5(binary part ETags)-N, its checksum the CRC32 of the part CRC32s (also under SSE-KMS,
-    // where part ETags are not MD5s).
-    const head = await headObject(client, bucket, key, input.signal);
-    const same =
-      head?.etag === multipartEtag(etags) || head?.checksumCrc32 === compositeCrc32(crcs);
-    // Same parts, so same bytes; but a 412 cannot tell our lost response from a racing twin.
-    if (head?.size === input.size && same) return { etag: head.etag, written: false };
-    throw error;
+    // where part ETags are not MD5s). Same parts, so same bytes; but a 412 cannot tell our
+    // lost response from a racing twin.
+    return recoverPreconditionFailed(
+      error,
+      async () => {
+        const head = await headObject(client, bucket, key, input.signal);
+        const same =
+          head?.etag === multipartEtag(etags) || head?.checksumCrc32 === compositeCrc32(crcs);
+        return head?.size === input.size && same ? { etag: head.etag, written: false } : undefined;
+      },
+      () => error,
+    );
   }
 }
 
 /** Remove an object this run's own request created (never one found in place). */
-async function deleteOwn(input: UploadFileInput): Promise<void> {
+async function deleteOwn(input: FileUpload): Promise<void> {
   try {
     await input.client.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: input.key }));
   } catch {
@@ -298,10 +275,10 @@ async function abortQuietly(client: S3Client, bucket: string, key: string, uploa
   }
 }
 
-function wrap(error: unknown, input: UploadFileInput): NbsError {
+function wrap(error: unknown, input: FileUpload): NbsError {
   if (input.signal?.aborted) {
     return new NbsError(
-      "ABORTED",
+      "INTERRUPTED",
       `upload of ${input.key} was interrupted; nothing was committed`,
       {
         hint: "re-run the same command: the key is deterministic (a multipart upload killed before it could clean up is resumed)",
@@ -311,7 +288,7 @@ function wrap(error: unknown, input: UploadFileInput): NbsError {
   }
   if (isPreconditionFailed(error)) {
     return new NbsError(
-      "INTEGRITY",
+      "KEY_CONFLICT",
       `an object appeared at s3://${input.bucket}/${input.key} during the upload; it was not overwritten`,
       {
         hint: "another writer uses the same key; inspect both before retrying",

@@ -34,12 +34,12 @@ export interface S3ClientOptions {
   caBundle?: string;
   /** Parallel sockets; keep ≥ the upload concurrency (default 16). */
   maxSockets?: number;
-  /** TCP connect per attempt (default {@link DEFAULT_CONNECT_TIMEOUT_MS}). */
+  /** TCP connect per attempt (default 5 s: `DEFAULT_CONNECT_TIMEOUT_MS` of `@nbs/s3-store/timeouts`). */
   connectTimeoutMs?: number;
   /**
    * Idle timeout per attempt: no byte sent or received for this long (TLS handshake, a part
    * that stops draining, a response or a body that stops coming) fails the attempt with a
-   * TimeoutError, retried like other transient errors. Default {@link DEFAULT_REQUEST_TIMEOUT_MS}.
+   * TimeoutError, retried like other transient errors. Default 15 s (`DEFAULT_REQUEST_TIMEOUT_MS`).
    */
   requestTimeoutMs?: number;
 }
@@ -91,7 +91,7 @@ function readCaBundle(path: string): string[] {
     pem = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new NbsError("USAGE", `cannot read the CA bundle ${path}: ${code}`, {
+    throw new NbsError("CA_BUNDLE_INVALID", `cannot read the CA bundle ${path}: ${code}`, {
       hint: "point --ca-bundle / AWS_CA_BUNDLE at a readable PEM file, or unset it",
       cause: error,
     });
@@ -100,7 +100,7 @@ function readCaBundle(path: string): string[] {
   const bad = blocks.findIndex((block) => !parses(block));
   if (blocks.length === 0 || bad >= 0) {
     throw new NbsError(
-      "USAGE",
+      "CA_BUNDLE_INVALID",
       blocks.length === 0
         ? `the CA bundle ${path} holds no PEM certificate`
         : `certificate ${bad + 1} in the CA bundle ${path} does not parse`,

@@ -1,8 +1,6 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { MetaValidationError, sidecarKey, type BackupMeta } from "@nbs/metadata";
-import { NbsError } from "@nbs/errors";
 import { isNotFound, toStorageError } from "./errors.js";
-import { readSidecar } from "./sidecar.js";
+import { unquote } from "./part-checksums.js";
 
 export interface ObjectInfo {
   size: number;
@@ -29,7 +27,7 @@ export async function headObject(
     );
     return {
       size: out.ContentLength ?? 0,
-      etag: (out.ETag ?? "").replace(/^"|"$/g, ""),
+      etag: unquote(out.ETag),
       ...(out.LastModified ? { lastModified: out.LastModified } : {}),
       ...(out.ServerSideEncryption ? { sse: out.ServerSideEncryption } : {}),
       ...(out.SSEKMSKeyId ? { kmsKeyId: out.SSEKMSKeyId } : {}),
@@ -41,39 +39,4 @@ export async function headObject(
     if (isNotFound(error)) return undefined;
     throw toStorageError(error, { bucket, key, op: "HEAD", signal });
   }
-}
-
-export interface CommittedBackup {
-  bucket: string;
-  key: string;
-  meta: BackupMeta;
-  object: ObjectInfo;
-}
-
-/**
- * A committed backup: its sidecar validates and its object exists. Undefined when there is no
- * sidecar; throws INTEGRITY when the sidecar is invalid or points at a missing object.
- */
-export async function headBackup(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  signal?: AbortSignal,
-): Promise<CommittedBackup | undefined> {
-  const sidecar = await readSidecar(client, bucket, sidecarKey(key), signal);
-  if (sidecar.state === "absent") return undefined;
-  if (sidecar.state === "invalid") {
-    throw new MetaValidationError(`s3://${bucket}/${sidecarKey(key)}`, sidecar.errors);
-  }
-  const object = await headObject(client, bucket, key, signal);
-  if (!object) {
-    throw new NbsError(
-      "INTEGRITY",
-      `s3://${bucket}/${sidecarKey(key)} commits a dump that is missing`,
-      {
-        hint: "the backup is lost or was deleted outside nbs; do not rely on it",
-      },
-    );
-  }
-  return { bucket, key, meta: sidecar.meta, object };
 }

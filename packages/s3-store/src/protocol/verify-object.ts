@@ -1,24 +1,34 @@
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { computeSha256, type Sha256Digest } from "@nbs/checksum";
 import { type SseMode } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import type { Readable } from "node:stream";
-import { toStorageError } from "./errors.js";
-import { headObject, type ObjectInfo } from "./head.js";
-import type { PutBackupInput, SidecarFields } from "./put.js";
-import { sseMismatch } from "./sse.js";
+import { getObject } from "../transport/get-object.js";
+import { headObject, type ObjectInfo } from "../transport/head-object.js";
+import { sseMismatch, type SseOptions } from "../transport/sse.js";
+import { toStorageError } from "../transport/errors.js";
 
 // Step 4 of the upload protocol: what was stored must match what was sent before it is committed.
 
-export async function verifyObject(
-  input: PutBackupInput,
-  digest: Sha256Digest,
-  sent: { etag: string; multipart: boolean; checksumCrc32?: string | undefined },
-  /** This run's own request created the object (it is then deleted on failure by the caller). */
-  ownObject: boolean,
-): Promise<ObjectInfo> {
-  const { etag, multipart } = sent;
-  const { client, bucket, key, signal } = input;
+export interface StoredTarget {
+  client: S3Client;
+  bucket: string;
+  key: string;
+  sse: SseOptions;
+  signal?: AbortSignal | undefined;
+}
+
+export interface SentObject {
+  digest: Sha256Digest;
+  etag: string;
+  multipart: boolean;
+  checksumCrc32?: string | undefined;
+  /** This run's own request created the object (the caller deletes it on failure). */
+  written: boolean;
+}
+
+export async function verifyObject(target: StoredTarget, sent: SentObject): Promise<ObjectInfo> {
+  const { client, bucket, key, signal } = target;
+  const { digest, etag, multipart } = sent;
   const object = await headObject(client, bucket, key, signal);
   const problems: string[] = [];
   if (!object) problems.push("object missing after upload");
@@ -26,7 +36,7 @@ export async function verifyObject(
     if (object.size !== digest.size) problems.push(`size ${object.size} != ${digest.size} sent`);
     if (etag && object.etag !== etag)
       problems.push(`etag ${object.etag} != ${etag} returned by the upload`);
-    const sse = sseMismatch(input.sse, {
+    const sse = sseMismatch(target.sse, {
       ServerSideEncryption: object.sse,
       SSEKMSKeyId: object.kmsKeyId,
     });
@@ -45,25 +55,16 @@ export async function verifyObject(
   }
   if (problems.length > 0 || !object) {
     throw new NbsError(
-      "INTEGRITY",
+      "STORED_CHECKSUM_MISMATCH",
       `uploaded object s3://${bucket}/${key} failed verification: ${problems.join("; ")}`,
       {
-        hint: ownObject
+        hint: sent.written
           ? "nothing was committed and the object this run wrote was removed; re-run, and if it repeats check the store"
           : "nothing was committed; the object in place was not written by this run and is left alone: inspect it",
       },
     );
   }
   return object;
-}
-
-export function objectMetadata(meta: SidecarFields): Record<string, string> {
-  const created = meta.created_at instanceof Date ? meta.created_at.toISOString() : meta.created_at;
-  return {
-    "nbs-db": meta.db_name,
-    "nbs-created-at": created,
-    "nbs-tool": `${meta.tool.name}/${meta.tool.version}`,
-  };
 }
 
 export function storageInfo(
@@ -82,18 +83,17 @@ export function storageInfo(
   };
 }
 
+/** The sha256 of a stored object, streamed; a missing object is undefined. */
 export async function hashObject(
   client: S3Client,
   bucket: string,
   key: string,
   signal?: AbortSignal,
-): Promise<Sha256Digest> {
+): Promise<Sha256Digest | undefined> {
+  const got = await getObject(client, bucket, key, { op: "download", signal });
+  if (!got) return undefined;
   try {
-    const out = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key }),
-      signal ? { abortSignal: signal } : {},
-    );
-    return await computeSha256(out.Body as Readable, signal ? { signal } : {});
+    return await computeSha256(got.body, signal ? { signal } : {});
   } catch (error) {
     throw toStorageError(error, { bucket, key, op: "download", signal });
   }

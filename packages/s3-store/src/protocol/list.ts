@@ -1,8 +1,9 @@
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import { paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import { SIDECAR_SUFFIX, normalizePrefix, parseBackupKey } from "@nbs/metadata";
 import { NbsError, isNbsError } from "@nbs/errors";
 import type { Readable } from "node:stream";
-import { toStorageError } from "./errors.js";
+import { toStorageError } from "../transport/errors.js";
+import { getObject } from "../transport/get-object.js";
 import { headBackup, type CommittedBackup } from "./head.js";
 
 export interface BackupListing {
@@ -111,7 +112,7 @@ export async function listDumps(input: ListBackupsInput): Promise<DumpListing[]>
       }
     }
   } catch (error) {
-    throw toStorageError(error, { bucket: input.bucket, op: "list" });
+    throw toStorageError(error, { bucket: input.bucket, op: "list", signal: input.signal });
   }
   const orphans = [...sidecars].flatMap((key) => {
     const parsed = dumps.has(key) ? undefined : parseBackupKey(key);
@@ -141,18 +142,11 @@ export async function getBackupStream(
   key: string,
   signal?: AbortSignal,
 ): Promise<BackupStream> {
-  try {
-    const out = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key }),
-      signal ? { abortSignal: signal } : {},
-    );
-    if (!out.Body) throw new NbsError("STORAGE", `s3://${bucket}/${key} returned no body`);
-    return {
-      body: out.Body as Readable,
-      size: out.ContentLength ?? 0,
-      etag: (out.ETag ?? "").replace(/^"|"$/g, ""),
-    };
-  } catch (error) {
-    throw toStorageError(error, { bucket, key, op: "download" });
+  const got = await getObject(client, bucket, key, { op: "download", signal });
+  if (!got) {
+    throw new NbsError("NO_SUCH_KEY", `s3://${bucket}/${key} does not exist`, {
+      hint: "check the key; nbs-verify --latest finds the newest committed backup",
+    });
   }
+  return got;
 }

@@ -10,9 +10,13 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
  */
 export function createRetryStrategy(maxAttempts: number = DEFAULT_MAX_ATTEMPTS): RetryStrategyV2 {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new NbsError("USAGE", `max attempts must be a positive integer, got ${maxAttempts}`, {
-      hint: "use --max-attempts 1 or more (AWS_MAX_ATTEMPTS)",
-    });
+    throw new NbsError(
+      "MAX_ATTEMPTS_INVALID",
+      `max attempts must be a positive integer, got ${maxAttempts}`,
+      {
+        hint: "use --max-attempts 1 or more (AWS_MAX_ATTEMPTS)",
+      },
+    );
   }
   return new StandardRetryStrategy(maxAttempts);
 }

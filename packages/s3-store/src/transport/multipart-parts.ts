@@ -11,9 +11,7 @@ import { SIGN_PAYLOAD } from "./payload-signing.js";
 import type { UploadPlan } from "./plan.js";
 import { assertEndOfFile, readExactly } from "./read-file.js";
 import { unhonouredSse } from "./sse.js";
-import type { UploadFileInput } from "./upload-file.js";
-
-export const withCrc = (input: UploadFileInput): boolean => input.partChecksum !== "none";
+import { withCrc, type FileUpload } from "./upload-input.js";
 
 /**
  * Parts in flight are held in memory (a pool of `concurrency` buffers, reused) while that costs
@@ -39,7 +37,7 @@ export type ResumedParts = ReadonlyMap<number, StoredPart>;
  * A part that an interrupted run stored with the same size and CRC32 is reused, not sent.
  */
 export async function sendParts(
-  input: UploadFileInput,
+  input: FileUpload,
   fh: FileHandle,
   plan: UploadPlan,
   uploadId: string,
@@ -100,7 +98,7 @@ export async function sendParts(
     if (out.ChecksumCRC32 === crcs[index]) return out.ETag ?? "";
     if (out.ChecksumCRC32 !== undefined) {
       throw new NbsError(
-        "INTEGRITY",
+        "STORED_CHECKSUM_MISMATCH",
         `the store recorded CRC32 ${out.ChecksumCRC32} for part ${index + 1} of s3://${input.bucket}/${input.key}, nbs sent ${crcs[index]}; nothing was committed`,
         {
           hint: "the bytes changed on the way; re-run, and if it repeats check proxies between here and the store",

@@ -58,7 +58,7 @@ export function unhonouredSse(
   const mismatch = sseMismatch(sse, response);
   if (mismatch === undefined) return undefined;
   return new NbsError(
-    "USAGE",
+    "SSE_NOT_HONOURED",
     `the store did not apply the requested server-side encryption to ${where}: ${mismatch}; nothing was committed`,
     {
       hint: "enable SSE on the store (MinIO: configure a KMS), or, if this store cannot encrypt, re-run with --sse none (BACKUP_SSE=none)",
@@ -69,7 +69,7 @@ export function unhonouredSse(
 export function assertSseOptions(sse: SseOptions): void {
   if (sse.mode !== "AES256" && sse.mode !== "aws:kms" && sse.mode !== "none") {
     throw new NbsError(
-      "USAGE",
+      "SSE_MODE_INVALID",
       `unknown SSE mode ${JSON.stringify((sse as { mode: unknown }).mode)}`,
       {
         hint: "use AES256 (SSE-S3), aws:kms (SSE-KMS) or none",

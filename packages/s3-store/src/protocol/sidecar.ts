@@ -1,8 +1,10 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { parseBackupMeta, serializeBackupMeta, type BackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import { isNotFound, isPreconditionFailed, toStorageError } from "./errors.js";
-import { sseParams, type SseOptions } from "./sse.js";
+import { toStorageError } from "../transport/errors.js";
+import { getObject } from "../transport/get-object.js";
+import { sseParams, type SseOptions } from "../transport/sse.js";
+import { recoverPreconditionFailed } from "../transport/precondition.js";
 
 export type SidecarState =
   | { state: "absent" }
@@ -50,20 +52,18 @@ async function readSidecarText(
 ): Promise<SidecarText | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = await client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key }),
-        signal ? { abortSignal: signal } : {},
-      );
-      if ((out.ContentLength ?? 0) > MAX_SIDECAR_BYTES) {
-        (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
-        return { tooLarge: true, size: out.ContentLength ?? 0 };
+      const got = await getObject(client, bucket, key, { op: "read sidecar", signal });
+      if (got === undefined) return undefined;
+      if (got.size > MAX_SIDECAR_BYTES) {
+        got.body.destroy();
+        return { tooLarge: true, size: got.size };
       }
-      return { tooLarge: false, body: (await out.Body?.transformToString("utf8")) ?? "" };
+      return { tooLarge: false, body: (await got.body.transformToString?.("utf8")) ?? "" };
     } catch (error) {
-      if (isNotFound(error)) return undefined;
-      if (signal?.aborted || !mayPass(error) || attempt >= SIDECAR_READ_ATTEMPTS) {
-        throw toStorageError(error, { bucket, key, op: "read sidecar", signal });
-      }
+      // A body cut short fails while it is read: the same storage error as a failed request.
+      const failure = toStorageError(error, { bucket, key, op: "read sidecar", signal });
+      const raw = error instanceof NbsError ? error.cause : error;
+      if (signal?.aborted || !mayPass(raw) || attempt >= SIDECAR_READ_ATTEMPTS) throw failure;
     }
   }
 }
@@ -110,31 +110,35 @@ export async function writeSidecar(
     );
     return { state: "written", bytes: body.byteLength };
   } catch (error) {
-    if (!isPreconditionFailed(error)) {
-      throw toStorageError(error, {
-        bucket,
-        key,
-        op: "write sidecar",
-        sseRequested: sse.mode !== "none",
-        signal,
-      });
-    }
-    const current = await readSidecarText(client, bucket, key, signal);
-    // A retried PUT whose first response was lost finds its own sidecar: that is success.
-    if (current && !current.tooLarge && current.body === body.toString("utf8")) {
-      return { state: "written", bytes: body.byteLength };
-    }
-    const theirs = current && !current.tooLarge ? parseBackupMeta(current.body) : undefined;
-    if (theirs?.ok && theirs.value.sha256 === meta.sha256 && theirs.value.size === meta.size) {
-      return { state: "twin", meta: theirs.value };
-    }
-    throw new NbsError(
-      "INTEGRITY",
-      `a sidecar for different content appeared at s3://${bucket}/${key} while committing; not overwritten`,
-      {
-        hint: "another writer committed this key with other bytes; compare both with nbs-verify",
-        cause: error,
+    return recoverPreconditionFailed(
+      error,
+      async () => {
+        const current = await readSidecarText(client, bucket, key, signal);
+        // A retried PUT whose first response was lost finds its own sidecar: that is success.
+        if (current && !current.tooLarge && current.body === body.toString("utf8")) {
+          return { state: "written", bytes: body.byteLength } as const;
+        }
+        const theirs = current && !current.tooLarge ? parseBackupMeta(current.body) : undefined;
+        if (theirs?.ok && theirs.value.sha256 === meta.sha256 && theirs.value.size === meta.size) {
+          return { state: "twin", meta: theirs.value } as const;
+        }
+        throw new NbsError(
+          "KEY_CONFLICT",
+          `a sidecar for different content appeared at s3://${bucket}/${key} while committing; not overwritten`,
+          {
+            hint: "another writer committed this key with other bytes; compare both with nbs-verify",
+            cause: error,
+          },
+        );
       },
+      () =>
+        toStorageError(error, {
+          bucket,
+          key,
+          op: "write sidecar",
+          sseRequested: sse.mode !== "none",
+          signal,
+        }),
     );
   }
 }

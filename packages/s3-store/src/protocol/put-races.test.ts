@@ -9,7 +9,7 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { beforeEach, describe, expect, it } from "vitest";
-import { putBackup } from "./index.js";
+import { putBackup } from "../index.js";
 import {
   KEY,
   MIB,
@@ -24,7 +24,7 @@ import {
   s3,
   sha,
 } from "./s3-mock.js";
-import { multipartEtag } from "./part-checksums.js";
+import { multipartEtag } from "../transport/part-checksums.js";
 
 beforeEach(() => s3.reset());
 
@@ -67,7 +67,7 @@ describe("putBackup: leftovers and concurrent writers (SDK mocked)", () => {
     s3.on(GetObjectCommand, { Key: KEY }).callsFake(() => ({ Body: body("othr") }));
     s3.on(HeadObjectCommand, { Key: KEY }).resolves({ ContentLength: 4, ETag: '"x"' });
     await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "KEY_CONFLICT",
       message: expect.stringContaining("uncommitted object with different content"),
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -112,7 +112,7 @@ describe("putBackup: leftovers and concurrent writers (SDK mocked)", () => {
     await expect(
       putBackup(input(file(bytes), { expectedSha256: "a".repeat(64) })),
     ).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "LOCAL_CHECKSUM_MISMATCH",
       message: expect.stringContaining("recorded when it was taken"),
     });
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
@@ -125,7 +125,7 @@ describe("putBackup: leftovers and concurrent writers (SDK mocked)", () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"e"', ServerSideEncryption: "AES256" });
     await expect(
       putBackup(input(file(bytes), { expectedSha256: "f".repeat(64) })),
-    ).rejects.toMatchObject({ code: "INTEGRITY" });
+    ).rejects.toMatchObject({ code: "LOCAL_CHECKSUM_MISMATCH" });
     expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toEqual([KEY]);
   });
 
@@ -168,7 +168,7 @@ describe("putBackup: leftovers and concurrent writers (SDK mocked)", () => {
       .rejectsOnce(notFound())
       .resolves({ ContentLength: bytes.length, ETag: '"someone-else-3"' });
     await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "KEY_CONFLICT",
       message: expect.stringContaining("appeared"),
     });
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
@@ -179,7 +179,7 @@ describe("putBackup: leftovers and concurrent writers (SDK mocked)", () => {
   it("retries a sidecar read cut short, and calls a persistent failure a storage error, not a conflict", async () => {
     const bytes = Buffer.from("dump");
     s3.on(GetObjectCommand, { Key: SIDECAR }).rejects(reset());
-    await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({ code: "STORAGE" });
+    await expect(putBackup(input(file(bytes)))).rejects.toMatchObject({ code: "NETWORK" });
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(3);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
 
@@ -200,7 +200,7 @@ describe("putBackup: leftovers and concurrent writers (SDK mocked)", () => {
       }),
     );
     await expect(putBackup(input(file(Buffer.from("d"))))).rejects.toMatchObject({
-      code: "STORAGE",
+      code: "ACCESS_DENIED",
       message: expect.stringContaining("access denied"),
     });
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);

@@ -8,10 +8,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { putBackup } from "./index.js";
+import { putBackup } from "../index.js";
 import { KEY, MIB, echoParts, file, headSidecarAsWritten, input, notFound, s3 } from "./s3-mock.js";
-import { SIGN_PAYLOAD } from "./payload-signing.js";
-import { crc32Base64 } from "./part-checksums.js";
+import { SIGN_PAYLOAD } from "../transport/payload-signing.js";
+import { crc32Base64 } from "../transport/part-checksums.js";
 
 beforeEach(() => s3.reset());
 
@@ -61,7 +61,7 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
       ServerSideEncryption: "AES256",
     });
     await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
-      code: "INTEGRITY",
+      code: "STORED_CHECKSUM_MISMATCH",
       message: expect.stringContaining("recorded CRC32"),
     });
     expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);

@@ -22,6 +22,7 @@ export async function inspectLocalDump(path: string, allowAnyFile: boolean): Pro
       `cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : (error.code ?? error.message)}`,
       {
         hint: "check --file; backup.sh writes <db>-<yyyymmddThhmmssZ>.dump into its --out-dir",
+        cause: error,
       },
     );
   });

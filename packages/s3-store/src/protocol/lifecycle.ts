@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import { toStorageError } from "./errors.js";
+import { toStorageError } from "../transport/errors.js";
 
 /** Days a replaced or expired version stays recoverable in a versioned bucket. */
 const NONCURRENT_DAYS = 7;
@@ -21,14 +21,18 @@ const ABORT_INCOMPLETE_DAYS = 1;
 export function retentionRule(input: { prefix: string; days: number }): LifecycleRule {
   const prefix = normalizePrefix(input.prefix);
   if (prefix === "") {
-    throw new NbsError("USAGE", "a retention rule needs a prefix", {
+    throw new NbsError("RETENTION_INVALID", "a retention rule needs a prefix", {
       hint: "set --prefix / BACKUP_S3_PREFIX (one prefix per environment); a rule for the whole bucket would expire everything in it",
     });
   }
   if (!Number.isInteger(input.days) || input.days < 1) {
-    throw new NbsError("USAGE", `retention of ${input.days} days is not a whole number of days`, {
-      hint: "set --days / BACKUP_RETENTION_DAYS to 1 or more (7 dev, 30 staging, 90 prod)",
-    });
+    throw new NbsError(
+      "RETENTION_INVALID",
+      `retention of ${input.days} days is not a whole number of days`,
+      {
+        hint: "set --days / BACKUP_RETENTION_DAYS to 1 or more (7 dev, 30 staging, 90 prod)",
+      },
+    );
   }
   return {
     ID: `nbs-retention-${prefix}`,
@@ -123,7 +127,7 @@ function lifecycleError(error: unknown, bucket: string, what: "read" | "change")
   const storage = toStorageError(error, { bucket, op: `lifecycle ${what}` });
   if ((error as { name?: string }).name !== "AccessDenied") return storage;
   return new NbsError(
-    "STORAGE",
+    "ACCESS_DENIED",
     `not permitted to ${what} the lifecycle configuration of bucket ${bucket}`,
     {
       hint: `this needs s3:${what === "read" ? "GetLifecycleConfiguration" : "PutLifecycleConfiguration"}; ask the bucket's owner to apply the printed rule (or config/aws/lifecycle-<env>.json)`,

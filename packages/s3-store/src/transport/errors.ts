@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/errors";
+import { NbsError, type NbsErrorCode } from "@nbs/errors";
 
 interface S3ErrorShape {
   name?: string;
@@ -8,7 +8,10 @@ interface S3ErrorShape {
   $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
-/** Turn an SDK or network failure into a one-line STORAGE error that names the problem and the fix. */
+/** A specific code, the one-line message and the hint. */
+type Problem = [NbsErrorCode, string, string];
+
+/** Turn an SDK or network failure into a one-line STORAGE-class error (a specific code) that names the problem and the fix. */
 export function toStorageError(
   error: unknown,
   context: {
@@ -26,7 +29,7 @@ export function toStorageError(
       ? `s3://${context.bucket}/${context.key}`
       : `bucket ${context.bucket}`;
     return new NbsError(
-      "ABORTED",
+      "INTERRUPTED",
       `${context.op} ${where} was interrupted; nothing was committed`,
       {
         cause: error,
@@ -39,33 +42,60 @@ export function toStorageError(
   const attempts = e.$metadata?.attempts;
   const where = context.key ? `s3://${context.bucket}/${context.key}` : `bucket ${context.bucket}`;
   const tail = `${status === undefined ? "" : ` (HTTP ${status}`}${attempts && attempts > 1 ? `, ${attempts} attempts` : ""}${status === undefined ? "" : ")"}`;
-  const known: Record<string, [string, string]> = {
+  const known: Record<string, Problem> = {
     NoSuchBucket: [
+      "BUCKET_NOT_FOUND",
       `bucket ${context.bucket} does not exist`,
       "create it or fix --bucket / BACKUP_S3_BUCKET",
     ],
-    AccessDenied: [`access denied to ${where}`, "check the IAM policy for this bucket and prefix"],
+    NoSuchKey: [
+      "NO_SUCH_KEY",
+      `${where} does not exist`,
+      "check the key (nbs-verify --latest finds the newest committed backup)",
+    ],
+    AccessDenied: [
+      "ACCESS_DENIED",
+      `access denied to ${where}`,
+      "check the IAM policy for this bucket and prefix",
+    ],
     InvalidAccessKeyId: [
+      "CREDENTIALS_REJECTED",
       "the access key id is not known to the storage service",
       "check AWS_ACCESS_KEY_ID / your credential source",
     ],
     SignatureDoesNotMatch: [
+      "CREDENTIALS_REJECTED",
       "the secret key does not match the access key id",
       "check AWS_SECRET_ACCESS_KEY / your credential source",
     ],
     ExpiredToken: [
+      "CREDENTIALS_REJECTED",
       "the session token has expired",
       "refresh the credentials (re-run the OIDC step or aws sso login)",
     ],
     CredentialsProviderError: [
+      "CREDENTIALS_MISSING",
       "no AWS credentials found",
       "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, or OIDC web identity",
     ],
-    "KMS.NotFoundException": ["the KMS key was not found", "check --kms-key / BACKUP_KMS_KEY_ARN"],
-    KMSNotFoundException: ["the KMS key was not found", "check --kms-key / BACKUP_KMS_KEY_ARN"],
-    "KMS.DisabledException": ["the KMS key is disabled", "enable the key or use another --kms-key"],
+    "KMS.NotFoundException": [
+      "KMS_KEY_UNUSABLE",
+      "the KMS key was not found",
+      "check --kms-key / BACKUP_KMS_KEY_ARN",
+    ],
+    KMSNotFoundException: [
+      "KMS_KEY_UNUSABLE",
+      "the KMS key was not found",
+      "check --kms-key / BACKUP_KMS_KEY_ARN",
+    ],
+    "KMS.DisabledException": [
+      "KMS_KEY_UNUSABLE",
+      "the KMS key is disabled",
+      "enable the key or use another --kms-key",
+    ],
   };
-  const corrupted: [string, string] = [
+  const corrupted: Problem = [
+    "CORRUPTED_IN_TRANSIT",
     `the store refused ${where}: the bytes it received do not match their checksum (${name}), so they were corrupted on the way`,
     "nothing was committed; re-run, and if it repeats check proxies, NICs and memory between here and the store",
   ];
@@ -73,6 +103,7 @@ export function toStorageError(
     known[code] = corrupted;
   }
   known["InvalidDigest"] = [
+    "STORE_ERROR",
     `the store refused a checksum nbs sent for ${where} as malformed (InvalidDigest)`,
     "this is a bug in nbs: please report it with the command line (no credentials)",
   ];
@@ -83,7 +114,8 @@ export function toStorageError(
     context.sseRequested === true &&
     // 500/501 only: a 503 SlowDown or a gateway error after every retry is not about SSE.
     (status === 500 || status === 501 || /encrypt|sse|kms/i.test(`${name} ${e.message ?? ""}`));
-  const [message, hint] = hit ?? [
+  const [code, message, hint] = hit ?? [
+    kmsHint ? "KMS_KEY_UNUSABLE" : status === undefined ? "NETWORK" : "STORE_ERROR",
     `${context.op} ${where} failed: ${name}${e.message && e.message !== name ? `: ${firstLine(e.message)}` : ""}`,
     sseHint
       ? "the request asked for server-side encryption and the store may lack SSE configuration (MinIO: a KMS); configure it, or re-run with --sse none (BACKUP_SSE=none) if this store cannot encrypt"
@@ -93,16 +125,17 @@ export function toStorageError(
           ? "check --endpoint / network reachability; transient errors were retried"
           : "see the storage service's error code above",
   ];
-  return new NbsError("STORAGE", `${message}${tail}`, { hint, cause: error });
+  return new NbsError(code, `${message}${tail}`, { hint, cause: error });
 }
 
 /**
  * A connect or idle timeout (the handler's TimeoutError, or ETIMEDOUT), after the retries:
  * say that the store went silent, and which settings bound the wait.
  */
-function timeoutProblem(e: S3ErrorShape, op: string, where: string): [string, string] | undefined {
+function timeoutProblem(e: S3ErrorShape, op: string, where: string): Problem | undefined {
   if (e.name !== "TimeoutError" && e.code !== "ETIMEDOUT") return undefined;
   return [
+    "TIMEOUT",
     `${op} ${where} timed out, the store did not answer or stopped sending: ${sdkTimeoutText(e.message)}`,
     "check --endpoint and the network path to it; on a slow link raise --request-timeout (NBS_REQUEST_TIMEOUT, idle time per attempt) or --connect-timeout (NBS_CONNECT_TIMEOUT); --max-attempts sets the retries",
   ];
@@ -116,28 +149,32 @@ function sdkTimeoutText(message: string | undefined): string {
 }
 
 /** TLS failures by Node's error code: what went wrong with the endpoint, and what to do. */
-function transportProblem(code: string | undefined): [string, string] | undefined {
+function transportProblem(code: string | undefined): Problem | undefined {
   if (code === undefined) return undefined;
   if (["CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID"].includes(code)) {
     return [
+      "TLS_FAILED",
       `the storage endpoint's TLS certificate is outside its validity period (${code})`,
       "renew the endpoint's certificate, or check this machine's clock",
     ];
   }
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
     return [
+      "TLS_FAILED",
       "the storage endpoint's TLS certificate is for another host name (ERR_TLS_CERT_ALTNAME_INVALID)",
       "use the host name the certificate names in --endpoint, or reissue the certificate",
     ];
   }
   if (/^(SELF_SIGNED|DEPTH_ZERO|UNABLE_TO_|CERT_UNTRUSTED|CERT_SIGNATURE)/.test(code)) {
     return [
+      "TLS_FAILED",
       `the storage endpoint's TLS certificate is not trusted (${code})`,
       "pass the CA that signed it with --ca-bundle / AWS_CA_BUNDLE",
     ];
   }
   if (["EPROTO", "ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG"].includes(code)) {
     return [
+      "TLS_FAILED",
       `the storage endpoint does not speak TLS (${code})`,
       "check the scheme in --endpoint / BACKUP_S3_ENDPOINT: http:// or https://",
     ];

@@ -3,12 +3,9 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createRetryStrategy,
-  createS3Client,
-  DEFAULT_MAX_ATTEMPTS,
-  toStorageError,
-} from "./index.js";
+import { createS3Client } from "./client.js";
+import { toStorageError } from "./errors.js";
+import { createRetryStrategy, DEFAULT_MAX_ATTEMPTS } from "./retry.js";
 
 const closers: Array<() => void> = [];
 afterEach(() => closers.splice(0).forEach((close) => close()));
@@ -77,7 +74,9 @@ describe("the retry strategy of createS3Client", () => {
   });
 
   it("rejects a nonsensical attempt count", () => {
-    expect(() => createRetryStrategy(0)).toThrow(expect.objectContaining({ code: "USAGE" }));
+    expect(() => createRetryStrategy(0)).toThrow(
+      expect.objectContaining({ code: "MAX_ATTEMPTS_INVALID" }),
+    );
   });
 });
 
@@ -97,7 +96,7 @@ describe("toStorageError", () => {
       key: "k",
       op: "upload",
     });
-    expect(e.code).toBe("STORAGE");
+    expect(e.code).toBe("BUCKET_NOT_FOUND");
     expect(e.message).toContain("bucket nbs-prod does not exist");
     expect(e.hint).toContain("--bucket");
   });
