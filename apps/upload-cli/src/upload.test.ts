@@ -26,7 +26,7 @@ describe("nbs-upload wiring", () => {
       signal: new AbortController().signal,
       createClient: (options) => {
         seen = options;
-        throw new NbsError("STORAGE", "stop here");
+        throw new NbsError("NETWORK", "stop here");
       },
     });
     await expect(run).rejects.toThrow("stop here");

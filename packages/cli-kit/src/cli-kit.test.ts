@@ -120,7 +120,7 @@ describe("runCommand", () => {
         setImmediate(() => interrupt.abort("SIGTERM"));
         return new Promise((_, reject) =>
           signal.addEventListener("abort", () =>
-            reject(new NbsError("STORAGE", "write sidecar failed: AbortError")),
+            reject(new NbsError("NETWORK", "write sidecar failed: AbortError")),
           ),
         );
       },

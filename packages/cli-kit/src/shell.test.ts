@@ -54,10 +54,10 @@ function commands() {
       ran.push("check");
       keep({ checked: 1, note: `seen ${SECRET}` });
       return new Promise((_, reject) => {
-        const cutOff = () => reject(new NbsError("STORAGE", "request cut off: AbortError"));
+        const cutOff = () => reject(new NbsError("NETWORK", "request cut off: AbortError"));
         if (signal.aborted) cutOff();
         signal.addEventListener("abort", cutOff);
-        setImmediate(() => reject(new NbsError("INTEGRITY", "checksum mismatch")));
+        setImmediate(() => reject(new NbsError("STORED_CHECKSUM_MISMATCH", "checksum mismatch")));
       });
     },
     render: (doc: JsonDocument, kept: { checked: number; note: string } | undefined) =>
@@ -105,7 +105,8 @@ describe("runCli", () => {
     expect(ran).toEqual(["put", "check"]);
     expect(JSON.parse(check.err.trim().split("\n").at(-1)!)).toMatchObject({
       event: "check.result",
-      code: "INTEGRITY",
+      code: "STORED_CHECKSUM_MISMATCH",
+      category: "INTEGRITY",
       exit_code: 5,
     });
   });
@@ -178,7 +179,7 @@ describe("runCli", () => {
     const doc = JSON.parse(out) as Record<string, unknown>;
     expect(doc).toMatchObject({
       ok: false,
-      error: { code: "INTEGRITY" },
+      error: { code: "STORED_CHECKSUM_MISMATCH", category: "INTEGRITY" },
       report: { checked: 1, note: "seen [REDACTED]" },
     });
     expect(out).not.toContain(SECRET);

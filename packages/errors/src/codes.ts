@@ -17,14 +17,6 @@ export type ErrorCategory =
  * The list with meanings and fixes is docs/errors.md (a test keeps the two in step).
  */
 export const ERROR_CODES = {
-  // transitional generic codes (one per category), replaced by specific ones
-  USAGE: "USAGE",
-  INPUT: "INPUT",
-  STORAGE: "STORAGE",
-  INTEGRITY: "INTEGRITY",
-  NEO4J: "NEO4J",
-  ABORTED: "ABORTED",
-
   // --- codes branch: specific codes outside s3-store ---
   // command line and configuration
   FLAG_INVALID: "USAGE", // an unknown flag, a missing flag value, or a bad command
