@@ -14,7 +14,7 @@ describe("README example", () => {
     );
   });
 
-  it("runs and prints what the README says", () => {
+  it("runs and prints what the README says", { timeout: 60_000 }, () => {
     const out = execFileSync(process.execPath, [example], { encoding: "utf8" });
     expect(out.split("\n")).toEqual([
       "11 b252ba3991dd05219b5ee5aff4ab24c503b252d0dfa663d9bffe08a4667e4574",

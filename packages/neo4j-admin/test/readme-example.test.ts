@@ -14,7 +14,7 @@ describe("README example", () => {
     );
   });
 
-  it("runs and prints what the README says", () => {
+  it("runs and prints what the README says", { timeout: 60_000 }, () => {
     const out = execFileSync(process.execPath, [example], { encoding: "utf8" });
     expect(out.split("\n")).toEqual([
       "5.26.30 5 community",

@@ -14,7 +14,7 @@ describe("README example", () => {
     );
   });
 
-  it("runs and prints what the README says", () => {
+  it("runs and prints what the README says", { timeout: 60_000 }, () => {
     const out = execFileSync(process.execPath, [example], { encoding: "utf8" });
     const lines = out.split("\n");
     expect(lines[0]).toBe("true verified sidecar:skip sha256.expected:pass");
