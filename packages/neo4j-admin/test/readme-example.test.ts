@@ -1,26 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describeReadmeExample } from "@nbs/testenv";
+import { expect } from "vitest";
 
 // README.md shows examples/usage.mjs verbatim; this runs it against the built package.
-const example = fileURLToPath(new URL("../examples/usage.mjs", import.meta.url));
-const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-
-describe("README example", () => {
-  it("is examples/usage.mjs, verbatim", () => {
-    expect(readme).toContain(
-      "```js\n// examples/usage.mjs\n" + readFileSync(example, "utf8") + "```",
-    );
-  });
-
-  it("runs and prints what the README says", { timeout: 60_000 }, () => {
-    const out = execFileSync(process.execPath, [example], { encoding: "utf8" });
-    expect(out.split("\n")).toEqual([
-      "5.26.30 5 community",
-      "{ kind: 'neo4j-5-dump', compression: 'zstd', magic: 'DZV1' }",
-      "NEO4J_HOME_INVALID USAGE",
-      "",
-    ]);
-  });
+describeReadmeExample(new URL("..", import.meta.url), (lines) => {
+  expect(lines).toEqual([
+    "5.26.30 5 community",
+    "{ kind: 'neo4j-5-dump', compression: 'zstd', magic: 'DZV1' }",
+    "NEO4J_HOME_INVALID USAGE",
+    "",
+  ]);
 });

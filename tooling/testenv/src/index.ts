@@ -16,3 +16,4 @@ export { describeInteg, integEnabled } from "./integ.ts";
 export { IntegServicesUnavailableError } from "./unavailable.ts";
 export { getToxiproxy } from "./toxiproxy.ts";
 export type { ToxiProxy, Toxic, ToxiproxyServer } from "./toxiproxy.ts";
+export { describeReadmeExample } from "./readme-example.ts";
