@@ -24,6 +24,28 @@ export const ERROR_CODES = {
   INTEGRITY: "INTEGRITY",
   NEO4J: "NEO4J",
   ABORTED: "ABORTED",
+  // --- stream branch: dump streamed to S3 ---
+  /** A streamed dump outgrew part size × 10,000 parts (S3's part limit): raise --part-size. */
+  STREAM_TOO_LARGE: "INPUT",
+  /** The streamed source ended before its first byte: nothing to store. */
+  STREAM_EMPTY: "INPUT",
+  /** The first bytes of a streamed dump are not a Neo4j dump. */
+  STREAM_NOT_A_DUMP: "INPUT",
+  /** The target key (or its sidecar) already exists; nbs never overwrites a backup. */
+  KEY_CONFLICT: "INTEGRITY",
+  /** The store recorded another CRC32 for a part than the bytes nbs sent. */
+  PART_CHECKSUM_MISMATCH: "INTEGRITY",
+  /** The sidecar just written did not read back as written: the backup is not committed. */
+  SIDECAR_READBACK_MISMATCH: "INTEGRITY",
+  /** A required option is missing. */
+  MISSING_OPTION: "USAGE",
+  /** Options that cannot be combined, or an invalid value. */
+  INVALID_OPTION: "USAGE",
+  /** `neo4j-admin database dump --to-stdout` failed (exit code, signal or timeout). */
+  DUMP_FAILED: "NEO4J",
+  /** Neo4j did not come back after the dump: start it by hand. */
+  NEO4J_RESTART_FAILED: "NEO4J",
+  // --- end stream branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

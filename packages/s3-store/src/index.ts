@@ -40,6 +40,10 @@ export type {
   SidecarFields,
   StoreEvent,
 } from "./put.js";
+export { DEFAULT_STREAM_PART_SIZE, uploadStream } from "./upload-stream.js";
+export type { StreamProgress, UploadStreamInput, UploadStreamResult } from "./upload-stream.js";
+export { assertKeyFree, backupStream } from "./put-stream.js";
+export type { BackupStreamInput } from "./put-stream.js";
 export { getBackupStream, latestBackup, listBackups } from "./list.js";
 export type {
   BackupListing,

@@ -212,7 +212,7 @@ async function uploadMultipart(
 
 const DEFAULT_RESUME_IDLE_MS = 30_000;
 
-async function createUpload(input: UploadFileInput): Promise<string> {
+export async function createUpload(input: UploadFileInput): Promise<string> {
   const { client, bucket, key } = input;
   const created = await client.send(
     new CreateMultipartUploadCommand({
@@ -239,7 +239,7 @@ async function createUpload(input: UploadFileInput): Promise<string> {
 }
 
 /** Complete, tolerating a 412 that answers our own retried Complete (its response was lost). */
-async function completeUpload(
+export async function completeUpload(
   input: UploadFileInput,
   uploadId: string,
   sent: SentParts,
@@ -287,7 +287,7 @@ async function deleteOwn(input: UploadFileInput): Promise<void> {
   }
 }
 
-async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string) {
+export async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string) {
   try {
     // Not tied to the caller's signal: after Ctrl-C we still want the server to drop the parts.
     await client.send(
@@ -298,7 +298,7 @@ async function abortQuietly(client: S3Client, bucket: string, key: string, uploa
   }
 }
 
-function wrap(error: unknown, input: UploadFileInput): NbsError {
+export function wrap(error: unknown, input: UploadFileInput): NbsError {
   if (input.signal?.aborted) {
     return new NbsError(
       "ABORTED",

@@ -11,7 +11,7 @@ import { sseMismatch } from "./sse.js";
 // Step 4 of the upload protocol: what was stored must match what was sent before it is committed.
 
 export async function verifyObject(
-  input: PutBackupInput,
+  input: Pick<PutBackupInput, "client" | "bucket" | "key" | "signal" | "sse">,
   digest: Sha256Digest,
   sent: { etag: string; multipart: boolean; checksumCrc32?: string | undefined },
   /** This run's own request created the object (it is then deleted on failure by the caller). */
