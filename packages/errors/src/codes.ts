@@ -43,6 +43,10 @@ export const ERROR_CODES = {
   INVALID_OPTION: "USAGE",
   /** `neo4j-admin database dump --to-stdout` failed (exit code, signal or timeout). */
   DUMP_FAILED: "NEO4J",
+  /** Streamed dumps (`--to-stdout`) need Neo4j 5 or later. */
+  STREAM_UNSUPPORTED_VERSION: "USAGE",
+  /** The graph could not be counted before the dump (Bolt, credentials). */
+  STATS_FAILED: "NEO4J",
   /** Neo4j did not come back after the dump: start it by hand. */
   NEO4J_RESTART_FAILED: "NEO4J",
   // --- end stream branch ---

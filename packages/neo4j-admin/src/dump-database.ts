@@ -191,7 +191,10 @@ async function restartAfter(
 }
 
 // The restart must happen even after a cancelled dump, so it ignores the abort signal.
-async function restart(inst: Neo4jInstallation, options: DumpDatabaseOptions): Promise<void> {
+export async function restart(
+  inst: Neo4jInstallation,
+  options: Omit<DumpDatabaseOptions, "outDir">,
+): Promise<void> {
   await runNeo4jCommand(options.runner, serverCommand(inst, "start"), {
     timeoutMs: options.timeoutMs ?? 600_000,
   });
@@ -233,7 +236,7 @@ interface CountedStats {
 const COUNT_ATTEMPTS = 3;
 
 /** Count between two reads of the last transaction id; count again while writes move it. */
-async function countSteadily(driver: Driver, database: string): Promise<CountedStats> {
+export async function countSteadily(driver: Driver, database: string): Promise<CountedStats> {
   for (let attempt = 1; ; attempt += 1) {
     const before = await lastTransactionId(driver, database);
     const stats = await captureStats(driver, database);
@@ -244,7 +247,7 @@ async function countSteadily(driver: Driver, database: string): Promise<CountedS
   }
 }
 
-function describeCounting(
+export function describeCounting(
   counted: CountedStats,
   dumpedAtTx: number | undefined,
 ): CountingProvenance {
@@ -256,11 +259,11 @@ function describeCounting(
   };
 }
 
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
-async function editionOf(driver: Driver, fallback: Neo4jEdition): Promise<Neo4jEdition> {
+export async function editionOf(driver: Driver, fallback: Neo4jEdition): Promise<Neo4jEdition> {
   const { records } = await driver.executeQuery(
     "CALL dbms.components() YIELD edition RETURN edition",
     {},

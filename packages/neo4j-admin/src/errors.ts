@@ -1,4 +1,4 @@
-import { NbsError } from "@nbs/errors";
+import { NbsError, type NbsErrorCode } from "@nbs/errors";
 
 export interface Neo4jCommandErrorDetails {
   /** The command line, with secrets already masked. */
@@ -10,6 +10,8 @@ export interface Neo4jCommandErrorDetails {
   timedOut: boolean;
   hint?: string;
   cause?: unknown;
+  /** A specific code (default the generic NEO4J). */
+  code?: NbsErrorCode;
 }
 
 /** A neo4j-admin / neo4j command that failed to start, timed out or exited non-zero. */
@@ -20,7 +22,7 @@ export class Neo4jCommandError extends NbsError {
   readonly timedOut: boolean;
 
   constructor(message: string, details: Neo4jCommandErrorDetails) {
-    super("NEO4J", message, { hint: details.hint, cause: details.cause });
+    super(details.code ?? "NEO4J", message, { hint: details.hint, cause: details.cause });
     this.command = details.command;
     this.exitCode = details.exitCode;
     this.outputTail = details.outputTail;

@@ -1,6 +1,7 @@
 export {
   buildCheckCommand,
   buildDumpCommand,
+  buildDumpToStdoutCommand,
   buildLoadCommand,
   buildSetInitialPasswordCommand,
   dumpFileName,
@@ -11,6 +12,13 @@ export type {
   DumpDatabaseOptions,
   DumpDatabaseResult,
 } from "./dump-database.js";
+export { dumpDatabaseToStream } from "./dump-to-stream.js";
+export type {
+  DumpStream,
+  DumpToStreamOptions,
+  DumpToStreamResult,
+  StreamedDumpInfo,
+} from "./dump-to-stream.js";
 export { DUMP_HEADER_BYTES, detectDumpFormat } from "./dump-format.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
 export { renderEphemeralConf } from "./ephemeral-conf.js";
@@ -28,7 +36,13 @@ export { findFreePort } from "./ports.js";
 export { redactArgs, redactText } from "./redact.js";
 export { runNeo4jCommand } from "./run-command.js";
 export type { RunCommandOptions } from "./run-command.js";
-export type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
+export type {
+  ProcessRunner,
+  RunOptions,
+  RunResult,
+  StreamExit,
+  StreamingProcess,
+} from "./runner.js";
 export { createSpawnRunner } from "./spawn-runner.js";
 export type { SpawnRunnerOptions } from "./spawn-runner.js";
 export { captureStats, escapeName } from "./stats.js";
