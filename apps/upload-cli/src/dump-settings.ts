@@ -3,12 +3,18 @@ import {
   parseChoice,
   parseString,
   resolveSettings,
+  withEndpointRegion,
+  S3_CONNECTION_SETTINGS,
   type LogFormat,
+  type S3ConnectionSettings,
   type SettingSpec,
 } from "@nbs/cli-kit";
+import { NbsError } from "@nbs/errors";
+import { DEFAULT_STREAM_PART_SIZE, type PartChecksum, type PayloadSigning } from "@nbs/s3-store";
+import { UPLOAD_SETTINGS } from "./settings.js";
 
 /** `nbs-upload dump` (what scripts/neo4j/backup.sh runs). The Neo4j password comes only from NEO4J_PASSWORD. */
-export interface DumpSettings {
+export interface DumpSettings extends S3ConnectionSettings {
   db: string;
   outDir: string | undefined;
   neo4jHome: string | undefined;
@@ -19,6 +25,18 @@ export interface DumpSettings {
   verbose: boolean;
   logFormat: LogFormat | undefined;
   json: boolean;
+  /** Stream the dump straight into the bucket: no local file (see dump-s3.ts). */
+  toS3: boolean;
+  bucket: string | undefined;
+  prefix: string;
+  sse: "AES256" | "aws:kms" | "none";
+  kmsKey: string | undefined;
+  retentionDays: number | undefined;
+  commitSha: string | undefined;
+  partSize: number;
+  concurrency: number;
+  payloadSigning: PayloadSigning;
+  partChecksum: PartChecksum;
 }
 
 export const DUMP_SETTINGS: Record<keyof DumpSettings, SettingSpec> = {
@@ -93,6 +111,32 @@ export const DUMP_SETTINGS: Record<keyof DumpSettings, SettingSpec> = {
     fallback: false,
     parse: parseBool,
   },
+  toS3: {
+    env: ["NBS_TO_S3"],
+    type: "boolean",
+    describe:
+      "stream the dump (neo4j-admin --to-stdout) straight into --bucket under --prefix: no local file, for databases larger than the local disk",
+    fallback: false,
+    parse: parseBool,
+  },
+  // With --to-s3, the upload command's storage settings (same names, same parsing).
+  ...S3_CONNECTION_SETTINGS,
+  bucket: UPLOAD_SETTINGS.bucket,
+  prefix: UPLOAD_SETTINGS.prefix,
+  sse: UPLOAD_SETTINGS.sse,
+  kmsKey: UPLOAD_SETTINGS.kmsKey,
+  retentionDays: UPLOAD_SETTINGS.retentionDays,
+  commitSha: UPLOAD_SETTINGS.commitSha,
+  partSize: {
+    ...UPLOAD_SETTINGS.partSize,
+    describe:
+      "with --to-s3: multipart part size; the length is unknown in advance, so it caps the dump at part size × 10,000 (64MiB: 625 GiB); memory ≈ (concurrency + 1) × part size",
+    fallback: DEFAULT_STREAM_PART_SIZE,
+    show: "64MiB",
+  },
+  concurrency: UPLOAD_SETTINGS.concurrency,
+  payloadSigning: UPLOAD_SETTINGS.payloadSigning,
+  partChecksum: UPLOAD_SETTINGS.partChecksum,
 };
 
 export function resolveDumpSettings(
@@ -100,5 +144,18 @@ export function resolveDumpSettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ) {
-  return resolveSettings<DumpSettings>(DUMP_SETTINGS, flags, env, file);
+  const { settings: s, origins } = resolveSettings<DumpSettings>(DUMP_SETTINGS, flags, env, file);
+  // As for the upload command: a KMS key implies aws:kms and conflicts with an explicit other SSE.
+  if (s.kmsKey !== undefined) {
+    if (
+      s.sse === "none" ||
+      (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256")
+    ) {
+      throw new NbsError("INVALID_OPTION", `--kms-key conflicts with --sse ${s.sse}`, {
+        hint: "drop --sse or use --sse aws:kms",
+      });
+    }
+    s.sse = "aws:kms";
+  }
+  return { settings: withEndpointRegion(s), origins };
 }

@@ -6,6 +6,7 @@ import { createSpawnRunner, detectDumpFormat, dumpDatabase, locateNeo4j } from "
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import neo4j from "neo4j-driver";
 import type { DumpSettings } from "./dump-settings.js";
+import { sidecarStats } from "./dump-stats.js";
 import { TOOL_DUMP } from "./tool.js";
 import { defaultCreatedBy } from "./who.js";
 
@@ -22,13 +23,17 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     throw new NbsError("USAGE", `invalid database name ${JSON.stringify(settings.db)}`, {
       hint: "pass --db",
     });
-  if (!settings.outDir)
-    throw new NbsError("USAGE", "missing --out-dir", {
-      hint: "pass --out-dir (where the dump and its .meta.json go)",
-    });
   if (!settings.neo4jHome)
     throw new NbsError("USAGE", "no Neo4j installation given", {
       hint: "pass --neo4j-home or set NEO4J_HOME",
+    });
+  if (settings.toS3) {
+    const { runDumpToS3 } = await import("./dump-s3.js");
+    return runDumpToS3(settings, deps);
+  }
+  if (!settings.outDir)
+    throw new NbsError("USAGE", "missing --out-dir", {
+      hint: "pass --out-dir (where the dump and its .meta.json go), or --to-s3 --bucket B to stream it to S3",
     });
   const runner = createSpawnRunner({ env });
   const password = env["NEO4J_PASSWORD"];
@@ -101,19 +106,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
       version: result.neo4j.version,
       ...(result.neo4j.edition === "unknown" ? {} : { edition: result.neo4j.edition }),
     },
-    ...(result.stats
-      ? {
-          stats: {
-            nodes: result.stats.nodes,
-            relationships: result.stats.relationships,
-            labels: result.stats.labels,
-            relationship_types: result.stats.relationshipTypes,
-            exact: result.counting?.exact,
-            counted_at_tx: result.counting?.countedAtTx,
-            dumped_at_tx: result.counting?.dumpedAtTx,
-          },
-        }
-      : {}),
+    ...(result.stats ? { stats: sidecarStats(result) } : {}),
   });
   // Written to a temp name and renamed, so a half-written sidecar never sits next to a dump.
   const sidecar = `${result.path}.meta.json`;

@@ -12,7 +12,7 @@ const DUMP = Buffer.concat([
 ]);
 
 /** A running server whose `dump --to-stdout` writes `stdout` and exits with `exit`. */
-function simulator(dump: { stdout: Buffer; exit?: Partial<StreamExit> }) {
+function simulator(dump: { stdout: Buffer; exit?: Partial<StreamExit>; endsOnKill?: boolean }) {
   let running = true;
   const killed = { count: 0 };
   const runner = fakeRunner(({ file, args }: RecordedRun) => {
@@ -31,16 +31,19 @@ function simulator(dump: { stdout: Buffer; exit?: Partial<StreamExit> }) {
       stream(file: string, args: readonly string[]) {
         runner.runs.push({ file, args, options: {} });
         if (running) throw new Error("dumped while running");
+        const ended = { exitCode: 0, stderr: "", timedOut: false, aborted: false, ...dump.exit };
+        let end!: (exit: StreamExit) => void;
+        const exit = dump.endsOnKill
+          ? new Promise<StreamExit>((resolve) => (end = resolve))
+          : Promise.resolve(ended);
         return {
           stdout: Readable.from([dump.stdout]),
-          exit: Promise.resolve({
-            exitCode: 0,
-            stderr: "",
-            timedOut: false,
-            aborted: false,
-            ...dump.exit,
-          }),
-          kill: () => (killed.count += 1),
+          exit,
+          kill: () => {
+            killed.count += 1;
+            // A real process ends a moment after the signal, not in the same tick.
+            if (dump.endsOnKill) setImmediate(() => end({ ...ended, exitCode: null }));
+          },
         };
       },
     },
@@ -109,7 +112,7 @@ describe("dumpDatabaseToStream", () => {
   });
 
   it("stops the dump and restarts the server when the consumer fails", async () => {
-    const sim = simulator({ stdout: DUMP });
+    const sim = simulator({ stdout: DUMP, endsOnKill: true });
     const error = await dumpDatabaseToStream({
       home: await fakeInstall(),
       db: "neo4j",

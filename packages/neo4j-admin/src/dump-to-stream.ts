@@ -102,11 +102,11 @@ export async function dumpDatabaseToStream<T>(
     }
   }
   const createdAt = options.now();
-  if (wasRunning) await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
-
   let consumed: PromiseSettledResult<T>;
   let restartError: unknown;
   try {
+    if (wasRunning)
+      await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
     const dumpedAtTx = counted
       ? await storeTransactionId(runner, inst, options.db, { signal, timeoutMs }).catch(
           () => undefined,
@@ -127,17 +127,21 @@ export async function dumpDatabaseToStream<T>(
     const exited = proc.exit.then((exit) => assertDumped(exit, shown, command.secrets, timeoutMs));
     exited.catch(() => {}); // the consumer may stop before awaiting it
     let format: DumpFormat | undefined;
-    const consuming = options
-      .consume({
-        bytes: recognised(proc.stdout, exited, (f) => (format = f)),
-        exited,
-        format: () => format,
-        info,
-      })
-      .catch((error: unknown) => {
-        proc.kill(); // the consumer gave up: stop the dump so the restart can follow
-        throw error;
-      });
+    // Settled as soon as the consumer is done: a failure is held here, not left unhandled while
+    // the dump process ends and the DBMS restarts.
+    const consuming = Promise.allSettled([
+      options
+        .consume({
+          bytes: recognised(proc.stdout, exited, (f) => (format = f)),
+          exited,
+          format: () => format,
+          info,
+        })
+        .catch((error: unknown) => {
+          proc.kill(); // the consumer gave up: stop the dump so the restart can follow
+          throw error;
+        }),
+    ]);
     // The DBMS starts again as soon as the dump process ended; the consumer may still be
     // finishing (the last parts, the commit) meanwhile.
     await proc.exit;
@@ -146,11 +150,11 @@ export async function dumpDatabaseToStream<T>(
         () => undefined,
         (error: unknown) => error ?? new Error("restart failed"),
       );
-    [consumed] = await Promise.allSettled([consuming]);
+    [consumed] = await consuming;
     if (consumed.status === "fulfilled" && restartError === undefined)
       return { ...info, consumed: consumed.value };
   } catch (error) {
-    // Before the dump ran (the store's transaction id is read with .catch): still restart.
+    // The stop or the spawn failed (an interrupted stop may have stopped it): still restart.
     if (wasRunning && restartError === undefined)
       await restart(inst, options).catch((e: unknown) => (restartError = e));
     if (restartError === undefined) throw error;
