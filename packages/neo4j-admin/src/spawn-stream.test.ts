@@ -39,7 +39,7 @@ describe("createSpawnRunner().stream", () => {
   });
 
   it("kill stops a process whose stdout nobody reads any more, and exit settles", async () => {
-    const proc = runner.stream!("/bin/sh", ["-c", "yes; true"]);
+    const proc = runner.stream!("/bin/sh", ["-c", "yes; sleep 100"]);
     for await (const chunk of proc.stdout) {
       expect(chunk.length).toBeGreaterThan(0);
       break; // the reader gives up
