@@ -53,4 +53,3 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;
-

@@ -287,7 +287,12 @@ async function deleteOwn(input: UploadFileInput): Promise<void> {
   }
 }
 
-export async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string) {
+export async function abortQuietly(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string,
+) {
   try {
     // Not tied to the caller's signal: after Ctrl-C we still want the server to drop the parts.
     await client.send(
