@@ -98,7 +98,7 @@ beforeAll(async () => {
   } finally {
     await driver.close();
   }
-});
+}, 900_000);
 
 afterAll(async () => {
   await source?.remove();
