@@ -4,8 +4,13 @@ import {
   parseString,
   resolveSettings,
   setting as S,
+  withEndpointRegion,
+  S3_CONNECTION_SETTINGS,
   type SettingsOf,
 } from "@nbs/cli-kit";
+import { NbsError } from "@nbs/errors";
+import { backupStream } from "@nbs/s3-store";
+import { UPLOAD_SETTINGS } from "./settings.js";
 
 /** `nbs-upload dump` (what scripts/neo4j/backup.sh runs). The Neo4j password comes only from NEO4J_PASSWORD. */
 export const DUMP_SETTINGS = {
@@ -54,6 +59,31 @@ export const DUMP_SETTINGS = {
   ),
   ...LOG_SETTINGS,
   json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),
+  toS3: S(
+    ["NBS_TO_S3"],
+    "boolean",
+    "stream the dump (neo4j-admin --to-stdout) straight into --bucket under --prefix: no local file, for databases larger than the local disk",
+    false,
+    parseBool,
+  ),
+  // With --to-s3, the upload command's storage settings (same names, same parsing).
+  ...S3_CONNECTION_SETTINGS,
+  bucket: UPLOAD_SETTINGS.bucket,
+  prefix: UPLOAD_SETTINGS.prefix,
+  sse: UPLOAD_SETTINGS.sse,
+  kmsKey: UPLOAD_SETTINGS.kmsKey,
+  retentionDays: UPLOAD_SETTINGS.retentionDays,
+  commitSha: UPLOAD_SETTINGS.commitSha,
+  partSize: {
+    ...UPLOAD_SETTINGS.partSize,
+    describe:
+      "with --to-s3: multipart part size; the length is unknown in advance, so it caps the dump at part size × 10,000 (64MiB: 625 GiB); memory ≈ (concurrency + 1) × part size",
+    fallback: backupStream.DEFAULT_PART_SIZE,
+    show: "64MiB",
+  },
+  concurrency: UPLOAD_SETTINGS.concurrency,
+  payloadSigning: UPLOAD_SETTINGS.payloadSigning,
+  partChecksum: UPLOAD_SETTINGS.partChecksum,
 };
 export type DumpSettings = SettingsOf<typeof DUMP_SETTINGS>;
 
@@ -62,5 +92,18 @@ export function resolveDumpSettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ) {
-  return resolveSettings(DUMP_SETTINGS, flags, env, file);
+  const { settings: s, origins } = resolveSettings(DUMP_SETTINGS, flags, env, file);
+  // As for the upload command: a KMS key implies aws:kms and conflicts with an explicit other SSE.
+  if (s.kmsKey !== undefined) {
+    if (
+      s.sse === "none" ||
+      (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256")
+    ) {
+      throw new NbsError("FLAGS_CONFLICT", `--kms-key conflicts with --sse ${s.sse}`, {
+        hint: "drop --sse or use --sse aws:kms",
+      });
+    }
+    s.sse = "aws:kms";
+  }
+  return { settings: withEndpointRegion(s), origins };
 }

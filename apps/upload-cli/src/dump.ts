@@ -21,13 +21,17 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(settings.db)}`, {
       hint: "pass --db",
     });
-  if (!settings.outDir)
-    throw new NbsError("SETTING_MISSING", "missing --out-dir", {
-      hint: "pass --out-dir (where the dump and its .meta.json go)",
-    });
   if (!settings.neo4jHome)
     throw new NbsError("NEO4J_HOME_REQUIRED", "no Neo4j installation given", {
       hint: "pass --neo4j-home or set NEO4J_HOME",
+    });
+  if (settings.toS3) {
+    const { runDumpToS3 } = await import("./dump-s3.js");
+    return runDumpToS3(settings, deps);
+  }
+  if (!settings.outDir)
+    throw new NbsError("SETTING_MISSING", "missing --out-dir", {
+      hint: "pass --out-dir (where the dump and its .meta.json go), or --to-s3 --bucket B to stream it to S3",
     });
   const runner = createSpawnRunner({ env });
   const password = env["NEO4J_PASSWORD"];

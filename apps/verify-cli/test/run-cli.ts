@@ -57,5 +57,9 @@ export const verify = (
 ) => run(process.execPath, [VERIFY_CLI, ...args], env, onStderr);
 
 /** One of scripts/neo4j/*.sh, which find the built CLIs of this checkout. */
-export const script = (name: string, args: readonly string[], env: Record<string, string>) =>
-  run("bash", [`${REPO}scripts/neo4j/${name}`, ...args], env);
+export const script = (
+  name: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  onStderr?: (chunk: string, child: ChildProcess) => void,
+) => run("bash", [`${REPO}scripts/neo4j/${name}`, ...args], env, onStderr);

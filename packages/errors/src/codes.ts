@@ -136,6 +136,11 @@ export const ERROR_CODES = {
   SSE_MISMATCH: "INTEGRITY", // an uncommitted object in place is encrypted differently than requested
   LOCAL_CHECKSUM_MISMATCH: "INTEGRITY", // the dump's sha256 differs from the one its local sidecar recorded
   // --- end branch lib ---
+
+  // --- stream branch: a dump streamed to S3 (nbs-upload dump --to-s3) ---
+  STREAM_TOO_LARGE: "INPUT", // a streamed dump outgrew part size × 10,000 parts (S3's part limit)
+  STREAM_EMPTY: "INPUT", // the streamed source ended before its first byte
+  // --- end stream branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

@@ -23,6 +23,15 @@ export function buildDumpCommand(
   return adminCommand(inst, ["database", "dump", database, `--to-path=${targetDir}`]);
 }
 
+/** Dump a stopped database to standard output (Neo4j 5 and later); undefined on 4.x, which cannot. */
+export function buildDumpToStdoutCommand(
+  inst: Neo4jInstallation,
+  database: string,
+): Neo4jCommand | undefined {
+  if (inst.version.family === "4") return undefined;
+  return adminCommand(inst, ["database", "dump", database, "--to-stdout"]);
+}
+
 /** Load `<sourceDir>/<database>.dump` over the (stopped) database, replacing it. */
 export function buildLoadCommand(
   inst: Neo4jInstallation,

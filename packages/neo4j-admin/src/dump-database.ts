@@ -57,13 +57,7 @@ export interface DumpDatabaseResult {
  * A DBMS that was not running is dumped as is and left stopped.
  */
 export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpDatabaseResult> {
-  const bolt = given.bolt;
-  const options: DumpDatabaseOptions = {
-    ...given,
-    ...(given.driverFactory === undefined && bolt !== undefined
-      ? { driverFactory: () => connectBolt(bolt) }
-      : {}),
-  };
+  const options = withDriverFactory(given);
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const inst = await locateNeo4j({ home: options.home, confDir: options.confDir, runner, signal });
@@ -74,26 +68,7 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   });
   const wasRunning = status.exitCode === 0;
 
-  let counted: CountedStats | undefined;
-  let edition = inst.edition;
-  if (wasRunning && options.driverFactory) {
-    const driver = options.driverFactory();
-    try {
-      counted = await countSteadily(driver, options.db);
-      edition = await editionOf(driver, edition);
-    } catch (error) {
-      throw new NbsError(
-        "STATS_FAILED",
-        `cannot count the graph of ${options.db} before the dump: ${firstLine(error)}`,
-        {
-          hint: "check NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD, or leave NEO4J_URI unset to dump without stats",
-          cause: error,
-        },
-      );
-    } finally {
-      await driver.close();
-    }
-  }
+  const { counted, edition } = await countOnline(options, inst, wasRunning);
 
   const createdAt = options.now();
   const path = join(options.outDir, `${options.db}-${utcStamp(createdAt)}.dump`);
@@ -133,10 +108,56 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   }
   return {
     path,
-    stats: counted ? { ...counted.stats, ...describeCounting(counted, dumpedAtTx) } : undefined,
+    stats: statsOf(counted, dumpedAtTx),
     neo4j: { version: inst.version.raw, edition },
     createdAt: createdAt.toISOString(),
   };
+}
+
+type DriverOptions = Pick<DumpDatabaseOptions, "bolt" | "driverFactory">;
+
+/** The options with a driver factory made from `bolt` (when given and no factory was). */
+export function withDriverFactory<O extends DriverOptions>(given: O): O {
+  const bolt = given.bolt;
+  return given.driverFactory === undefined && bolt !== undefined
+    ? { ...given, driverFactory: () => connectBolt(bolt) }
+    : given;
+}
+
+/**
+ * Counts (and schema) of a running DBMS, between two reads of its last transaction, and its
+ * edition; nothing without a driver factory or when it is not running.
+ */
+export async function countOnline(
+  options: Pick<DumpDatabaseOptions, "db" | "driverFactory">,
+  inst: Neo4jInstallation,
+  wasRunning: boolean,
+): Promise<{ counted: CountedStats | undefined; edition: Neo4jEdition }> {
+  if (!wasRunning || !options.driverFactory) return { counted: undefined, edition: inst.edition };
+  const driver = options.driverFactory();
+  try {
+    const counted = await countSteadily(driver, options.db);
+    return { counted, edition: await editionOf(driver, inst.edition) };
+  } catch (error) {
+    throw new NbsError(
+      "STATS_FAILED",
+      `cannot count the graph of ${options.db} before the dump: ${firstLine(error)}`,
+      {
+        hint: "check NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD, or leave NEO4J_URI unset to dump without stats",
+        cause: error,
+      },
+    );
+  } finally {
+    await driver.close();
+  }
+}
+
+/** The sidecar's stats: what was counted online, with whether it describes the stopped store. */
+export function statsOf(
+  counted: CountedStats | undefined,
+  dumpedAtTx: number | undefined,
+): GraphStats | undefined {
+  return counted ? { ...counted.stats, ...describeCounting(counted, dumpedAtTx) } : undefined;
 }
 
 /** A dump that failed with less than this free beside it failed for lack of space. */
@@ -209,7 +230,10 @@ async function restartAfter(
 }
 
 // The restart must happen even after a cancelled dump, so it ignores the abort signal.
-async function restart(inst: Neo4jInstallation, options: DumpDatabaseOptions): Promise<void> {
+export async function restart(
+  inst: Neo4jInstallation,
+  options: Omit<DumpDatabaseOptions, "outDir">,
+): Promise<void> {
   await runNeo4jCommand(options.runner, serverCommand(inst, "start"), {
     timeoutMs: options.timeoutMs ?? 600_000,
   });
@@ -268,7 +292,7 @@ function describeCounting(
   };
 }
 
-function firstLine(error: unknown): string {
+export function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 

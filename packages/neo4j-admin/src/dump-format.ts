@@ -35,7 +35,7 @@ export interface DumpFormat {
 }
 
 /** Bytes read from a file: enough for the first zstd block (≤128 KiB) to decode. */
-const DUMP_HEADER_BYTES = 256 * 1024;
+export const DUMP_HEADER_BYTES = 256 * 1024;
 
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;

@@ -6,6 +6,13 @@ export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js
 export { detectDumpFormat } from "./dump-format.js";
 export { countNodes, loadDatabase } from "./load-database.js";
 export type { LoadDatabaseOptions, LoadDatabaseResult } from "./load-database.js";
+export { dumpDatabaseToStream } from "./dump-to-stream.js";
+export type {
+  DumpStream,
+  DumpToStreamOptions,
+  DumpToStreamResult,
+  StreamedDumpInfo,
+} from "./dump-to-stream.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
 export { createEphemeralInstance } from "./ephemeral.js";
 export type { DriverFactory, EphemeralInstance, EphemeralInstanceOptions } from "./ephemeral.js";
@@ -18,7 +25,13 @@ export type { LocateNeo4jOptions } from "./locate.js";
 export type { ServerProcesses } from "./server-processes.js";
 export { runNeo4jCommand } from "./run-command.js";
 export type { RunCommandOptions } from "./run-command.js";
-export type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
+export type {
+  ProcessRunner,
+  RunOptions,
+  RunResult,
+  StreamExit,
+  StreamingProcess,
+} from "./runner.js";
 export { createSpawnRunner } from "./spawn-runner.js";
 export type { SpawnRunnerOptions } from "./spawn-runner.js";
 export { captureStats } from "./stats.js";

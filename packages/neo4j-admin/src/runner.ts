@@ -21,4 +21,26 @@ export interface RunResult {
  */
 export interface ProcessRunner {
   run(file: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Start a process whose stdout is read as a stream (e.g. `dump --to-stdout`); see spawn-stream.ts. */
+  stream?(file: string, args: readonly string[], options?: RunOptions): StreamingProcess;
+}
+
+/** A running process whose stdout is handed over as a stream. */
+export interface StreamingProcess {
+  stdout: AsyncIterable<Buffer>;
+  /** Settles once the process ended (never rejects): how it ended, and the tail of its stderr. */
+  exit: Promise<StreamExit>;
+  /** SIGTERM, then SIGKILL after the runner's grace period. */
+  kill(): void;
+}
+
+export interface StreamExit {
+  /** `null` when it ended by a signal or never started. */
+  exitCode: number | null;
+  stderr: string;
+  timedOut: boolean;
+  /** The caller's signal ended it. */
+  aborted: boolean;
+  /** It could not be started. */
+  error?: Error;
 }

@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { NbsError } from "@nbs/errors";
 import type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
+import { spawnStreaming } from "./spawn-stream.js";
+import { TailBuffer } from "./tail-buffer.js";
 
 export interface SpawnRunnerOptions {
   /** Base environment for every child (an app passes `process.env`); libraries never read it. */
@@ -18,6 +20,8 @@ export function createSpawnRunner(options: SpawnRunnerOptions): ProcessRunner {
   return {
     run: (file, args, runOptions = {}) =>
       runOnce(file, args, runOptions, options.env, maxBytes, graceMs),
+    stream: (file, args, runOptions = {}) =>
+      spawnStreaming(file, args, runOptions, { env: options.env, maxBytes, graceMs }),
   };
 }
 
@@ -86,31 +90,4 @@ function runOnce(
 
 function abortError(file: string, reason: unknown): NbsError {
   return new NbsError("INTERRUPTED", `${file} was cancelled`, { cause: reason });
-}
-
-/** Keeps the last `limit` bytes written to it. */
-class TailBuffer {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  constructor(private readonly limit: number) {}
-
-  push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    let first = this.chunks[0];
-    while (
-      first !== undefined &&
-      this.chunks.length > 1 &&
-      this.size - first.length >= this.limit
-    ) {
-      this.chunks.shift();
-      this.size -= first.length;
-      first = this.chunks[0];
-    }
-  }
-
-  text(): string {
-    const all = Buffer.concat(this.chunks);
-    return all.subarray(Math.max(0, all.length - this.limit)).toString("utf8");
-  }
 }

@@ -7,6 +7,7 @@ describe("the public surface of @nbs/s3-store", () => {
       "PAYLOAD_SIGNING_MODES",
       "applyLifecycleRule",
       "backupFile",
+      "backupStream",
       "createS3Client",
       "getBackupStream",
       "headBackup",

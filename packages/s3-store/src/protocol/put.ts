@@ -298,7 +298,7 @@ function hashLocal(job: Job): Promise<Sha256Digest> {
   return sha256File(job.input.file, job.signal ? { signal: job.signal } : {});
 }
 
-function objectMetadata(meta: SidecarFields): Record<string, string> {
+export function objectMetadata(meta: SidecarFields): Record<string, string> {
   const created = meta.created_at instanceof Date ? meta.created_at.toISOString() : meta.created_at;
   return {
     "nbs-db": meta.db_name,

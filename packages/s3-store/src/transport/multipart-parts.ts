@@ -1,17 +1,14 @@
-import { UploadPartCommand, type UploadPartCommandInput } from "@aws-sdk/client-s3";
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
-import { NbsError } from "@nbs/errors";
 import { createHash, type Hash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { crc32 } from "./crc32.js";
 import { FileRangeBody } from "./file-range-body.js";
 import type { StoredPart } from "./multipart-resume.js";
 import { crc32ToBase64 } from "./part-checksums.js";
-import { SIGN_PAYLOAD } from "./payload-signing.js";
 import type { UploadPlan } from "./plan.js";
 import { assertEndOfFile, readExactly } from "./read-file.js";
-import { unhonouredSse } from "./sse.js";
-import { withCrc, type FileUpload } from "./upload-input.js";
+import { createPartSender } from "./part-sender.js";
+import type { FileUpload } from "./upload-input.js";
 
 /**
  * Parts in flight are held in memory (a pool of `concurrency` buffers, reused) while that costs
@@ -59,8 +56,6 @@ export async function sendParts(
   input.signal?.addEventListener("abort", onAbort, { once: true });
   const inflight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
-  // Once a part's CRC32 went unconfirmed, every part is sent signed (its sha256 in the signature).
-  let signAll = false;
   let bytesSent = 0;
   let bytesReused = 0;
   let partsDone = 0;
@@ -72,53 +67,7 @@ export async function sendParts(
       partsDone,
       parts: plan.parts,
     });
-  const send = async (index: number, body: Buffer | FileRangeBody, signed: boolean) => {
-    const params: UploadPartCommandInput = {
-      Bucket: input.bucket,
-      Key: input.key,
-      UploadId: uploadId,
-      PartNumber: index + 1,
-      // A FileRangeBody becomes a stream per attempt in bodyChunksPlugin.
-      Body: body as Buffer,
-      ContentLength: body.length,
-      // The store rejects the part if its bytes do not match (BadDigest); see PayloadSigning.
-      ...(withCrc(input) ? { ChecksumCRC32: crcs[index]! } : {}),
-    };
-    const out = await input.client.send(
-      new UploadPartCommand(signed ? withSignedPayload(params) : params),
-      { abortSignal: stop.signal },
-    );
-    const unencrypted = unhonouredSse(input.sse, out, `s3://${input.bucket}/${input.key}`);
-    if (unencrypted) throw unencrypted;
-    return out;
-  };
-  const sendProven = async (index: number, body: Buffer | FileRangeBody): Promise<string> => {
-    if (!withCrc(input) || signAll) return (await send(index, body, signAll)).ETag ?? "";
-    const out = await send(index, body, false);
-    if (out.ChecksumCRC32 === crcs[index]) return out.ETag ?? "";
-    if (out.ChecksumCRC32 !== undefined) {
-      throw new NbsError(
-        "STORED_CHECKSUM_MISMATCH",
-        `the store recorded CRC32 ${out.ChecksumCRC32} for part ${index + 1} of s3://${input.bucket}/${input.key}, nbs sent ${crcs[index]}; nothing was committed`,
-        {
-          hint: "the bytes changed on the way; re-run, and if it repeats check proxies between here and the store",
-        },
-      );
-    }
-    if (!signAll) {
-      signAll = true;
-      input.onEvent?.(
-        "upload.checksum.unconfirmed",
-        {
-          part: index + 1,
-          message:
-            "the store did not confirm the part's CRC32 (it may ignore x-amz-checksum-*); parts now go SigV4-signed, so the store checks their sha256",
-        },
-        "warn",
-      );
-    }
-    return (await send(index, body, true)).ETag ?? "";
-  };
+  const sendProven = createPartSender(input, uploadId, stop.signal);
   try {
     for (let index = 0; index < plan.parts; index++) {
       while (inflight.size >= concurrency) await Promise.race(inflight);
@@ -145,7 +94,7 @@ export async function sendParts(
         continue;
       }
       const body = buffer ?? new FileRangeBody(input.path, offset, length, partSha!.digest("hex"));
-      const task = sendProven(index, body)
+      const task = sendProven(index, body, crcs[index]!)
         .then((etag) => {
           etags[index] = etag;
           bytesSent += length;
@@ -171,11 +120,6 @@ export async function sendParts(
     await Promise.allSettled(inflight);
     input.signal?.removeEventListener("abort", onAbort);
   }
-}
-
-/** The input, marked for the payload-signing plugin to sign whatever the mode. */
-function withSignedPayload(params: UploadPartCommandInput): UploadPartCommandInput {
-  return Object.assign({ [SIGN_PAYLOAD]: true }, params);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { NbsError } from "@nbs/errors";
 
 export const MIB = 1024 * 1024;
-const MIN_PART_SIZE = 5 * MIB;
-const MAX_PART_SIZE = 5 * 1024 * MIB;
+export const MIN_PART_SIZE = 5 * MIB;
+export const MAX_PART_SIZE = 5 * 1024 * MIB;
 export const MAX_PARTS = 10_000;
 const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * MIB;
 export const DEFAULT_PART_SIZE = 16 * MIB;

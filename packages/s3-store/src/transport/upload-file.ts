@@ -183,7 +183,7 @@ async function uploadMultipart(
 
 const DEFAULT_RESUME_IDLE_MS = 30_000;
 
-async function createUpload(input: FileUpload): Promise<string> {
+export async function createUpload(input: FileUpload): Promise<string> {
   const { client, bucket, key } = input;
   const created = await client.send(
     new CreateMultipartUploadCommand({
@@ -212,7 +212,7 @@ async function createUpload(input: FileUpload): Promise<string> {
 }
 
 /** Complete, tolerating a 412 that answers our own retried Complete (its response was lost). */
-async function completeUpload(
+export async function completeUpload(
   input: FileUpload,
   uploadId: string,
   sent: SentParts,
@@ -264,7 +264,12 @@ async function deleteOwn(input: FileUpload): Promise<void> {
   }
 }
 
-async function abortQuietly(client: S3Client, bucket: string, key: string, uploadId: string) {
+export async function abortQuietly(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string,
+) {
   try {
     // Not tied to the caller's signal: after Ctrl-C we still want the server to drop the parts.
     await client.send(
@@ -275,7 +280,7 @@ async function abortQuietly(client: S3Client, bucket: string, key: string, uploa
   }
 }
 
-function wrap(error: unknown, input: FileUpload): NbsError {
+export function wrap(error: unknown, input: FileUpload): NbsError {
   if (input.signal?.aborted) {
     return new NbsError(
       "INTERRUPTED",

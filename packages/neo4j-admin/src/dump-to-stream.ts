@@ -1,0 +1,247 @@
+import { basename, join } from "node:path";
+import { NbsError } from "@nbs/errors";
+import { buildDumpToStdoutCommand } from "./commands.js";
+import type { GraphStats } from "@nbs/metadata";
+import {
+  countOnline,
+  firstLine,
+  restart,
+  statsOf,
+  withDriverFactory,
+  type DumpDatabaseOptions,
+} from "./dump-database.js";
+import { DUMP_HEADER_BYTES, detectDumpFormat, type DumpFormat } from "./dump-format.js";
+import { Neo4jCommandError } from "./errors.js";
+import { serverCommand } from "./installation.js";
+import { locateNeo4j } from "./locate.js";
+import { redactText } from "./redact.js";
+import { runNeo4jCommand } from "./run-command.js";
+import type { StreamExit } from "./runner.js";
+import { storeTransactionId } from "./transaction-id.js";
+import type { Neo4jEdition } from "./version.js";
+
+/** What is known about a streamed dump before its first byte (all of it is taken before the stop). */
+export interface StreamedDumpInfo {
+  /**
+   * The sidecar's `stats` (counts and schema, with `exact` / `counted_at_tx` / `dumped_at_tx`),
+   * as dumpDatabase records them; undefined without Bolt.
+   */
+  stats: GraphStats | undefined;
+  neo4j: { version: string; edition: Neo4jEdition };
+  /** When the dump started (ISO 8601, UTC). */
+  createdAt: string;
+}
+
+/** A dump being written to stdout, handed to the consumer. */
+export interface DumpStream {
+  /** The dump's bytes; its first bytes were recognised as a Neo4j dump before any is yielded. */
+  bytes: AsyncIterable<Buffer>;
+  /**
+   * Resolves once neo4j-admin exited 0, rejects (NEO4J_COMMAND_FAILED / _TIMEOUT / NEO4J_NOT_RUNNABLE, output tail redacted) otherwise. The
+   * dump is complete only then: a consumer must await it after reading the last byte and before
+   * treating the bytes as a dump (e.g. before completing an upload).
+   */
+  exited: Promise<void>;
+  /** The format recognised from the first bytes; set once the first byte was yielded. */
+  format: () => DumpFormat | undefined;
+  info: StreamedDumpInfo;
+}
+
+export interface DumpToStreamOptions<T> extends Omit<DumpDatabaseOptions, "outDir"> {
+  /** Reads the dump (e.g. uploads it). Its rejection stops the dump. */
+  consume: (dump: DumpStream) => Promise<T>;
+}
+
+export interface DumpToStreamResult<T> extends StreamedDumpInfo {
+  consumed: T;
+}
+
+/**
+ * Community-edition offline dump with no local file: capture stats while online, stop the DBMS,
+ * read the stopped store's last transaction, run `neo4j-admin database dump <db> --to-stdout`
+ * and hand its stdout to `consume`; start the DBMS again as soon as the dump process ended —
+ * always, whether the dump, the consumer or the caller's signal failed. A DBMS that was not
+ * running is dumped as is and left stopped.
+ */
+export async function dumpDatabaseToStream<T>(
+  given: DumpToStreamOptions<T>,
+): Promise<DumpToStreamResult<T>> {
+  const options = withDriverFactory(given);
+  const { runner, signal } = options;
+  const timeoutMs = options.timeoutMs ?? 3_600_000;
+  const inst = await locateNeo4j({ home: options.home, confDir: options.confDir, runner, signal });
+  const command = buildDumpToStdoutCommand(inst, options.db);
+  if (!command || !runner.stream) {
+    throw new NbsError(
+      "NEO4J_VERSION_UNSUPPORTED",
+      `a streamed dump needs Neo4j 5 or later (neo4j-admin database dump --to-stdout); this is ${inst.version.raw}`,
+      { hint: "dump to a file with --out-dir instead; Neo4j was not stopped" },
+    );
+  }
+  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
+    signal,
+    timeoutMs,
+    okExitCodes: [0, 3],
+  });
+  const wasRunning = status.exitCode === 0;
+  const { counted, edition } = await countOnline(options, inst, wasRunning);
+  const createdAt = options.now();
+  let consumed: PromiseSettledResult<T>;
+  let restartError: unknown;
+  try {
+    if (wasRunning)
+      await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
+    const dumpedAtTx = counted
+      ? await storeTransactionId(runner, inst, options.db, { signal, timeoutMs }).catch(
+          () => undefined,
+        )
+      : undefined;
+    const info: StreamedDumpInfo = {
+      stats: statsOf(counted, dumpedAtTx),
+      neo4j: { version: inst.version.raw, edition },
+      createdAt: createdAt.toISOString(),
+    };
+    const proc = runner.stream(command.file, command.args, {
+      env: command.env,
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    const shown = [basename(command.file), ...command.args].join(" ");
+    const exited = proc.exit.then((exit) => assertDumped(exit, shown, command.secrets, timeoutMs));
+    exited.catch(() => {}); // the consumer may stop before awaiting it
+    let format: DumpFormat | undefined;
+    // Settled as soon as the consumer is done: a failure is held here, not left unhandled while
+    // the dump process ends and the DBMS restarts.
+    const consuming = Promise.allSettled([
+      options
+        .consume({
+          bytes: recognised(proc.stdout, exited, (f) => (format = f)),
+          exited,
+          format: () => format,
+          info,
+        })
+        .catch((error: unknown) => {
+          proc.kill(); // the consumer gave up: stop the dump so the restart can follow
+          throw error;
+        }),
+    ]);
+    // The DBMS starts again as soon as the dump process ended; the consumer may still be
+    // finishing (the last parts, the commit) meanwhile.
+    await proc.exit;
+    if (wasRunning)
+      restartError = await restart(inst, options).then(
+        () => undefined,
+        (error: unknown) => error ?? new Error("restart failed"),
+      );
+    [consumed] = await consuming;
+    if (consumed.status === "fulfilled" && restartError === undefined)
+      return { ...info, consumed: consumed.value };
+  } catch (error) {
+    // The stop or the spawn failed (an interrupted stop may have stopped it): still restart.
+    if (wasRunning && restartError === undefined)
+      await restart(inst, options).catch((e: unknown) => (restartError = e));
+    if (restartError === undefined) throw error;
+    consumed = { status: "rejected", reason: error };
+  }
+  if (restartError !== undefined) {
+    const what =
+      consumed.status === "fulfilled"
+        ? "the dump was stored but"
+        : `the dump failed (${firstLine(consumed.reason)}) and`;
+    throw new NbsError("NEO4J_NOT_RESTARTED", `${what} Neo4j did not restart`, {
+      hint: `start it by hand: ${join(inst.home, "bin", "neo4j")} start`,
+      cause:
+        consumed.status === "fulfilled"
+          ? restartError
+          : new AggregateError([consumed.reason, restartError]),
+    });
+  }
+  throw (consumed as PromiseRejectedResult).reason;
+}
+
+function assertDumped(exit: StreamExit, shown: string, secrets: string[], timeoutMs: number) {
+  if (exit.exitCode === 0 && !exit.timedOut && !exit.aborted) return;
+  if (exit.aborted) throw new NbsError("INTERRUPTED", `${shown} was cancelled`);
+  const outputTail = redactText(tailLines(exit.stderr, 20), secrets);
+  const what = exit.error
+    ? `could not start: ${exit.error.message}`
+    : exit.timedOut
+      ? `timed out after ${timeoutMs} ms`
+      : `exited with ${exit.exitCode ?? "a signal"}`;
+  const last = lastMeaningfulLine(outputTail);
+  throw new Neo4jCommandError(`${shown} ${what}${last ? `: ${last}` : ""}`, {
+    command: shown,
+    exitCode: exit.exitCode,
+    outputTail,
+    timedOut: exit.timedOut,
+    ...(exit.error ? { notRun: true, cause: exit.error } : {}),
+    hint: "see the output tail and the Neo4j logs; nothing was committed",
+  });
+}
+
+/**
+ * Pass the dump through once its first bytes (up to DUMP_HEADER_BYTES, or all of a smaller
+ * dump) are recognised as a Neo4j dump — the check a dump file gets — so that whatever else a
+ * misbehaving neo4j-admin writes to stdout is never stored as a backup. The stream ends only
+ * after the process exited 0.
+ */
+async function* recognised(
+  source: AsyncIterable<Buffer>,
+  exited: Promise<void>,
+  onFormat: (format: DumpFormat) => void,
+): AsyncGenerator<Buffer> {
+  const head: Buffer[] = [];
+  let size = 0;
+  let checked = false;
+  const check = async () => {
+    checked = true;
+    const format = await detectDumpFormat(Buffer.concat(head, size));
+    if (format.kind === "unknown") {
+      throw new NbsError(
+        "NOT_A_DUMP",
+        `neo4j-admin's output does not start like a Neo4j dump (first bytes "${format.magic}")`,
+        { hint: "check the Neo4j installation and its logs; nothing was committed" },
+      );
+    }
+    onFormat(format);
+  };
+  const chunks = source[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await chunks.next().catch(async (error: unknown) => {
+        // Stdout broke (the process was stopped): the process's own failure says why, if any.
+        await exited;
+        throw error;
+      });
+      if (next.done) break;
+      if (checked) {
+        yield next.value;
+        continue;
+      }
+      head.push(next.value);
+      size += next.value.length;
+      if (size < DUMP_HEADER_BYTES) continue;
+      await check();
+      yield* head;
+    }
+  } finally {
+    await chunks.return?.();
+  }
+  // The stream ends only for a dump that exited 0: a failed one fails with its own error (not
+  // "empty" or "not a dump"), and output shorter than the header is checked whole.
+  await exited;
+  if (!checked && size > 0) {
+    await check();
+    yield* head;
+  }
+}
+
+function tailLines(text: string, lines: number): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+/** neo4j-admin ends a failure with a generic footer; the line before it says what went wrong. */
+function lastMeaningfulLine(text: string): string {
+  const lines = text.split("\n").filter((line) => line.trim() !== "");
+  return lines.findLast((line) => !/^Run with '--verbose'/.test(line.trim())) ?? "";
+}
