@@ -66,6 +66,7 @@ beforeAll(async () => {
   await query("UNWIND range(1, 2) AS i CREATE (:Movie {id: i})");
   await query("MATCH (p:Person), (m:Movie) WHERE p.id <= 2 CREATE (p)-[:ACTED_IN]->(m)");
   await query("MATCH (p:Person {id: 3}), (m:Movie {id: 1}) CREATE (p)-[:DIRECTED]->(m)");
+  await query("CREATE CONSTRAINT person_id FOR (p:Person) REQUIRE p.id IS UNIQUE");
   const backup = await script(
     "backup.sh",
     ["--db", "neo4j", "--out-dir", scratch, "--neo4j-home", server.home, "--json"],
@@ -116,6 +117,7 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
   it("restores the latest backup over a changed graph: counts back, server running, password never printed", async () => {
     await query("UNWIND range(1, 10) AS i CREATE (:Extra {id: i})");
     await query("MATCH ()-[r:DIRECTED]->() DELETE r");
+    await query("DROP CONSTRAINT person_id");
     expect(await nodes()).toBe(15);
     const pid = serverPid();
     const run = await script(
@@ -137,12 +139,20 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
     });
     expect(doc.checks.filter((c) => c.status === "fail")).toEqual([]);
     expect(doc.checks.map((c) => c.id)).toEqual(
-      expect.arrayContaining(["sha256.sidecar", "size.sidecar", "dump.format", "count.nodes"]),
+      expect.arrayContaining([
+        "sha256.sidecar",
+        "size.sidecar",
+        "dump.format",
+        "count.nodes",
+        "schema.constraint.person_id",
+      ]),
     );
     // What the server now serves, asked independently of nbs.
     expect(await nodes()).toBe(5);
     expect(Number(String((await query("MATCH ()-[r:DIRECTED]->() RETURN count(r)"))[0]))).toBe(1);
     expect(await query("MATCH (n:Extra) RETURN n")).toEqual([]);
+    // The uniqueness constraint dropped after the backup is back.
+    expect(await query("SHOW CONSTRAINTS YIELD name RETURN name")).toEqual(["person_id"]);
     // It was stopped and started again (Community has no online load).
     expect(serverPid()).not.toBe(pid);
     const events = run.events.map((e) => e["event"]);

@@ -43,10 +43,14 @@ function fakeInstall(): string {
 }
 
 /** A local dump with a sidecar describing `described` (the dump itself by default). */
-function localBackup(bytes: Buffer = dump, described: Buffer = bytes): string {
+function localBackup(
+  bytes: Buffer = dump,
+  described: Buffer = bytes,
+  extra: Record<string, unknown> = {},
+): string {
   const file = join(temp("nbs-restore-file-"), "neo4j-20261124T101500Z.dump");
   writeFileSync(file, bytes);
-  writeFileSync(`${file}.meta.json`, JSON.stringify(meta(described)));
+  writeFileSync(`${file}.meta.json`, JSON.stringify(meta(described, extra)));
   return file;
 }
 
@@ -191,6 +195,22 @@ describe("restoreToServer", () => {
     await expect(
       restoreToServer(options({ connect: graph({ nodes: 4, relationships: 4 }) })),
     ).rejects.toMatchObject({ code: "RESTORE_COUNTS_DIFFER", category: "NEO4J" });
+  });
+
+  it("fails SCHEMA_MISMATCH when a constraint recorded at dump time is missing after the restore", async () => {
+    const person = {
+      name: "person_id",
+      type: "UNIQUENESS",
+      entity_type: "NODE",
+      labels_or_types: ["Person"],
+      properties: ["id"],
+    };
+    const stats = { nodes: 5, relationships: 4, schema: { indexes: [], constraints: [person] } };
+    const source = { kind: "file" as const, path: localBackup(dump, dump, { stats }) };
+    await expect(restoreToServer(options({ source }))).rejects.toMatchObject({
+      code: "SCHEMA_MISMATCH",
+      category: "NEO4J",
+    });
   });
 
   it("--dry-run checks the target and plans; nothing downloaded, nothing stopped", async () => {
