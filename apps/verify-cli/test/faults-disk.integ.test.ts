@@ -47,8 +47,11 @@ describeInteg("nbs-verify on a full filesystem", () => {
           [
             "--s3-uri",
             `s3://${bucket}/${key}`,
+            // check writes the download for neo4j-admin (checksum mode hashes without writing);
+            // the disk fills before any Neo4j step runs.
             "--mode",
-            "checksum",
+            "check",
+            ...(process.env["NEO4J_HOME"] ? ["--neo4j-home", process.env["NEO4J_HOME"]] : []),
             "--work-dir",
             disk.dir,
             "--json",
