@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { describeInteg, getS3TestEnv } from "@nbs/testenv";
+import { describeInteg, getS3TestEnv, neo4jInstallDir } from "@nbs/testenv";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,7 +51,8 @@ describeInteg("nbs-verify on a full filesystem", () => {
             // the disk fills before any Neo4j step runs.
             "--mode",
             "check",
-            ...(process.env["NEO4J_HOME"] ? ["--neo4j-home", process.env["NEO4J_HOME"]] : []),
+            "--neo4j-home",
+            neo4jInstallDir(),
             "--work-dir",
             disk.dir,
             "--json",
