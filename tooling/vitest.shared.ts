@@ -9,6 +9,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          // A bound against hangs, not a speed check: a loaded 2-core machine runs the hashing
+          // tests several times slower than a quiet one, and vitest's 5 s default flakes there.
+          testTimeout: 30_000,
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
           exclude: ["**/*.integ.test.ts", "**/node_modules/**", "**/dist/**"],
         },
