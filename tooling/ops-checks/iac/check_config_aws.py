@@ -69,7 +69,7 @@ def check_placeholders_and_parliament() -> int:
 
 def load_terraform() -> dict:
     merged: dict = {"locals": [], "resource": []}
-    for path in sorted((AWS / "terraform").glob("*.tf")):
+    for path in sorted((AWS / "terraform").rglob("*.tf")):
         try:
             with path.open() as handle:
                 doc = hcl2.load(handle)
