@@ -130,7 +130,8 @@ tool_cmd() { # tool_cmd <tool> <file> <prefix>
   case "$tool" in
     nbs | nbs:*) cmd=(node apps/upload-cli/dist/cli.js --file "$file" --bucket "$bucket" --prefix "$prefix"
       --endpoint "$BACKUP_S3_ENDPOINT" --allow-any-file --json --log-format json "${nbs_extra[@]}")
-      if [ "$sse" = kms ]; then cmd+=(--kms-key "$NBS_KMS_KEY_ID"); fi
+      # as before nbs-upload's default became the bucket's encryption (the bench bucket has none)
+      if [ "$sse" = kms ]; then cmd+=(--kms-key "$NBS_KMS_KEY_ID"); else cmd+=(--sse AES256); fi
       # nbs:<part size>:<concurrency>, e.g. nbs:16MiB:4, is nbs-upload with those two flags
       if [[ "$tool" == nbs:* ]]; then
         IFS=: read -r _ part conc <<<"$tool"

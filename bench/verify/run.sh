@@ -110,7 +110,7 @@ file="$tmp/bench-20260101T000000Z.dump"
 log "writing $size_mib MiB of random bytes and uploading them with nbs-upload"
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$file"
 expected="$(sha256sum "$file" | cut -d' ' -f1)"
-node apps/upload-cli/dist/cli.js --file "$file" --bucket "$bucket" --prefix bench \
+node apps/upload-cli/dist/cli.js --file "$file" --bucket "$bucket" --prefix bench --sse AES256 \
   --endpoint "$BACKUP_S3_ENDPOINT" --allow-any-file --json --log-format json >"$tmp/upload.json" 2>"$tmp/upload.err" \
   || { tail -n 5 "$tmp/upload.err" >&2; die "nbs-upload failed"; }
 key="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).key)' "$tmp/upload.json")"

@@ -97,7 +97,9 @@ export function resolveDumpSettings(
   if (s.kmsKey !== undefined) {
     if (
       s.sse === "none" ||
-      (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256")
+      (origins["sse"] !== "default" &&
+        origins["sse"] !== "env" &&
+        (s.sse === "AES256" || s.sse === "bucket"))
     ) {
       throw new NbsError("FLAGS_CONFLICT", `--kms-key conflicts with --sse ${s.sse}`, {
         hint: "drop --sse or use --sse aws:kms",

@@ -68,8 +68,15 @@ describe("upload settings", () => {
     );
   });
 
-  it("turns SSE off only when asked: --sse none or BACKUP_SSE=none; BACKUP_USE_SSE_KMS=false keeps AES256", () => {
-    expect(resolveUploadSettings({}, {}, {}).settings.sse).toBe("AES256");
+  it("uses the bucket's default encryption unless told otherwise (the shipped upload policy denies AES256)", () => {
+    expect(resolveUploadSettings({}, {}, {}).settings.sse).toBe("bucket");
+    expect(resolveUploadSettings({ sse: "AES256" }, {}, {}).settings.sse).toBe("AES256");
+    expect(() => resolveUploadSettings({ kmsKey: "k", sse: "bucket" }, {}, {})).toThrow(
+      expect.objectContaining({ code: "FLAGS_CONFLICT" }),
+    );
+  });
+
+  it("turns SSE off only when asked: --sse none or BACKUP_SSE=none; BACKUP_USE_SSE_KMS=false means AES256", () => {
     expect(resolveUploadSettings({ sse: "none" }, {}, {}).settings.sse).toBe("none");
     expect(resolveUploadSettings({}, { BACKUP_SSE: "none" }, {}).settings.sse).toBe("none");
     expect(resolveUploadSettings({}, { BACKUP_USE_SSE_KMS: "false" }, {}).settings.sse).toBe(

@@ -14,7 +14,7 @@ import {
 import { NbsError } from "@nbs/errors";
 import { PAYLOAD_SIGNING_MODES, type PartChecksum } from "@nbs/s3-store";
 
-type Sse = "AES256" | "aws:kms" | "none";
+type Sse = "AES256" | "aws:kms" | "bucket" | "none";
 
 const PART_CHECKSUMS: readonly PartChecksum[] = ["CRC32", "none"];
 
@@ -37,10 +37,10 @@ export const UPLOAD_SETTINGS = {
   sse: S(
     ["BACKUP_SSE", "BACKUP_USE_SSE_KMS"],
     "string",
-    "server-side encryption; none for stores without SSE (BACKUP_USE_SSE_KMS=true|false: aws:kms|AES256)",
-    "AES256",
+    "server-side encryption: bucket (the bucket's default encryption, required to apply), AES256, aws:kms, or none for stores without SSE (BACKUP_USE_SSE_KMS=true|false: aws:kms|AES256)",
+    "bucket",
     parseSse,
-    ["AES256", "aws:kms", "none"],
+    ["bucket", "AES256", "aws:kms", "none"],
   ),
   kmsKey: S(
     ["BACKUP_KMS_KEY_ARN"],
@@ -175,7 +175,7 @@ function parsePartSize(raw: unknown, what: string): number {
 
 function parseSse(raw: unknown, what: string): Sse {
   if (what === "BACKUP_USE_SSE_KMS") return parseBool(raw, what) ? "aws:kms" : "AES256";
-  return parseChoice(["AES256", "aws:kms", "none"] as const)(raw, what);
+  return parseChoice(["bucket", "AES256", "aws:kms", "none"] as const)(raw, what);
 }
 
 export function resolveUploadSettings(
@@ -187,7 +187,9 @@ export function resolveUploadSettings(
   if (s.kmsKey !== undefined) {
     if (
       s.sse === "none" ||
-      (origins["sse"] !== "default" && origins["sse"] !== "env" && s.sse === "AES256")
+      (origins["sse"] !== "default" &&
+        origins["sse"] !== "env" &&
+        (s.sse === "AES256" || s.sse === "bucket"))
     ) {
       throw new NbsError("FLAGS_CONFLICT", `--kms-key conflicts with --sse ${s.sse}`, {
         hint: "drop --sse or use --sse aws:kms",

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketEncryptionCommand, S3Client } from "@aws-sdk/client-s3";
 import { getS3TestEnv } from "@nbs/testenv";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -111,6 +111,15 @@ export async function startMinioProcess(): Promise<MinioProcess> {
       const s3 = client();
       try {
         await s3.send(new CreateBucketCommand({ Bucket: name }));
+        // a default encryption, as config/aws/terraform gives every bucket (nbs-upload's default)
+        await s3.send(
+          new PutBucketEncryptionCommand({
+            Bucket: name,
+            ServerSideEncryptionConfiguration: {
+              Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+            },
+          }),
+        );
       } finally {
         s3.destroy();
       }

@@ -55,7 +55,7 @@ async function exists(key: string): Promise<boolean> {
 }
 
 describeInteg("nbs-upload against the real MinIO", () => {
-  it("uploads a small file with SSE-S3, commits a sidecar whose sha256 matches sha256sum, and skips a re-run", async () => {
+  it("uploads a small file under the bucket's default SSE-S3, commits a sidecar whose sha256 matches sha256sum, and skips a re-run", async () => {
     const file = dumpFile("neo4j-20261124T101500Z.dump", randomBytes(300_000));
     const run = await runCli(
       ["--file", file, "--prefix", "small", "--allow-any-file", "--json"],
@@ -299,7 +299,7 @@ describeInteg("nbs-upload against the real MinIO", () => {
       outcome: "dry-run",
       key: "dry/neo4j/neo4j-20261124T131313Z.dump",
       sha256: sha256sum(file),
-      sse: "AES256",
+      sse: "bucket",
       meta: { sha256: sha256sum(file) },
     });
     expect(await exists("dry/neo4j/neo4j-20261124T131313Z.dump")).toBe(false);

@@ -1,34 +1,14 @@
-output "bucket" {
-  description = "BACKUP_S3_BUCKET"
-  value       = aws_s3_bucket.backups.bucket
-}
-
-output "prefix" {
-  description = "BACKUP_S3_PREFIX"
-  value       = local.prefix
-}
-
-output "kms_key_arn" {
-  description = "BACKUP_KMS_KEY_ARN"
-  value       = aws_kms_key.backups.arn
-}
-
-output "upload_role_arn" {
-  description = "Repository variable NBS_UPLOAD_ROLE_ARN (role-to-assume of the upload job)"
-  value       = aws_iam_role.upload.arn
-}
-
-output "verify_role_arn" {
-  description = "Repository variable NBS_VERIFY_ROLE_ARN (role-to-assume of the verify job)"
-  value       = aws_iam_role.verify.arn
-}
-
-output "region" {
-  description = "AWS_REGION"
-  value       = local.region
-}
-
-output "retention_days" {
-  description = "BACKUP_RETENTION_DAYS"
-  value       = local.retention_days[var.environment]
+output "environments" {
+  description = "Per environment: BACKUP_S3_BUCKET (bucket), BACKUP_S3_PREFIX (prefix), BACKUP_KMS_KEY_ARN (kms_key_arn), NBS_UPLOAD_ROLE_ARN (upload_role_arn), NBS_VERIFY_ROLE_ARN (verify_role_arn), AWS_REGION (region), BACKUP_RETENTION_DAYS (retention_days)."
+  value = {
+    for env, m in module.environment : env => {
+      bucket          = m.bucket
+      prefix          = m.prefix
+      kms_key_arn     = m.kms_key_arn
+      upload_role_arn = m.upload_role_arn
+      verify_role_arn = m.verify_role_arn
+      region          = m.region
+      retention_days  = m.retention_days
+    }
+  }
 }

@@ -1,24 +1,16 @@
-variable "environment" {
-  description = "dev, staging or prod: picks the retention (7 / 30 / 90 days, as in ../lifecycle-<env>.json)."
-  type        = string
+variable "environments" {
+  description = "The environments to provision, each with its own bucket, e.g. { prod = { bucket_name = \"acme-neo4j-backups-prod\" } }. Keys: dev, staging, prod; prefix defaults to the key."
+  type = map(object({
+    bucket_name = string
+    prefix      = optional(string)
+  }))
   validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be dev, staging or prod."
+    condition     = length(var.environments) > 0 && alltrue([for env in keys(var.environments) : contains(["dev", "staging", "prod"], env)])
+    error_message = "environments must name at least one of dev, staging, prod, and nothing else."
   }
-}
-
-variable "bucket_name" {
-  description = "The backup bucket (<bucket> in ../*.json). One bucket per account and region."
-  type        = string
-}
-
-variable "prefix" {
-  description = "Key prefix of this environment's backups (<prefix>); defaults to the environment name."
-  type        = string
-  default     = null
   validation {
-    condition     = var.prefix == null || can(regex("^[a-z0-9][a-z0-9-]*$", var.prefix))
-    error_message = "prefix must be lowercase letters, digits and dashes, without slashes."
+    condition     = length(distinct([for e in values(var.environments) : e.bucket_name])) == length(var.environments)
+    error_message = "each environment needs its own bucket_name: a bucket's lifecycle rules and default key belong to one environment."
   }
 }
 
@@ -36,4 +28,10 @@ variable "create_oidc_provider" {
   description = "Create GitHub's OIDC provider; false when the account already has one (there can be only one per URL)."
   type        = bool
   default     = true
+}
+
+variable "max_session_duration" {
+  description = "Longest session (seconds) the roles grant; covers the workflows' role-duration-seconds."
+  type        = number
+  default     = 7200
 }

@@ -123,7 +123,8 @@ export const ERROR_CODES = {
   NO_SUCH_KEY: "STORAGE", // the object asked for is not in the bucket
   ACCESS_DENIED: "STORAGE", // 403 from the store (IAM policy, bucket policy)
   CREDENTIALS_MISSING: "STORAGE", // the SDK's default chain found no credentials
-  CREDENTIALS_REJECTED: "STORAGE", // unknown access key, wrong secret, expired token
+  CREDENTIALS_REJECTED: "STORAGE", // unknown access key, wrong secret
+  CREDENTIALS_EXPIRED: "STORAGE", // the session token expired before the run ended (ExpiredToken)
   KMS_KEY_UNUSABLE: "STORAGE", // the KMS key is missing, disabled or not usable by these credentials
   TLS_FAILED: "STORAGE", // certificate expired / untrusted / for another host, or the endpoint is not TLS
   TIMEOUT: "STORAGE", // the store did not answer or stopped sending, after the retries

@@ -8,7 +8,6 @@ import {
   isValidBucketName,
   type BackupMeta,
   type CompressionInfo,
-  type SseMode,
   type ToolInfo,
 } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
@@ -18,7 +17,7 @@ import { checkRecorded, localUser, nameOf } from "./local/describe.js";
 import { inspectLocalDump, type LocalDump } from "./local/local-dump.js";
 import { putBackup, type SidecarFields, type StoreEvent } from "./protocol/put.js";
 import { DEFAULT_PART_SIZE, planMultipartUpload } from "./transport/plan.js";
-import { assertSseOptions, type SseOptions } from "./transport/sse.js";
+import { assertSseOptions, type SseOptions, type SseRequest } from "./transport/sse.js";
 import type { PartChecksum, UploadProgress } from "./transport/upload-input.js";
 import pkg from "../package.json" with { type: "json" };
 
@@ -34,8 +33,8 @@ export interface BackupFileOptions {
   dbName?: string;
   /** The dump's creation time, which names the key. Default: from the file name, the local sidecar, else the file's mtime. */
   createdAt?: Date;
-  /** Default `AES256`; `none` for stores without SSE. */
-  sse?: SseMode;
+  /** Default `AES256`; `bucket` for the bucket's default encryption; `none` for stores without SSE. */
+  sse?: SseRequest;
   /** SSE-KMS key id or ARN (implies `sse: "aws:kms"`). */
   kmsKeyId?: string;
   /** Compress into a private temp copy before uploading (key gets `.zst` / `.gz`). Default `none`. */
@@ -79,7 +78,7 @@ export interface BackupFileResult {
   sha256: string;
   size: number;
   /** The encryption the store applied (as its HEAD reports it), or the one planned on a dry run. */
-  sse: SseMode;
+  sse: SseRequest;
   parts: number;
   /** The part size a multipart upload used (or would use); undefined for a single PUT. */
   partSize: number | undefined;
@@ -278,13 +277,21 @@ async function dryRunPlan(job: Job): Promise<BackupFileResult> {
     ...job.meta,
     sha256: digest.hex,
     size: digest.size,
-    storage: {
-      bucket: job.bucket,
-      key,
-      sse: job.sse.mode,
-      ...(job.sse.mode === "aws:kms" && job.sse.kmsKeyId ? { kms_key_id: job.sse.kmsKeyId } : {}),
-      ...(plan.multipart ? { part_size: plan.partSize, parts: plan.parts } : {}),
-    },
+    // With `bucket` the encryption is the store's to report once it answers the write: the plan
+    // has no storage block rather than a guess (the written sidecar records what HEAD reports).
+    ...(job.sse.mode === "bucket"
+      ? {}
+      : {
+          storage: {
+            bucket: job.bucket,
+            key,
+            sse: job.sse.mode,
+            ...(job.sse.mode === "aws:kms" && job.sse.kmsKeyId
+              ? { kms_key_id: job.sse.kmsKeyId }
+              : {}),
+            ...(plan.multipart ? { part_size: plan.partSize, parts: plan.parts } : {}),
+          },
+        }),
   });
   return {
     outcome: "dry-run",

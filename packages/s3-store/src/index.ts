@@ -5,7 +5,7 @@ export type { RequestChecksumMode, S3ClientOptions } from "./transport/client.js
 export { PAYLOAD_SIGNING_MODES } from "./transport/payload-signing.js";
 export type { PayloadSigning } from "./transport/payload-signing.js";
 export { toStorageError } from "./transport/errors.js";
-export type { SseOptions } from "./transport/sse.js";
+export type { SseOptions, SseRequest } from "./transport/sse.js";
 export type { PartChecksum, UploadProgress } from "./transport/upload-input.js";
 export type { ObjectInfo } from "./transport/head-object.js";
 export { backupFile } from "./backup-file.js";

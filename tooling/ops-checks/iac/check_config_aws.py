@@ -6,6 +6,9 @@
    checkov are all the Terraform gets; docs/neo4j/server.md says so).
 3. The Terraform's retention numbers and the lifecycle-<env>.json samples agree.
 4. The JSON files use only the documented placeholders.
+5. The root module only instantiates modules/environment per environment, each with its own
+   bucket: a second environment can neither fail on the first's bucket nor replace its
+   lifecycle rules or default key.
 
 Prints one line per problem and exits 1 if there is any.
 """
@@ -69,7 +72,7 @@ def check_placeholders_and_parliament() -> int:
 
 def load_terraform() -> dict:
     merged: dict = {"locals": [], "resource": []}
-    for path in sorted((AWS / "terraform").glob("*.tf")):
+    for path in sorted((AWS / "terraform").rglob("*.tf")):
         try:
             with path.open() as handle:
                 doc = hcl2.load(handle)
@@ -137,11 +140,35 @@ def check_lifecycle_agreement(terraform: dict) -> None:
                 problems.append(f"{path}: {json_name} is {json_value} but the Terraform's {tf_name} is {tf_value}")
 
 
+def check_environment_split() -> None:
+    root = AWS / "terraform"
+    modules: list[dict] = []
+    validations: list[str] = []
+    for path in sorted(root.glob("*.tf")):
+        with path.open() as handle:
+            doc = hcl2.load(handle)
+        for block in doc.get("resource", []):
+            for rtype in block:
+                if rtype.startswith(("aws_s3_bucket", "aws_kms_", "aws_iam_role")):
+                    problems.append(f"{path}: {rtype} belongs in modules/environment (one per environment), not in the root")
+        for block in doc.get("module", []):
+            modules.extend(block.values())
+        for block in doc.get("variable", []):
+            for validation in block.get("environments", {}).get("validation", []):
+                validations.append(str(unwrap(validation.get("condition"))))
+    per_env = [m for m in modules if unwrap(m.get("source")) == "./modules/environment"]
+    if len(per_env) != 1 or unwrap(per_env[0].get("for_each")) != "${var.environments}":
+        problems.append(f"{root}: the root must instantiate ./modules/environment once, with for_each = var.environments")
+    if not any("distinct(" in v and "bucket_name" in v for v in validations):
+        problems.append(f"{root}: variable environments must refuse two environments sharing a bucket_name")
+
+
 policies = check_placeholders_and_parliament()
+check_environment_split()
 terraform = load_terraform()
 check_lifecycle_agreement(terraform)
 for problem in problems:
     print(f"nbs iac: {problem}")
 if problems:
     sys.exit(1)
-print(f"nbs iac: parliament clean on {policies} policies; terraform parses; lifecycle samples agree with it")
+print(f"nbs iac: parliament clean on {policies} policies; terraform parses, one module instance and bucket per environment; lifecycle samples agree with it")

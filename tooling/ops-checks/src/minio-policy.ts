@@ -15,6 +15,9 @@ export interface PolicyDocument {
 
 const NEGATED = /^(StringNot|ArnNot|NumericNot|DateNot|NotIpAddress)/;
 
+/** Condition keys MinIO refuses in a policy (measured with the MinIO in tooling/services). */
+export const AWS_ONLY_KEYS = new Set(["s3:if-none-match", "s3:ObjectCreationOperation"]);
+
 /**
  * The MinIO form of an AWS identity policy, derived so the proof on MinIO runs the same file an
  * operator attaches in AWS:
@@ -24,11 +27,26 @@ const NEGATED = /^(StringNot|ArnNot|NumericNot|DateNot|NotIpAddress)/;
  *   like `ArnLike` (wildcards allowed), which is what `StringLike` does on the whole string;
  * - `…IfExists` becomes the plain operator. That is only the same rule for negated operators
  *   (a missing key makes both true, in AWS and in MinIO), so any other `…IfExists` is refused
- *   rather than silently changing what the policy allows.
+ *   rather than silently changing what the policy allows;
+ * - a Deny on a conditional-write key (`s3:if-none-match`, `s3:ObjectCreationOperation`) is
+ *   dropped: MinIO rejects the whole policy (`invalid condition key 's3:if-none-match'`), so that
+ *   deny is proven only on AWS (docs/neo4j/server.md). Dropping a Deny only lets MinIO allow more;
+ *   an Allow on such a key is refused.
  */
 export function toMinioPolicy(policy: PolicyDocument): PolicyDocument {
   const statements: PolicyStatement[] = [];
   for (const statement of policy.Statement) {
+    const awsOnly = Object.values(statement.Condition ?? {})
+      .flatMap((keys) => Object.keys(keys))
+      .filter((key) => AWS_ONLY_KEYS.has(key));
+    if (awsOnly.length > 0) {
+      if (statement.Effect !== "Deny") {
+        throw new Error(
+          `statement ${statement.Sid ?? "?"}: ${awsOnly.join(", ")} has no MinIO equivalent, and dropping an Allow would change what the proof shows`,
+        );
+      }
+      continue;
+    }
     const actions = [statement.Action].flat();
     const kms = actions.filter((a) => a.startsWith("kms:"));
     if (kms.length === actions.length) continue;

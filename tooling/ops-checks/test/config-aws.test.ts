@@ -15,8 +15,9 @@ const actions = (policy: PolicyDocument, effect: "Allow" | "Deny") =>
   policy.Statement.filter((s) => s.Effect === effect).flatMap((s) => [s.Action].flat());
 
 describe("config/aws", () => {
-  it("has the four policies and three lifecycle samples", () => {
+  it("has the five policies and three lifecycle samples", () => {
     expect(jsonFiles.sort()).toEqual([
+      "bucket-policy.json",
       "iam-upload-policy.json",
       "iam-verify-policy.json",
       "kms-key-policy.json",
@@ -39,18 +40,47 @@ describe("config/aws", () => {
     );
   });
 
-  it("lets the upload role write under the prefix but never delete", () => {
+  it("lets the upload role write, resume and abort under the prefix but never delete", () => {
     const policy = renderConfigFile("iam-upload-policy.json", ALL) as PolicyDocument;
     expect(actions(policy, "Allow").filter((a) => a.startsWith("s3:"))).toEqual([
       "s3:ListBucket",
+      "s3:ListBucketMultipartUploads",
       "s3:PutObject",
       "s3:GetObject",
       "s3:AbortMultipartUpload",
+      "s3:ListMultipartUploadParts",
     ]);
     for (const s of policy.Statement.filter((s) => s.Effect === "Allow")) {
       for (const r of [s.Resource].flat()) {
         expect(r).toMatch(/^arn:aws:s3:::x-bucket(\/x-prefix\/\*)?$|^x-kms-key-arn$/);
       }
+    }
+  });
+
+  it.each(["iam-upload-policy.json", "bucket-policy.json"])(
+    "%s denies a PutObject or CompleteMultipartUpload under the prefix without If-None-Match, in AWS's documented form",
+    (file) => {
+      const policy = renderConfigFile(file, ALL) as PolicyDocument;
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html:
+      // CreateMultipartUpload and UploadPart are no object creation operation, so they pass.
+      const deny = policy.Statement.filter(
+        (s) =>
+          s.Effect === "Deny" &&
+          [s.Action].flat().includes("s3:PutObject") &&
+          s.Condition?.["Null"]?.["s3:if-none-match"] === "true",
+      );
+      expect(deny).toHaveLength(1);
+      expect(deny[0]!.Condition).toEqual({
+        Null: { "s3:if-none-match": "true" },
+        Bool: { "s3:ObjectCreationOperation": "true" },
+      });
+      expect(deny[0]!.Resource).toBe("arn:aws:s3:::x-bucket/x-prefix/*");
+    },
+  );
+
+  it("grants no kms:Encrypt anywhere: S3 uses GenerateDataKey and Decrypt", () => {
+    for (const file of jsonFiles.filter((f) => !f.startsWith("lifecycle-"))) {
+      expect(readFileSync(CONFIG_AWS_DIR + file, "utf8"), file).not.toContain("kms:Encrypt");
     }
   });
 

@@ -11,15 +11,36 @@ const VALUES = {
 };
 
 describe("toMinioPolicy", () => {
-  it("drops the kms: statements and keeps every s3: statement of the upload policy", () => {
+  it("drops the kms: statements and the conditional-write deny, and keeps every other s3: statement of the upload policy", () => {
     const aws = renderConfigFile("iam-upload-policy.json", VALUES) as PolicyDocument;
     const minio = toMinioPolicy(aws);
     expect(minio.Statement.map((s) => s.Sid)).toEqual(
-      aws.Statement.filter((s) => ![s.Action].flat()[0]!.startsWith("kms:")).map((s) => s.Sid),
+      aws.Statement.filter(
+        (s) =>
+          ![s.Action].flat()[0]!.startsWith("kms:") && s.Sid !== "DenyWritesThatCouldOverwrite",
+      ).map((s) => s.Sid),
     );
     expect(
       minio.Statement.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith("kms:")),
     ).toEqual([]);
+  });
+
+  it("refuses to drop an Allow that depends on a conditional-write key", () => {
+    const policy: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "OnlyCreates",
+          Effect: "Allow",
+          Action: "s3:PutObject",
+          Resource: "arn:aws:s3:::b/*",
+          Condition: { StringEquals: { "s3:if-none-match": "*" } },
+        },
+      ],
+    };
+    expect(() => toMinioPolicy(policy)).toThrow(
+      /OnlyCreates: s3:if-none-match has no MinIO equivalent/,
+    );
   });
 
   it("turns ArnNotEquals into StringNotLike (MinIO has no ARN operators)", () => {

@@ -5,10 +5,12 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  UploadPartCommand,
   type LifecycleRule,
   type PutObjectCommandInput,
   type S3Client,
@@ -25,6 +27,7 @@ import { createUserWithPolicy, mc, type MinioUser } from "./minio-admin.ts";
 import { runCli } from "./run-cli.ts";
 
 const PREFIX = "proof";
+const MIB = 1024 * 1024;
 const DUMP_KEY = `${PREFIX}/neo4j/neo4j-20261130T020000Z.dump`;
 
 let s3: S3TestEnv;
@@ -32,6 +35,15 @@ let root: S3Client;
 let bucket: string;
 let upload: MinioUser;
 let verify: MinioUser;
+let values: PlaceholderValues;
+
+/** The JSON log lines of a CLI run (NBS_LOG_FORMAT=json on stderr). */
+function logEvents(stderr: string): Array<Record<string, unknown>> {
+  return stderr
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 /** What an S3 call as `client` ended in: "ok" or the error's name (AccessDenied, ...). */
 async function outcome(client: S3Client, command: object): Promise<string> {
@@ -58,7 +70,7 @@ beforeAll(async () => {
   root = s3.client();
   bucket = await s3.createBucket("nbs-policy");
   // the same files an operator attaches in AWS, rendered for this bucket and prefix
-  const values: PlaceholderValues = {
+  values = {
     bucket,
     prefix: PREFIX,
     "account-id": "000000000000",
@@ -112,6 +124,77 @@ describeInteg("config/aws policies on the real MinIO", () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ source: { key: DUMP_KEY } });
   });
 
+  it("commits with no KMS setting at all (the documented default, --sse bucket): stored under the bucket's SSE-KMS key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-policy-"));
+    const file = join(dir, "neo4j-20261130T050000Z.dump");
+    writeFileSync(file, randomBytes(64 * 1024));
+    const run = await runCli(
+      "@nbs/upload-cli",
+      ["--file", file, "--bucket", bucket, "--prefix", PREFIX, "--json"],
+      { ...upload.env, NBS_ALLOW_ANY_FILE: "1" },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const { key } = JSON.parse(run.stdout) as { key: string };
+    const head = await root.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ServerSideEncryption).toBe("aws:kms");
+    expect(head.SSEKMSKeyId).toMatch(new RegExp(`[:/]${s3.kmsKeyId}$`));
+    const sidecar = await root.send(
+      new GetObjectCommand({ Bucket: bucket, Key: `${key}.meta.json` }),
+    );
+    expect(JSON.parse(await sidecar.Body!.transformToString())).toMatchObject({
+      storage: { sse: "aws:kms" },
+    });
+  });
+
+  it("resumes, as the upload user, the multipart upload an interrupted run left open", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-policy-"));
+    const file = join(dir, "neo4j-20261130T060000Z.dump");
+    const bytes = randomBytes(11 * 1024 * 1024);
+    writeFileSync(file, bytes);
+    const key = `${PREFIX}/neo4j/neo4j-20261130T060000Z.dump`;
+    // what a killed nbs-upload leaves: an open upload (CRC32 parts, as nbs sends them) with two
+    // of its three 5 MiB parts stored, made with the upload user's own credentials
+    const { UploadId } = await upload.client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        ChecksumAlgorithm: "CRC32",
+        ChecksumType: "COMPOSITE",
+      }),
+    );
+    for (const n of [1, 2]) {
+      await upload.client.send(
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId,
+          PartNumber: n,
+          Body: bytes.subarray((n - 1) * 5 * MIB, n * 5 * MIB),
+          ChecksumAlgorithm: "CRC32",
+        }),
+      );
+    }
+    const run = await runCli(
+      "@nbs/upload-cli",
+      ["--file", file, "--bucket", bucket, "--prefix", PREFIX, "--json"],
+      {
+        ...upload.env,
+        NBS_ALLOW_ANY_FILE: "1",
+        NBS_PART_SIZE: "5MiB",
+        NBS_RESUME_IDLE: "0",
+        NBS_VERBOSE: "1", // the resume events are debug events
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const found = logEvents(run.stderr).find((e) => e["event"] === "upload.resume.found");
+    expect(found, run.stderr).toMatchObject({ upload_id: UploadId, parts_stored: 2 });
+    expect(logEvents(run.stderr).map((e) => e["event"])).not.toContain("upload.resume.unavailable");
+    const head = await root.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    expect(head.ETag).toMatch(/-3"$/);
+    const open = await root.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
+    expect(open.Uploads ?? []).toEqual([]);
+  });
+
   it("denies the upload user a write naming another encryption or key: nbs-upload --sse AES256 exits 4", async () => {
     const put = (key: string, sse: Partial<PutObjectCommandInput>) =>
       outcome(upload.client, new PutObjectCommand({ Bucket: bucket, Key: key, Body: "x", ...sse }));
@@ -152,6 +235,25 @@ describeInteg("config/aws policies on the real MinIO", () => {
     const head = await root.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ServerSideEncryption).toBe("aws:kms");
     expect(head.SSEKMSKeyId).toMatch(new RegExp(`[:/]${s3.kmsKeyId}$`));
+  });
+
+  it("leaves the If-None-Match deny to AWS: MinIO refuses its condition keys, and refuses an overwrite only when the header is sent", async () => {
+    const aws = renderConfigFile("iam-upload-policy.json", values) as PolicyDocument;
+    const deny = aws.Statement.find((s) => s.Sid === "DenyWritesThatCouldOverwrite")!;
+    const file = join(mkdtempSync(join(tmpdir(), "nbs-policy-")), "deny.json");
+    writeFileSync(file, JSON.stringify({ Version: aws.Version, Statement: [deny] }));
+    // measured: MinIO has neither s3:if-none-match nor s3:ObjectCreationOperation as a policy key
+    await expect(mc(["admin", "policy", "create", "nbs", `${bucket}-inm`, file])).rejects.toThrow(
+      /invalid condition key 's3:(if-none-match|ObjectCreationOperation)'/,
+    );
+    // nbs's own guard holds on MinIO: If-None-Match: * on an existing key is refused
+    const again = new PutObjectCommand({
+      Bucket: bucket,
+      Key: DUMP_KEY,
+      Body: "overwrite",
+      IfNoneMatch: "*",
+    });
+    expect(await outcome(upload.client, again)).toBe("PreconditionFailed");
   });
 
   it("denies the upload user deletes and anything outside its prefix", async () => {

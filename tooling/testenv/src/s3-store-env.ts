@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Agent as HttpsAgent } from "node:https";
 import { createSecureContext, rootCertificates } from "node:tls";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketEncryptionCommand, S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 /** One S3 store of the integration tests: MinIO ({@link S3TestEnv}) or versitygw. */
@@ -83,6 +83,16 @@ export function createStoreTestEnv(settings: StoreSettings): S3StoreTestEnv {
       const s3 = client();
       try {
         await s3.send(new CreateBucketCommand({ Bucket: name }));
+        // Like every bucket config/aws/terraform makes, it has a default encryption: nbs-upload's
+        // default (--sse bucket) relies on it. SSE-S3 here; tests that need SSE-KMS set their own.
+        await s3.send(
+          new PutBucketEncryptionCommand({
+            Bucket: name,
+            ServerSideEncryptionConfiguration: {
+              Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+            },
+          }),
+        );
       } finally {
         s3.destroy();
       }

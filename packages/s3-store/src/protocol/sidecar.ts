@@ -136,7 +136,7 @@ export async function writeSidecar(
           bucket,
           key,
           op: "write sidecar",
-          sseRequested: sse.mode !== "none",
+          sseRequested: sseParams(sse).ServerSideEncryption !== undefined,
           signal,
         }),
     );

@@ -72,7 +72,8 @@ describe("toStorageError codes", () => {
     ["AccessDenied", 403, "ACCESS_DENIED"],
     ["InvalidAccessKeyId", 403, "CREDENTIALS_REJECTED"],
     ["SignatureDoesNotMatch", 403, "CREDENTIALS_REJECTED"],
-    ["ExpiredToken", 400, "CREDENTIALS_REJECTED"],
+    ["ExpiredToken", 400, "CREDENTIALS_EXPIRED"],
+    ["ExpiredTokenException", 400, "CREDENTIALS_EXPIRED"],
     ["CredentialsProviderError", undefined, "CREDENTIALS_MISSING"],
     ["KMS.NotFoundException", 400, "KMS_KEY_UNUSABLE"],
     ["BadDigest", 400, "CORRUPTED_IN_TRANSIT"],
@@ -82,6 +83,13 @@ describe("toStorageError codes", () => {
   ] as const)("%s (HTTP %s) is %s, a STORAGE error", (name, status, code) => {
     const e = toStorageError(s3Error(name, status), { bucket: "b", key: "k", op: "upload" });
     expect(e).toMatchObject({ code, category: "STORAGE" });
+  });
+
+  it("says an expired session token expired, and that the session must outlast the run", () => {
+    const e = toStorageError(s3Error("ExpiredToken", 400), { bucket: "b", key: "k", op: "upload" });
+    expect(e.message).toBe("the session token expired during upload s3://b/k (HTTP 400)");
+    expect(e.hint).toContain("role-duration-seconds");
+    expect(e.hint).toContain("max_session_duration");
   });
 
   it("names TLS failures and a connection that never answered by their own codes", () => {

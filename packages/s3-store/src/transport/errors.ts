@@ -68,11 +68,6 @@ export function toStorageError(
       "the secret key does not match the access key id",
       "check AWS_SECRET_ACCESS_KEY / your credential source",
     ],
-    ExpiredToken: [
-      "CREDENTIALS_REJECTED",
-      "the session token has expired",
-      "refresh the credentials (re-run the OIDC step or aws sso login)",
-    ],
     CredentialsProviderError: [
       "CREDENTIALS_MISSING",
       "no AWS credentials found",
@@ -94,6 +89,12 @@ export function toStorageError(
       "enable the key or use another --kms-key",
     ],
   };
+  // S3 says ExpiredToken, STS ExpiredTokenException: the session ended before the run did.
+  known["ExpiredToken"] = known["ExpiredTokenException"] = [
+    "CREDENTIALS_EXPIRED",
+    `the session token expired during ${context.op} ${where}`,
+    "the session was shorter than the run: raise role-duration-seconds of configure-aws-credentials (at most the role's max_session_duration) or refresh the credentials, then re-run (a committed backup is skipped, a stored identical dump adopted)",
+  ];
   const corrupted: Problem = [
     "CORRUPTED_IN_TRANSIT",
     `the store refused ${where}: the bytes it received do not match their checksum (${name}), so they were corrupted on the way`,

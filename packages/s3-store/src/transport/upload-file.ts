@@ -305,6 +305,6 @@ export function wrap(error: unknown, input: FileUpload): NbsError {
     bucket: input.bucket,
     key: input.key,
     op: "upload",
-    sseRequested: input.sse.mode !== "none",
+    sseRequested: sseParams(input.sse).ServerSideEncryption !== undefined,
   });
 }

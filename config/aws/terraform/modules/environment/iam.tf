@@ -1,18 +1,10 @@
-resource "aws_iam_openid_connect_provider" "github" {
-  count          = var.create_oidc_provider ? 1 : 0
-  url            = "https://token.actions.githubusercontent.com"
-  client_id_list = ["sts.amazonaws.com"]
-}
-
-# Both roles trust only GitHub Actions runs of <github-org>/<github-repo> on main or in the
-# `backups` environment (../oidc-trust-policy.json).
+# Both roles trust only GitHub Actions runs of <github-org>/<github-repo> (../../../oidc-trust-policy.json);
+# GitHub's OIDC provider is the root module's (one per account).
 resource "aws_iam_role" "upload" {
   name                 = local.upload_role_name
   description          = "nbs-upload: writes Neo4j backups under s3://${var.bucket_name}/${local.prefix}/"
   assume_role_policy   = local.rendered["oidc-trust-policy"]
-  max_session_duration = 3600
-
-  depends_on = [aws_iam_openid_connect_provider.github]
+  max_session_duration = var.max_session_duration
 }
 
 resource "aws_iam_role_policy" "upload" {
@@ -25,9 +17,7 @@ resource "aws_iam_role" "verify" {
   name                 = local.verify_role_name
   description          = "nbs-verify: reads Neo4j backups under s3://${var.bucket_name}/${local.prefix}/"
   assume_role_policy   = local.rendered["oidc-trust-policy"]
-  max_session_duration = 3600
-
-  depends_on = [aws_iam_openid_connect_provider.github]
+  max_session_duration = var.max_session_duration
 }
 
 resource "aws_iam_role_policy" "verify" {

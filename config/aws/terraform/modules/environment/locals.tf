@@ -1,7 +1,7 @@
 locals {
   prefix = coalesce(var.prefix, var.environment)
 
-  # Days a backup is kept, per environment. Must equal Expiration.Days in ../lifecycle-<env>.json
+  # Days a backup is kept, per environment. Must equal Expiration.Days in config/aws/lifecycle-<env>.json
   # (a test in tooling/ops-checks compares them).
   retention_days = {
     dev     = 7
@@ -18,18 +18,18 @@ locals {
   oidc_provider_arn  = "arn:aws:iam::${local.account_id}:oidc-provider/token.actions.githubusercontent.com"
   upload_role_name   = "nbs-${local.prefix}-upload"
   verify_role_name   = "nbs-${local.prefix}-verify"
-  policy_source_root = "${path.module}/.."
+  policy_source_root = "${path.module}/../../.."
 }
 
 data "aws_caller_identity" "current" {}
 
 data "aws_region" "current" {}
 
-# The JSON files next to this directory are the policies; they are rendered here, not copied,
+# The JSON files in config/aws are the policies; they are rendered here, not copied,
 # so what a reviewer reads in ../*.json is what Terraform attaches.
 locals {
   rendered = {
-    for name in ["iam-upload-policy", "iam-verify-policy", "kms-key-policy", "oidc-trust-policy"] :
+    for name in ["bucket-policy", "iam-upload-policy", "iam-verify-policy", "kms-key-policy", "oidc-trust-policy"] :
     name => replace(replace(replace(replace(replace(replace(replace(
       file("${local.policy_source_root}/${name}.json"),
       "<bucket>", var.bucket_name),

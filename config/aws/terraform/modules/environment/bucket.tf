@@ -38,37 +38,18 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "backups" {
   }
 }
 
-# Only TLS; the roles' own policies already deny writes without SSE-KMS.
-data "aws_iam_policy_document" "bucket" {
-  statement {
-    sid     = "DenyPlainHttp"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      aws_s3_bucket.backups.arn,
-      "${aws_s3_bucket.backups.arn}/*",
-    ]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
+# ../../../bucket-policy.json: only TLS, and no PutObject / CompleteMultipartUpload under the
+# prefix without If-None-Match (nbs sends it on every write), so no principal overwrites a backup.
+# The roles' own policies deny writes naming another encryption or key.
 resource "aws_s3_bucket_policy" "backups" {
   bucket = aws_s3_bucket.backups.id
-  policy = data.aws_iam_policy_document.bucket.json
+  policy = local.rendered["bucket-policy"]
 
   depends_on = [aws_s3_bucket_public_access_block.backups]
 }
 
 # The rule nbs-upload's `retention` command prints and merges (scripts/neo4j/retention.sh), and
-# ../lifecycle-<env>.json: same ID, filter and numbers.
+# config/aws/lifecycle-<env>.json: same ID, filter and numbers.
 resource "aws_s3_bucket_lifecycle_configuration" "backups" {
   bucket = aws_s3_bucket.backups.id
 
