@@ -421,6 +421,26 @@ describeInteg("MinIO's STS with the local issuer (what the live run relies on)",
     expect(upload.stderr).toContain("access denied");
   });
 
+  it("empty AWS key variables (config/docker.yaml with no static keys) leave the chain to the web identity", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-wit-"));
+    const tokenFile = join(dir, "token");
+    writeFileSync(tokenFile, issuer.mint({ sub: SUBJECT, aud: "sts.amazonaws.com" }), {
+      mode: 0o600,
+    });
+    const upload = await uploadAs("emptykeys", {
+      AWS_ACCESS_KEY_ID: "",
+      AWS_SECRET_ACCESS_KEY: "",
+      AWS_SESSION_TOKEN: "",
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_ROLE_ARN: minio.roleArn,
+      AWS_ENDPOINT_URL_STS: minio.endpoint,
+      NODE_EXTRA_CA_CERTS: minio.caBundle,
+    });
+    expect(upload.code, upload.stderr).toBe(0);
+    const stored = await minio.mc(["ls", `oidc/${BUCKET}/${PREFIX}/emptykeys/`]);
+    expect(stored.stdout).toContain("emptykeys-20261130T000000Z.dump.meta.json");
+  });
+
   it("the AWS SDK's default chain does the exchange itself from AWS_WEB_IDENTITY_TOKEN_FILE", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nbs-wit-"));
     const tokenFile = join(dir, "token");
