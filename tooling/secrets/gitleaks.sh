@@ -25,7 +25,9 @@ usage: tooling/secrets/gitleaks.sh scan|staged|path [--repo DIR]
   --repo   the repository to scan (default: the current directory)
 
 gitleaks is built from the Go module proxy ($GITLEAKS_MODULE@$GITLEAKS_VERSION)
-and uses .gitleaks.toml: gitleaks' default rules, AWS keys, NEO4J_PASSWORD=<value>.
+and uses .gitleaks.toml: gitleaks' default rules plus Neo4j / MinIO / AWS secrets with a
+literal value in env, JSON, YAML, Kubernetes and code notations, neo4j:// and bolt:// URIs
+with a password, and passwords given to cypher-shell (-p) or neo4j-admin set-initial-password.
 
 exit codes:
   0  no secret found
