@@ -87,9 +87,11 @@ if [ ${#dbs[@]} -eq 0 ]; then
   IFS=', ' read -r -a dbs <<<"${NBS_DATABASES:-neo4j}"
 fi
 [ ${#dbs[@]} -gt 0 ] || die_usage "no database given; pass --db NAME or set NBS_DATABASES"
+# Neo4j's naming rules, before a name reaches a path (dump, log dir, CI artifact): 3-63 ASCII
+# letters, digits, '.' and '-', starting with a letter or digit, not ending with '.' or '-'.
 for db in "${dbs[@]}"; do
-  [[ "$db" =~ ^[A-Za-z0-9][A-Za-z0-9.-]*$ ]] \
-    || die_usage "'$db' is not a Neo4j database name; use letters, digits, '.' and '-'"
+  [[ "$db" =~ ^[A-Za-z0-9][A-Za-z0-9.-]{1,61}[A-Za-z0-9]$ ]] \
+    || die_usage "'$db' is not a Neo4j database name; use 3-63 letters, digits, '.' and '-', starting with a letter or digit"
 done
 [ -n "$out_dir" ] || die_usage "no --out-dir; pass --out-dir DIR (or set NBS_OUT_DIR) for the dumps"
 command -v node >/dev/null 2>&1 || die_usage "node not found; install Node.js >= 22"

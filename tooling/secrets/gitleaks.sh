@@ -18,18 +18,21 @@ usage() {
   cat <<USAGE
 usage: tooling/secrets/gitleaks.sh scan|staged|path [--repo DIR]
 
-  scan     scan the working tree and every commit of the git history (pnpm secrets:scan)
+  scan     scan the working tree and every commit of the git history (pnpm secrets:scan);
+           refuses a shallow clone, whose history is cut off (CI: fetch-depth: 0)
   staged   scan only what is staged for the next commit (the pre-commit hook)
   path     build gitleaks $GITLEAKS_VERSION into $NBS_CACHE_DIR/gitleaks if needed; print its path
   --repo   the repository to scan (default: the current directory)
 
 gitleaks is built from the Go module proxy ($GITLEAKS_MODULE@$GITLEAKS_VERSION)
-and uses .gitleaks.toml: gitleaks' default rules, AWS keys, NEO4J_PASSWORD=<value>.
+and uses .gitleaks.toml: gitleaks' default rules plus Neo4j / MinIO / AWS secrets with a
+literal value in env, JSON, YAML, Kubernetes and code notations, neo4j:// and bolt:// URIs
+with a password, and passwords given to cypher-shell (-p) or neo4j-admin set-initial-password.
 
 exit codes:
   0  no secret found
   1  a secret was found (each finding names its file and line), or gitleaks failed
-  2  usage error, or Go is missing to build gitleaks
+  2  usage error, a shallow clone to scan, or Go is missing to build gitleaks
 USAGE
 }
 
@@ -92,6 +95,12 @@ case "$cmd" in
   -h | --help) usage ;;
   path) install_gitleaks && echo "$GITLEAKS_BIN" ;;
   scan)
+    # A shallow clone (actions/checkout's default fetch-depth: 1) has one commit: a secret
+    # pushed in an earlier commit of the same push, or still in the history, would pass.
+    if [ "$(git -C "$repo" rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+      say "$repo is a shallow clone: its history is cut off and would not be scanned; fetch it whole (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+      exit 2
+    fi
     install_gitleaks
     scan_tree "$repo"
     say "scanning the git history of $repo"

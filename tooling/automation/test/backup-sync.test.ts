@@ -93,26 +93,26 @@ describe("backup_sync.sh", { timeout: 30_000 }, () => {
   });
 
   it("exits with the highest code of any failed step, and still backs up the other databases", async () => {
-    const sync = await backupSync(["--db", "a", "--db", "b", "--db", "c"], {
+    const sync = await backupSync(["--db", "aaa", "--db", "bbb", "--db", "ccc"], {
       BACKUP_S3_BUCKET: "b1",
-      FAKE_EXIT_UPLOAD_a: "4",
-      FAKE_EXIT_VERIFY_b: "5",
+      FAKE_EXIT_UPLOAD_aaa: "4",
+      FAKE_EXIT_VERIFY_bbb: "5",
     });
     expect(sync.code).toBe(5);
     expect(sync.calls.map((c) => `${c.step}:${c.db}`)).toEqual([
-      "dump:a",
-      "upload:a",
-      "dump:b",
-      "upload:b",
-      "verify:b",
-      "dump:c",
-      "upload:c",
-      "verify:c",
+      "dump:aaa",
+      "upload:aaa",
+      "dump:bbb",
+      "upload:bbb",
+      "verify:bbb",
+      "dump:ccc",
+      "upload:ccc",
+      "verify:ccc",
     ]);
     expect(sync.result.databases).toEqual([
-      expect.objectContaining({ database: "a", failed_step: "upload", exit_code: 4 }),
-      expect.objectContaining({ database: "b", failed_step: "verify", exit_code: 5 }),
-      expect.objectContaining({ database: "c", failed_step: null, exit_code: 0 }),
+      expect.objectContaining({ database: "aaa", failed_step: "upload", exit_code: 4 }),
+      expect.objectContaining({ database: "bbb", failed_step: "verify", exit_code: 5 }),
+      expect.objectContaining({ database: "ccc", failed_step: null, exit_code: 0 }),
     ]);
     expect(sync.summary).toContain("FAILED (exit 5)");
   });
@@ -209,6 +209,12 @@ describe("backup_sync.sh", { timeout: 30_000 }, () => {
     [["--verify", "full"], {}, "--verify 'full' is not one of none, checksum, check, load"],
     [[], { DRY_RUN: "maybe" }, "DRY_RUN='maybe' is not a boolean"],
     [["--db", "no/slash"], {}, "'no/slash' is not a Neo4j database name"],
+    [["--db", "../.."], {}, "'../..' is not a Neo4j database name"],
+    [["--db", ".hidden"], {}, "'.hidden' is not a Neo4j database name"],
+    [["--db", "ab"], {}, "'ab' is not a Neo4j database name"],
+    [["--db", "trailing-"], {}, "'trailing-' is not a Neo4j database name"],
+    [["--db", "x".repeat(64)], {}, `'${"x".repeat(64)}' is not a Neo4j database name`],
+    [[], { NBS_DATABASES: "neo4j,../../runner" }, "'../../runner' is not a Neo4j database name"],
     [["--db", "neo4j"], {}, "no bucket; set BACKUP_S3_BUCKET (or run with DRY_RUN=1)"],
   ])("refuses %j with exit 2 and a one-line reason", async (args, env, message) => {
     const sync = await backupSync(args, env);

@@ -17,7 +17,26 @@ import { baseEnv, repoRoot, run } from "../src/run.ts";
 // committed, and a failing live run that must reach the webhook. See docs/automation.md.
 const BUCKET = "nbs-automation";
 const PREFIX = "prod";
-const SUBJECT = "repo:acme/nbs:ref:refs/heads/main";
+
+/**
+ * The subjects config/aws/oidc-trust-policy.json trusts, for the repository acme/nbs: the
+ * token of a job in the `backups` environment on main, with the repository's subject template
+ * ["repo", "context", "ref"] (docs/automation.md). MinIO has no trust policies, so the role
+ * policy below denies every other subject (jwt:sub), as AWS's trust policy refuses them.
+ */
+const TRUSTED: string[] = (() => {
+  const text = readFileSync(join(repoRoot, "config/aws/oidc-trust-policy.json"), "utf8")
+    .replaceAll("<github-org>", "acme")
+    .replaceAll("<github-repo>", "nbs");
+  const policy = JSON.parse(text) as {
+    Statement: Array<{ Condition: { StringEquals: Record<string, string | string[]> } }>;
+  };
+  return policy.Statement.flatMap((st) => {
+    const sub = st.Condition.StringEquals["token.actions.githubusercontent.com:sub"] ?? [];
+    return Array.isArray(sub) ? sub : [sub];
+  });
+})();
+const SUBJECT = "repo:acme/nbs:environment:backups:ref:refs/heads/main";
 const BACKUP = ".github/workflows/neo4j-backup-sync.yml";
 const VERIFY = ".github/workflows/neo4j-verify-restore.yml";
 
@@ -46,6 +65,12 @@ const POLICY = {
       Action: ["s3:*"],
       Resource: ["arn:aws:s3:::*"],
       Condition: { StringLike: { "jwt:sub": ["repo:*:pull_request"] } },
+    },
+    {
+      Effect: "Deny",
+      Action: ["s3:*"],
+      Resource: ["arn:aws:s3:::*"],
+      Condition: { StringNotEquals: { "jwt:sub": TRUSTED } },
     },
   ],
 };
@@ -110,8 +135,8 @@ const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, "utf8")) 
 function liveVars(bucket: string): Record<string, string> {
   return {
     NBS_LIVE_RUNNER: "nbs-neo4j",
-    BACKUP_ROLE_ARN: minio.roleArn,
-    VERIFY_ROLE_ARN: minio.roleArn,
+    NBS_UPLOAD_ROLE_ARN: minio.roleArn,
+    NBS_VERIFY_ROLE_ARN: minio.roleArn,
     BACKUP_S3_BUCKET: bucket,
     BACKUP_S3_PREFIX: PREFIX,
     BACKUP_S3_ENDPOINT: minio.endpoint,
@@ -141,6 +166,7 @@ describeInteg("the automation workflows under act", () => {
         BACKUP_S3_BUCKET: BUCKET,
         BACKUP_S3_PREFIX: PREFIX,
         BACKUP_S3_ENDPOINT: minio.endpoint,
+        BACKUP_RETENTION_DAYS: "30",
       },
     });
     expect(act.code, act.stdout.slice(-6000)).toBe(0);
@@ -153,9 +179,11 @@ describeInteg("the automation workflows under act", () => {
       exit_code: 0,
       databases: [{ database: "neo4j", dump: "dumped", upload: "dry-run", failed_step: null }],
     });
+    // the repository variable reaches nbs-upload: the sidecar it would write records it
     expect(readJson(join(logs, "neo4j.upload.json"))).toMatchObject({
       outcome: "dry-run",
       bucket: BUCKET,
+      meta: { retention_days: 30 },
     });
     expect(readJson(join(logs, "neo4j.verify.json"))).toMatchObject({
       outcome: "verified",
@@ -317,7 +345,7 @@ describeInteg("the backup workflow when the role cannot be assumed", () => {
         workflow: BACKUP,
         event: "workflow_dispatch",
         inputs: { dry_run: "false" },
-        vars: { ...liveVars(BUCKET), BACKUP_ROLE_ARN: "arn:minio:iam:::role/not-this-one" },
+        vars: { ...liveVars(BUCKET), NBS_UPLOAD_ROLE_ARN: "arn:minio:iam:::role/not-this-one" },
         secrets: { NBS_NOTIFY_WEBHOOK: receiver.url },
         env: runnerEnv(),
         extraLabels: ["nbs-neo4j"],
@@ -360,6 +388,29 @@ describeInteg("MinIO's STS with the local issuer (what the live run relies on)",
     expect(res.env.AWS_ACCESS_KEY_ID).toBe("");
   });
 
+  it("the trust policy names one subject: the backups environment on main", () => {
+    expect(TRUSTED).toEqual([SUBJECT]);
+  });
+
+  it.each([
+    [
+      "another branch in the backups environment",
+      "repo:acme/nbs:environment:backups:ref:refs/heads/evil",
+    ],
+    ["the default subject template's environment subject", "repo:acme/nbs:environment:backups"],
+    ["main outside the environment", "repo:acme/nbs:ref:refs/heads/main"],
+    ["another repository", "repo:acme/fork:environment:backups:ref:refs/heads/main"],
+  ])(
+    "denies any access to %s (the trust policy's subjects as a jwt:sub condition)",
+    async (_what, sub) => {
+      const res = await assumeRole(issuer.mint({ sub, aud: "sts.amazonaws.com" }));
+      expect(res.status).toBe(200); // MinIO has no trust policy; the role policy refuses instead
+      const upload = await uploadAs("othersub", res.env);
+      expect(upload.code, upload.stderr).toBe(4);
+      expect(upload.stderr).toContain("access denied");
+    },
+  );
+
   it("denies a pull request's token any access through the jwt:sub condition", async () => {
     const res = await assumeRole(
       issuer.mint({ sub: "repo:acme/nbs:pull_request", aud: "sts.amazonaws.com" }),
@@ -368,6 +419,26 @@ describeInteg("MinIO's STS with the local issuer (what the live run relies on)",
     const upload = await uploadAs("prtoken", res.env);
     expect(upload.code, upload.stderr).toBe(4);
     expect(upload.stderr).toContain("access denied");
+  });
+
+  it("empty AWS key variables (config/docker.yaml with no static keys) leave the chain to the web identity", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nbs-wit-"));
+    const tokenFile = join(dir, "token");
+    writeFileSync(tokenFile, issuer.mint({ sub: SUBJECT, aud: "sts.amazonaws.com" }), {
+      mode: 0o600,
+    });
+    const upload = await uploadAs("emptykeys", {
+      AWS_ACCESS_KEY_ID: "",
+      AWS_SECRET_ACCESS_KEY: "",
+      AWS_SESSION_TOKEN: "",
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_ROLE_ARN: minio.roleArn,
+      AWS_ENDPOINT_URL_STS: minio.endpoint,
+      NODE_EXTRA_CA_CERTS: minio.caBundle,
+    });
+    expect(upload.code, upload.stderr).toBe(0);
+    const stored = await minio.mc(["ls", `oidc/${BUCKET}/${PREFIX}/emptykeys/`]);
+    expect(stored.stdout).toContain("emptykeys-20261130T000000Z.dump.meta.json");
   });
 
   it("the AWS SDK's default chain does the exchange itself from AWS_WEB_IDENTITY_TOKEN_FILE", async () => {

@@ -16,6 +16,10 @@ interface ComposeService {
   image: string;
   environment?: Record<string, string>;
   profiles?: string[];
+  user?: string;
+  entrypoint?: string[];
+  command?: string[];
+  depends_on?: Record<string, unknown>;
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -102,6 +106,7 @@ describe("config/docker.yaml", () => {
       ...Object.values(UPLOAD_SETTINGS).flatMap((spec) => spec.env),
       "AWS_ACCESS_KEY_ID",
       "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN",
     ]);
     expect(env.filter((n) => !known.has(n))).toEqual([]);
   });
@@ -111,9 +116,37 @@ describe("config/docker.yaml", () => {
     expect([...new Set(variables)].filter((v) => !documented(v))).toEqual([]);
     for (const service of Object.values(composeFile().services)) {
       for (const [name, value] of Object.entries(service.environment ?? {})) {
-        if (/PASSWORD|SECRET|AUTH|KMS_SECRET/.test(name))
-          expect(value, name).toMatch(/\$\{[A-Z0-9_]+:\?/);
+        // a secret is only ever a reference to the environment, never a literal
+        if (/PASSWORD|SECRET|AUTH|TOKEN/.test(name))
+          expect(value, name).toMatch(/^(neo4j\/)?\$\{[A-Z0-9_]+(:[-?][^}]*)?\}+$/);
       }
     }
+  });
+
+  // issue 20, item 15
+  it("uses AWS S3 unless BACKUP_S3_ENDPOINT is set: no silent fallback to MinIO", () => {
+    const env = composeFile().services["backup-upload"]!.environment!;
+    expect(env["BACKUP_S3_ENDPOINT"]).toMatch(/^\$\{BACKUP_S3_ENDPOINT(:-)?\}$/);
+    expect(composeFile().services["backup-upload"]!.depends_on).toBeUndefined();
+  });
+
+  it("does not require static keys, so an instance role or OIDC credentials work", () => {
+    const env = composeFile().services["backup-upload"]!.environment!;
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {
+      expect(env[name], name).toBeDefined();
+      expect(env[name], name).not.toContain(":?");
+      expect(env[name], name).toMatch(/:-\}+$/); // empty when unset: the SDK's chain goes on
+    }
+  });
+
+  it("runs neo4j-admin dump as the neo4j user, after handing it the backups volume", () => {
+    const dump = composeFile().services["backup-dump"]!;
+    const script = (dump.command ?? []).join(" ");
+    expect(script).toMatch(/^chown neo4j:neo4j \/backups && /);
+    expect(script).toMatch(
+      /exec setpriv --reuid=neo4j --regid=neo4j --init-groups\s+neo4j-admin database dump /,
+    );
+    // root only for the chown: nothing else runs before the dump
+    expect(script.split("&&")).toHaveLength(2);
   });
 });
