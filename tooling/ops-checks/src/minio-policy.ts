@@ -16,7 +16,7 @@ export interface PolicyDocument {
 const NEGATED = /^(StringNot|ArnNot|NumericNot|DateNot|NotIpAddress)/;
 
 /** Condition keys MinIO refuses in a policy (measured with the MinIO in tooling/services). */
-export const AWS_ONLY_KEYS = new Set(["s3:if-none-match", "s3:ObjectCreationOperation"]);
+const AWS_ONLY_KEYS = new Set(["s3:if-none-match", "s3:ObjectCreationOperation"]);
 
 /**
  * The MinIO form of an AWS identity policy, derived so the proof on MinIO runs the same file an

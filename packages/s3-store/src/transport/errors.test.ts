@@ -92,6 +92,12 @@ describe("toStorageError codes", () => {
     expect(e.hint).toContain("max_session_duration");
   });
 
+  it("names expiry as a cause of an unknown access key id (MinIO's answer to expired STS credentials)", () => {
+    const e = toStorageError(s3Error("InvalidAccessKeyId", 403), { bucket: "b", op: "list" });
+    expect(e.code).toBe("CREDENTIALS_REJECTED");
+    expect(e.hint).toContain("temporary credentials that expired");
+  });
+
   it("names TLS failures and a connection that never answered by their own codes", () => {
     const tls = Object.assign(new Error("self-signed certificate"), {
       code: "SELF_SIGNED_CERT_IN_CHAIN",

@@ -61,7 +61,8 @@ export function toStorageError(
     InvalidAccessKeyId: [
       "CREDENTIALS_REJECTED",
       "the access key id is not known to the storage service",
-      "check AWS_ACCESS_KEY_ID / your credential source",
+      // measured: MinIO answers expired STS credentials so, not with ExpiredToken
+      "check AWS_ACCESS_KEY_ID / your credential source; temporary credentials that expired get this answer from MinIO",
     ],
     SignatureDoesNotMatch: [
       "CREDENTIALS_REJECTED",
