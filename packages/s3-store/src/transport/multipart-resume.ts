@@ -44,16 +44,17 @@ export async function findResumable(ctx: ResumeContext): Promise<ResumableUpload
     const { uploads, serverNow } = await listUploads(ctx);
     if (serverNow === undefined) return unavailable(ctx, "the store's answer carried no Date");
     const [newest] = uploads
-      .filter((u) => serverNow - u.lastActivity >= ctx.idleMs)
+      // The Date header counts whole seconds, and some stores round part times to the second:
+      // idleness is judged to the second.
+      .filter((u) => serverNow + 1000 - u.lastActivity >= ctx.idleMs)
       .sort((a, b) => b.lastActivity - a.lastActivity);
     if (!newest) return undefined;
-    const uploadId = newest.uploadId;
+    const { uploadId, parts } = newest;
     const sse = await encryptionDiffers(ctx, uploadId);
     if (sse !== undefined) {
       ctx.onEvent?.("upload.resume.sse-differs", { upload_id: uploadId, message: sse }, "warn");
       return undefined;
     }
-    const parts = await listParts(ctx, uploadId);
     ctx.onEvent?.("upload.resume.found", { upload_id: uploadId, parts_stored: parts.size });
     return { uploadId, parts };
   } catch (error) {
@@ -74,6 +75,7 @@ function unavailable(ctx: ResumeContext, why: string): undefined {
 interface OpenUpload {
   uploadId: string;
   lastActivity: number;
+  parts: Map<number, StoredPart>;
 }
 
 const options = (ctx: ResumeContext) => (ctx.signal ? { abortSignal: ctx.signal } : {});
@@ -91,41 +93,22 @@ async function listUploads(
   const uploads: OpenUpload[] = [];
   for (const upload of listed.Uploads ?? []) {
     if (upload.Key !== ctx.key || !upload.UploadId) continue;
+    const found = await listParts(ctx, upload.UploadId);
     // Started with another checksum (an older nbs, --part-checksum CRC32 or none, another
-    // tool): its parts cannot be proven by SHA-256, so it is not resumed.
-    if (upload.ChecksumAlgorithm !== "SHA256") continue;
-    const lastActivity = await lastPartAt(ctx, upload.UploadId, upload.Initiated?.getTime() ?? 0);
-    uploads.push({ uploadId: upload.UploadId, lastActivity });
+    // tool): its parts cannot be proven by SHA-256, so it is not resumed. MinIO names the
+    // algorithm only in ListParts, AWS and versitygw in both.
+    if ((upload.ChecksumAlgorithm ?? found.algorithm) !== "SHA256") continue;
+    let lastActivity = upload.Initiated?.getTime() ?? 0;
+    for (const at of found.modified) lastActivity = Math.max(lastActivity, at);
+    uploads.push({ uploadId: upload.UploadId, lastActivity, parts: found.parts });
   }
   return { uploads, serverNow };
 }
 
-async function lastPartAt(ctx: ResumeContext, uploadId: string, initiated: number) {
-  let last = initiated;
-  await forEachPart(ctx, uploadId, (part) => {
-    last = Math.max(last, part.LastModified?.getTime() ?? 0);
-  });
-  return last;
-}
-
-async function listParts(ctx: ResumeContext, uploadId: string): Promise<Map<number, StoredPart>> {
+async function listParts(ctx: ResumeContext, uploadId: string) {
   const parts = new Map<number, StoredPart>();
-  await forEachPart(ctx, uploadId, (part) => {
-    if (part.PartNumber === undefined) return;
-    parts.set(part.PartNumber, {
-      etag: part.ETag ?? "",
-      size: part.Size ?? -1,
-      checksumSha256: part.ChecksumSHA256,
-    });
-  });
-  return parts;
-}
-
-async function forEachPart(
-  ctx: ResumeContext,
-  uploadId: string,
-  visit: (part: Part) => void,
-): Promise<void> {
+  const modified: number[] = [];
+  let algorithm: string | undefined;
   let marker: string | undefined;
   do {
     const page = await ctx.client.send(
@@ -137,9 +120,19 @@ async function forEachPart(
       }),
       options(ctx),
     );
-    for (const part of page.Parts ?? []) visit(part);
+    algorithm ??= page.ChecksumAlgorithm;
+    for (const part of page.Parts ?? []) {
+      if (part.PartNumber === undefined) continue;
+      parts.set(part.PartNumber, {
+        etag: part.ETag ?? "",
+        size: part.Size ?? -1,
+        checksumSha256: part.ChecksumSHA256,
+      });
+      modified.push(part.LastModified?.getTime() ?? 0);
+    }
     marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
   } while (marker !== undefined);
+  return { parts, modified, algorithm };
 }
 
 /** The highest part number; never one of this run's real parts unless it has 10,000. */
