@@ -6,7 +6,7 @@ export function crc32Base64(bytes: Uint8Array): string {
   return crc32ToBase64(crc32(bytes));
 }
 
-export function crc32ToBase64(crc: number): string {
+function crc32ToBase64(crc: number): string {
   const out = Buffer.alloc(4);
   out.writeUInt32BE(crc);
   return out.toString("base64");
