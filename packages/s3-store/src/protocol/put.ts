@@ -50,7 +50,7 @@ export interface PutBackupInput {
   concurrency?: number;
   /** Default `CRC32`; `none` for stores that reject checksum headers (parts are then signed). */
   partChecksum?: PartChecksum;
-  /** A multipart upload of the key idle this long is an interrupted run's and resumed (default 30 s). */
+  /** A multipart upload of the key idle this long (by the store's clock) is an interrupted run's and resumed (default 15 min). */
   resumeIdleMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: UploadProgress) => void;
