@@ -349,6 +349,36 @@ describeInteg(
       expect(await openUploads(key)).toBe(1); // not aborted: it was the first run's
     });
 
+    it("resumes an SSE-KMS upload made with the same key (the probe part's answer names it)", async () => {
+      const bytes = randomBytes(12 * MIB);
+      const key = "sse-kms/neo4j/neo4j-20261124T000000Z.dump";
+      const file = dumpFile(bytes, "20261124T000000Z");
+      const base = {
+        bucket,
+        ...at(key),
+        file,
+        partSize: 5 * MIB,
+        concurrency: 1,
+        resumeIdleMs: 0,
+        sse: { mode: "aws:kms", kmsKeyId: s3.kmsKeyId } as const,
+      };
+      const dying = storeClient(s3);
+      dying.middlewareStack.add(dyingAfter(2), { step: "finalizeRequest", name: "dying" });
+      await expect(putBackup({ ...base, client: dying })).rejects.toBeDefined();
+      dying.destroy();
+      let reused = -1;
+      const rerun = storeClient(s3);
+      const result = await putBackup({
+        ...base,
+        client: rerun,
+        onProgress: (p) => (reused = p.bytesReused),
+      });
+      rerun.destroy();
+      expect(reused).toBe(10 * MIB);
+      expect(result.sha256).toBe(sha(bytes));
+      expect(await openUploads(key)).toBe(0);
+    });
+
     it("does not resume an upload made with other encryption settings (SSE-S3 vs SSE-KMS)", async () => {
       const bytes = randomBytes(12 * MIB);
       const key = "sse-differs/neo4j/neo4j-20261121T000000Z.dump";
