@@ -16,7 +16,7 @@ import { PAYLOAD_SIGNING_MODES, type PartChecksum } from "@nbs/s3-store";
 
 type Sse = "AES256" | "aws:kms" | "bucket" | "none";
 
-const PART_CHECKSUMS: readonly PartChecksum[] = ["CRC32", "none"];
+const PART_CHECKSUMS: readonly PartChecksum[] = ["SHA256", "CRC32", "none"];
 
 const S = setting;
 
@@ -112,7 +112,7 @@ export const UPLOAD_SETTINGS = {
   payloadSigning: S(
     ["NBS_PAYLOAD_SIGNING"],
     "string",
-    "sign each part's sha256 too (auto: over http only, TLS covers https; every part carries a CRC32)",
+    "sign each part's sha256 too (auto: over http only, TLS covers https; every part carries a checksum)",
     "auto",
     parseChoice(PAYLOAD_SIGNING_MODES),
     PAYLOAD_SIGNING_MODES,
@@ -120,16 +120,16 @@ export const UPLOAD_SETTINGS = {
   partChecksum: S(
     ["NBS_PART_CHECKSUM"],
     "string",
-    "checksum on each part, checked by the store; none for stores that reject x-amz-checksum headers (parts are then signed)",
-    "CRC32",
+    "checksum on each part, checked and kept by the store (SHA256 proves a resumed upload's parts; CRC32 for stores without SHA-256 checksums, resumed parts are then sent again); none for stores that reject x-amz-checksum headers (parts are then signed)",
+    "SHA256",
     parseChoice(PART_CHECKSUMS),
     PART_CHECKSUMS,
   ),
   resumeIdle: S(
     ["NBS_RESUME_IDLE"],
     "number",
-    "seconds a multipart upload of the same key must have been idle to be taken as an interrupted run's and resumed (younger ones may be a run still going); 0 resumes at once",
-    30,
+    "seconds a multipart upload of the same key must have been idle, by the store's clock, to be taken as an interrupted run's and resumed (younger ones may be a run still going; none is ever aborted); 0 resumes at once",
+    900,
     parseSeconds,
   ),
   allowAnyFile: S(
@@ -151,7 +151,7 @@ function parseSeconds(raw: unknown, what: string): number {
       "SETTING_INVALID",
       `${what} must be a whole number of seconds, got ${JSON.stringify(raw)}`,
       {
-        hint: "e.g. --resume-idle 30 (0 resumes an interrupted upload at once)",
+        hint: "e.g. --resume-idle 900 (0 resumes an interrupted upload at once)",
       },
     );
   }

@@ -118,7 +118,7 @@ describeInteg("nbs-upload against the real MinIO", () => {
     );
     expect(head.ServerSideEncryption).toBe("aws:kms");
     expect(head.SSEKMSKeyId).toContain(s3.kmsKeyId);
-    expect(head.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==-9$/); // every part carried its CRC32
+    expect(head.ChecksumSHA256).toMatch(/^[A-Za-z0-9+/]{43}=-9$/); // every part carried its SHA-256
     const sidecarHead = await client.send(
       new HeadObjectCommand({ Bucket: bucket, Key: result.sidecar_key }),
     );
@@ -139,6 +139,7 @@ describeInteg("nbs-upload against the real MinIO", () => {
       new HeadObjectCommand({ Bucket: bucket, Key: result.key, ChecksumMode: "ENABLED" }),
     );
     expect(head.ChecksumCRC32).toBeUndefined();
+    expect(head.ChecksumSHA256).toBeUndefined();
     expect(run.stderr).not.toContain("verify.no_part_checksums");
   });
 

@@ -134,7 +134,7 @@ export const ERROR_CODES = {
   KEY_CONFLICT: "INTEGRITY", // the key already holds (or just got) different content; not overwritten
   BACKUP_DUMP_MISSING: "INTEGRITY", // a sidecar commits a dump object that is gone
   STORED_OBJECT_CHANGED: "INTEGRITY", // a committed object no longer matches its sidecar
-  SSE_MISMATCH: "INTEGRITY", // an uncommitted object in place is encrypted differently than requested
+  SSE_MISMATCH: "INTEGRITY", // an object in place or just uploaded is encrypted differently than requested
   LOCAL_CHECKSUM_MISMATCH: "INTEGRITY", // the dump's sha256 differs from the one its local sidecar recorded
   // --- end branch lib ---
 

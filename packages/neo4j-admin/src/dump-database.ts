@@ -1,4 +1,4 @@
-import { link, mkdtemp, rm, statfs, unlink } from "node:fs/promises";
+import { mkdtemp, rm, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/errors";
@@ -8,6 +8,7 @@ import { buildDumpCommand, dumpFileName } from "./commands.js";
 import { serverCommand } from "./installation.js";
 import type { Neo4jInstallation } from "./installation.js";
 import { locateNeo4j } from "./locate.js";
+import { placeDump } from "./place-dump.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
 import { captureStats } from "./stats.js";
@@ -164,7 +165,7 @@ export function statsOf(
 const FULL_BELOW_BYTES = 1024 * 1024;
 
 // neo4j-admin 5.x always writes `<db>.dump` into --to-path: dump into a private directory next to
-// the target, then link into place, which is atomic and never replaces an existing file.
+// the target, then move it into place without ever replacing an existing file (see placeDump).
 async function dumpInto(
   inst: Neo4jInstallation,
   options: DumpDatabaseOptions,
@@ -194,18 +195,7 @@ async function dumpInto(
         },
       );
     });
-    const produced = join(work, dumpFileName(options.db));
-    try {
-      await link(produced, path);
-    } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === "EEXIST") {
-        throw new NbsError("DUMP_EXISTS", `${path} already exists`, {
-          hint: "remove it or dump into another directory",
-        });
-      }
-      throw error;
-    }
-    await unlink(produced);
+    await placeDump(join(work, dumpFileName(options.db)), path);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -53,7 +53,7 @@ function ignoringChecksums(target: S3Client, options: { corruptPartTwo?: boolean
       }
       const body: unknown = request.body;
       if (context.commandName === "CompleteMultipartUploadCommand" && typeof body === "string") {
-        request.body = body.replace(/<ChecksumCRC32>[^<]*<\/ChecksumCRC32>/g, "");
+        request.body = body.replace(/<Checksum(CRC32|SHA256)>[^<]*<\/Checksum\1>/g, "");
         request.headers["content-length"] = String(Buffer.byteLength(request.body as string));
       }
       return next(args);
@@ -201,7 +201,7 @@ describeInteg("s3-store against the real MinIO", () => {
   });
 
   it.each(["auto", "always"] as const)(
-    "commits a multipart upload whose stored CRC32 matches the parts sent (payload signing %s)",
+    "commits a multipart upload whose stored composite SHA-256 matches the parts sent (payload signing %s)",
     async (mode) => {
       const bytes = randomBytes(11 * 1024 * 1024);
       const signed = storeClient(s3, mode);
@@ -218,7 +218,7 @@ describeInteg("s3-store against the real MinIO", () => {
       const head = await client.send(
         new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }),
       );
-      expect(head.ChecksumCRC32).toMatch(/^[A-Za-z0-9+/]{6}==-3$/);
+      expect(head.ChecksumSHA256).toMatch(/^[A-Za-z0-9+/]{43}=-3$/);
       signed.destroy();
     },
   );
@@ -256,7 +256,7 @@ describeInteg("s3-store against the real MinIO", () => {
 
   it("on a store that does not confirm part checksums, sends unconfirmed parts again signed and commits the right bytes", async () => {
     const bytes = randomBytes(12 * 1024 * 1024);
-    const ignoring = storeClient(s3); // https: parts go UNSIGNED-PAYLOAD while CRC32s are confirmed
+    const ignoring = storeClient(s3); // https: parts go UNSIGNED-PAYLOAD while checksums are confirmed
     const wire = ignoringChecksums(ignoring);
     const key = "ignoring/neo4j/neo4j-20261111T000000Z.dump";
     const result = await putBackup({

@@ -64,7 +64,7 @@ async function leftovers(prefix: string) {
 }
 
 describeInteg("backupStream against the real MinIO", () => {
-  it("stores a 12 MiB stream in 3 parts, verified by the store's composite CRC32, and commits its sidecar", async () => {
+  it("stores a 12 MiB stream in 3 parts, verified by the store's composite SHA-256, and commits its sidecar", async () => {
     const bytes = randomBytes(12 * MIB);
     const result = await backupStream(input("ok", chunks(bytes)));
     const sha = createHash("sha256").update(bytes).digest("hex");
@@ -74,8 +74,8 @@ describeInteg("backupStream against the real MinIO", () => {
     );
     expect(head.ContentLength).toBe(bytes.length);
     expect(head.ServerSideEncryption).toBe("AES256");
-    // MinIO keeps the parts' CRC32s: the composite nbs compared before committing.
-    expect(head.ChecksumCRC32).toMatch(/-3$/);
+    // MinIO keeps the parts' SHA-256s: the composite nbs compared before committing.
+    expect(head.ChecksumSHA256).toMatch(/-3$/);
     const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: result.key }));
     const back = Buffer.from(await stored.Body!.transformToByteArray());
     expect(createHash("sha256").update(back).digest("hex")).toBe(sha);

@@ -191,7 +191,7 @@ describe("putBackup: leftovers and concurrent writers (SDK mocked)", () => {
     await expect(putBackup(input(file(bytes)))).resolves.toMatchObject({ status: "skipped" });
   });
 
-  it("does not retry a sidecar read the store refuses (403)", async () => {
+  it("does not retry a sidecar read the store refuses (403) while the dump answers", async () => {
     s3.on(GetObjectCommand, { Key: SIDECAR }).rejects(
       new S3ServiceException({
         name: "AccessDenied",
@@ -199,6 +199,7 @@ describe("putBackup: leftovers and concurrent writers (SDK mocked)", () => {
         $metadata: { httpStatusCode: 403 },
       }),
     );
+    s3.on(HeadObjectCommand, { Key: KEY }).resolves({ ContentLength: 1, ETag: '"e"' });
     await expect(putBackup(input(file(Buffer.from("d"))))).rejects.toMatchObject({
       code: "ACCESS_DENIED",
       message: expect.stringContaining("access denied"),

@@ -13,7 +13,7 @@ import { NbsError } from "@nbs/errors";
 import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { backupStream, type BackupStreamInput } from "../index.js";
-import { crc32Base64, compositeCrc32 } from "../transport/part-checksums.js";
+import { compositeChecksum } from "../transport/part-checksums.js";
 import {
   KEY,
   MIB,
@@ -68,8 +68,10 @@ function streamInput(src: AsyncIterable<Uint8Array>, extra: Partial<BackupStream
 
 /** A store where the key is free and the completed object reads back as the parts sent. */
 function freshStore(bytes: Buffer, parts: number) {
-  const crcs = Array.from({ length: parts }, (_, i) =>
-    crc32Base64(bytes.subarray(i * 5 * MIB, (i + 1) * 5 * MIB)),
+  const shas = Array.from({ length: parts }, (_, i) =>
+    createHash("sha256")
+      .update(bytes.subarray(i * 5 * MIB, (i + 1) * 5 * MIB))
+      .digest("base64"),
   );
   s3.on(GetObjectCommand).rejects(notFound());
   s3.on(CreateMultipartUploadCommand).resolves({ UploadId: "u1" });
@@ -80,7 +82,7 @@ function freshStore(bytes: Buffer, parts: number) {
       ContentLength: bytes.length,
       ETag: `"m-${parts}"`,
       ServerSideEncryption: "AES256",
-      ChecksumCRC32: compositeCrc32(crcs),
+      ChecksumSHA256: compositeChecksum("SHA256", shas),
     });
   s3.on(PutObjectCommand).resolves({});
   headSidecarAsWritten(0);
@@ -216,15 +218,17 @@ describe("backupStream (SDK mocked)", () => {
     expect(calls(CreateMultipartUploadCommand)).toBe(0);
   });
 
-  it("removes its own completed object and writes no sidecar when the stored CRC32 differs from the parts sent", async () => {
+  it("removes its own completed object and writes no sidecar when the stored SHA-256 differs from the parts sent", async () => {
     const bytes = Buffer.alloc(7 * MIB, 6);
     freshStore(bytes, 2);
-    s3.on(HeadObjectCommand, { Key: KEY }).rejectsOnce(notFound()).resolves({
-      ContentLength: bytes.length,
-      ETag: '"m-2"',
-      ServerSideEncryption: "AES256",
-      ChecksumCRC32: "AAAAAA==-2",
-    });
+    s3.on(HeadObjectCommand, { Key: KEY })
+      .rejectsOnce(notFound())
+      .resolves({
+        ContentLength: bytes.length,
+        ETag: '"m-2"',
+        ServerSideEncryption: "AES256",
+        ChecksumSHA256: `${createHash("sha256").digest("base64")}-2`,
+      });
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"m-2"' });
     const error = await backupStream(streamInput(source(bytes).iterable)).catch((e: unknown) => e);
     expect(error).toMatchObject({ category: "INTEGRITY" });

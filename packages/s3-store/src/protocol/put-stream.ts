@@ -1,9 +1,10 @@
 import { DeleteObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { buildBackupMeta, isValidBucketName, sidecarKey, type BackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import { headObject } from "../transport/head-object.js";
 import type { PutBackupResult, SidecarFields, StoreEvent } from "./put.js";
-import { readSidecar, writeSidecar } from "./sidecar.js";
+import { headObject } from "../transport/head-object.js";
+import { precheck } from "./precheck.js";
+import { writeSidecar } from "./sidecar.js";
 import { assertSseOptions, type SseOptions } from "../transport/sse.js";
 import type { PartChecksum } from "../transport/upload-input.js";
 import { MAX_PARTS } from "../transport/plan.js";
@@ -51,15 +52,14 @@ async function assertKeyFree(
   bucket: string,
   key: string,
   signal?: AbortSignal,
+  emit: StoreEvent = () => {},
 ): Promise<void> {
   const metaKey = sidecarKey(key);
-  const sidecar = await readSidecar(client, bucket, metaKey, signal);
-  const object =
-    sidecar.state === "absent" ? await headObject(client, bucket, key, signal) : undefined;
-  if (sidecar.state !== "absent" || object) {
+  const pre = await precheck({ client, bucket, key, metaKey, signal, emit });
+  if (pre.state !== "absent") {
     throw new NbsError(
       "KEY_CONFLICT",
-      `s3://${bucket}/${sidecar.state === "absent" ? key : metaKey} already exists; a streamed backup never replaces one`,
+      `s3://${bucket}/${pre.state === "uncommitted" ? key : metaKey} already exists; a streamed backup never replaces one`,
       {
         hint: "nothing was changed; wait a second (the key holds the dump time) or use another --prefix",
       },
@@ -82,7 +82,7 @@ async function storeStream(input: BackupStreamInput): Promise<PutBackupResult> {
     });
   }
   assertSseOptions(input.sse);
-  await assertKeyFree(client, bucket, key, signal);
+  await assertKeyFree(client, bucket, key, signal, emit);
   emit("upload.start", { key, streamed: true });
   let late: Partial<SidecarFields> = {};
   const up = await uploadStream({
@@ -109,6 +109,7 @@ async function storeStream(input: BackupStreamInput): Promise<PutBackupResult> {
       digest: up.digest,
       etag: up.etag,
       multipart: true,
+      checksumSha256: up.checksumSha256,
       checksumCrc32: up.checksumCrc32,
       written: up.written,
     });
@@ -171,7 +172,13 @@ export interface StreamBackup {
    * Refuse a key that holds anything (or whose sidecar does); also proves the bucket is
    * reachable with these credentials. Call it before anything irreversible.
    */
-  assertKeyFree(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<void>;
+  assertKeyFree(
+    client: S3Client,
+    bucket: string,
+    key: string,
+    signal?: AbortSignal,
+    onEvent?: StoreEvent,
+  ): Promise<void>;
   /** The default part size: 64 MiB, so a stream of at most 625 GiB. */
   readonly DEFAULT_PART_SIZE: number;
   /** S3's limit of parts per object: the largest stream is part size × MAX_PARTS. */

@@ -119,7 +119,7 @@ describe("putBackup (SDK mocked)", () => {
     await expect(
       putBackup(input(file(bytes), { sse: { mode: "aws:kms", kmsKeyId: "k1" } })),
     ).rejects.toMatchObject({
-      code: "STORED_CHECKSUM_MISMATCH",
+      code: "SSE_MISMATCH",
       message: expect.stringContaining("server-side encryption is absent"),
     });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1);
@@ -223,7 +223,7 @@ describe("putBackup (SDK mocked)", () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  it("sends each part's CRC32 and never commits when the stored composite CRC32 differs", async () => {
+  it("sends each part's CRC32 with partChecksum CRC32 and never commits when the stored composite CRC32 differs", async () => {
     const bytes = Buffer.concat([
       Buffer.alloc(5 * MIB, 1),
       Buffer.alloc(5 * MIB, 2),
@@ -249,7 +249,9 @@ describe("putBackup (SDK mocked)", () => {
         ServerSideEncryption: "AES256",
         ChecksumCRC32: `${crc32Base64(Buffer.from("something else"))}-3`,
       });
-    await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
+    await expect(
+      putBackup(input(file(bytes), { partSize: 5 * MIB, partChecksum: "CRC32" })),
+    ).rejects.toMatchObject({
       code: "STORED_CHECKSUM_MISMATCH",
       message: expect.stringContaining("stored CRC32"),
     });

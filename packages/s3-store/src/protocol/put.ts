@@ -17,7 +17,8 @@ import { uploadFile, type UploadFileResult } from "../transport/upload-file.js";
 import type { PartChecksum, UploadProgress } from "../transport/upload-input.js";
 import { checkAdoptable } from "./adopt.js";
 import { keyConflict } from "./conflict.js";
-import { readSidecar, writeSidecar } from "./sidecar.js";
+import { precheck } from "./precheck.js";
+import { writeSidecar } from "./sidecar.js";
 import { storageInfo, verifyObject, type StoredTarget } from "./verify-object.js";
 
 export type SidecarFields = Omit<BackupMetaInput, "sha256" | "size" | "storage" | "uploaded_at">;
@@ -49,7 +50,7 @@ export interface PutBackupInput {
   concurrency?: number;
   /** Default `CRC32`; `none` for stores that reject checksum headers (parts are then signed). */
   partChecksum?: PartChecksum;
-  /** A multipart upload of the key idle this long is an interrupted run's and resumed (default 30 s). */
+  /** A multipart upload of the key idle this long (by the store's clock) is an interrupted run's and resumed (default 15 min). */
   resumeIdleMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: UploadProgress) => void;
@@ -85,6 +86,13 @@ interface Job extends StoredTarget {
 export async function putBackup(input: PutBackupInput): Promise<PutBackupResult> {
   const job = await prepare(input);
   const pre = await precheck(job);
+  if (pre.state === "invalid") {
+    throw new NbsError(
+      "SIDECAR_INVALID",
+      `s3://${job.bucket}/${job.metaKey} exists but is not a valid sidecar: ${pre.errors.join("; ")}`,
+      { hint: "inspect it by hand; nbs never overwrites an existing backup" },
+    );
+  }
   if (pre.state === "committed") return skip(job, pre.meta);
   if (pre.state === "uncommitted") return commit(job, await adopt(job, pre.object), "adopted");
   const up = await upload(job);
@@ -150,27 +158,6 @@ async function prepare(input: PutBackupInput): Promise<Job> {
     size,
     emit: input.onEvent ?? (() => {}),
   };
-}
-
-type Precheck =
-  | { state: "committed"; meta: BackupMeta }
-  | { state: "uncommitted"; object: ObjectInfo }
-  | { state: "absent" };
-
-/** What the key holds now: a committed backup, an object without a sidecar, or nothing. */
-async function precheck(job: Job): Promise<Precheck> {
-  const { client, bucket, key, metaKey, signal } = job;
-  const existing = await readSidecar(client, bucket, metaKey, signal);
-  if (existing.state === "invalid") {
-    throw new NbsError(
-      "SIDECAR_INVALID",
-      `s3://${bucket}/${metaKey} exists but is not a valid sidecar: ${existing.errors.join("; ")}`,
-      { hint: "inspect it by hand; nbs never overwrites an existing backup" },
-    );
-  }
-  if (existing.state === "valid") return { state: "committed", meta: existing.meta };
-  const object = await headObject(client, bucket, key, signal);
-  return object ? { state: "uncommitted", object } : { state: "absent" };
 }
 
 /** Already committed: `skipped` only when it is this file and the stored object is still it. */
@@ -257,6 +244,7 @@ async function verifyUploaded(job: Job, up: UploadFileResult): Promise<ObjectInf
       digest: up.digest,
       etag: up.etag,
       multipart: up.plan.multipart,
+      checksumSha256: up.checksumSha256,
       checksumCrc32: up.checksumCrc32,
       written: up.written,
     });

@@ -53,12 +53,14 @@ export function file(bytes: Buffer): string {
 export const sha = (b: Buffer) => createHash("sha256").update(b).digest();
 /** UploadPart answers like S3 and MinIO: the part's CRC32 (checked) and the encryption, echoed. */
 export function echoParts() {
-  s3.on(UploadPartCommand).callsFake((part: { PartNumber: number; ChecksumCRC32?: string }) =>
-    Promise.resolve({
-      ETag: `"p${part.PartNumber}"`,
-      ChecksumCRC32: part.ChecksumCRC32,
-      ServerSideEncryption: "AES256",
-    }),
+  s3.on(UploadPartCommand).callsFake(
+    (part: { PartNumber: number; ChecksumCRC32?: string; ChecksumSHA256?: string }) =>
+      Promise.resolve({
+        ETag: `"p${part.PartNumber}"`,
+        ChecksumCRC32: part.ChecksumCRC32,
+        ChecksumSHA256: part.ChecksumSHA256,
+        ServerSideEncryption: "AES256",
+      }),
   );
 }
 

@@ -6,12 +6,11 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { putBackup } from "../index.js";
 import { KEY, MIB, echoParts, file, headSidecarAsWritten, input, notFound, s3 } from "./s3-mock.js";
 import { SIGN_PAYLOAD } from "../transport/payload-signing.js";
-import { crc32Base64 } from "../transport/part-checksums.js";
 
 beforeEach(() => s3.reset());
 
@@ -52,17 +51,17 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
     expect(events).toContain("upload.checksum.unconfirmed");
   });
 
-  it("never commits when the store echoes a different CRC32 for a part", async () => {
+  it("never commits when the store echoes a different SHA-256 for a part", async () => {
     const bytes = Buffer.alloc(11 * MIB, 4);
     multipartStore(bytes);
     s3.on(UploadPartCommand).resolves({
       ETag: '"p"',
-      ChecksumCRC32: crc32Base64(Buffer.from("x")),
+      ChecksumSHA256: createHash("sha256").update("x").digest("base64"),
       ServerSideEncryption: "AES256",
     });
     await expect(putBackup(input(file(bytes), { partSize: 5 * MIB }))).rejects.toMatchObject({
       code: "STORED_CHECKSUM_MISMATCH",
-      message: expect.stringContaining("recorded CRC32"),
+      message: expect.stringContaining("recorded SHA256"),
     });
     expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -77,16 +76,17 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
     let corrupted = 0;
     const buffers = new Set<ArrayBufferLike>();
     s3.on(UploadPartCommand).callsFake(
-      async (part: { PartNumber: number; ChecksumCRC32?: string; Body: Buffer }) => {
+      async (part: { PartNumber: number; ChecksumSHA256?: string; Body: Buffer }) => {
         buffers.add(part.Body.buffer);
         peak = Math.max(peak, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 20));
         // A buffer handed back too early would have been refilled with another part by now.
-        if (crc32Base64(part.Body) !== part.ChecksumCRC32) corrupted += 1;
+        const sha = createHash("sha256").update(part.Body).digest("base64");
+        if (sha !== part.ChecksumSHA256) corrupted += 1;
         inFlight--;
         return {
           ETag: `"p${part.PartNumber}"`,
-          ChecksumCRC32: part.ChecksumCRC32,
+          ChecksumSHA256: part.ChecksumSHA256,
           ServerSideEncryption: "AES256",
         };
       },

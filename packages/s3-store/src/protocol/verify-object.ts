@@ -21,6 +21,8 @@ export interface SentObject {
   digest: Sha256Digest;
   etag: string;
   multipart: boolean;
+  /** Multipart: the composite checksum of the parts sent (`<base64>-<parts>`), in one of the two. */
+  checksumSha256?: string | undefined;
   checksumCrc32?: string | undefined;
   /** This run's own request created the object (the caller deletes it on failure). */
   written: boolean;
@@ -30,22 +32,27 @@ export async function verifyObject(target: StoredTarget, sent: SentObject): Prom
   const { client, bucket, key, signal } = target;
   const { digest, etag, multipart } = sent;
   const object = await headObject(client, bucket, key, signal);
+  if (object) assertEncryption(target, object, sent.written);
   const problems: string[] = [];
   if (!object) problems.push("object missing after upload");
   else {
     if (object.size !== digest.size) problems.push(`size ${object.size} != ${digest.size} sent`);
     if (etag && object.etag !== etag)
       problems.push(`etag ${object.etag} != ${etag} returned by the upload`);
-    const sse = sseMismatch(target.sse, {
-      ServerSideEncryption: object.sse,
-      SSEKMSKeyId: object.kmsKeyId,
-    });
-    if (sse) problems.push(sse);
     if (!multipart && object.checksumSha256 && object.checksumSha256 !== digest.base64) {
       problems.push("stored sha256 checksum differs from the bytes sent");
     }
-    // A store that keeps part checksums reports the composite CRC32 of what it received.
-    if (multipart && object.checksumCrc32 && object.checksumCrc32 !== sent.checksumCrc32) {
+    // A store that keeps part checksums reports the composite checksum of what it received.
+    const sha = object.checksumSha256;
+    if (multipart && sent.checksumSha256 && sha && sha !== sent.checksumSha256) {
+      problems.push(`stored SHA-256 ${sha} != ${sent.checksumSha256} of the parts sent`);
+    }
+    if (
+      multipart &&
+      sent.checksumCrc32 &&
+      object.checksumCrc32 &&
+      object.checksumCrc32 !== sent.checksumCrc32
+    ) {
       problems.push(
         `stored CRC32 ${object.checksumCrc32} != ${sent.checksumCrc32} of the parts sent`,
       );
@@ -65,6 +72,24 @@ export async function verifyObject(target: StoredTarget, sent: SentObject): Prom
     );
   }
   return object;
+}
+
+/** The finished object must carry the encryption asked for: else SSE_MISMATCH, not a checksum failure. */
+function assertEncryption(target: StoredTarget, object: ObjectInfo, written: boolean): void {
+  const mismatch = sseMismatch(target.sse, {
+    ServerSideEncryption: object.sse,
+    SSEKMSKeyId: object.kmsKeyId,
+  });
+  if (mismatch === undefined) return;
+  throw new NbsError(
+    "SSE_MISMATCH",
+    `uploaded object s3://${target.bucket}/${target.key} is not encrypted as asked: ${mismatch}`,
+    {
+      hint: written
+        ? "nothing was committed and the object this run wrote was removed; check the bucket's encryption settings and --sse / --kms-key"
+        : "nothing was committed; the object in place was not written by this run and is left alone: inspect it",
+    },
+  );
 }
 
 export function storageInfo(

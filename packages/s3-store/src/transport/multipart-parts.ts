@@ -1,14 +1,13 @@
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
 import { createHash, type Hash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
-import { crc32 } from "./crc32.js";
 import { FileRangeBody } from "./file-range-body.js";
 import type { StoredPart } from "./multipart-resume.js";
-import { crc32ToBase64 } from "./part-checksums.js";
+import { partHash, type PartHash } from "./part-checksums.js";
 import type { UploadPlan } from "./plan.js";
 import { assertEndOfFile, readExactly } from "./read-file.js";
 import { createPartSender } from "./part-sender.js";
-import type { FileUpload } from "./upload-input.js";
+import { partAlgorithm, type FileUpload } from "./upload-input.js";
 
 /**
  * Parts in flight are held in memory (a pool of `concurrency` buffers, reused) while that costs
@@ -20,7 +19,8 @@ const BUFFERED_PARTS_MAX_BYTES = 64 * 1024 * 1024;
 export interface SentParts {
   digest: Sha256Digest;
   etags: string[];
-  crcs: string[];
+  /** Each part's checksum (base64) in the upload's algorithm; empty strings without one. */
+  checksums: string[];
 }
 
 /** Parts an interrupted run already stored in the upload being resumed, by part number. */
@@ -28,10 +28,12 @@ export type ResumedParts = ReadonlyMap<number, StoredPart>;
 
 /**
  * Send every part. A part counts as stored only when its bytes are proven: the store echoed the
- * CRC32 it verified, or the part went SigV4-signed (the store checks the signed sha256; see
+ * checksum it verified, or the part went SigV4-signed (the store checks the signed sha256; see
  * PayloadSigning). A store that ignores `x-amz-checksum-*` answers without the echo: that part is
  * sent again, signed, and so is every later part. Each answer must also confirm the encryption.
- * A part that an interrupted run stored with the same size and CRC32 is reused, not sent.
+ * A part that an interrupted run stored is reused, not sent, only when the store's own record
+ * of it proves it by SHA-256: the same size and the SHA-256 the store computed when it received
+ * it equal to this file's range. A CRC32 (or no checksum) is no proof: that part is sent again.
  */
 export async function sendParts(
   input: FileUpload,
@@ -49,7 +51,8 @@ export async function sendParts(
     ? [Buffer.allocUnsafe(HASH_CHUNK_BYTES), Buffer.allocUnsafe(HASH_CHUNK_BYTES)]
     : [];
   const etags: string[] = new Array<string>(plan.parts);
-  const crcs: string[] = new Array<string>(plan.parts);
+  const checksums: string[] = new Array<string>(plan.parts);
+  const algorithm = partAlgorithm(input);
   const acc = new Sha256Accumulator();
   const stop = new AbortController();
   const onAbort = () => stop.abort(input.signal?.reason);
@@ -77,15 +80,19 @@ export async function sendParts(
       const length = Math.min(plan.partSize, input.size - offset);
       const slot = streamed ? undefined : pool.pop()!;
       const buffer = slot?.subarray(0, length);
-      const partSha = streamed ? createHash("sha256") : undefined;
-      crcs[index] = await readAndHash(fh, offset, length, acc, {
+      const part = algorithm && partHash(algorithm);
+      // A streamed part is signed from its sha256 (see FileRangeBody); a SHA-256 part has it.
+      const partSha = streamed && algorithm !== "SHA256" ? createHash("sha256") : undefined;
+      await readAndHash(fh, offset, length, acc, {
         into: buffer,
         scratch,
-        partSha,
+        hashes: [part, partSha].filter((h) => h !== undefined),
         signal: input.signal,
       });
+      const checksum = part?.digest() ?? "";
+      checksums[index] = checksum;
       const stored = resumed.get(index + 1);
-      if (stored && stored.size === length && stored.checksumCrc32 === crcs[index]) {
+      if (algorithm === "SHA256" && stored?.size === length && stored.checksumSha256 === checksum) {
         etags[index] = stored.etag;
         bytesReused += length;
         partsDone += 1;
@@ -93,8 +100,15 @@ export async function sendParts(
         progress();
         continue;
       }
-      const body = buffer ?? new FileRangeBody(input.path, offset, length, partSha!.digest("hex"));
-      const task = sendProven(index, body, crcs[index]!)
+      const body =
+        buffer ??
+        new FileRangeBody(
+          input.path,
+          offset,
+          length,
+          partSha?.digest("hex") ?? base64ToHex(checksum),
+        );
+      const task = sendProven(index, body, checksum)
         .then((etag) => {
           etags[index] = etag;
           bytesSent += length;
@@ -114,7 +128,7 @@ export async function sendParts(
     await Promise.all(inflight);
     if (failure) throw failure.error;
     await assertEndOfFile(fh, input.size);
-    return { digest: acc.digest(), etags, crcs };
+    return { digest: acc.digest(), etags, checksums };
   } finally {
     stop.abort();
     await Promise.allSettled(inflight);
@@ -135,14 +149,14 @@ interface HashTarget {
   into: Buffer | undefined;
   /** …or read through these two reused chunk buffers (a part streamed later). */
   scratch: Buffer[];
-  /** The range's own sha256, for signing a streamed part. */
-  partSha: Hash | undefined;
+  /** The range's own checksum and, for signing a streamed part, its sha256. */
+  hashes: Array<PartHash | Hash>;
   signal: AbortSignal | undefined;
 }
 
 /**
- * Read `length` bytes at `offset` chunk by chunk, each into the file's sha256 (and the part's, when
- * asked); returns the range's CRC32. The next chunk is read (on libuv's thread pool) while this
+ * Read `length` bytes at `offset` chunk by chunk, each into the file's sha256 and the part's own
+ * hashes. The next chunk is read (on libuv's thread pool) while this
  * one is hashed. An abort is noticed between chunks.
  */
 async function readAndHash(
@@ -151,7 +165,7 @@ async function readAndHash(
   length: number,
   sha256: Sha256Accumulator,
   target: HashTarget,
-): Promise<string> {
+): Promise<void> {
   const read = async (at: number, turn: number): Promise<Buffer> => {
     const size = Math.min(HASH_CHUNK_BYTES, length - at);
     const chunk = target.into
@@ -160,7 +174,6 @@ async function readAndHash(
     await readExactly(fh, chunk, size, offset + at);
     return chunk;
   };
-  let crc = 0;
   let turn = 0;
   let next = read(0, turn);
   for (let at = 0; at < length; at += HASH_CHUNK_BYTES) {
@@ -168,8 +181,8 @@ async function readAndHash(
     target.signal?.throwIfAborted(); // no read is pending here; parts can be up to 512 MiB
     if (at + HASH_CHUNK_BYTES < length) next = read(at + HASH_CHUNK_BYTES, ++turn);
     sha256.update(chunk);
-    target.partSha?.update(chunk);
-    crc = crc32(chunk, crc);
+    for (const hash of target.hashes) hash.update(chunk);
   }
-  return crc32ToBase64(crc);
 }
+
+const base64ToHex = (base64: string): string => Buffer.from(base64, "base64").toString("hex");

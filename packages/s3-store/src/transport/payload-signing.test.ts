@@ -77,6 +77,23 @@ describe("payload signing on the wire", () => {
       "UNSIGNED-PAYLOAD",
     );
   });
+  it("sends a part carrying its SHA-256 checksum (the default) unsigned over https too", async () => {
+    const withSha = (client: S3Client) =>
+      client.send(
+        new UploadPartCommand({
+          Bucket: "b",
+          Key: "k",
+          UploadId: "u",
+          PartNumber: 1,
+          Body: BODY,
+          ChecksumSHA256: createHash("sha256").update(BODY).digest("base64"),
+        }),
+      );
+    expect(await contentSha256("https://127.0.0.1:9000", undefined, withSha)).toBe(
+      "UNSIGNED-PAYLOAD",
+    );
+    expect(await contentSha256("http://127.0.0.1:9000", undefined, withSha)).toBe(sha256Hex);
+  });
   it("honours always and never", async () => {
     expect(await contentSha256("https://127.0.0.1:9000", "always", part("AAAAAA=="))).toBe(
       sha256Hex,

@@ -8,10 +8,10 @@ import { FileRangeBody } from "./file-range-body.js";
  *   authenticates every byte in transit — the rule of aws-cli/botocore, rclone and minio-go.
  * - `always`: always signed (one extra sha256 pass over the data on the client and the server).
  * - `never`: never signed, also over plain http; each part is then protected only against
- *   corruption (its CRC32), not against someone on the network who rewrites it.
+ *   corruption (its checksum), not against someone on the network who rewrites it.
  *
- * Only parts that carry a CRC32 checksum header are ever sent unsigned: the store still
- * rejects a part whose bytes do not match what nbs read from the file.
+ * Only parts that carry a checksum header (SHA-256 or CRC32) are ever sent unsigned: the store
+ * still rejects a part whose bytes do not match what nbs read from the file.
  */
 export type PayloadSigning = "auto" | "always" | "never";
 
@@ -19,7 +19,7 @@ export const PAYLOAD_SIGNING_MODES: readonly PayloadSigning[] = ["auto", "always
 
 const UNSIGNED = "UNSIGNED-PAYLOAD";
 const SHA256_HEADER = "x-amz-content-sha256";
-const CRC32_HEADER = "x-amz-checksum-crc32";
+const CHECKSUM_HEADERS = new Set(["x-amz-checksum-sha256", "x-amz-checksum-crc32"]);
 
 /**
  * Set to `true` on an UploadPart input to sign that part whatever the mode: the fall-back for a
@@ -29,22 +29,28 @@ const CRC32_HEADER = "x-amz-checksum-crc32";
 export const SIGN_PAYLOAD = "nbsSignPayload";
 
 /** Decide for one request; pure, so the rule is unit-tested on its own. */
-export function signsPayload(mode: PayloadSigning, protocol: string, hasCrc32: boolean): boolean {
-  if (!hasCrc32 || mode === "always") return true;
+export function signsPayload(
+  mode: PayloadSigning,
+  protocol: string,
+  hasChecksum: boolean,
+): boolean {
+  if (!hasChecksum || mode === "always") return true;
   if (mode === "never") return false;
   return protocol !== "https:";
 }
 
-/** Client plugin: UploadPart requests that carry a CRC32 go unsigned where the mode allows. */
+/** Client plugin: UploadPart requests that carry a checksum go unsigned where the mode allows. */
 export function payloadSigningPlugin<I extends object, O extends object>(
   mode: PayloadSigning,
 ): Pluggable<I, O> {
   const middleware: BuildMiddleware<I, O> = (next, context) => (args) => {
     if (context.commandName === "UploadPartCommand") {
       const request = args.request as HttpRequest;
-      const hasCrc32 = Object.keys(request.headers).some((h) => h.toLowerCase() === CRC32_HEADER);
+      const hasChecksum = Object.keys(request.headers).some((h) =>
+        CHECKSUM_HEADERS.has(h.toLowerCase()),
+      );
       const forced = (args.input as Record<string, unknown>)[SIGN_PAYLOAD] === true;
-      if (!forced && !signsPayload(mode, request.protocol, hasCrc32))
+      if (!forced && !signsPayload(mode, request.protocol, hasChecksum))
         request.headers[SHA256_HEADER] = UNSIGNED;
       // A part streamed from the file cannot be hashed by the signer: it signs the sha256 of
       // the range taken in the hashing pass (the store rejects the part if the bytes differ).

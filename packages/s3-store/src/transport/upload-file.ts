@@ -13,9 +13,9 @@ import { headObject } from "./head-object.js";
 import { isPreconditionFailed, toStorageError } from "./errors.js";
 import { recoverPreconditionFailed } from "./precondition.js";
 import { sendParts, type SentParts } from "./multipart-parts.js";
-import { withCrc, type FileUpload, type UploadFileInput } from "./upload-input.js";
+import { partAlgorithm, type FileUpload, type UploadFileInput } from "./upload-input.js";
 import { findResumable } from "./multipart-resume.js";
-import { compositeCrc32, multipartEtag, unquote } from "./part-checksums.js";
+import { compositeChecksum, multipartEtag, unquote } from "./part-checksums.js";
 import { planMultipartUpload, type UploadPlan } from "./plan.js";
 import {
   assertEndOfFile,
@@ -30,7 +30,9 @@ export interface UploadFileResult {
   digest: Sha256Digest;
   etag: string;
   plan: UploadPlan;
-  /** Multipart only: the object's composite CRC32 (`<base64>-<parts>`) computed from the bytes read. */
+  /** Multipart only: the object's composite SHA-256 (`<base64>-<parts>`) computed from the bytes read. */
+  checksumSha256?: string;
+  /** Multipart with `partChecksum: "CRC32"`: the object's composite CRC32. */
   checksumCrc32?: string;
   /**
    * True when this run's own request created the object. False when a 412 was recovered by
@@ -42,7 +44,7 @@ export interface UploadFileResult {
 
 /**
  * Upload a file in ONE read pass: each chunk is hashed and then sent, so the sha256 is over
- * exactly the bytes that left. Each part carries its CRC32 (checked by S3 and MinIO). Multipart uploads reuse a pool of `concurrency` buffers (no
+ * exactly the bytes that left. Each part carries its SHA-256 (checked by S3 and MinIO). Multipart uploads reuse a pool of `concurrency` buffers (no
  * allocation per part); Buffer bodies let the SDK retry a part without re-reading the file.
  * `If-None-Match: *` makes the final write refuse to replace an object that appeared meanwhile.
  */
@@ -136,38 +138,40 @@ async function uploadMultipart(
   version: FileVersion,
 ): Promise<UploadFileResult> {
   const { client, bucket, key } = input;
-  let uploadId: string | undefined;
+  // Only an upload this run created is ever aborted: a resumed one may be another run's.
+  let created: string | undefined;
   try {
-    const resumed = withCrc(input)
-      ? await findResumable({
-          client,
-          bucket,
-          key,
-          idleMs: input.resumeIdleMs ?? DEFAULT_RESUME_IDLE_MS,
-          now: Date.now,
-          signal: input.signal,
-          onEvent: input.onEvent,
-        })
-      : undefined;
-    uploadId = resumed?.uploadId;
-    if (uploadId === undefined) uploadId = await createUpload(input);
+    const resumed =
+      partAlgorithm(input) === "SHA256"
+        ? await findResumable({
+            client,
+            bucket,
+            key,
+            sse: input.sse,
+            idleMs: input.resumeIdleMs ?? DEFAULT_RESUME_IDLE_MS,
+            signal: input.signal,
+            onEvent: input.onEvent,
+          })
+        : undefined;
+    const uploadId = resumed?.uploadId ?? (created = await createUpload(input));
     const sent = await sendParts(input, fh, plan, uploadId, resumed?.parts);
     // Every part was read (and streamed parts sent) from the file as it was at the start.
     await assertUnchanged(fh, version);
     const completed = await completeUpload(input, uploadId, sent);
     // A 412 answered by identical content in place: a racing twin won, and our upload is still
     // open on the server (or it was ours, and the abort finds nothing). Either way, drop it.
-    if (!completed.written) await abortQuietly(client, bucket, key, uploadId);
-    uploadId = undefined;
+    if (!completed.written && created !== undefined)
+      await abortQuietly(client, bucket, key, created);
+    created = undefined;
     return {
       digest: sent.digest,
       etag: completed.etag,
       plan,
       written: completed.written,
-      ...(withCrc(input) ? { checksumCrc32: compositeCrc32(sent.crcs) } : {}),
+      ...compositeOf(input, sent),
     };
   } catch (error) {
-    if (uploadId !== undefined) await abortQuietly(client, bucket, key, uploadId);
+    if (created !== undefined) await abortQuietly(client, bucket, key, created);
     // A streamed part is read again while it is sent: a file changed meanwhile makes the store
     // refuse the part (or the stream end early), which must not read as a network fault.
     const changed = await assertUnchanged(fh, version).then(
@@ -181,17 +185,36 @@ async function uploadMultipart(
   }
 }
 
-const DEFAULT_RESUME_IDLE_MS = 30_000;
+/**
+ * Longer than one request can take against a dead server with the default timeouts (under
+ * 2 minutes, see deadServerBoundMs) and than a 64 MiB part needs at 100 KB/s: a run still going
+ * finishes a part within it.
+ */
+const DEFAULT_RESUME_IDLE_MS = 15 * 60 * 1000;
+
+/** The object's composite checksum, in the field HEAD reports it in. */
+export function compositeOf(
+  input: Pick<FileUpload, "partChecksum">,
+  sent: Pick<SentParts, "checksums">,
+): { checksumSha256?: string; checksumCrc32?: string } {
+  const algorithm = partAlgorithm(input);
+  if (algorithm === undefined) return {};
+  const composite = compositeChecksum(algorithm, sent.checksums);
+  return algorithm === "SHA256" ? { checksumSha256: composite } : { checksumCrc32: composite };
+}
 
 export async function createUpload(input: FileUpload): Promise<string> {
   const { client, bucket, key } = input;
+  const algorithm = partAlgorithm(input);
   const created = await client.send(
     new CreateMultipartUploadCommand({
       Bucket: bucket,
       Key: key,
       ContentType: input.contentType ?? "application/octet-stream",
       Metadata: input.metadata,
-      ...(withCrc(input) ? { ChecksumAlgorithm: "CRC32", ChecksumType: "COMPOSITE" } : {}),
+      ...(algorithm === undefined
+        ? {}
+        : { ChecksumAlgorithm: algorithm, ChecksumType: "COMPOSITE" }),
       ...sseParams(input.sse),
     }),
     input.signal ? { abortSignal: input.signal } : {},
@@ -218,7 +241,9 @@ export async function completeUpload(
   sent: SentParts,
 ): Promise<{ etag: string; written: boolean }> {
   const { client, bucket, key } = input;
-  const { etags, crcs } = sent;
+  const { etags, checksums } = sent;
+  const algorithm = partAlgorithm(input);
+  const field = algorithm === "SHA256" ? "ChecksumSHA256" : "ChecksumCRC32";
   try {
     const done = await client.send(
       new CompleteMultipartUploadCommand({
@@ -230,7 +255,7 @@ export async function completeUpload(
           Parts: etags.map((ETag, i) => ({
             ETag,
             PartNumber: i + 1,
-            ...(withCrc(input) ? { ChecksumCRC32: crcs[i]! } : {}),
+            ...(algorithm === undefined ? {} : { [field]: checksums[i]! }),
           })),
         },
       }),
@@ -239,15 +264,20 @@ export async function completeUpload(
     return { etag: unquote(done.ETag), written: true };
   } catch (error) {
     // Ours if the stored object is made of these parts: S3's multipart ETag is
-    // md5(binary part ETags)-N, its checksum the CRC32 of the part CRC32s (also under SSE-KMS,
+    // md5(binary part ETags)-N, its checksum the hash of the part checksums (also under SSE-KMS,
     // where part ETags are not MD5s). Same parts, so same bytes; but a 412 cannot tell our
     // lost response from a racing twin.
     return recoverPreconditionFailed(
       error,
       async () => {
         const head = await headObject(client, bucket, key, input.signal);
+        const composite = compositeOf(input, sent);
         const same =
-          head?.etag === multipartEtag(etags) || head?.checksumCrc32 === compositeCrc32(crcs);
+          head?.etag === multipartEtag(etags) ||
+          (composite.checksumSha256 !== undefined &&
+            head?.checksumSha256 === composite.checksumSha256) ||
+          (composite.checksumCrc32 !== undefined &&
+            head?.checksumCrc32 === composite.checksumCrc32);
         return head?.size === input.size && same ? { etag: head.etag, written: false } : undefined;
       },
       () => error,

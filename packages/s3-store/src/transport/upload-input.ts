@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { PartAlgorithm } from "./part-checksums.js";
 import type { SseOptions } from "./sse.js";
 
 // What the upload engine is given; shared by upload-file.ts and multipart-parts.ts.
@@ -25,13 +26,16 @@ export interface UploadFileInput {
   /** Parts in flight at once; memory is concurrency × partSize (default 4). */
   concurrency?: number;
   /**
-   * `CRC32` (default): each part carries its CRC32, checked by the store. `none` for stores
-   * that reject `x-amz-checksum-*` headers; the parts are then always SigV4-signed.
+   * `SHA256` (default): each part carries its SHA-256, checked by the store, which keeps it, so
+   * a resumed upload's stored parts are proven by it. `CRC32` for stores without SHA-256
+   * checksums (a resumed upload's parts are then all sent again). `none` for stores that reject
+   * `x-amz-checksum-*` headers; the parts are then always SigV4-signed.
    */
   partChecksum?: PartChecksum;
   /**
-   * A multipart upload of this key left open and untouched this long is an interrupted run's:
-   * it is resumed (default 30 s; younger ones may be a run still going and are left alone).
+   * A multipart upload of this key left open and untouched this long (by the store's clock) is
+   * an interrupted run's: it is resumed (default 15 min; younger ones may be a run still going
+   * and are left alone). Never aborted by this run.
    */
   resumeIdleMs?: number;
   signal?: AbortSignal;
@@ -40,7 +44,7 @@ export interface UploadFileInput {
   onEvent?: (event: string, fields: Record<string, unknown>, level?: "debug" | "warn") => void;
 }
 
-export type PartChecksum = "CRC32" | "none";
+export type PartChecksum = "SHA256" | "CRC32" | "none";
 
 /**
  * Where the bytes come from. Only a local file of known size today; the engine reads it by
@@ -55,4 +59,8 @@ export interface FileUpload extends Omit<UploadFileInput, "source"> {
   size: number;
 }
 
-export const withCrc = (input: FileUpload): boolean => input.partChecksum !== "none";
+/** The checksum the parts carry; undefined with `partChecksum: "none"`. */
+export const partAlgorithm = (
+  input: Pick<FileUpload, "partChecksum">,
+): PartAlgorithm | undefined =>
+  input.partChecksum === "none" ? undefined : (input.partChecksum ?? "SHA256");

@@ -1,12 +1,11 @@
 import { Sha256Accumulator, type Sha256Digest } from "@nbs/checksum";
 import { NbsError } from "@nbs/errors";
-import { crc32 } from "./crc32.js";
 import type { SentParts } from "./multipart-parts.js";
 import { createPartSender } from "./part-sender.js";
-import { compositeCrc32, crc32ToBase64 } from "./part-checksums.js";
+import { partHash, type PartHash } from "./part-checksums.js";
 import { MAX_PARTS, MAX_PART_SIZE, MIB, MIN_PART_SIZE } from "./plan.js";
-import { abortQuietly, completeUpload, createUpload, wrap } from "./upload-file.js";
-import { withCrc, type FileUpload } from "./upload-input.js";
+import { abortQuietly, completeUpload, compositeOf, createUpload, wrap } from "./upload-file.js";
+import { partAlgorithm, type FileUpload } from "./upload-input.js";
 
 /**
  * Default part size of a streamed upload. Its length is unknown in advance, so the part size
@@ -53,7 +52,9 @@ export interface UploadStreamResult {
   etag: string;
   partSize: number;
   parts: number;
-  /** The object's composite CRC32 (`<base64>-<parts>`) of the parts sent; absent with partChecksum none. */
+  /** The object's composite SHA-256 (`<base64>-<parts>`) of the parts sent (default partChecksum). */
+  checksumSha256?: string;
+  /** The object's composite CRC32 with `partChecksum: "CRC32"`. */
   checksumCrc32?: string;
   /** False when a 412 on Complete was answered by identical parts in place (see uploadFile). */
   written: boolean;
@@ -61,7 +62,7 @@ export interface UploadStreamResult {
 
 /**
  * Upload a stream of unknown length as a multipart upload, in ONE pass: each byte is hashed
- * (sha256 of the whole, CRC32 per part) as it is copied into a part buffer, and a part is sent
+ * (sha256 of the whole, the part checksum per part) as it is copied into a part buffer, and a part is sent
  * once full. At most `concurrency` parts are in flight and one is filling: the buffers are
  * reused, and the source is not read while all are busy (backpressure, bounded memory). Any
  * failure — the source's, a part's, `beforeComplete`'s, an abort — aborts the multipart upload
@@ -105,7 +106,7 @@ export async function uploadStream(input: UploadStreamInput): Promise<UploadStre
       partSize,
       parts: sent.etags.length,
       written: completed.written,
-      ...(withCrc(like) ? { checksumCrc32: compositeCrc32(sent.crcs) } : {}),
+      ...compositeOf(like, sent),
     };
   } catch (error) {
     await abortQuietly(input.client, input.bucket, input.key, uploadId);
@@ -126,7 +127,9 @@ async function sendStreamParts(
   const pool: Buffer[] = [];
   const inflight = new Set<Promise<void>>();
   const etags: string[] = [];
-  const crcs: string[] = [];
+  const checksums: string[] = [];
+  const algorithm = partAlgorithm(input);
+  const newHash = (): PartHash | undefined => algorithm && partHash(algorithm);
   const acc = new Sha256Accumulator();
   let failure: { error: unknown } | undefined;
   let bytesRead = 0;
@@ -134,7 +137,7 @@ async function sendStreamParts(
   let partsDone = 0;
   let current: Buffer = Buffer.allocUnsafe(partSize);
   let fill = 0;
-  let crc = 0;
+  let part = newHash();
 
   const flush = async (): Promise<void> => {
     while (inflight.size >= concurrency) await Promise.race(inflight);
@@ -150,8 +153,8 @@ async function sendStreamParts(
     const slot = current;
     const length = fill;
     etags.push("");
-    crcs.push(crc32ToBase64(crc));
-    const task = sendPart(index, slot.subarray(0, length), crcs[index]!)
+    checksums.push(part?.digest() ?? "");
+    const task = sendPart(index, slot.subarray(0, length), checksums[index]!)
       .then((etag) => {
         etags[index] = etag;
         bytesSent += length;
@@ -169,7 +172,7 @@ async function sendStreamParts(
     inflight.add(task);
     current = pool.pop() ?? Buffer.allocUnsafe(partSize);
     fill = 0;
-    crc = 0;
+    part = newHash();
   };
 
   try {
@@ -182,7 +185,7 @@ async function sendStreamParts(
         current.set(chunk.subarray(at, at + n), fill);
         const copied = current.subarray(fill, fill + n);
         acc.update(copied);
-        crc = crc32(copied, crc);
+        part?.update(copied);
         fill += n;
         at += n;
         bytesRead += n;
@@ -197,7 +200,7 @@ async function sendStreamParts(
         hint: "the producer wrote nothing; see its output for why",
       });
     }
-    return { digest: acc.digest(), etags, crcs };
+    return { digest: acc.digest(), etags, checksums };
   } finally {
     stop.abort();
     await Promise.allSettled(inflight);
