@@ -141,6 +141,12 @@ export const ERROR_CODES = {
   STREAM_TOO_LARGE: "INPUT", // a streamed dump outgrew part size × 10,000 parts (S3's part limit)
   STREAM_EMPTY: "INPUT", // the streamed source ended before its first byte
   // --- end stream branch ---
+
+  // --- proofs branch: what a loaded dump is proven to hold ---
+  TRANSACTION_MISMATCH: "NEO4J", // the loaded store's last transaction differs from the sidecar's dumped_at_tx
+  INDEX_FAILED: "NEO4J", // an index of the loaded or restored database is FAILED
+  INDEX_NOT_ONLINE: "NEO4J", // an index was still POPULATING when the bounded wait ended
+  // --- end proofs branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

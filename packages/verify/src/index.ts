@@ -4,6 +4,7 @@
 export { verifyBackup } from "./verify.js";
 export type { VerifyOptions } from "./verify.js";
 export type { VerifyMode, VerifyReport } from "./report.js";
+export type { ContentProof, ContentProofMethod } from "./content-proof.js";
 export { parseS3Uri } from "./source.js";
 export type { LatestPassedOver, VerifySource } from "./source.js";
 export type { Check, CheckStatus, SidecarStats } from "./checks.js";
@@ -11,8 +12,9 @@ export { schemaChecks, schemaMismatchError } from "./schema-checks.js";
 export { renderSummaryMarkdown } from "./markdown.js";
 export type { SmokeQuery } from "./restore.js";
 export type { VerifyEventSink, VerifyProgress } from "./events.js";
-export { postRestoreChecks, restoreToServer } from "./restore-server.js";
+export { restoreToServer } from "./restore-server.js";
 export type { RestoreServerOptions } from "./restore-server.js";
+export type { ProofInstanceOptions } from "./restore-proof.js";
 export type { RestoreServerReport } from "./restore-report.js";
 export { catalogBackups } from "./catalog.js";
 export type { CatalogEntry, CatalogInput } from "./catalog.js";

@@ -1,5 +1,6 @@
 import type { BackupMeta } from "@nbs/metadata";
 import type { Check, SidecarStats } from "./checks.js";
+import type { ContentProof } from "./content-proof.js";
 import type { ResolvedSource } from "./source.js";
 
 /** What `nbs-verify restore` did (or, with `--dry-run`, would do). Failures are thrown, not reported. */
@@ -22,7 +23,10 @@ export interface RestoreServerReport {
     forced: boolean;
   };
   checks: Check[];
+  /** Counted in the private ephemeral Neo4j the dump was first loaded into (no client writes there). */
   counts?: { expected?: SidecarStats; actual: SidecarStats };
+  /** What proved the dump holds the recorded state, in that ephemeral Neo4j, before the server was stopped. */
+  proof?: ContentProof;
   /** `--dry-run`: the steps that would run. */
   plan?: string[];
   durations_ms: Record<string, number>;
