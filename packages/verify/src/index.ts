@@ -5,6 +5,7 @@ export { verifyBackup } from "./verify.js";
 export type { VerifyOptions } from "./verify.js";
 export type { VerifyMode, VerifyReport } from "./report.js";
 export type { ContentProof, ContentProofMethod } from "./content-proof.js";
+export { DEFAULT_INDEX_TIMEOUT_MS } from "./index-checks.js";
 export { parseS3Uri } from "./source.js";
 export type { LatestPassedOver, VerifySource } from "./source.js";
 export type { Check, CheckStatus, SidecarStats } from "./checks.js";
