@@ -103,8 +103,8 @@ export const ERROR_CODES = {
   RESTORE_STOP_FAILED: "NEO4J", // `neo4j stop` failed; nothing was loaded
   RESTORE_LOAD_FAILED: "NEO4J", // `neo4j-admin database load` failed; Neo4j was started again
   RESTORE_RESTART_FAILED: "NEO4J", // Neo4j did not start (or answer on Bolt) after the load
-  RESTORE_COUNTS_DIFFER: "NEO4J", // counts after the restore differ from the sidecar's stats
-  RESTORE_COUNT_FAILED: "NEO4J", // the restored database could not be counted after the start
+  RESTORE_COUNTS_DIFFER: "NEO4J", // the dump, proven in an ephemeral Neo4j before the stop, has other counts than the sidecar
+  RESTORE_COUNT_FAILED: "NEO4J", // after the start the restored database is not online, or cannot be read
   RESTORE_FILE_UNREADABLE: "INPUT", // the --file to restore could not be read
   RESTORE_INTERRUPTED: "ABORTED", // SIGINT/SIGTERM during the restore
   // --- end ops ---
