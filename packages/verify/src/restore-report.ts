@@ -53,16 +53,13 @@ export function restorePlan(
     source.meta
       ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}, and check it is a Neo4j dump; stop here on any mismatch`
       : "compare the sha256 with --sha256 and check it is a Neo4j dump; stop here on any mismatch",
+    `load it into a private ephemeral Neo4j (random loopback ports, no client) and prove there: last transaction = the sidecar's dumped_at_tx, indexes ONLINE, ${stats?.exact === false ? "schema = the sidecar's (its counts are inexact and are not compared)" : stats ? "counts and schema = the sidecar's" : "(the sidecar has no stats to compare with)"}; stop here on any failure`,
     target.running
       ? `stop Neo4j (${target.neo4j_home}/bin/neo4j stop); database ${target.database} holds ${target.nodes_before ?? "?"} node(s)${target.forced ? ", replaced because of --force" : ""}`
       : `Neo4j at ${target.neo4j_home} is not running${target.forced ? " (--force: its database is replaced unseen)" : ""}`,
     `neo4j-admin database load --overwrite-destination ${target.database} (Neo4j ${target.neo4j_version})`,
     "start Neo4j again, also when the load fails, and wait for Bolt",
-    stats?.exact === false
-      ? "count nodes and relationships (the sidecar's counts are inexact and are not compared)"
-      : stats
-        ? "compare node, relationship, label and type counts with the sidecar's stats"
-        : "count nodes and relationships (the sidecar has no stats to compare with)",
+    "check the running server: database online, the recorded indexes and constraints present, every index ONLINE (counts are not read there: applications may already write)",
     "remove the workspace",
   ];
 }

@@ -347,6 +347,8 @@ describe("restoreToServer", () => {
     const report = await restoreToServer(o);
     expect(report.outcome).toBe("dry-run");
     expect(report.plan?.join("\n")).toMatch(/--overwrite-destination neo4j/);
+    // The dump is proven in a private instance before the server is stopped.
+    expect(report.plan?.join("\n")).toMatch(/private ephemeral Neo4j[^]*\nstop Neo4j/);
     expect(runner.steps).toEqual(["neo4j status"]);
     expect(readdirSync(o.workDir)).toEqual([]);
   });
