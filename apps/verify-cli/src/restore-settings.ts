@@ -1,5 +1,6 @@
 import {
   parseBool,
+  parseDuration,
   parseString,
   resolveSettings,
   withEndpointRegion,
@@ -9,7 +10,7 @@ import {
   type SettingsOf,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import type { VerifySource } from "@nbs/verify";
+import { DEFAULT_INDEX_TIMEOUT_MS, type VerifySource } from "@nbs/verify";
 import { checkDb } from "./list-settings.js";
 import { chooseSource, parseSha256 } from "./settings.js";
 
@@ -76,7 +77,7 @@ export const RESTORE_SETTINGS = {
   neo4jUri: S(
     ["NEO4J_URI"],
     "string",
-    "Bolt URI of that server: emptiness check before, counts after",
+    "Bolt URI of that server: emptiness check before; online, schema and index states after",
     undefined,
     parseString,
   ),
@@ -93,6 +94,15 @@ export const RESTORE_SETTINGS = {
     "replace a database that holds data, or one that cannot be checked because Neo4j is not running",
     false,
     parseBool,
+  ),
+  indexTimeout: S(
+    ["NBS_INDEX_TIMEOUT"],
+    "string",
+    "how long to wait for POPULATING indexes to come ONLINE, in the private Neo4j the dump is proven in before the stop and again on the server after the start (15, 15s, 2m); a FAILED one fails INDEX_FAILED at once",
+    DEFAULT_INDEX_TIMEOUT_MS,
+    parseDuration,
+    undefined,
+    `${DEFAULT_INDEX_TIMEOUT_MS / 60_000}m`,
   ),
   dryRun: S(
     ["NBS_DRY_RUN"],

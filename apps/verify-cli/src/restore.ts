@@ -21,9 +21,15 @@ export interface RestoreDeps {
   createClient?: typeof createS3Client;
 }
 
-const WARN_EVENTS = new Set(["restore.neo4j.version-mismatch"]);
+const WARN_EVENTS = new Set([
+  "restore.neo4j.version-mismatch",
+  "restore.proof.neo4j.version-mismatch",
+]);
 
-/** Restore a backup onto the operator's Neo4j: verify the bytes, stop, load, start, compare counts. */
+/**
+ * Restore a backup onto the operator's Neo4j: verify the bytes, prove the dump in a private
+ * ephemeral Neo4j, stop, load, start, check online / schema / index states.
+ */
 export async function runRestore(
   settings: ResolvedRestoreSettings,
   deps: RestoreDeps,
@@ -63,6 +69,7 @@ export async function runRestore(
       database: settings.db,
       force: settings.force,
       dryRun: settings.dryRun,
+      indexTimeoutMs: settings.indexTimeout,
       ...(settings.workDir !== undefined ? { workDir: settings.workDir } : {}),
       signal: deps.signal,
       onEvent: (event, fields) => logger.log(level(event), event, fields),

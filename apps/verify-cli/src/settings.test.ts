@@ -4,6 +4,18 @@ import { resolveVerifySettings } from "./settings.js";
 const KEY = "prod/neo4j/neo4j-20261124T101500Z.dump";
 
 describe("verify settings", () => {
+  it("waits 10 minutes for indexes unless --index-timeout / NBS_INDEX_TIMEOUT says; 0 is refused", () => {
+    const timeout = (flags: Record<string, unknown>, env: Record<string, string> = {}) =>
+      resolveVerifySettings({ mode: "load", file: "/x.dump", ...flags }, env, {}).settings
+        .indexTimeout;
+    expect(timeout({})).toBe(600_000);
+    expect(timeout({ indexTimeout: "2m" })).toBe(120_000);
+    expect(timeout({}, { NBS_INDEX_TIMEOUT: "45" })).toBe(45_000);
+    expect(() => timeout({ indexTimeout: "0" })).toThrow(
+      expect.objectContaining({ code: "SETTING_INVALID" }),
+    );
+  });
+
   it("takes a flag over the environment over the config file over the default", () => {
     const env = { BACKUP_S3_BUCKET: "from-env", BACKUP_S3_PREFIX: "env-prefix" };
     const file = { bucket: "from-file", prefix: "file-prefix", maxAttempts: 8 };

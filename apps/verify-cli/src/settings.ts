@@ -1,6 +1,7 @@
 import {
   parseBool,
   parseChoice,
+  parseDuration,
   parsePositiveInt,
   parseString,
   resolveSettings,
@@ -12,7 +13,12 @@ import {
 } from "@nbs/cli-kit";
 import { isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import { parseS3Uri, type VerifyMode, type VerifySource } from "@nbs/verify";
+import {
+  DEFAULT_INDEX_TIMEOUT_MS,
+  parseS3Uri,
+  type VerifyMode,
+  type VerifySource,
+} from "@nbs/verify";
 
 const MODES = ["checksum", "check", "load"] as const satisfies readonly VerifyMode[];
 
@@ -113,6 +119,15 @@ export const VERIFY_SETTINGS = {
     "rows the smoke query must return at least",
     1,
     parseNonNegativeInt,
+  ),
+  indexTimeout: S(
+    ["NBS_INDEX_TIMEOUT"],
+    "string",
+    "--mode load: how long to wait after the start for POPULATING indexes to come ONLINE (15, 15s, 2m); one still populating then fails INDEX_NOT_ONLINE, a FAILED one fails INDEX_FAILED at once",
+    DEFAULT_INDEX_TIMEOUT_MS,
+    parseDuration,
+    undefined,
+    `${DEFAULT_INDEX_TIMEOUT_MS / 60_000}m`,
   ),
   report: S(
     ["NBS_REPORT"],

@@ -73,6 +73,7 @@ export async function runVerify(
         ? { smoke: { cypher: settings.smokeQuery, minRows: settings.expectMinRows } }
         : {}),
       ...(settings.workDir !== undefined ? { workDir: settings.workDir } : {}),
+      indexTimeoutMs: settings.indexTimeout,
       keepWorkspace: settings.keepWorkspace,
       dryRun: settings.dryRun,
       signal,

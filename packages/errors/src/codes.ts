@@ -103,8 +103,8 @@ export const ERROR_CODES = {
   RESTORE_STOP_FAILED: "NEO4J", // `neo4j stop` failed; nothing was loaded
   RESTORE_LOAD_FAILED: "NEO4J", // `neo4j-admin database load` failed; Neo4j was started again
   RESTORE_RESTART_FAILED: "NEO4J", // Neo4j did not start (or answer on Bolt) after the load
-  RESTORE_COUNTS_DIFFER: "NEO4J", // counts after the restore differ from the sidecar's stats
-  RESTORE_COUNT_FAILED: "NEO4J", // the restored database could not be counted after the start
+  RESTORE_COUNTS_DIFFER: "NEO4J", // the dump, proven in an ephemeral Neo4j before the stop, has other counts than the sidecar
+  RESTORE_COUNT_FAILED: "NEO4J", // after the start the restored database is not online, or cannot be read
   RESTORE_FILE_UNREADABLE: "INPUT", // the --file to restore could not be read
   RESTORE_INTERRUPTED: "ABORTED", // SIGINT/SIGTERM during the restore
   // --- end ops ---
@@ -142,6 +142,12 @@ export const ERROR_CODES = {
   STREAM_TOO_LARGE: "INPUT", // a streamed dump outgrew part size × 10,000 parts (S3's part limit)
   STREAM_EMPTY: "INPUT", // the streamed source ended before its first byte
   // --- end stream branch ---
+
+  // --- proofs branch: what a loaded dump is proven to hold ---
+  TRANSACTION_MISMATCH: "NEO4J", // the loaded store's last transaction differs from the sidecar's dumped_at_tx
+  INDEX_FAILED: "NEO4J", // an index of the loaded or restored database is FAILED
+  INDEX_NOT_ONLINE: "NEO4J", // an index was still POPULATING when the bounded wait ended
+  // --- end proofs branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

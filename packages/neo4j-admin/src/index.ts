@@ -34,5 +34,8 @@ export type {
 } from "./runner.js";
 export { createSpawnRunner } from "./spawn-runner.js";
 export type { SpawnRunnerOptions } from "./spawn-runner.js";
-export { captureStats } from "./stats.js";
+export { captureSchema, captureStats } from "./stats.js";
+export { waitForIndexes } from "./index-states.js";
+export type { IndexesSettled, IndexState, WaitForIndexesOptions } from "./index-states.js";
+export { storeTransactionId } from "./transaction-id.js";
 export type { CommandFamily, Neo4jEdition, Neo4jVersion } from "./version.js";

@@ -163,4 +163,19 @@ describe("Markdown summary of the schema", () => {
     expect(md).toContain("| ❌ | constraint person_id | UNIQUENESS :Person(id) | missing |");
     expect(md).toContain("Schema: 0 constraints, 0 indexes (sidecar: 1 / 0).");
   });
+
+  it("names the proof of content the load gave: exact counts, transaction id, both, or none", () => {
+    const md = renderSummaryMarkdown({
+      ...base,
+      proof: {
+        method: "transaction-id",
+        detail:
+          "counts not compared: transactions were committed between counting and the stop; the loaded store's last committed transaction is the sidecar's dumped_at_tx 42",
+      },
+    });
+    expect(md).toContain(
+      "| proof of content | **transaction id**: counts not compared: transactions were committed between counting and the stop; the loaded store's last committed transaction is the sidecar's dumped_at_tx 42 |",
+    );
+    expect(renderSummaryMarkdown(base)).not.toContain("proof of content");
+  });
 });

@@ -1,4 +1,5 @@
 import { short, type Check } from "./checks.js";
+import type { ContentProofMethod } from "./content-proof.js";
 import type { VerifyReport } from "./report.js";
 
 const ICON: Record<Check["status"], string> = { pass: "✅", fail: "❌", skip: "➖" };
@@ -7,6 +8,13 @@ const VERDICT: Record<VerifyReport["outcome"], string> = {
   unverified: "⚠️ unverified",
   failed: "❌ failed",
   "dry-run": "📝 dry run",
+};
+
+const PROOF: Record<ContentProofMethod, string> = {
+  "exact-counts+transaction-id": "exact counts and transaction id",
+  "exact-counts": "exact counts",
+  "transaction-id": "transaction id",
+  none: "none",
 };
 
 /**
@@ -45,6 +53,10 @@ export function renderSummaryMarkdown(report: VerifyReport): string {
   if (report.neo4j)
     lines.push(
       `| restored into | ephemeral Neo4j ${report.neo4j.version} (${report.neo4j.edition}), database \`${code(report.neo4j.database)}\` |`,
+    );
+  if (report.proof)
+    lines.push(
+      `| proof of content | **${PROOF[report.proof.method]}**: ${cell(report.proof.detail)} |`,
     );
   lines.push("");
 

@@ -1,6 +1,7 @@
 import type { ErrorCategory, NbsErrorCode } from "@nbs/errors";
 import type { GraphStats } from "@nbs/metadata";
 import type { Check } from "./checks.js";
+import type { ContentProof } from "./content-proof.js";
 import type { LatestPassedOver, VerifySource } from "./source.js";
 
 /** How far to go: bytes only, neo4j-admin consistency check, or load and query. */
@@ -41,6 +42,11 @@ export interface VerifyReport {
   /** The sidecar's `stats` and what the restored database holds: counts, and schema (indexes, constraints). */
   counts?: { expected?: GraphStats; actual?: GraphStats };
   neo4j?: { version: string; edition: string; database: string };
+  /**
+   * `check` / `load`: what proved the loaded store holds the recorded state besides the sha256:
+   * exact counts, the last committed transaction = `dumped_at_tx`, both, or none (and why).
+   */
+  proof?: ContentProof;
   checks: Check[];
   /** Step durations: resolve, download, neo4j_prepare, neo4j_load, neo4j_check, neo4j_start, counts, smoke, cleanup, total. */
   durations_ms: Record<string, number>;

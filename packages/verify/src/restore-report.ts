@@ -1,5 +1,6 @@
 import type { BackupMeta } from "@nbs/metadata";
 import type { Check, SidecarStats } from "./checks.js";
+import type { ContentProof } from "./content-proof.js";
 import type { ResolvedSource } from "./source.js";
 
 /** What `nbs-verify restore` did (or, with `--dry-run`, would do). Failures are thrown, not reported. */
@@ -22,7 +23,10 @@ export interface RestoreServerReport {
     forced: boolean;
   };
   checks: Check[];
+  /** Counted in the private ephemeral Neo4j the dump was first loaded into (no client writes there). */
   counts?: { expected?: SidecarStats; actual: SidecarStats };
+  /** What proved the dump holds the recorded state, in that ephemeral Neo4j, before the server was stopped. */
+  proof?: ContentProof;
   /** `--dry-run`: the steps that would run. */
   plan?: string[];
   durations_ms: Record<string, number>;
@@ -49,16 +53,13 @@ export function restorePlan(
     source.meta
       ? `compare sha256 ${source.meta.sha256.slice(0, 12)}… and size ${source.meta.size} with the sidecar${source.object ? " and the object's metadata" : ""}, and check it is a Neo4j dump; stop here on any mismatch`
       : "compare the sha256 with --sha256 and check it is a Neo4j dump; stop here on any mismatch",
+    `load it into a private ephemeral Neo4j (random loopback ports, no client) and prove there: last transaction = the sidecar's dumped_at_tx, indexes ONLINE, ${stats?.exact === false ? "schema = the sidecar's (its counts are inexact and are not compared)" : stats ? "counts and schema = the sidecar's" : "(the sidecar has no stats to compare with)"}; stop here on any failure`,
     target.running
       ? `stop Neo4j (${target.neo4j_home}/bin/neo4j stop); database ${target.database} holds ${target.nodes_before ?? "?"} node(s)${target.forced ? ", replaced because of --force" : ""}`
       : `Neo4j at ${target.neo4j_home} is not running${target.forced ? " (--force: its database is replaced unseen)" : ""}`,
     `neo4j-admin database load --overwrite-destination ${target.database} (Neo4j ${target.neo4j_version})`,
     "start Neo4j again, also when the load fails, and wait for Bolt",
-    stats?.exact === false
-      ? "count nodes and relationships (the sidecar's counts are inexact and are not compared)"
-      : stats
-        ? "compare node, relationship, label and type counts with the sidecar's stats"
-        : "count nodes and relationships (the sidecar has no stats to compare with)",
+    "check the running server: database online, the recorded indexes and constraints present, every index ONLINE (counts are not read there: applications may already write)",
     "remove the workspace",
   ];
 }

@@ -1,4 +1,4 @@
-import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
+import type { ProcessRunner, RunResult, ServerProcesses } from "@nbs/neo4j-admin";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,12 +76,30 @@ function fakeServer(
   };
 }
 
-/** A Bolt connection whose graph holds `nodes` nodes and `relationships` relationships. */
-function graph(counts: { nodes: number; relationships: number }) {
+/**
+ * A Bolt connection whose graph holds `nodes` nodes and `relationships` relationships, and the
+ * rows SHOW INDEXES / SHOW CONSTRAINTS give (as Neo4j names the columns).
+ */
+function graph(counts: {
+  nodes: number;
+  relationships: number;
+  indexes?: Record<string, unknown>[];
+  constraints?: Record<string, unknown>[];
+}) {
   const record = (c: unknown) => ({ get: () => c });
+  const row = (values: Record<string, unknown>) => ({
+    get: (k: string) => values[k],
+    has: (k: string) => k in values,
+  });
   return () =>
     ({
       executeQuery: (cypher: string) => {
+        if (cypher.startsWith("SHOW DATABASE"))
+          return Promise.resolve({ records: [record("online")] });
+        if (cypher === "SHOW INDEXES YIELD *")
+          return Promise.resolve({ records: (counts.indexes ?? []).map(row) });
+        if (cypher === "SHOW CONSTRAINTS YIELD *")
+          return Promise.resolve({ records: (counts.constraints ?? []).map(row) });
         if (
           cypher.includes("db.labels") ||
           cypher.includes("db.relationshipTypes") ||
@@ -98,6 +116,41 @@ function graph(counts: { nodes: number; relationships: number }) {
     }) as unknown as ReturnType<RestoreServerOptions["connect"]>;
 }
 
+/** neo4j-admin and neo4j of the private instance the dump is proven in; `database info` says `lastTx`. */
+function proofRunner(lastTx?: number): ProcessRunner & { calls: string[] } {
+  const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
+  const calls: string[] = [];
+  return {
+    calls,
+    run(_file, args) {
+      calls.push(args.slice(0, 2).join(" "));
+      if (args.includes("--version"))
+        return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
+      if (args[1] === "info" && lastTx !== undefined)
+        return Promise.resolve({ ...ok, stdout: `{"lastCommittedTransaction":"${lastTx}"}\n` });
+      return Promise.resolve(ok);
+    },
+  };
+}
+
+/** The private instance's server processes: one, until killed. */
+const proofProcesses = (): ServerProcesses => {
+  let killed = false;
+  return {
+    find: () => Promise.resolve(killed ? [] : [4242]),
+    kill: () => void (killed = true),
+    gone: () => Promise.resolve(killed),
+  };
+};
+
+/** The private instance the dump is proven in, holding `proven` (default: what the sidecar says). */
+function proofInstance(
+  proven: Parameters<typeof graph>[0] = { nodes: 5, relationships: 4 },
+  lastTx?: number,
+) {
+  return { runner: proofRunner(lastTx), driverFactory: graph(proven), processes: proofProcesses() };
+}
+
 function options(
   over: Partial<RestoreServerOptions> = {},
 ): RestoreServerOptions & { workDir: string } {
@@ -109,6 +162,7 @@ function options(
     database: "neo4j",
     force: true,
     workDir: temp("nbs-restore-work-"),
+    proofInstance: proofInstance(),
     ...over,
   };
 }
@@ -191,10 +245,62 @@ describe("restoreToServer", () => {
     expect(runner.steps).toEqual(["neo4j status"]);
   });
 
-  it("fails with the counts named when the restored graph differs from the sidecar", async () => {
+  it("fails RESTORE_COUNTS_DIFFER when the dump, loaded where no client writes, differs from the sidecar: the server is never stopped", async () => {
+    const runner = fakeServer();
+    const error: unknown = await restoreToServer(
+      options({ runner, proofInstance: proofInstance({ nodes: 4, relationships: 4 }) }),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "RESTORE_COUNTS_DIFFER", category: "NEO4J" });
+    expect((error as Error).message).toContain("nodes expected 5, found 4");
+    expect((error as Error).message).toContain("was not stopped and its data not replaced");
+    expect(runner.steps).toEqual(["neo4j status"]);
+  });
+
+  it("does not compare counts on the running server after the start: applications may already write", async () => {
+    const report = await restoreToServer(
+      options({ connect: graph({ nodes: 7, relationships: 4 }) }),
+    );
+    expect(report).toMatchObject({
+      outcome: "restored",
+      counts: { actual: { nodes: 5, relationships: 4 } },
+    });
+    expect(report.checks.find((c) => c.id === "served.online")).toMatchObject({ status: "pass" });
+  });
+
+  it("fails TRANSACTION_MISMATCH before the stop when the dump holds another transaction than dumped_at_tx", async () => {
+    const runner = fakeServer();
+    const stats = { nodes: 5, relationships: 4, exact: false, dumped_at_tx: 42 };
+    const source = { kind: "file" as const, path: localBackup(dump, dump, { stats }) };
     await expect(
-      restoreToServer(options({ connect: graph({ nodes: 4, relationships: 4 }) })),
-    ).rejects.toMatchObject({ code: "RESTORE_COUNTS_DIFFER", category: "NEO4J" });
+      restoreToServer(options({ runner, source, proofInstance: proofInstance(undefined, 41) })),
+    ).rejects.toMatchObject({ code: "TRANSACTION_MISMATCH", category: "NEO4J" });
+    expect(runner.steps).not.toContain("neo4j stop");
+
+    const proven = await restoreToServer(
+      options({ source, proofInstance: proofInstance(undefined, 42) }),
+    );
+    expect(proven.proof).toMatchObject({ method: "transaction-id" });
+  });
+
+  it("fails INDEX_FAILED after the start when an index of the restored server is FAILED", async () => {
+    const failed = {
+      name: "big_text",
+      type: "RANGE",
+      entityType: "NODE",
+      labelsOrTypes: ["Doc"],
+      properties: ["text"],
+      state: "FAILED",
+      failureMessage: "Property value is too large to index",
+    };
+    const runner = fakeServer();
+    const error: unknown = await restoreToServer(
+      options({ runner, connect: graph({ nodes: 5, relationships: 4, indexes: [failed] }) }),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "INDEX_FAILED", category: "NEO4J" });
+    expect((error as Error).message).toBe(
+      "the restored database has a FAILED index: big_text (Property value is too large to index)",
+    );
+    expect(runner.steps).toEqual(["neo4j status", "neo4j status", ...SERVER_STEPS]);
   });
 
   it("fails SCHEMA_MISMATCH when a constraint recorded at dump time is missing after the restore", async () => {
@@ -207,10 +313,32 @@ describe("restoreToServer", () => {
     };
     const stats = { nodes: 5, relationships: 4, schema: { indexes: [], constraints: [person] } };
     const source = { kind: "file" as const, path: localBackup(dump, dump, { stats }) };
-    await expect(restoreToServer(options({ source }))).rejects.toMatchObject({
+    // The dump lacks it: found in the proof, before the stop.
+    const runner = fakeServer();
+    await expect(restoreToServer(options({ source, runner }))).rejects.toMatchObject({
       code: "SCHEMA_MISMATCH",
       category: "NEO4J",
     });
+    expect(runner.steps).not.toContain("neo4j stop");
+    // The dump holds it, the server lacks it after the start.
+    const row = {
+      name: "person_id",
+      type: "UNIQUENESS",
+      entityType: "NODE",
+      labelsOrTypes: ["Person"],
+      properties: ["id"],
+    };
+    const after = fakeServer();
+    const error: unknown = await restoreToServer(
+      options({
+        source,
+        runner: after,
+        proofInstance: proofInstance({ nodes: 5, relationships: 4, constraints: [row] }),
+      }),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "SCHEMA_MISMATCH" });
+    expect((error as Error).message).toContain("on the server after the restore");
+    expect(after.steps).toContain("neo4j start");
   });
 
   it("--dry-run checks the target and plans; nothing downloaded, nothing stopped", async () => {
@@ -219,6 +347,8 @@ describe("restoreToServer", () => {
     const report = await restoreToServer(o);
     expect(report.outcome).toBe("dry-run");
     expect(report.plan?.join("\n")).toMatch(/--overwrite-destination neo4j/);
+    // The dump is proven in a private instance before the server is stopped.
+    expect(report.plan?.join("\n")).toMatch(/private ephemeral Neo4j[^]*\nstop Neo4j/);
     expect(runner.steps).toEqual(["neo4j status"]);
     expect(readdirSync(o.workDir)).toEqual([]);
   });

@@ -14,6 +14,14 @@ import type { GraphStats } from "@nbs/metadata";
 import { statsChecks, type Check } from "./checks.js";
 import type { VerifyEventSink } from "./events.js";
 import { schemaChecks, schemaMismatchError } from "./schema-checks.js";
+import {
+  contentProof,
+  loadedTransaction,
+  transactionCheck,
+  transactionMismatchError,
+  type ContentProof,
+} from "./content-proof.js";
+import { checkIndexes } from "./index-checks.js";
 
 export interface SmokeQuery {
   cypher: string;
@@ -41,17 +49,25 @@ export interface RestoreInput {
   time: <T>(step: string, work: () => Promise<T>) => Promise<T>;
   /** Called once the instance exists, so the caller can dispose of it whatever happens next. */
   adopt: (instance: EphemeralInstance) => void;
+  /** How long to wait for POPULATING indexes after the start (`load`); default 10 minutes. */
+  indexTimeoutMs?: number | undefined;
+  /** Event names start with this (default "verify"). */
+  eventPrefix?: string;
 }
 
 export interface RestoreResult {
   neo4j: { version: string; edition: string; database: string };
   counts?: GraphStats;
+  /** What proved the loaded store holds the recorded state (besides the bytes' sha256). */
+  proof: ContentProof;
 }
 
 /**
  * Restore into an EPHEMERAL Neo4j (own home under the workspace, random loopback ports, random
- * password; never the operator's instance), then either consistency-check it (`check`) or start
- * it and compare counts and a smoke query (`load`). Failures throw NEO4J errors (exit 6).
+ * password; never the operator's instance), compare the loaded store's last transaction with the
+ * sidecar's `dumped_at_tx`, then either consistency-check it (`check`) or start it, wait for its
+ * indexes, and compare counts, schema and a smoke query (`load`). No client can write to it, so
+ * what is compared is what the dump holds. Failures throw NEO4J errors (exit 6).
  */
 export async function restoreAndProve(input: RestoreInput): Promise<RestoreResult> {
   const { onEvent, record } = input;
@@ -73,7 +89,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
     edition: instance.installation.edition,
     database: input.database,
   };
-  onEvent("verify.neo4j.instance", {
+  onEvent(`${prefixOf(input)}.neo4j.instance`, {
     version: version.raw,
     edition: neo4j.edition,
     database: input.database,
@@ -81,7 +97,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
   });
   const dumpMajor = Number(input.meta?.neo4j?.version.split(".")[0]);
   if (Number.isFinite(dumpMajor) && dumpMajor !== version.major) {
-    onEvent("verify.neo4j.version-mismatch", {
+    onEvent(`${prefixOf(input)}.neo4j.version-mismatch`, {
       message: `the dump was taken with Neo4j ${input.meta?.neo4j?.version}; loading it with ${version.raw}`,
     });
   }
@@ -98,6 +114,13 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
       hint: "the dump is truncated or corrupt, or was taken by an incompatible Neo4j version (see the output tail in the report)",
     }),
   );
+  const tx = transactionCheck(
+    input.meta?.stats,
+    await loadedTransaction(input.runner, instance, input.database, input.signal),
+  );
+  record(tx);
+  const txError = transactionMismatchError(tx);
+  if (txError) throw txError;
   if (input.mode === "check") {
     await step(
       input,
@@ -111,10 +134,10 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
         hint: "do not rely on this backup; take a new one and check the source database (--keep-workspace keeps neo4j-admin's report)",
       }),
     );
-    return { neo4j };
+    return { neo4j, proof: contentProof([tx]) };
   }
 
-  onEvent("verify.neo4j.starting", { home: instance.home });
+  onEvent(`${prefixOf(input)}.neo4j.starting`, { home: instance.home });
   await step(
     input,
     "neo4j.start",
@@ -128,7 +151,7 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
     }),
   );
   const counts = await count(instance, input);
-  onEvent("verify.counts", {
+  onEvent(`${prefixOf(input)}.counts`, {
     nodes: counts.nodes,
     relationships: counts.relationships,
     indexes: counts.schema?.indexes.length,
@@ -139,6 +162,14 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
   // Recorded before any verdict, so a report that fails on counts still lists the schema.
   const schema = schemaChecks(input.meta?.stats, counts.schema);
   schema.forEach(record);
+  const indexError = await checkIndexes(instance.driver(), {
+    database: input.database,
+    of: "ephemeral",
+    timeoutMs: input.indexTimeoutMs,
+    signal: input.signal,
+    events: { prefix: prefixOf(input), sink: onEvent },
+    record,
+  });
   const wrong = countChecks.filter((c) => c.status === "fail");
   if (wrong.length > 0) {
     const what = wrong.map((c) => `${c.name} expected ${c.expected}, found ${c.actual}`).join("; ");
@@ -152,8 +183,9 @@ export async function restoreAndProve(input: RestoreInput): Promise<RestoreResul
   }
   const schemaError = schemaMismatchError(schema);
   if (schemaError) throw schemaError;
+  if (indexError) throw indexError;
   if (input.smoke) await smoke(instance, input.smoke, input);
-  return { neo4j, counts };
+  return { neo4j, counts, proof: contentProof([tx, ...countChecks]) };
 }
 
 /** Count through the driver; a driver error here is the restored database failing, not a bug. */
@@ -279,11 +311,15 @@ async function smoke(
     expected: `≥ ${query.minRows}`,
     actual: rows,
   });
-  input.onEvent("verify.smoke", { rows, min_rows: query.minRows });
+  input.onEvent(`${prefixOf(input)}.smoke`, { rows, min_rows: query.minRows });
   if (!ok)
     throw new NbsError(
       "SMOKE_QUERY_TOO_FEW_ROWS",
       `the smoke query returned ${rows} row(s), expected at least ${query.minRows}`,
       { hint: "the restored graph lacks data the query expects" },
     );
+}
+
+function prefixOf(input: RestoreInput): string {
+  return input.eventPrefix ?? "verify";
 }

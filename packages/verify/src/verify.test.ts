@@ -83,7 +83,7 @@ function fakeInstall(): string {
 }
 
 function fakeRunner(
-  answers: { load?: RunResult; check?: RunResult } = {},
+  answers: { load?: RunResult; check?: RunResult; lastTx?: number } = {},
 ): ProcessRunner & { calls: string[][] } {
   const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
   const calls: string[][] = [];
@@ -96,6 +96,12 @@ function fakeRunner(
       if (args[0] === "database" && args[1] === "load") return Promise.resolve(answers.load ?? ok);
       if (args[0] === "database" && args[1] === "check")
         return Promise.resolve(answers.check ?? ok);
+      // neo4j-admin database info --format=json, as 5.26 prints it (no id: nothing to say).
+      if (args[0] === "database" && args[1] === "info" && answers.lastTx !== undefined)
+        return Promise.resolve({
+          ...ok,
+          stdout: `{"databaseName":"neo4j","lastCommittedTransaction":"${answers.lastTx}"}\n`,
+        });
       return Promise.resolve(ok);
     },
   };
@@ -124,14 +130,18 @@ interface FakeGraph {
   relationships: number;
   labels?: Record<string, number>;
   types?: Record<string, number>;
-  /** Rows of SHOW INDEXES / SHOW CONSTRAINTS, as Neo4j names the columns. */
-  indexes?: Record<string, unknown>[];
+  /**
+   * Rows of SHOW INDEXES / SHOW CONSTRAINTS, as Neo4j names the columns (`state` ONLINE unless
+   * given); for indexes also a function of how many times SHOW INDEXES was asked before.
+   */
+  indexes?: Record<string, unknown>[] | ((read: number) => Record<string, unknown>[]);
   constraints?: Record<string, unknown>[];
 }
 
 /** A driver to the ephemeral instance that answers the counting queries from `graph`, or fails them. */
 function fakeDriver(graph: FakeGraph | Error): DriverFactory & { closed: () => boolean } {
   let closed = false;
+  let indexReads = 0;
   const record = (values: Record<string, unknown>) => ({
     get: (k: string) => values[k],
     has: (k: string) => k in values,
@@ -139,7 +149,11 @@ function fakeDriver(graph: FakeGraph | Error): DriverFactory & { closed: () => b
   const answer = (cypher: string) => {
     if (cypher === "RETURN 1") return [record({})];
     if (graph instanceof Error) throw graph;
-    if (cypher === "SHOW INDEXES YIELD *") return (graph.indexes ?? []).map(record);
+    if (cypher === "SHOW INDEXES YIELD *") {
+      const rows =
+        typeof graph.indexes === "function" ? graph.indexes(indexReads++) : (graph.indexes ?? []);
+      return rows.map((row) => record({ state: "ONLINE", ...row }));
+    }
     if (cypher === "SHOW CONSTRAINTS YIELD *") return (graph.constraints ?? []).map(record);
     if (cypher.includes("db.labels()"))
       return Object.keys(graph.labels ?? {}).map((name) => record({ name }));
@@ -368,12 +382,14 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(report).toMatchObject({ ok: true, neo4j: { version: "5.26.30", database: "neo4j" } });
     expect(report.checks.filter((c) => c.group === "neo4j").map((c) => [c.id, c.status])).toEqual([
       ["neo4j.load", "pass"],
+      ["transaction.dumped", "skip"],
       ["neo4j.check", "pass"],
     ]);
     expect(runner.calls.map((a) => a.slice(0, 2).join(" "))).toEqual([
       "--version",
       "dbms set-initial-password",
       "database load",
+      "database info",
       "database check",
     ]);
     expect(report.durations_ms).toMatchObject({
@@ -486,6 +502,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     expect(report.checks.map((c) => [c.id, c.status])).toEqual([
       ["sidecar", "skip"],
       ["neo4j.load", "pass"],
+      ["transaction.dumped", "skip"],
       ["neo4j.check", "pass"],
     ]);
     expect(readdirSync(workDir)).toEqual([]);
@@ -737,6 +754,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     });
     expect(verdict.checks.filter((c) => c.group === "neo4j")).toEqual([
       expect.objectContaining({ id: "neo4j.load", status: "pass" }),
+      expect.objectContaining({ id: "transaction.dumped", status: "skip" }),
       expect.objectContaining({
         id: "neo4j.check",
         status: "fail",
@@ -754,5 +772,141 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       category: "USAGE",
       message: "--mode load needs a Neo4j installation",
     });
+  });
+});
+
+describe("what proves the loaded dump holds the recorded state (--mode load / check)", () => {
+  const busy = { nodes: 5, relationships: 4, exact: false, counted_at_tx: 40, dumped_at_tx: 42 };
+  const load = (extra: Partial<VerifyOptions>) =>
+    verifyBackup(options({ mode: "load", installDir: fakeInstall(), ...extra }));
+
+  it("proves an inexact backup by its transaction id: the loaded store's last transaction = dumped_at_tx", async () => {
+    store(committed(dump, meta({ stats: busy })));
+    const report = await load({
+      runner: fakeRunner({ lastTx: 42 }),
+      // Counts that differ: writes landed between counting and the stop, so they are not compared.
+      driverFactory: fakeDriver({ nodes: 9, relationships: 4 }),
+    });
+    expect(report).toMatchObject({
+      ok: true,
+      outcome: "verified",
+      proof: { method: "transaction-id" },
+    });
+    expect(report.checks.find((c) => c.id === "transaction.dumped")).toMatchObject({
+      status: "pass",
+      expected: 42,
+      actual: 42,
+    });
+    expect(report.proof?.detail).toContain("counts not compared: not comparable");
+  });
+
+  it("fails TRANSACTION_MISMATCH (NEO4J) when the dump holds another transaction than dumped_at_tx, before starting it", async () => {
+    store(committed(dump, meta({ stats: busy })));
+    const runner = fakeRunner({ lastTx: 37 });
+    const report = await load({
+      runner,
+      driverFactory: fakeDriver({ nodes: 5, relationships: 4 }),
+    });
+    expect(report).toMatchObject({
+      ok: false,
+      outcome: "failed",
+      failure: {
+        code: "TRANSACTION_MISMATCH",
+        category: "NEO4J",
+        message:
+          "the dump holds the database at transaction 37, but its sidecar says it was dumped at transaction 42",
+      },
+    });
+    expect(report.checks.find((c) => c.id === "transaction.dumped")?.status).toBe("fail");
+    expect(runner.calls.map((a) => a[0])).not.toContain("start");
+  });
+
+  it("names both proofs when the counts are exact and the transaction id matches; none without stats", async () => {
+    store(committed(dump, meta({ stats: { ...busy, exact: true, counted_at_tx: 42 } })));
+    const both = await load({
+      runner: fakeRunner({ lastTx: 42 }),
+      driverFactory: fakeDriver({ nodes: 5, relationships: 4 }),
+    });
+    expect(both.proof?.method).toBe("exact-counts+transaction-id");
+
+    store(committed(dump, meta({ stats: undefined })));
+    const none = await load({
+      runner: fakeRunner({ lastTx: 42 }),
+      driverFactory: fakeDriver({ nodes: 5, relationships: 4 }),
+    });
+    expect(none).toMatchObject({ ok: true, proof: { method: "none" } });
+    expect(none.proof?.detail).toContain("the sidecar has no stats");
+  });
+
+  it("--mode check proves by the transaction id alone", async () => {
+    store(committed(dump, meta({ stats: busy })));
+    const report = await verifyBackup(
+      options({ mode: "check", runner: fakeRunner({ lastTx: 42 }), installDir: fakeInstall() }),
+    );
+    expect(report).toMatchObject({ ok: true, proof: { method: "transaction-id" } });
+  });
+
+  it("fails INDEX_FAILED (NEO4J) naming a FAILED index and Neo4j's reason", async () => {
+    store(committed());
+    const failed = {
+      name: "big_text",
+      type: "RANGE",
+      entityType: "NODE",
+      labelsOrTypes: ["Doc"],
+      properties: ["text"],
+      state: "FAILED",
+      failureMessage: "java.lang.IllegalArgumentException: Property value is too large to index",
+    };
+    const report = await load({
+      runner: fakeRunner(),
+      driverFactory: fakeDriver({ nodes: 5, relationships: 4, indexes: [failed] }),
+    });
+    expect(report).toMatchObject({
+      ok: false,
+      failure: { code: "INDEX_FAILED", category: "NEO4J", stage: "neo4j" },
+    });
+    expect(report.failure?.message).toContain(
+      "big_text (java.lang.IllegalArgumentException: Property value is too large to index)",
+    );
+    expect(report.checks.find((c) => c.id === "index.state.big_text")).toMatchObject({
+      status: "fail",
+      expected: "ONLINE",
+      actual: "FAILED",
+    });
+  });
+
+  it("waits for a POPULATING index to come ONLINE, and fails INDEX_NOT_ONLINE when the wait ends first", async () => {
+    const index = {
+      name: "title",
+      type: "RANGE",
+      entityType: "NODE",
+      labelsOrTypes: ["Movie"],
+      properties: ["title"],
+    };
+    // Read 0 is the schema capture; the wait reads from 1 on.
+    const populatingUntil =
+      (last: number) =>
+      (read: number): Record<string, unknown>[] => [
+        read <= last ? { ...index, state: "POPULATING", populationPercent: 50 } : index,
+      ];
+    store(committed());
+    const events: string[] = [];
+    const waited = await load({
+      runner: fakeRunner(),
+      driverFactory: fakeDriver({ nodes: 5, relationships: 4, indexes: populatingUntil(1) }),
+      onEvent: (event) => events.push(event),
+    });
+    expect(waited).toMatchObject({ ok: true, outcome: "verified" });
+    expect(waited.checks.find((c) => c.id === "index.state.title")?.status).toBe("pass");
+    expect(events).toContain("verify.indexes.populating");
+
+    store(committed());
+    const cut = await load({
+      runner: fakeRunner(),
+      driverFactory: fakeDriver({ nodes: 5, relationships: 4, indexes: populatingUntil(99) }),
+      indexTimeoutMs: 0,
+    });
+    expect(cut).toMatchObject({ ok: false, failure: { code: "INDEX_NOT_ONLINE" } });
+    expect(cut.failure?.message).toContain("title POPULATING 50.0% after waiting 0 s");
   });
 });

@@ -47,6 +47,8 @@ export interface VerifyOptions {
   /** The database name inside the ephemeral instance (default "neo4j"; Community serves one). */
   database?: string;
   smoke?: SmokeQuery;
+  /** `load`: how long to wait for POPULATING indexes after the start (default 10 minutes). */
+  indexTimeoutMs?: number;
   /** Parent of the private workspace (default: the OS temp directory). */
   workDir?: string;
   /** Leave the workspace (download, ephemeral home and its logs) in place for inspection. */
@@ -175,6 +177,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
         tmpRoot: workspace.dir,
         meta: source.meta,
         smoke: options.smoke,
+        indexTimeoutMs: options.indexTimeoutMs,
         signal: options.signal,
         onEvent,
         record,
@@ -182,6 +185,7 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
         adopt: (i) => (instance = i),
       });
       report.neo4j = restored.neo4j;
+      report.proof = restored.proof;
       if (restored.counts)
         report.counts = {
           ...(source.meta?.stats ? { expected: source.meta.stats } : {}),
