@@ -81,8 +81,8 @@ describe("multipart parts are proven before the commit (SDK mocked)", () => {
         peak = Math.max(peak, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 20));
         // A buffer handed back too early would have been refilled with another part by now.
-        const sha = createHash("sha256").update(part.Body).digest("base64");
-        if (sha !== part.ChecksumSHA256) corrupted += 1;
+        const at = (part.PartNumber - 1) * 5 * MIB;
+        if (!part.Body.equals(bytes.subarray(at, at + 5 * MIB))) corrupted += 1;
         inFlight--;
         return {
           ETag: `"p${part.PartNumber}"`,

@@ -1,4 +1,4 @@
-import { ListPartsCommand, UploadPartCommand, type Part, type S3Client } from "@aws-sdk/client-s3";
+import { ListPartsCommand, UploadPartCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import { listUploadsAtServerTime } from "./server-date.js";
 import { sseMismatch, type SseOptions } from "./sse.js";
