@@ -12,6 +12,7 @@ import { createS3Client } from "@nbs/s3-store";
 import { restoreToServer } from "@nbs/verify";
 import neo4j from "neo4j-driver";
 import type { ResolvedRestoreSettings } from "./restore-settings.js";
+import { TOOL } from "./tool.js";
 
 export interface RestoreDeps {
   logger: CliLogger;
@@ -21,7 +22,7 @@ export interface RestoreDeps {
   createClient?: typeof createS3Client;
 }
 
-const WARN_EVENTS = new Set(["restore.neo4j.version-mismatch"]);
+const WARN_EVENTS = new Set(["restore.neo4j.version-mismatch", "restore.safety-copy.skipped"]);
 
 /** Restore a backup onto the operator's Neo4j: verify the bytes, stop, load, start, compare counts. */
 export async function runRestore(
@@ -47,7 +48,8 @@ export async function runRestore(
   let progress: ReturnType<typeof createProgress> | undefined;
   logger.log("info", "restore.start", {
     source: settings.source,
-    database: settings.db,
+    database: settings.asDb ?? settings.db,
+    ...(settings.asDb !== undefined ? { backup_db: settings.db } : {}),
     neo4j_home: settings.neo4jHome,
     force: settings.force,
     dry_run: settings.dryRun,
@@ -60,7 +62,12 @@ export async function runRestore(
       neo4jHome: settings.neo4jHome,
       runner: createSpawnRunner({ env: withoutCredentials(env) }),
       connect,
-      database: settings.db,
+      database: settings.asDb ?? settings.db,
+      backupDatabase: settings.db,
+      neo4jUri: settings.neo4jUri,
+      safetyCopy: settings.safetyCopy
+        ? { ...(settings.safetyDir !== undefined ? { dir: settings.safetyDir } : {}), tool: TOOL }
+        : false,
       force: settings.force,
       dryRun: settings.dryRun,
       ...(settings.workDir !== undefined ? { workDir: settings.workDir } : {}),

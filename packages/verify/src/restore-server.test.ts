@@ -98,18 +98,44 @@ function graph(counts: { nodes: number; relationships: number }) {
     }) as unknown as ReturnType<RestoreServerOptions["connect"]>;
 }
 
+/** The Bolt connection reports `home` as its server's (the same-server proof; restore-guard.test.ts). */
+function servedFrom(
+  home: string,
+  connect: RestoreServerOptions["connect"],
+): RestoreServerOptions["connect"] {
+  return () => {
+    const driver = connect();
+    const query = driver.executeQuery.bind(driver) as (c: string) => Promise<unknown>;
+    const settings = {
+      get: (k: string) => (k === "name" ? "server.directories.neo4j_home" : home),
+    };
+    // Only asked while the home's server is down: then nothing answers at its URI either.
+    const down = Object.assign(new Error("connection refused"), { code: "ServiceUnavailable" });
+    return Object.assign(driver, {
+      verifyConnectivity: () => Promise.reject(down),
+      executeQuery: (cypher: string) =>
+        cypher.startsWith("SHOW SETTINGS")
+          ? Promise.resolve({ records: [settings] })
+          : query(cypher),
+    });
+  };
+}
+
 function options(
   over: Partial<RestoreServerOptions> = {},
 ): RestoreServerOptions & { workDir: string } {
+  const { connect = graph({ nodes: 5, relationships: 4 }), ...rest } = over;
+  const neo4jHome = fakeInstall();
   return {
     source: { kind: "file", path: localBackup() },
-    neo4jHome: fakeInstall(),
+    neo4jHome,
     runner: fakeServer(),
-    connect: graph({ nodes: 5, relationships: 4 }),
+    connect: servedFrom(neo4jHome, connect),
     database: "neo4j",
     force: true,
+    safetyCopy: false,
     workDir: temp("nbs-restore-work-"),
-    ...over,
+    ...rest,
   };
 }
 
