@@ -123,6 +123,13 @@ export const RESTORE_SETTINGS = {
     parseBool,
   ),
   json: S(["NBS_JSON"], "boolean", "print the final report as JSON on stdout", false, parseBool),
+  summaryMd: S(
+    ["NBS_SUMMARY_MD"],
+    "string",
+    'append a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY"), also on failure: the checks before the stop and the safety copy',
+    undefined,
+    parseString,
+  ),
   workDir: S(
     ["NBS_WORK_DIR"],
     "string",

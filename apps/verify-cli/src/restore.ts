@@ -1,15 +1,24 @@
 import {
   SECRET_ENV_VARS,
   createProgress,
+  createRedactor,
+  redactValue,
+  secretValuesFrom,
   s3ClientOptions,
   type CliLogger,
   type Level,
   type Outcome,
 } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/errors";
+import { NbsError, isNbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
 import { createS3Client } from "@nbs/s3-store";
-import { restoreToServer } from "@nbs/verify";
+import {
+  renderRestoreSummaryMarkdown,
+  restoreToServer,
+  type RestoreFailure,
+  type RestoreServerReport,
+} from "@nbs/verify";
+import { appendFile } from "node:fs/promises";
 import neo4j from "neo4j-driver";
 import type { ResolvedRestoreSettings } from "./restore-settings.js";
 import { TOOL } from "./tool.js";
@@ -84,10 +93,41 @@ export async function runRestore(
       },
     });
     progress?.done();
+    await writeSummary(settings, env, report);
     return { ...report };
+  } catch (error) {
+    if (isNbsError(error))
+      await writeSummary(settings, env, undefined, {
+        code: error.code,
+        message: error.message,
+        ...(error.hint ? { hint: error.hint } : {}),
+      }).catch(() => undefined);
+    throw error;
   } finally {
     client?.destroy();
   }
+}
+
+/** `--summary-md`: appended (GitHub collects every step's summary in one file), redacted like the logs. */
+async function writeSummary(
+  settings: ResolvedRestoreSettings,
+  env: Record<string, string | undefined>,
+  report: RestoreServerReport | undefined,
+  failure?: RestoreFailure,
+): Promise<void> {
+  if (settings.summaryMd === undefined) return;
+  const redact = createRedactor(secretValuesFrom(env));
+  const text = renderRestoreSummaryMarkdown(
+    report ? (redactValue(report, redact) as RestoreServerReport) : undefined,
+    failure ? (redactValue(failure, redact) as RestoreFailure) : undefined,
+  );
+  await appendFile(settings.summaryMd, text).catch((error: NodeJS.ErrnoException) => {
+    throw new NbsError(
+      "REPORT_NOT_WRITABLE",
+      `cannot append the summary to ${settings.summaryMd}: ${error.code ?? error.message}`,
+      { hint: "pass a writable path with --summary-md" },
+    );
+  });
 }
 
 function level(event: string): Level {

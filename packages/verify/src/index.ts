@@ -14,5 +14,7 @@ export type { VerifyEventSink, VerifyProgress } from "./events.js";
 export { postRestoreChecks, restoreToServer } from "./restore-server.js";
 export type { RestoreServerOptions } from "./restore-server.js";
 export type { RestoreServerReport } from "./restore-report.js";
+export { renderRestoreSummaryMarkdown } from "./restore-markdown.js";
+export type { RestoreFailure } from "./restore-markdown.js";
 export { catalogBackups } from "./catalog.js";
 export type { CatalogEntry, CatalogInput } from "./catalog.js";
