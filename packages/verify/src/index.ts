@@ -16,5 +16,8 @@ export type { RestoreServerOptions } from "./restore-server.js";
 export type { RestoreServerReport } from "./restore-report.js";
 export { renderRestoreSummaryMarkdown } from "./restore-markdown.js";
 export type { RestoreFailure } from "./restore-markdown.js";
+export type { RestorePreflight } from "./restore-preflight.js";
+export type { SafetyCopy } from "./safety-copy.js";
+export type { SameServerProof } from "./same-server.js";
 export { catalogBackups } from "./catalog.js";
 export type { CatalogEntry, CatalogInput } from "./catalog.js";

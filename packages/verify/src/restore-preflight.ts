@@ -9,7 +9,7 @@ import type { Neo4jInstallation } from "@nbs/neo4j-admin";
  * is larger than the dump that holds it, and the safety copy of the data it replaces is written
  * beside it by default.
  */
-export const RESTORE_SPACE_FACTOR = 3;
+const RESTORE_SPACE_FACTOR = 3;
 
 /** What the checks before the stop found; in the report and the `--dry-run` output. */
 export interface RestorePreflight {
