@@ -310,6 +310,26 @@ describe("restoreToServer: the safety copy", () => {
     expect(stepsOf(o).slice(2)).toEqual(["neo4j stop", "neo4j-admin database dump", "neo4j start"]);
   });
 
+  it("makes a safety copy of a stopped server's database that has a store (--force)", async () => {
+    const home = fakeInstall();
+    mkdirSync(join(home, "data", "databases", "neo4j"), { recursive: true });
+    const { o } = options({ neo4jHome: home, runner: fakeServer({ running: false }) });
+    const report = await restoreToServer(o);
+    expect(report.safety_copy).toMatchObject({ status: "made", sha256: sha(previous) });
+    expect(stepsOf(o).slice(2)).toEqual([
+      "neo4j-admin database dump",
+      "neo4j-admin database load",
+      "neo4j start",
+    ]);
+  });
+
+  it("needs no safety copy for a stopped server's database that has no store", async () => {
+    const { o } = options({ runner: fakeServer({ running: false }) });
+    const report = await restoreToServer(o);
+    expect(report.safety_copy).toEqual({ status: "not-needed" });
+    expect(stepsOf(o)).not.toContain("neo4j-admin database dump");
+  });
+
   it("--no-safety-copy replaces the data without a copy, with a warning", async () => {
     const { o, events } = options({ safetyCopy: false });
     const report = await restoreToServer(o);
