@@ -143,7 +143,18 @@ describeInteg("nbs-verify restore: the guards before the stop (real Neo4j)", () 
   it("--as-db replaces another database on purpose, after a safety copy named in the report", async () => {
     await query("CREATE (:Marker)");
     const file = variant((m) => (m["db_name"] = "movies"));
-    const run = await restore(["--file", file, "--db", "movies", "--as-db", "neo4j", "--force"]);
+    const summary = join(scratch, "as-db.md");
+    const run = await restore([
+      "--file",
+      file,
+      "--db",
+      "movies",
+      "--as-db",
+      "neo4j",
+      "--force",
+      "--summary-md",
+      summary,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout) as {
       safety_copy: { status: string; file: string; sidecar: string; sha256: string };
@@ -159,6 +170,7 @@ describeInteg("nbs-verify restore: the guards before the stop (real Neo4j)", () 
       db_name: "neo4j",
       sha256: doc.safety_copy.sha256,
     });
+    expect(readFileSync(summary, "utf8")).toContain(`| safety copy | \`${doc.safety_copy.file}\``);
     expect(await nodes()).toBe(5);
   });
 
@@ -171,6 +183,7 @@ describeInteg("nbs-verify restore: the guards before the stop (real Neo4j)", () 
     copyFileSync(dumpFile, file);
     truncateSync(file, Math.floor(readFileSync(file).length / 2));
     const pid = serverPid();
+    const summary = join(scratch, "failed.md");
     const run = await restore([
       "--file",
       file,
@@ -179,6 +192,8 @@ describeInteg("nbs-verify restore: the guards before the stop (real Neo4j)", () 
       "--db",
       "neo4j",
       "--force",
+      "--summary-md",
+      summary,
     ]);
     expect(run.code, run.stderr).toBe(6);
     const doc = JSON.parse(run.stdout) as { error: { code: string; message: string } };
@@ -190,6 +205,7 @@ describeInteg("nbs-verify restore: the guards before the stop (real Neo4j)", () 
     );
     const copy = run.events.find((e) => e["event"] === "restore.safety-copy") as { file: string };
     expect(existsSync(copy.file) && existsSync(`${copy.file}.meta.json`)).toBe(true);
+    expect(readFileSync(summary, "utf8")).toContain(`loaded back from ${copy.file}`);
     // A new server process serves the data it had before the restore began.
     expect(serverPid()).not.toBe(pid);
     expect(await nodes()).toBe(12);
