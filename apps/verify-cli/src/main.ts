@@ -11,7 +11,7 @@ const USAGE = [
   "$0 --latest --bucket <bucket> --prefix <prefix> [--db <db>] [options]",
   "$0 --file <dump> [options]",
   "$0 list [--prefix <prefix>] [--db <db>] [--all] [--json]",
-  "$0 restore --latest|--s3-uri <uri>|--file <dump> --db <db> --neo4j-home <dir> --neo4j-uri <bolt> [--force] [--dry-run]",
+  "$0 restore --latest|--s3-uri <uri>|--file <dump> --db <db> --neo4j-home <dir> --neo4j-uri <bolt> [--as-db <db>] [--force] [--safety-dir <dir> | --no-safety-copy] [--dry-run]",
 ].join("\n");
 
 const verify = defineCommand({

@@ -49,8 +49,29 @@ export const RESTORE_SETTINGS = {
   db: S(
     ["NBS_DB"],
     "string",
-    "the database to replace (and whose backups --latest picks from)",
+    "the database to replace, and the one the backup must be of (its sidecar's db_name; --latest picks from its backups)",
     "neo4j",
+    parseString,
+  ),
+  asDb: S(
+    ["NBS_AS_DB"],
+    "string",
+    "replace this database instead of --db with the backup of --db (a backup of one database never replaces another without it)",
+    undefined,
+    parseString,
+  ),
+  safetyCopy: S(
+    ["NBS_SAFETY_COPY"],
+    "boolean",
+    "dump the data being replaced first and load it back if the load fails; --no-safety-copy replaces it without a way back (warned)",
+    true,
+    parseBool,
+  ),
+  safetyDir: S(
+    ["NBS_SAFETY_DIR"],
+    "string",
+    "where the safety copy goes (<db>-<time>-*/<db>.dump with its .meta.json; never deleted by nbs); default: nbs-safety-copies beside the data directory",
+    undefined,
     parseString,
   ),
   file: S(
@@ -112,6 +133,13 @@ export const RESTORE_SETTINGS = {
     parseBool,
   ),
   json: S(["NBS_JSON"], "boolean", "print the final report as JSON on stdout", false, parseBool),
+  summaryMd: S(
+    ["NBS_SUMMARY_MD"],
+    "string",
+    'append a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY"), also on failure: the checks before the stop and the safety copy',
+    undefined,
+    parseString,
+  ),
   workDir: S(
     ["NBS_WORK_DIR"],
     "string",
@@ -136,6 +164,7 @@ export function resolveRestoreSettings(
 ): { settings: ResolvedRestoreSettings; origins: Record<string, string> } {
   const { settings: s, origins } = resolveSettings(RESTORE_SETTINGS, flags, env, file);
   checkDb(s.db);
+  checkDb(s.asDb);
   if (!s.file && !s.s3Uri && !s.latest && !s.key)
     throw new NbsError("RESTORE_SOURCE_REQUIRED", "no backup to restore", {
       hint: "pass --latest (with --prefix/--db), --s3-uri s3://bucket/key, --bucket with --key, or --file",

@@ -1,17 +1,27 @@
 import {
   SECRET_ENV_VARS,
   createProgress,
+  createRedactor,
+  redactValue,
+  secretValuesFrom,
   s3ClientOptions,
   type CliLogger,
   type Level,
   type Outcome,
 } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/errors";
+import { NbsError, isNbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
 import { createS3Client } from "@nbs/s3-store";
-import { restoreToServer } from "@nbs/verify";
+import {
+  renderRestoreSummaryMarkdown,
+  restoreToServer,
+  type RestoreFailure,
+  type RestoreServerReport,
+} from "@nbs/verify";
+import { appendFile } from "node:fs/promises";
 import neo4j from "neo4j-driver";
 import type { ResolvedRestoreSettings } from "./restore-settings.js";
+import { TOOL } from "./tool.js";
 
 export interface RestoreDeps {
   logger: CliLogger;
@@ -24,6 +34,7 @@ export interface RestoreDeps {
 const WARN_EVENTS = new Set([
   "restore.neo4j.version-mismatch",
   "restore.proof.neo4j.version-mismatch",
+  "restore.safety-copy.skipped",
 ]);
 
 /**
@@ -53,7 +64,8 @@ export async function runRestore(
   let progress: ReturnType<typeof createProgress> | undefined;
   logger.log("info", "restore.start", {
     source: settings.source,
-    database: settings.db,
+    database: settings.asDb ?? settings.db,
+    ...(settings.asDb !== undefined ? { backup_db: settings.db } : {}),
     neo4j_home: settings.neo4jHome,
     force: settings.force,
     dry_run: settings.dryRun,
@@ -66,7 +78,12 @@ export async function runRestore(
       neo4jHome: settings.neo4jHome,
       runner: createSpawnRunner({ env: withoutCredentials(env) }),
       connect,
-      database: settings.db,
+      database: settings.asDb ?? settings.db,
+      backupDatabase: settings.db,
+      neo4jUri: settings.neo4jUri,
+      safetyCopy: settings.safetyCopy
+        ? { ...(settings.safetyDir !== undefined ? { dir: settings.safetyDir } : {}), tool: TOOL }
+        : false,
       force: settings.force,
       dryRun: settings.dryRun,
       indexTimeoutMs: settings.indexTimeout,
@@ -84,10 +101,41 @@ export async function runRestore(
       },
     });
     progress?.done();
+    await writeSummary(settings, env, report);
     return { ...report };
+  } catch (error) {
+    if (isNbsError(error))
+      await writeSummary(settings, env, undefined, {
+        code: error.code,
+        message: error.message,
+        ...(error.hint ? { hint: error.hint } : {}),
+      }).catch(() => undefined);
+    throw error;
   } finally {
     client?.destroy();
   }
+}
+
+/** `--summary-md`: appended (GitHub collects every step's summary in one file), redacted like the logs. */
+async function writeSummary(
+  settings: ResolvedRestoreSettings,
+  env: Record<string, string | undefined>,
+  report: RestoreServerReport | undefined,
+  failure?: RestoreFailure,
+): Promise<void> {
+  if (settings.summaryMd === undefined) return;
+  const redact = createRedactor(secretValuesFrom(env));
+  const text = renderRestoreSummaryMarkdown(
+    report ? (redactValue(report, redact) as RestoreServerReport) : undefined,
+    failure ? (redactValue(failure, redact) as RestoreFailure) : undefined,
+  );
+  await appendFile(settings.summaryMd, text).catch((error: NodeJS.ErrnoException) => {
+    throw new NbsError(
+      "REPORT_NOT_WRITABLE",
+      `cannot append the summary to ${settings.summaryMd}: ${error.code ?? error.message}`,
+      { hint: "pass a writable path with --summary-md" },
+    );
+  });
 }
 
 function level(event: string): Level {

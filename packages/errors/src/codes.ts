@@ -107,6 +107,13 @@ export const ERROR_CODES = {
   RESTORE_COUNT_FAILED: "NEO4J", // after the start the restored database is not online, or cannot be read
   RESTORE_FILE_UNREADABLE: "INPUT", // the --file to restore could not be read
   RESTORE_INTERRUPTED: "ABORTED", // SIGINT/SIGTERM during the restore
+  RESTORE_SERVER_MISMATCH: "USAGE", // --neo4j-uri is served by another Neo4j than --neo4j-home's: nothing stopped
+  RESTORE_SERVER_UNPROVEN: "USAGE", // the server at --neo4j-uri would not show its home/data directory (not an admin user)
+  RESTORE_DB_MISMATCH: "USAGE", // the backup's db_name is not --db (and no --as-db): nothing stopped
+  RESTORE_DB_NAME_INVALID: "USAGE", // the target database name breaks Neo4j's naming rules
+  RESTORE_VERSION_INCOMPATIBLE: "USAGE", // the dump is of a newer Neo4j than the target: refused before the stop
+  RESTORE_DISK_SPACE_LOW: "INPUT", // the data directory has less free space than the dump needs: nothing stopped
+  RESTORE_SAFETY_COPY_FAILED: "NEO4J", // the safety copy of the data to replace failed: nothing loaded, Neo4j started again
   // --- end ops ---
 
   // --- branch lib: @nbs/s3-store and the upload path ---

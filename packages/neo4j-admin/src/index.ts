@@ -14,6 +14,12 @@ export type {
   StreamedDumpInfo,
 } from "./dump-to-stream.js";
 export type { DumpCompression, DumpFormat, DumpKind } from "./dump-format.js";
+export { readHomeConf } from "./home-conf.js";
+export type { HomeConf } from "./home-conf.js";
+export { askServerDirectories } from "./server-identity.js";
+export type { ServerDirectories } from "./server-identity.js";
+export { dumpStoppedDatabase, loadStoppedDatabase } from "./safety-copy.js";
+export type { OfflineCopyOptions } from "./safety-copy.js";
 export { createEphemeralInstance } from "./ephemeral.js";
 export type { DriverFactory, EphemeralInstance, EphemeralInstanceOptions } from "./ephemeral.js";
 export { Neo4jCommandError } from "./errors.js";

@@ -24,6 +24,16 @@ export interface LoadDatabaseOptions {
   restartTimeoutMs?: number;
   /** Told before each step: "stop", "load", "start". */
   onStep?: (step: "stop" | "load" | "start") => void;
+  /**
+   * Runs once the server is down, before the load (a restore's safety copy of the data it
+   * replaces). When it throws, nothing is loaded: the server is started again, the error rethrown.
+   */
+  beforeLoad?: () => Promise<void>;
+  /**
+   * Runs after a failed load, before the start, to put the previous data back. Resolves to what
+   * was put back (named in the error) or undefined when nothing was.
+   */
+  afterFailedLoad?: (loadError: Error) => Promise<string | undefined>;
 }
 
 export interface LoadDatabaseResult {
@@ -59,24 +69,31 @@ export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDa
   }
   // From here on the database is being replaced: an interrupted load would leave it half
   // written, so the load and the start ignore the abort signal (a second Ctrl-C still forces).
-  options.onStep?.("load");
-  const loadError = await runNeo4jCommand(
-    runner,
-    buildLoadCommand(inst, options.db, options.dumpDir),
-    {
-      cwd: options.dumpDir,
-      timeoutMs,
-    },
-  ).then(
+  const prepError = await (options.beforeLoad?.() ?? Promise.resolve()).then(
     () => undefined,
-    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    toError,
   );
+  if (!prepError) options.onStep?.("load");
+  const loadError = prepError
+    ? undefined
+    : await runNeo4jCommand(runner, buildLoadCommand(inst, options.db, options.dumpDir), {
+        cwd: options.dumpDir,
+        timeoutMs,
+      }).then(() => undefined, toError);
+  const putBack =
+    loadError && options.afterFailedLoad
+      ? await options.afterFailedLoad(loadError).catch(() => undefined)
+      : undefined;
   options.onStep?.("start");
   // After a failed load the database itself may never come online: then the server answering
   // (its system database) is what "started" means.
-  const ready = loadError ? "system" : options.db;
+  const ready = loadError && !putBack ? "system" : options.db;
   await start(inst, options, ready, timeoutMs).catch((error: unknown) => {
-    const what = loadError ? "the load failed and" : "the database was loaded but";
+    const what = prepError
+      ? "nothing was loaded and"
+      : loadError
+        ? "the load failed and"
+        : "the database was loaded but";
     throw new NbsError(
       "RESTORE_RESTART_FAILED",
       `${what} Neo4j did not start again: ${firstLine(error)}`,
@@ -86,12 +103,15 @@ export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDa
       },
     );
   });
+  if (prepError) throw prepError;
   if (loadError) {
     throw new NbsError(
       "RESTORE_LOAD_FAILED",
-      `neo4j-admin database load of ${options.db} failed: ${firstLine(loadError)}; Neo4j was started again`,
+      `neo4j-admin database load of ${options.db} failed: ${firstLine(loadError)}; Neo4j was started again${putBack ? ` with its previous data (loaded back from ${putBack})` : ""}`,
       {
-        hint: "read the neo4j-admin output; check the dump's Neo4j version and the disk space of the data directory; the database may now be empty or partial, restore again once the cause is fixed",
+        hint: putBack
+          ? "read the neo4j-admin output; check the dump and the disk space of the data directory, then restore again"
+          : "read the neo4j-admin output; check the dump's Neo4j version and the disk space of the data directory; the database may now be empty or partial, restore again once the cause is fixed",
         cause: loadError,
       },
     );
@@ -117,6 +137,10 @@ async function start(
   } finally {
     await driver.close();
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function firstLine(error: unknown): string {

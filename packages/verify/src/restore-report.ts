@@ -1,6 +1,9 @@
 import type { BackupMeta } from "@nbs/metadata";
 import type { Check, SidecarStats } from "./checks.js";
 import type { ContentProof } from "./content-proof.js";
+import type { RestorePreflight } from "./restore-preflight.js";
+import type { SafetyCopy } from "./safety-copy.js";
+import type { SameServerProof } from "./same-server.js";
 import type { ResolvedSource } from "./source.js";
 
 /** What `nbs-verify restore` did (or, with `--dry-run`, would do). Failures are thrown, not reported. */
@@ -21,7 +24,20 @@ export interface RestoreServerReport {
     nodes_before?: number;
     /** `--force` was needed (the target held data, or could not be checked) and given. */
     forced: boolean;
+    /** How `--neo4j-uri` was shown to be the server of `--neo4j-home`. */
+    server: SameServerProof;
   };
+  /** The checks before the stop: database names, the dump's Neo4j version, free space. */
+  preflight: RestorePreflight;
+  /**
+   * The dump of the data being replaced: `planned` (dry run), `made` (with its file, sidecar and
+   * sha256; `loaded_back` after a failed load), `skipped` (`--no-safety-copy`), `not-needed`
+   * (the target held no data).
+   */
+  safety_copy:
+    | ({ status: "made"; dir: string } & SafetyCopy)
+    | { status: "planned"; dir: string }
+    | { status: "skipped" | "not-needed" };
   checks: Check[];
   /** Counted in the private ephemeral Neo4j the dump was first loaded into (no client writes there). */
   counts?: { expected?: SidecarStats; actual: SidecarStats };
@@ -46,6 +62,7 @@ export function restorePlan(
   source: ResolvedSource,
   target: RestoreServerReport["target"],
   workDir: string | undefined,
+  safetyDir?: string,
 ): string[] {
   const stats = source.meta?.stats;
   return [
@@ -57,6 +74,11 @@ export function restorePlan(
     target.running
       ? `stop Neo4j (${target.neo4j_home}/bin/neo4j stop); database ${target.database} holds ${target.nodes_before ?? "?"} node(s)${target.forced ? ", replaced because of --force" : ""}`
       : `Neo4j at ${target.neo4j_home} is not running${target.forced ? " (--force: its database is replaced unseen)" : ""}`,
+    ...(safetyDir
+      ? [
+          `dump database ${target.database} as it is to a safety copy under ${safetyDir} (with its .meta.json); if the load fails, load it back`,
+        ]
+      : []),
     `neo4j-admin database load --overwrite-destination ${target.database} (Neo4j ${target.neo4j_version})`,
     "start Neo4j again, also when the load fails, and wait for Bolt",
     "check the running server: database online, the recorded indexes and constraints present, every index ONLINE (counts are not read there: applications may already write)",

@@ -1,9 +1,10 @@
-import type { ProcessRunner, RunResult, ServerProcesses } from "@nbs/neo4j-admin";
+import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { graph, proofInstance } from "../test/proof-instance.js";
 import { restoreToServer, type RestoreServerOptions } from "./index.js";
 
 const dump = Buffer.concat([
@@ -76,94 +77,45 @@ function fakeServer(
   };
 }
 
-/**
- * A Bolt connection whose graph holds `nodes` nodes and `relationships` relationships, and the
- * rows SHOW INDEXES / SHOW CONSTRAINTS give (as Neo4j names the columns).
- */
-function graph(counts: {
-  nodes: number;
-  relationships: number;
-  indexes?: Record<string, unknown>[];
-  constraints?: Record<string, unknown>[];
-}) {
-  const record = (c: unknown) => ({ get: () => c });
-  const row = (values: Record<string, unknown>) => ({
-    get: (k: string) => values[k],
-    has: (k: string) => k in values,
-  });
-  return () =>
-    ({
-      executeQuery: (cypher: string) => {
-        if (cypher.startsWith("SHOW DATABASE"))
-          return Promise.resolve({ records: [record("online")] });
-        if (cypher === "SHOW INDEXES YIELD *")
-          return Promise.resolve({ records: (counts.indexes ?? []).map(row) });
-        if (cypher === "SHOW CONSTRAINTS YIELD *")
-          return Promise.resolve({ records: (counts.constraints ?? []).map(row) });
-        if (
-          cypher.includes("db.labels") ||
-          cypher.includes("db.relationshipTypes") ||
-          cypher.startsWith("SHOW ")
-        )
-          return Promise.resolve({ records: [] });
-        if (cypher.includes("count(n)"))
-          return Promise.resolve({ records: [record(counts.nodes)] });
-        if (cypher.includes("count(r)"))
-          return Promise.resolve({ records: [record(counts.relationships)] });
-        return Promise.resolve({ records: [record(1)] });
-      },
-      close: () => Promise.resolve(),
-    }) as unknown as ReturnType<RestoreServerOptions["connect"]>;
-}
-
-/** neo4j-admin and neo4j of the private instance the dump is proven in; `database info` says `lastTx`. */
-function proofRunner(lastTx?: number): ProcessRunner & { calls: string[] } {
-  const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
-  const calls: string[] = [];
-  return {
-    calls,
-    run(_file, args) {
-      calls.push(args.slice(0, 2).join(" "));
-      if (args.includes("--version"))
-        return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
-      if (args[1] === "info" && lastTx !== undefined)
-        return Promise.resolve({ ...ok, stdout: `{"lastCommittedTransaction":"${lastTx}"}\n` });
-      return Promise.resolve(ok);
-    },
+/** The Bolt connection reports `home` as its server's (the same-server proof; restore-guard.test.ts). */
+function servedFrom(
+  home: string,
+  connect: RestoreServerOptions["connect"],
+): RestoreServerOptions["connect"] {
+  return () => {
+    const driver = connect();
+    const query = driver.executeQuery.bind(driver) as (c: string) => Promise<unknown>;
+    const settings = {
+      get: (k: string) => (k === "name" ? "server.directories.neo4j_home" : home),
+    };
+    // Only asked while the home's server is down: then nothing answers at its URI either.
+    const down = Object.assign(new Error("connection refused"), { code: "ServiceUnavailable" });
+    return Object.assign(driver, {
+      verifyConnectivity: () => Promise.reject(down),
+      executeQuery: (cypher: string) =>
+        cypher.startsWith("SHOW SETTINGS")
+          ? Promise.resolve({ records: [settings] })
+          : query(cypher),
+    });
   };
-}
-
-/** The private instance's server processes: one, until killed. */
-const proofProcesses = (): ServerProcesses => {
-  let killed = false;
-  return {
-    find: () => Promise.resolve(killed ? [] : [4242]),
-    kill: () => void (killed = true),
-    gone: () => Promise.resolve(killed),
-  };
-};
-
-/** The private instance the dump is proven in, holding `proven` (default: what the sidecar says). */
-function proofInstance(
-  proven: Parameters<typeof graph>[0] = { nodes: 5, relationships: 4 },
-  lastTx?: number,
-) {
-  return { runner: proofRunner(lastTx), driverFactory: graph(proven), processes: proofProcesses() };
 }
 
 function options(
   over: Partial<RestoreServerOptions> = {},
 ): RestoreServerOptions & { workDir: string } {
+  const { connect = graph({ nodes: 5, relationships: 4 }), ...rest } = over;
+  const neo4jHome = fakeInstall();
   return {
     source: { kind: "file", path: localBackup() },
-    neo4jHome: fakeInstall(),
+    neo4jHome,
     runner: fakeServer(),
-    connect: graph({ nodes: 5, relationships: 4 }),
+    connect: servedFrom(neo4jHome, connect),
     database: "neo4j",
     force: true,
+    safetyCopy: false,
     workDir: temp("nbs-restore-work-"),
     proofInstance: proofInstance(),
-    ...over,
+    ...rest,
   };
 }
 

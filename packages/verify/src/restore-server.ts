@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { BackupMeta } from "@nbs/metadata";
+import type { BackupMeta, ToolInfo } from "@nbs/metadata";
 import { NbsError, isNbsError } from "@nbs/errors";
 import {
   countNodes,
@@ -9,6 +9,7 @@ import {
   runNeo4jCommand,
   serverCommand,
   type DriverFactory,
+  type HomeConf,
   type Neo4jInstallation,
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
@@ -26,6 +27,16 @@ import type { VerifyEventSink, VerifyProgress } from "./events.js";
 import { describeBackup, restorePlan, type RestoreServerReport } from "./restore-report.js";
 import { proveBeforeLoad, type ProofInstanceOptions } from "./restore-proof.js";
 import { checkServed } from "./served-checks.js";
+import {
+  defaultSafetyDir,
+  preflightRestore,
+  replacesData,
+  warnNoSafetyCopy,
+  withSafetyCopy,
+} from "./restore-guard.js";
+import { freeBytesAt } from "./restore-preflight.js";
+import { safetyCopyHooks, type SafetyCopyHooks } from "./safety-copy.js";
+import { proveSameServer } from "./same-server.js";
 import { resolveSource, type ResolvedSource, type VerifySource } from "./source.js";
 import { createWorkspace, type Workspace } from "./workspace.js";
 
@@ -44,6 +55,17 @@ export interface RestoreServerOptions {
   connect: () => TargetDriver;
   /** The database to replace. */
   database: string;
+  /** The database the backup must be of (its sidecar's `db_name`); default `database` (`--db` with `--as-db`). */
+  backupDatabase?: string;
+  /** The Bolt URI behind `connect`, named when it is not the server of `neo4jHome`. */
+  neo4jUri?: string;
+  /**
+   * Dump the data being replaced first (to `dir`, default beside the data directory) and load it
+   * back if the load fails; `false` (`--no-safety-copy`) replaces it without a way back.
+   */
+  safetyCopy: false | { dir?: string; tool: ToolInfo };
+  /** Free bytes where a directory is; default statfs. */
+  freeBytes?: (dir: string) => Promise<number>;
   /** Replace a database that holds data, or one that cannot be checked (server not running). */
   force: boolean;
   /** Resolve the source, check the target, and describe the plan: nothing downloaded, nothing stopped. */
@@ -83,6 +105,7 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
     }
   };
   let workspace: Workspace | undefined;
+  let safety: SafetyCopyHooks | undefined;
   try {
     const source = await time("resolve", () =>
       resolveSource(options.source, { client: options.client, signal: options.signal }),
@@ -98,8 +121,23 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
       runner: options.runner,
       signal: options.signal,
     });
-    const target = await checkTarget(inst, options);
+    const { preflight, conf } = await preflightRestore({
+      inst,
+      meta: source.meta,
+      storedSize: source.size,
+      target: options.database,
+      backupDb: options.backupDatabase ?? options.database,
+      freeBytes: options.freeBytes ?? freeBytesAt,
+    });
+    const target = await checkTarget(inst, options, conf);
     onEvent("restore.target", { ...target });
+    onEvent("restore.preflight", { ...preflight });
+    const hasData = await replacesData(target, conf);
+    if (hasData && options.safetyCopy === false) warnNoSafetyCopy(onEvent, options.database);
+    const safetyDir =
+      hasData && options.safetyCopy
+        ? (options.safetyCopy.dir ?? defaultSafetyDir(conf))
+        : undefined;
     const report: RestoreServerReport = {
       outcome: "dry-run",
       source: sourceOf(source),
@@ -107,11 +145,15 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
       sha256: { ...(source.meta ? { expected: source.meta.sha256 } : {}) },
       size: { expected: source.meta?.size ?? source.size },
       target,
+      preflight,
+      safety_copy: safetyDir
+        ? { status: "planned", dir: safetyDir }
+        : { status: hasData ? "skipped" : "not-needed" },
       checks: [],
       durations_ms: durations,
     };
     if (options.dryRun) {
-      report.plan = restorePlan(source, target, options.workDir);
+      report.plan = restorePlan(source, target, options.workDir, safetyDir);
       return report;
     }
 
@@ -146,7 +188,18 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
     onEvent("restore.proven", { proof: proven.proof.method, nodes: proven.counts.nodes });
 
     // The download took a while: someone may have written to an empty target since.
-    if (target.running && !options.force) await checkTarget(inst, options);
+    if (target.running && !options.force) await checkTarget(inst, options, conf);
+    if (safetyDir && options.safetyCopy)
+      safety = safetyCopyHooks({
+        inst,
+        db: options.database,
+        parentDir: safetyDir,
+        runner: options.runner,
+        tool: options.safetyCopy.tool,
+        now: () => new Date(now()),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        onEvent,
+      });
     await time("neo4j_restore", () =>
       loadDatabase({
         installation: inst,
@@ -157,8 +210,13 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         onStep: (step) => onEvent(`restore.neo4j.${step}`, { home: inst.home }),
+        ...(safety
+          ? { beforeLoad: safety.beforeLoad, afterFailedLoad: safety.afterFailedLoad }
+          : {}),
       }),
     );
+    const copy = safety?.made();
+    if (copy) report.safety_copy = { status: "made", dir: safetyDir!, ...copy };
     await time("served_checks", () =>
       checkServed({
         connect: options.connect,
@@ -172,7 +230,8 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
     );
     report.outcome = "restored";
     return report;
-  } catch (error) {
+  } catch (caught) {
+    const error = withSafetyCopy(caught, safety?.made());
     if (options.signal?.aborted && !(isNbsError(error) && error.code === "RESTORE_RESTART_FAILED"))
       throw new NbsError("RESTORE_INTERRUPTED", "restore interrupted", {
         hint: "check Neo4j with `neo4j status`; re-run the restore",
@@ -189,17 +248,27 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
 async function checkTarget(
   inst: Neo4jInstallation,
   options: RestoreServerOptions,
+  conf: HomeConf,
 ): Promise<RestoreServerReport["target"]> {
   const status = await runNeo4jCommand(options.runner, serverCommand(inst, "status"), {
     signal: options.signal,
     timeoutMs: 120_000,
     okExitCodes: [0, 3],
   });
+  // The emptiness check and the counts go over the URI; the stop/load/start act on the home.
+  const server = await proveSameServer({
+    inst,
+    conf,
+    connect: options.connect,
+    uri: options.neo4jUri ?? "the Bolt URI",
+    running: status.exitCode === 0,
+  });
   const base = {
     database: options.database,
     neo4j_home: inst.home,
     neo4j_version: inst.version.raw,
     edition: inst.edition,
+    server,
   };
   if (status.exitCode !== 0) {
     if (!options.force)
