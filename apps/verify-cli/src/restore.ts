@@ -1,10 +1,10 @@
 import {
-  SECRET_ENV_VARS,
   createProgress,
   s3ClientOptions,
   type CliLogger,
   type Level,
   type Outcome,
+  withoutCredentials,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
@@ -85,13 +85,4 @@ export async function runRestore(
 
 function level(event: string): Level {
   return WARN_EVENTS.has(event) ? "warn" : "info";
-}
-
-/** Neo4j's processes need PATH and JAVA_HOME, never the storage or Bolt credentials. */
-function withoutCredentials(
-  env: Record<string, string | undefined>,
-): Record<string, string | undefined> {
-  const out = { ...env };
-  for (const name of SECRET_ENV_VARS) delete out[name];
-  return out;
 }
