@@ -93,6 +93,7 @@ describe("dumpDatabase", () => {
       "neo4j-admin --version",
       "neo4j status",
       "neo4j stop",
+      "neo4j status",
       "neo4j start",
     ]);
     expect(await readdir(outDir)).toEqual([]);

@@ -99,7 +99,12 @@ describe("loadDatabase", () => {
       message:
         "neo4j stop exited with 1: failed to stop; Neo4j was started again and nothing was loaded",
     });
-    expect(steps(runner.runs).slice(1)).toEqual(["neo4j status", "neo4j stop", "neo4j start"]);
+    expect(steps(runner.runs).slice(1)).toEqual([
+      "neo4j status",
+      "neo4j stop",
+      "neo4j status",
+      "neo4j start",
+    ]);
     expect(probed.splice(0)).toEqual(["neo4j: RETURN 1"]);
   });
 

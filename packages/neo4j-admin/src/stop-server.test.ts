@@ -25,6 +25,7 @@ function stoppingServer(stoppingFor: number, stop: (run: RecordedRun) => object 
   const runner = fakeRunner((run) => {
     if (run.args[0] === "--version") return { stdout: "5.26.30\n" };
     if (basename(run.file) === "neo4j") log.push(`neo4j ${run.args[0]}`);
+    if (run.args[0] === "status") return { exitCode: looks > stoppingFor ? 3 : 0 };
     return run.args[0] === "stop" ? stop(run) : {};
   });
   return { log, processes, runner };
@@ -73,7 +74,15 @@ describe("stopServer", () => {
       message:
         "neo4j stop exited with 1: Neo4j (pid 4242) took more than 2 seconds to stop; Neo4j was started again and nothing was dumped",
     });
-    expect(server.log).toEqual(["neo4j stop", "running", "running", "running", "gone", "start"]);
+    expect(server.log).toEqual([
+      "neo4j stop",
+      "running",
+      "running",
+      "running",
+      "gone",
+      "neo4j status",
+      "start",
+    ]);
   });
 
   it("after an interrupted stop, starts the server again and reports the interruption", async () => {
@@ -85,7 +94,7 @@ describe("stopServer", () => {
     await expect(
       stopServer(...(await options(server, { signal: interrupt.signal }))),
     ).rejects.toMatchObject({ code: "INTERRUPTED", message: "neo4j was cancelled" });
-    expect(server.log).toEqual(["neo4j stop", "running", "gone", "start"]);
+    expect(server.log).toEqual(["neo4j stop", "running", "gone", "neo4j status", "start"]);
   });
 
   it("fails with the caller's not-restarted code when the start fails", async () => {
@@ -113,6 +122,24 @@ describe("stopServer", () => {
       ),
     });
     expect(server.log).not.toContain("start");
+  });
+
+  it("waits while `neo4j status` says running although /proc finds nothing (the home spelled otherwise)", async () => {
+    let statuses = 0;
+    const log: string[] = [];
+    const runner = fakeRunner((run) => {
+      if (run.args[0] === "--version") return { stdout: "5.26.30\n" };
+      log.push(`neo4j ${run.args[0]}`);
+      if (run.args[0] === "stop") return failing();
+      if (run.args[0] === "status") return { exitCode: ++statuses < 3 ? 0 : 3 };
+      return {};
+    });
+    const server = { log, runner, processes: { ...stoppingServer(0).processes } };
+    server.processes.find = () => Promise.resolve([]);
+    await expect(stopServer(...(await options(server)))).rejects.toMatchObject({
+      code: "NEO4J_STOP_FAILED",
+    });
+    expect(log).toEqual(["neo4j stop", "neo4j status", "neo4j status", "neo4j status", "start"]);
   });
 
   it("asks `neo4j status` where the processes cannot be listed", async () => {

@@ -19,7 +19,7 @@ export interface StopServerOptions {
   codes: { stopFailed: NbsErrorCode; notRestarted: NbsErrorCode };
   /** What did not happen because the stop failed, e.g. "nothing was dumped". */
   consequence: string;
-  /** Finds the server's processes. Default: /proc (Linux), else `neo4j status`. */
+  /** Finds the server's processes. Default: /proc (Linux); `neo4j status` has the last word. */
   processes?: ServerProcesses;
   /** Default {@link STOPPING_TIMEOUT_MS}. */
   stoppingTimeoutMs?: number;
@@ -81,29 +81,33 @@ async function untilGone(inst: Neo4jInstallation, options: StopServerOptions): P
   const timeoutMs = options.stoppingTimeoutMs ?? STOPPING_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const running = await runningPids(inst, options.runner, processes);
+    const running = await stillRunning(inst, options.runner, processes);
     if (running.length === 0) return;
     if (Date.now() >= deadline)
       throw new Error(
-        `it was still running ${Math.round(timeoutMs / 1000)} s after the stop (pid ${running.join(", ")})`,
+        `it was still running ${Math.round(timeoutMs / 1000)} s after the stop (${running.join(", ")})`,
       );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
   }
 }
 
-/** The server's live pids; where processes cannot be listed, `neo4j status` says (no pid then). */
-async function runningPids(
+/**
+ * What still runs of the server: its pids from /proc while any is found (cheap to ask again);
+ * then `neo4j status` decides, by the pid file, as `neo4j start` will (a server started under
+ * another spelling of its home is not found by /proc, and there may be no /proc at all).
+ */
+async function stillRunning(
   inst: Neo4jInstallation,
   runner: ProcessRunner,
   processes: ServerProcesses,
-): Promise<Array<number | string>> {
+): Promise<string[]> {
   const pids = await processes.find(inst.home);
-  if (pids !== undefined) return pids;
+  if (pids !== undefined && pids.length > 0) return pids.map((pid) => `pid ${pid}`);
   const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
     timeoutMs: 120_000,
     okExitCodes: [0, 3],
   });
-  return status.exitCode === 0 ? ["unknown"] : [];
+  return status.exitCode === 0 ? ["neo4j status: running"] : [];
 }
 
 function firstLine(error: unknown): string {
