@@ -6,7 +6,7 @@ import type { ProcessRunner } from "./runner.js";
 import { procServerProcesses, type ServerProcesses } from "./server-processes.js";
 
 /** How long a failed stop's server is given to finish stopping before it is started again. */
-export const STOPPING_TIMEOUT_MS = 300_000;
+const STOPPING_TIMEOUT_MS = 300_000;
 
 export interface StopServerOptions {
   runner: ProcessRunner;
