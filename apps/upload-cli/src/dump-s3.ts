@@ -1,4 +1,4 @@
-import { s3ClientOptions, type Outcome } from "@nbs/cli-kit";
+import { s3ClientOptions, withoutCredentials, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { backupKey, isValidBucketName, normalizePrefix, sidecarKey } from "@nbs/metadata";
 import { createSpawnRunner, dumpDatabaseToStream, locateNeo4j } from "@nbs/neo4j-admin";
@@ -56,7 +56,8 @@ export async function runDumpToS3(
       : settings.kmsKey === undefined
         ? { mode: "aws:kms" }
         : { mode: "aws:kms", kmsKeyId: settings.kmsKey };
-  const runner = createSpawnRunner({ env });
+  // Neo4j is started again by this run and outlives it: it gets no credential.
+  const runner = createSpawnRunner({ env: withoutCredentials(env) });
   const inst = await locateNeo4j({ home: settings.neo4jHome!, runner, signal });
   logger.log("info", "dump.neo4j", {
     home: inst.home,

@@ -1,5 +1,5 @@
 import { sha256File } from "@nbs/checksum";
-import type { CliLogger, Outcome } from "@nbs/cli-kit";
+import { withoutCredentials, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import { buildBackupMeta, isValidDbName, serializeBackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { createSpawnRunner, detectDumpFormat, dumpDatabase, locateNeo4j } from "@nbs/neo4j-admin";
@@ -33,7 +33,8 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     throw new NbsError("SETTING_MISSING", "missing --out-dir", {
       hint: "pass --out-dir (where the dump and its .meta.json go), or --to-s3 --bucket B to stream it to S3",
     });
-  const runner = createSpawnRunner({ env });
+  // Neo4j is started again by this run and outlives it: it gets no credential.
+  const runner = createSpawnRunner({ env: withoutCredentials(env) });
   const password = env["NEO4J_PASSWORD"];
   const inst = await locateNeo4j({ home: settings.neo4jHome, runner, signal });
   logger.log("info", "dump.neo4j", {

@@ -1,5 +1,4 @@
 import {
-  SECRET_ENV_VARS,
   createProgress,
   createRedactor,
   redactValue,
@@ -8,6 +7,7 @@ import {
   type CliLogger,
   type Level,
   type Outcome,
+  withoutCredentials,
 } from "@nbs/cli-kit";
 import { NbsError, isNbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
@@ -140,13 +140,4 @@ async function writeSummary(
 
 function level(event: string): Level {
   return WARN_EVENTS.has(event) ? "warn" : "info";
-}
-
-/** Neo4j's processes need PATH and JAVA_HOME, never the storage or Bolt credentials. */
-function withoutCredentials(
-  env: Record<string, string | undefined>,
-): Record<string, string | undefined> {
-  const out = { ...env };
-  for (const name of SECRET_ENV_VARS) delete out[name];
-  return out;
 }

@@ -136,6 +136,33 @@ describe("runCommand", () => {
       },
     });
   });
+
+  it.each([
+    ["NEO4J_NOT_RESTARTED", "the dump failed and Neo4j did not restart"],
+    ["RESTORE_RESTART_FAILED", "the load failed and Neo4j did not start again"],
+    ["RESTORE_UNFINISHED", "restore interrupted after the load of neo4j began"],
+  ] as const)(
+    "keeps %s (exit 6) after SIGTERM: a Neo4j left down or a replaced database is not 'nothing committed'",
+    async (code, message) => {
+      const json = capture();
+      const logger = createCliLogger({ format: "json", verbose: false, stream: capture().stream });
+      const interrupt = new AbortController();
+      const exit = await runCommand(
+        { logger, event: "x.result", jsonOut: json.stream, interrupt: interrupt.signal },
+        (signal) => {
+          setImmediate(() => interrupt.abort("SIGTERM"));
+          return new Promise((_, reject) =>
+            signal.addEventListener("abort", () => reject(new NbsError(code, message))),
+          );
+        },
+      );
+      expect(exit).toBe(6);
+      expect(JSON.parse(json.text())).toMatchObject({
+        exit_code: 6,
+        error: { code, category: "NEO4J", message },
+      });
+    },
+  );
 });
 
 describe("configuration helpers", () => {

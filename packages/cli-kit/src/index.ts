@@ -8,6 +8,7 @@ export {
   redactValue,
   secretValuesFrom,
 } from "./redact.js";
+export { withoutCredentials } from "./child-env.js";
 export { createProgress, formatBytes } from "./progress.js";
 export type { ProgressOptions } from "./progress.js";
 export {

@@ -7,6 +7,7 @@ export const SECRET_ENV_VARS = [
   "NEO4J_PASSWORD",
   "MINIO_ROOT_PASSWORD",
   "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "NBS_NOTIFY_WEBHOOK",
 ] as const;
 
 const SECRET_FIELD = /secret|password|passwd|token|authorization|credential|signature/i;

@@ -1,4 +1,4 @@
-import { NbsError, isNbsError } from "@nbs/errors";
+import { NbsError, isNbsError, type NbsErrorCode } from "@nbs/errors";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
 import type { CliLogger } from "./logger.js";
 import { createRedactor, redactValue, secretValuesFrom } from "./redact.js";
@@ -13,7 +13,8 @@ export interface RunOptions {
   /**
    * Aborted by the bin entry on the first SIGINT/SIGTERM, with the signal's name as reason
    * (`startCli` in `@nbs/cli-kit/startup`, which also forces the exit on the second one). The
-   * work is then aborted and whatever it fails with is reported as an interruption (exit 130).
+   * work is then aborted and whatever it fails with is reported as an interruption (exit 130),
+   * except what a signal cannot undo (a Neo4j left down, a database replaced: exit 6).
    */
   interrupt?: AbortSignal | undefined;
   /** Last touch to the `--json` document before it is redacted and printed (e.g. add a report). */
@@ -119,12 +120,23 @@ export async function runCommand(
 }
 
 /**
+ * What a signal cannot undo: a Neo4j left down, a database already replaced. These keep their
+ * own code and exit (6), never "interrupted, nothing committed".
+ */
+const OUTLIVES_SIGNAL: ReadonlySet<NbsErrorCode> = new Set<NbsErrorCode>([
+  "NEO4J_NOT_RESTARTED",
+  "RESTORE_RESTART_FAILED",
+  "RESTORE_UNFINISHED",
+]);
+
+/**
  * After SIGINT/SIGTERM, whatever the work failed with is an interruption (exit 130): a request
  * cut off by the abort surfaces as a storage or Neo4j error, which would send the operator
  * looking for a network or database problem that is not there.
  */
 function asInterrupted(error: unknown, signal: string): unknown {
-  if (isNbsError(error) && error.category === "ABORTED") return error;
+  if (isNbsError(error) && (error.category === "ABORTED" || OUTLIVES_SIGNAL.has(error.code)))
+    return error;
   const what = error instanceof Error ? error.message : String(error);
   return new NbsError("INTERRUPTED", `interrupted by ${signal}: ${what}`, {
     hint: "re-run the same command; interrupted work is never reported as done",

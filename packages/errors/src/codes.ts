@@ -145,6 +145,11 @@ export const ERROR_CODES = {
   LOCAL_CHECKSUM_MISMATCH: "INTEGRITY", // the dump's sha256 differs from the one its local sidecar recorded
   // --- end branch lib ---
 
+  // --- restart branch: whatever stopped Neo4j starts it again ---
+  NEO4J_STOP_FAILED: "NEO4J", // `neo4j stop` failed or timed out before a dump; Neo4j was started again, nothing dumped
+  RESTORE_UNFINISHED: "NEO4J", // SIGINT/SIGTERM after the load began: the database was replaced, the restore not finished
+  // --- end restart branch ---
+
   // --- stream branch: a dump streamed to S3 (nbs-upload dump --to-s3) ---
   STREAM_TOO_LARGE: "INPUT", // a streamed dump outgrew part size × 10,000 parts (S3's part limit)
   STREAM_EMPTY: "INPUT", // the streamed source ended before its first byte

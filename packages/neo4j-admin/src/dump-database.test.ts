@@ -10,7 +10,13 @@ const now = () => new Date("2026-03-04T05:06:07.890Z");
 
 /** Simulates a running Community server: `--version`, status, stop, start, and a dump that writes a file. */
 function neo4jSimulator(
-  options: { running?: boolean; dumpFails?: boolean; storeTx?: () => number } = {},
+  options: {
+    running?: boolean;
+    dumpFails?: boolean;
+    storeTx?: () => number;
+    /** `neo4j stop` exits 1 after its SIGTERM stopped the server anyway. */
+    stopFails?: boolean;
+  } = {},
 ) {
   let running = options.running ?? true;
   return fakeRunner(async ({ file, args }: RecordedRun) => {
@@ -18,6 +24,8 @@ function neo4jSimulator(
     if (basename(file) === "neo4j") {
       if (args[0] === "status") return { exitCode: running ? 0 : 3 };
       running = args[0] === "start";
+      if (args[0] === "stop" && options.stopFails)
+        return { exitCode: 1, stderr: "Neo4j (pid 4242) took more than 120 seconds to stop." };
       return {};
     }
     if (args[1] === "info") {
@@ -70,6 +78,24 @@ describe("dumpDatabase", () => {
       outputTail: "disk full",
     });
     expect(steps(runner.runs).at(-1)).toBe("neo4j start");
+    expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it("starts the server again when the stop fails (it may have stopped anyway), and dumps nothing", async () => {
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const runner = neo4jSimulator({ stopFails: true });
+    await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({
+      code: "NEO4J_STOP_FAILED",
+      message:
+        "neo4j stop exited with 1: Neo4j (pid 4242) took more than 120 seconds to stop; Neo4j was started again and nothing was dumped",
+    });
+    expect(steps(runner.runs)).toEqual([
+      "neo4j-admin --version",
+      "neo4j status",
+      "neo4j stop",
+      "neo4j status",
+      "neo4j start",
+    ]);
     expect(await readdir(outDir)).toEqual([]);
   });
 

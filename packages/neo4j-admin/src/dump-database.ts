@@ -12,6 +12,7 @@ import { placeDump } from "./place-dump.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
 import { captureStats } from "./stats.js";
+import { stopServer } from "./stop-server.js";
 import { lastTransactionId, storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
 import { waitForBolt } from "./wait-for-bolt.js";
@@ -88,8 +89,7 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   );
   let dumpedAtTx: number | undefined;
   try {
-    if (wasRunning)
-      await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
+    if (wasRunning) await stopForDump(inst, options, timeoutMs);
     // Read while stopped: the transaction the dump will hold, to tell whether the counts
     // describe it. Unknown when it fails: the counts then compare strictly; the restart still runs.
     dumpedAtTx = counted
@@ -199,6 +199,25 @@ async function dumpInto(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Stop the server for a dump; a stop that fails, times out or is interrupted still leaves it
+ * running (see stopServer): NEO4J_STOP_FAILED, or NEO4J_NOT_RESTARTED when it did not come back.
+ */
+export async function stopForDump(
+  inst: Neo4jInstallation,
+  options: Omit<DumpDatabaseOptions, "outDir">,
+  timeoutMs: number,
+): Promise<void> {
+  await stopServer(inst, {
+    runner: options.runner,
+    signal: options.signal,
+    timeoutMs,
+    start: () => restart(inst, options),
+    codes: { stopFailed: "NEO4J_STOP_FAILED", notRestarted: "NEO4J_NOT_RESTARTED" },
+    consequence: "nothing was dumped",
+  });
 }
 
 async function restartAfter(

@@ -12,7 +12,13 @@ const DUMP = Buffer.concat([
 ]);
 
 /** A running server whose `dump --to-stdout` writes `stdout` and exits with `exit`. */
-function simulator(dump: { stdout: Buffer; exit?: Partial<StreamExit>; endsOnKill?: boolean }) {
+function simulator(dump: {
+  stdout: Buffer;
+  exit?: Partial<StreamExit>;
+  endsOnKill?: boolean;
+  /** `neo4j stop` exits 1 after its SIGTERM stopped the server anyway. */
+  stopFails?: boolean;
+}) {
   let running = true;
   const killed = { count: 0 };
   const runner = fakeRunner(({ file, args }: RecordedRun) => {
@@ -20,6 +26,7 @@ function simulator(dump: { stdout: Buffer; exit?: Partial<StreamExit>; endsOnKil
     if (basename(file) === "neo4j") {
       if (args[0] === "status") return { exitCode: running ? 0 : 3 };
       running = args[0] === "start";
+      if (args[0] === "stop" && dump.stopFails) return { exitCode: 1, stderr: "failed to stop" };
     }
     return {};
   });
@@ -62,6 +69,31 @@ async function readAll(dump: DumpStream): Promise<Buffer> {
 }
 
 describe("dumpDatabaseToStream", () => {
+  it("starts the server again when the stop fails, and never calls the consumer", async () => {
+    const sim = simulator({ stdout: DUMP, stopFails: true });
+    let consumed = false;
+    await expect(
+      dumpDatabaseToStream({
+        home: await fakeInstall(),
+        db: "neo4j",
+        runner: sim.runner,
+        now,
+        consume: () => Promise.resolve((consumed = true)),
+      }),
+    ).rejects.toMatchObject({
+      code: "NEO4J_STOP_FAILED",
+      message:
+        "neo4j stop exited with 1: failed to stop; Neo4j was started again and nothing was dumped",
+    });
+    expect(consumed).toBe(false);
+    expect(steps(sim.runs).slice(1)).toEqual([
+      "neo4j status",
+      "neo4j stop",
+      "neo4j status",
+      "neo4j start",
+    ]);
+  });
+
   it("stops the server, streams neo4j-admin's stdout to the consumer, and starts the server again", async () => {
     const sim = simulator({ stdout: DUMP });
     const home = await fakeInstall();

@@ -7,6 +7,7 @@ import {
   firstLine,
   restart,
   statsOf,
+  stopForDump,
   withDriverFactory,
   type DumpDatabaseOptions,
 } from "./dump-database.js";
@@ -88,9 +89,9 @@ export async function dumpDatabaseToStream<T>(
   const createdAt = options.now();
   let consumed: PromiseSettledResult<T>;
   let restartError: unknown;
+  // A failed stop starts the server again itself (NEO4J_STOP_FAILED / NEO4J_NOT_RESTARTED).
+  if (wasRunning) await stopForDump(inst, options, timeoutMs);
   try {
-    if (wasRunning)
-      await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs });
     const dumpedAtTx = counted
       ? await storeTransactionId(runner, inst, options.db, { signal, timeoutMs }).catch(
           () => undefined,
@@ -137,7 +138,7 @@ export async function dumpDatabaseToStream<T>(
     if (consumed.status === "fulfilled" && restartError === undefined)
       return { ...info, consumed: consumed.value };
   } catch (error) {
-    // The stop or the spawn failed (an interrupted stop may have stopped it): still restart.
+    // The spawn failed: still restart.
     if (wasRunning && restartError === undefined)
       await restart(inst, options).catch((e: unknown) => (restartError = e));
     if (restartError === undefined) throw error;

@@ -5,7 +5,14 @@ import { basename, fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 import type { RecordedRun } from "../test/fakes.js";
 
 /** A Community server: status, stop, start, and a load that only works while stopped. */
-function server(options: { running?: boolean; loadFails?: boolean; startFails?: boolean } = {}) {
+function server(
+  options: {
+    running?: boolean;
+    loadFails?: boolean;
+    startFails?: boolean;
+    stopFails?: boolean;
+  } = {},
+) {
   let running = options.running ?? true;
   return fakeRunner(({ file, args }: RecordedRun) => {
     if (args[0] === "--version") return { stdout: "5.26.30\n" };
@@ -13,6 +20,8 @@ function server(options: { running?: boolean; loadFails?: boolean; startFails?: 
       if (args[0] === "status") return { exitCode: running ? 0 : 3 };
       if (args[0] === "start" && options.startFails) return { exitCode: 1, stderr: "port in use" };
       running = args[0] === "start";
+      // The stop's SIGTERM stopped the server, but `neo4j stop` gave up waiting.
+      if (args[0] === "stop" && options.stopFails) return { exitCode: 1, stderr: "failed to stop" };
       return {};
     }
     if (args[1] === "load") {
@@ -81,6 +90,31 @@ describe("loadDatabase", () => {
     await expect(loadDatabase(await setup(runner))).rejects.toMatchObject({
       code: "RESTORE_RESTART_FAILED",
     });
+  });
+
+  it("starts the server again when the stop fails, and loads nothing", async () => {
+    const runner = server({ stopFails: true });
+    await expect(loadDatabase(await setup(runner))).rejects.toMatchObject({
+      code: "RESTORE_STOP_FAILED",
+      message:
+        "neo4j stop exited with 1: failed to stop; Neo4j was started again and nothing was loaded",
+    });
+    expect(steps(runner.runs).slice(1)).toEqual([
+      "neo4j status",
+      "neo4j stop",
+      "neo4j status",
+      "neo4j start",
+    ]);
+    expect(probed.splice(0)).toEqual(["neo4j: RETURN 1"]);
+  });
+
+  it("says RESTORE_RESTART_FAILED when the server does not come back after a failed stop", async () => {
+    const runner = server({ stopFails: true, startFails: true });
+    await expect(loadDatabase(await setup(runner))).rejects.toMatchObject({
+      code: "RESTORE_RESTART_FAILED",
+      message: expect.stringContaining("and Neo4j did not start again"),
+    });
+    expect(steps(runner.runs)).not.toContain("neo4j-admin database load");
   });
 
   it("starts a server that was stopped before, once loaded", async () => {

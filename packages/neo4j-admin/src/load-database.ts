@@ -5,6 +5,7 @@ import { buildLoadCommand } from "./commands.js";
 import { serverCommand, type Neo4jInstallation } from "./installation.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
+import { stopServer } from "./stop-server.js";
 import { waitForBolt } from "./wait-for-bolt.js";
 
 export interface LoadDatabaseOptions {
@@ -57,15 +58,16 @@ export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDa
   const wasRunning = status.exitCode === 0;
   if (wasRunning) {
     options.onStep?.("stop");
-    await runNeo4jCommand(runner, serverCommand(inst, "stop"), { signal, timeoutMs }).catch(
-      (error: unknown) => {
-        if (signal?.aborted) throw error;
-        throw new NbsError("RESTORE_STOP_FAILED", `neo4j stop failed: ${firstLine(error)}`, {
-          hint: `nothing was loaded; check the server with ${join(inst.home, "bin", "neo4j")} status and its logs`,
-          cause: error,
-        });
-      },
-    );
+    // A failed or interrupted stop starts the server again (RESTORE_STOP_FAILED, or the
+    // interruption itself) before anything is loaded; RESTORE_RESTART_FAILED when it did not come back.
+    await stopServer(inst, {
+      runner,
+      signal,
+      timeoutMs,
+      start: () => start(inst, options, options.db, timeoutMs),
+      codes: { stopFailed: "RESTORE_STOP_FAILED", notRestarted: "RESTORE_RESTART_FAILED" },
+      consequence: "nothing was loaded",
+    });
   }
   // From here on the database is being replaced: an interrupted load would leave it half
   // written, so the load and the start ignore the abort signal (a second Ctrl-C still forces).

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { proofInstance } from "../test/proof-instance.js";
+import { proofInstance } from "../test/restore-doubles.js";
 import { restoreToServer, type RestoreServerOptions } from "./index.js";
 
 // The guards of `restoreToServer` before and around the stop: same server, same database,

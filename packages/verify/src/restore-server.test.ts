@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { graph, proofInstance } from "../test/proof-instance.js";
+import { graph, proofInstance, servedFrom } from "../test/restore-doubles.js";
 import { restoreToServer, type RestoreServerOptions } from "./index.js";
 
 const dump = Buffer.concat([
@@ -74,29 +74,6 @@ function fakeServer(
       if (args[1] === "load") options.onLoad?.();
       return Promise.resolve(ok);
     },
-  };
-}
-
-/** The Bolt connection reports `home` as its server's (the same-server proof; restore-guard.test.ts). */
-function servedFrom(
-  home: string,
-  connect: RestoreServerOptions["connect"],
-): RestoreServerOptions["connect"] {
-  return () => {
-    const driver = connect();
-    const query = driver.executeQuery.bind(driver) as (c: string) => Promise<unknown>;
-    const settings = {
-      get: (k: string) => (k === "name" ? "server.directories.neo4j_home" : home),
-    };
-    // Only asked while the home's server is down: then nothing answers at its URI either.
-    const down = Object.assign(new Error("connection refused"), { code: "ServiceUnavailable" });
-    return Object.assign(driver, {
-      verifyConnectivity: () => Promise.reject(down),
-      executeQuery: (cypher: string) =>
-        cypher.startsWith("SHOW SETTINGS")
-          ? Promise.resolve({ records: [settings] })
-          : query(cypher),
-    });
   };
 }
 

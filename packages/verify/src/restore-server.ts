@@ -106,6 +106,7 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
   };
   let workspace: Workspace | undefined;
   let safety: SafetyCopyHooks | undefined;
+  let loadBegan = false;
   try {
     const source = await time("resolve", () =>
       resolveSource(options.source, { client: options.client, signal: options.signal }),
@@ -209,7 +210,10 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
         driverFactory: options.connect,
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        onStep: (step) => onEvent(`restore.neo4j.${step}`, { home: inst.home }),
+        onStep: (step) => {
+          if (step === "load") loadBegan = true;
+          onEvent(`restore.neo4j.${step}`, { home: inst.home });
+        },
         ...(safety
           ? { beforeLoad: safety.beforeLoad, afterFailedLoad: safety.afterFailedLoad }
           : {}),
@@ -233,15 +237,33 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
   } catch (caught) {
     const error = withSafetyCopy(caught, safety?.made());
     if (options.signal?.aborted && !(isNbsError(error) && error.code === "RESTORE_RESTART_FAILED"))
-      throw new NbsError("RESTORE_INTERRUPTED", "restore interrupted", {
-        hint: "check Neo4j with `neo4j status`; re-run the restore",
-        cause: error,
-      });
+      throw loadBegan
+        ? interruptedAfterLoad(options.database, error)
+        : new NbsError("RESTORE_INTERRUPTED", "restore interrupted before anything was loaded", {
+            hint: "check Neo4j with `neo4j status`; re-run the restore",
+            cause: error,
+          });
     throw error;
   } finally {
     await workspace?.remove().catch(() => undefined);
     durations["total"] = now() - started;
   }
+}
+
+/**
+ * A signal came after the load began, which it does not stop: the database was replaced (or is
+ * partly), and that is no "interrupted, nothing changed" (exit 6, RESTORE_UNFINISHED).
+ */
+function interruptedAfterLoad(database: string, error: unknown): NbsError {
+  const what = isNbsError(error) ? `${error.code}: ${firstLine(error)}` : firstLine(error);
+  return new NbsError(
+    "RESTORE_UNFINISHED",
+    `restore interrupted after the load of ${database} began: the database was replaced (by the backup, or by the safety copy loaded back after a failed load) and the restore did not finish (${what})`,
+    {
+      hint: "Neo4j holds the loaded data, not proven against the backup: check it before serving from it, or re-run the restore with --force",
+      cause: error,
+    },
+  );
 }
 
 /** Is the target running, and does its database hold data? Refuses without --force when in doubt. */

@@ -1,8 +1,9 @@
 import type { ProcessRunner, RunResult, ServerProcesses } from "@nbs/neo4j-admin";
 import type { RestoreServerOptions } from "../src/index.js";
 
-// Test doubles shared by the restore unit tests: a Bolt connection to a graph of given counts,
-// and the private ephemeral Neo4j the dump is proven in before the operator's server is stopped.
+// Test doubles shared by the restore unit tests: a Bolt connection to a graph of given counts
+// (and one whose server reports its home, for the same-server proof), and the private ephemeral
+// Neo4j the dump is proven in before the operator's server is stopped.
 
 /**
  * A Bolt connection whose graph holds `nodes` nodes and `relationships` relationships, and the
@@ -13,6 +14,8 @@ export function graph(counts: {
   relationships: number;
   indexes?: Record<string, unknown>[];
   constraints?: Record<string, unknown>[];
+  /** SHOW DATABASE's currentStatus (default online). */
+  status?: string;
 }) {
   const record = (c: unknown) => ({ get: () => c });
   const row = (values: Record<string, unknown>) => ({
@@ -23,7 +26,7 @@ export function graph(counts: {
     ({
       executeQuery: (cypher: string) => {
         if (cypher.startsWith("SHOW DATABASE"))
-          return Promise.resolve({ records: [record("online")] });
+          return Promise.resolve({ records: [record(counts.status ?? "online")] });
         if (cypher === "SHOW INDEXES YIELD *")
           return Promise.resolve({ records: (counts.indexes ?? []).map(row) });
         if (cypher === "SHOW CONSTRAINTS YIELD *")
@@ -79,3 +82,25 @@ export function proofInstance(
   return { runner: proofRunner(lastTx), driverFactory: graph(proven), processes: proofProcesses() };
 }
 
+/** The Bolt connection reports `home` as its server's (the same-server proof; restore-guard.test.ts). */
+export function servedFrom(
+  home: string,
+  connect: RestoreServerOptions["connect"],
+): RestoreServerOptions["connect"] {
+  return () => {
+    const driver = connect();
+    const query = driver.executeQuery.bind(driver) as (c: string) => Promise<unknown>;
+    const settings = {
+      get: (k: string) => (k === "name" ? "server.directories.neo4j_home" : home),
+    };
+    // Only asked while the home's server is down: then nothing answers at its URI either.
+    const down = Object.assign(new Error("connection refused"), { code: "ServiceUnavailable" });
+    return Object.assign(driver, {
+      verifyConnectivity: () => Promise.reject(down),
+      executeQuery: (cypher: string) =>
+        cypher.startsWith("SHOW SETTINGS")
+          ? Promise.resolve({ records: [settings] })
+          : query(cypher),
+    });
+  };
+}
