@@ -49,7 +49,7 @@ export async function waitForIndexes(
 }
 
 /** Every index of `database` with its state, sorted by name. */
-export async function readIndexStates(driver: Driver, database: string): Promise<IndexState[]> {
+async function readIndexStates(driver: Driver, database: string): Promise<IndexState[]> {
   // YIELD *: failureMessage is a verbose column; 4.4 and 5.x both have it there.
   const { records } = await driver.executeQuery(
     "SHOW INDEXES YIELD *",

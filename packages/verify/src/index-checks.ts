@@ -69,10 +69,10 @@ export async function checkIndexes(
 }
 
 /** Where the indexes were read: the private ephemeral instance, or the operator's server after a restore. */
-export type IndexesOf = "ephemeral" | "served";
+type IndexesOf = "ephemeral" | "served";
 
 /** One check per index: ONLINE passes; FAILED, or POPULATING when the wait ended, fails. */
-export function indexStateChecks(result: IndexesSettled, of: IndexesOf): Check[] {
+function indexStateChecks(result: IndexesSettled, of: IndexesOf): Check[] {
   return result.states.map((index) => ({
     id: `${of === "served" ? "served." : ""}index.state.${index.name}`,
     name: `index ${index.name} online${of === "served" ? " (restored server)" : ""}`,
@@ -89,7 +89,7 @@ export function indexStateChecks(result: IndexesSettled, of: IndexesOf): Check[]
  * scans, a failed constraint index enforces nothing) and Neo4j never repairs it by itself.
  * INDEX_FAILED for that; INDEX_NOT_ONLINE for one still populating when the bounded wait ended.
  */
-export function indexStateError(
+function indexStateError(
   result: IndexesSettled,
   of: IndexesOf,
   waitedMs: number,
