@@ -13,7 +13,8 @@ const kinds = new Map();
 
 const dirs = [join(root, ".vitest-results")];
 for (const group of ["packages", "apps", "tooling"]) {
-  for (const name of readdirSync(join(root, group))) dirs.push(join(root, group, name, ".vitest-results"));
+  for (const name of readdirSync(join(root, group)))
+    dirs.push(join(root, group, name, ".vitest-results"));
 }
 for (const dir of dirs) {
   if (!existsSync(dir)) continue;

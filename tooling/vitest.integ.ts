@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { durationsReporter, longestFirstSequencer } from "./vitest-integ-order.ts";
 import { INTEG_TEST } from "./vitest.shared.ts";
 
 // Every integration suite of the workspace in one vitest run (`pnpm test:integ`, after a build
@@ -10,8 +11,8 @@ import { INTEG_TEST } from "./vitest.shared.ts";
 // so a new package or suite needs no list to be edited. Suites run side by side, each in its
 // own process: they share only the services, each in its own bucket, proxy or Neo4j home
 // (createEphemeralNeo4j), and none stops or restarts a shared service (tooling/testenv/README.md).
-// The biggest files start first (vitest's order without a cache), which roughly puts the long
-// Neo4j suites at the front. NBS_INTEG_WORKERS sets how many run at once.
+// The longest suites start first (tooling/vitest-integ-order.ts). NBS_INTEG_WORKERS sets how many
+// run at once. The JSON report goes to .vitest-results/integ.json (tooling/test-summary.mjs).
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 function integPackages(): Array<{ name: string; dir: string }> {
@@ -24,7 +25,8 @@ function integPackages(): Array<{ name: string; dir: string }> {
         name: string;
         scripts?: Record<string, string>;
       };
-      if (pkg.scripts?.["test:integ"]) found.push({ name: pkg.name, dir: join(root, group, entry.name) });
+      if (pkg.scripts?.["test:integ"])
+        found.push({ name: pkg.name, dir: join(root, group, entry.name) });
     }
   }
   return found;
@@ -41,6 +43,9 @@ export default defineConfig({
     root,
     fileParallelism: true,
     maxWorkers: workers(),
+    sequence: { sequencer: longestFirstSequencer(root) },
+    reporters: ["default", "json", durationsReporter(root)],
+    outputFile: { json: join(root, ".vitest-results", "integ.json") },
     projects: integPackages().map(({ name, dir }) => ({
       test: { name, root: dir, ...INTEG_TEST },
     })),

@@ -6,8 +6,8 @@ import { defineConfig } from "vitest/config";
 /** What makes a file an integration suite, and its limits; tooling/vitest.integ.ts reuses it. */
 export const INTEG_TEST = {
   include: ["src/**/*.integ.test.ts", "test/**/*.integ.test.ts"],
-  testTimeout: 300_000,
-  hookTimeout: 300_000,
+  testTimeout: 600_000,
+  hookTimeout: 600_000,
 };
 
 export default defineConfig({
