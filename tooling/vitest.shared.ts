@@ -21,7 +21,7 @@ export default defineConfig({
           exclude: ["**/*.integ.test.ts", "**/node_modules/**", "**/dist/**"],
           // A bound for a hang, not a speed requirement: `dev.sh test` runs the unit tests of
           // every package at once, beside the build, on a machine that may be small and busy.
-          testTimeout: 30_000,
+          testTimeout: 60_000,
         },
       },
       {
