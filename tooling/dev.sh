@@ -5,8 +5,9 @@
 #                 checks (knip, prettier, ops-checks, automation), then the integration tests
 #                 against local MinIO, versitygw, Neo4j and toxiproxy (started here if not
 #                 running, and stopped again on exit only if this run started them). The
-#                 services start in the background while the build and the static checks run;
-#                 the integration suites run side by side (tooling/vitest.integ.ts).
+#                 services start in the background while the build and unit tests run; the
+#                 static checks run beside the integration suites, which run side by side
+#                 (tooling/vitest.integ.ts).
 #   dev.sh demo   the main job end to end on local MinIO + Neo4j (only those two are started):
 #                 seed a graph, backup.sh, upload_backup_to_s3.sh, verify_restore.sh --mode load;
 #                 prints the report
@@ -50,13 +51,15 @@ cmd_test() {
   # Services first: cold, this is Go builds and a Maven download; warm, Neo4j's JVM start.
   NBS_STARTED_FILE="$started_file" job_start services bash tooling/services/services.sh up
   phase install pnpm install --frozen-lockfile
-  job_start static-checks static_checks
   phase turbo pnpm turbo run build typecheck lint test api # api: etc/*.api.md must match the built API
-  job_wait static-checks
   job_wait services
   # shellcheck source=/dev/null
   source .nbs/services.env
+  # The static checks beside the integration suites, not beside the unit tests: the suites wait
+  # on JVMs and servers and have generous hang guards; unit tests have tight ones.
+  job_start static-checks static_checks
   phase integ pnpm test:integ
+  job_wait static-checks
   node tooling/test-summary.mjs
 }
 
