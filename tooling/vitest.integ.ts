@@ -47,7 +47,13 @@ export default defineConfig({
     reporters: ["default", "json", durationsReporter(root)],
     outputFile: { json: join(root, ".vitest-results", "integ.json") },
     projects: integPackages().map(({ name, dir }) => ({
-      test: { name, root: dir, ...INTEG_TEST },
+      test: {
+        name,
+        root: dir,
+        ...INTEG_TEST,
+        env: { NBS_INTEG_PACKAGE_DIR: dir },
+        setupFiles: [join(root, "tooling", "vitest-integ-cwd.ts")],
+      },
     })),
   },
 });
