@@ -1,55 +1,76 @@
 #!/usr/bin/env bash
 # Developer and CI entry point.
 #   dev.sh test   install (frozen lockfile), build, typecheck, lint, unit tests, API reports
-#                 (api-extractor; `pnpm api:update` after a deliberate API change), then the
-#                 integration tests against local MinIO + Neo4j (started here if not running,
-#                 and stopped again on exit only if this run started them)
-#   dev.sh demo   the main job end to end on local services: seed a graph, backup.sh,
-#                 upload_backup_to_s3.sh, verify_restore.sh --mode load; prints the report
+#                 (api-extractor; `pnpm api:update` after a deliberate API change), the static
+#                 checks (knip, prettier, ops-checks, automation), then the integration tests
+#                 against local MinIO, versitygw, Neo4j and toxiproxy (started here if not
+#                 running, and stopped again on exit only if this run started them). The
+#                 services start in the background while the build and unit tests run; the
+#                 static checks run beside the integration suites, which run side by side
+#                 (tooling/vitest.integ.ts).
+#   dev.sh demo   the main job end to end on local MinIO + Neo4j (only those two are started):
+#                 seed a graph, backup.sh, upload_backup_to_s3.sh, verify_restore.sh --mode load;
+#                 prints the report
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=bootstrap.sh
 source tooling/bootstrap.sh
 nbs_bootstrap
+# shellcheck source=dev-jobs.sh
+source tooling/dev-jobs.sh
 
 services() { bash tooling/services/services.sh "$@"; }
-say() { echo "nbs dev: $*" >&2; }
 
 started_file=""
-stop_started() {
+on_exit() {
   local rc=$? names
+  jobs_kill_all
   if [ -n "$started_file" ] && [ -s "$started_file" ]; then
-    names="$(tr '\n' ' ' <"$started_file")"
+    names="$(sort -u "$started_file" | tr '\n' ' ')"
     say "stopping services this run started: $names"
     # shellcheck disable=SC2086 # a list of service names
     services down $names || true
   fi
   [ -z "$started_file" ] || rm -f "$started_file"
+  phases_report
   exit "$rc"
 }
 
-cmd_test() {
-  rm -rf packages/*/.vitest-results apps/*/.vitest-results tooling/*/.vitest-results
-  pnpm install --frozen-lockfile
-  pnpm turbo run build typecheck lint test api # api: etc/*.api.md must match the built API
+static_checks() {
   pnpm knip
   pnpm format:check
   bash tooling/ops-checks/check.sh # secrets scan, parliament, HCL parse, lifecycle agreement, checkov
   bash tooling/automation/check.sh
+}
+
+cmd_test() {
+  rm -rf .vitest-results packages/*/.vitest-results apps/*/.vitest-results tooling/*/.vitest-results
+  mkdir -p .nbs/logs
   started_file="$(mktemp)"
-  trap stop_started EXIT
-  NBS_STARTED_FILE="$started_file" services up
+  trap on_exit EXIT
+  # Services first: cold, this is Go builds and a Maven download; warm, Neo4j's JVM start.
+  NBS_STARTED_FILE="$started_file" job_start services bash tooling/services/services.sh up
+  phase install pnpm install --frozen-lockfile
+  phase turbo pnpm turbo run build typecheck lint test api # api: etc/*.api.md must match the built API
+  job_wait services
   # shellcheck source=/dev/null
   source .nbs/services.env
-  pnpm turbo run test:integ --concurrency=1
+  # The static checks beside the integration suites, not beside the unit tests: the suites wait
+  # on JVMs and servers and have generous hang guards; unit tests have tight ones.
+  job_start static-checks static_checks
+  phase integ pnpm test:integ
+  job_wait static-checks
   node tooling/test-summary.mjs
 }
 
 cmd_demo() {
   # set-up noise goes to stderr; stdout carries the summary and the final report
-  pnpm install --frozen-lockfile >&2
-  pnpm turbo run build --output-logs=errors-only >&2
-  services up
+  mkdir -p .nbs/logs
+  trap on_exit EXIT
+  job_start services bash tooling/services/services.sh up minio neo4j
+  phase install pnpm install --frozen-lockfile >&2
+  phase build pnpm turbo run build --output-logs=errors-only >&2
+  job_wait services
   # shellcheck source=/dev/null
   source .nbs/services.env
   local out="$PWD/.nbs/demo" bucket="nbs-demo"

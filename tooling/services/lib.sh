@@ -58,3 +58,9 @@ nbs_state_get() { # nbs_state_get <file> <key>
   [ -f "$1" ] || return 1
   sed -n "s/^$2=//p" "$1" | tail -n 1
 }
+
+# Record in $NBS_STARTED_FILE (when set) that this run launched service $1: right after its
+# process exists, so the caller stops it even when it never becomes healthy.
+nbs_record_started() {
+  [ -z "${NBS_STARTED_FILE:-}" ] || echo "$1" >>"$NBS_STARTED_FILE"
+}

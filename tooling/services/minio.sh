@@ -206,6 +206,7 @@ minio_up() {
     --console-address "127.0.0.1:$console" "$MINIO_DIR/data" \
     >>"$NBS_LOG_DIR/minio.log" 2>&1 </dev/null &
   echo $! >"$MINIO_PID"
+  nbs_record_started minio
   if ! minio_wait_healthy 30; then
     tail -n 20 "$NBS_LOG_DIR/minio.log" >&2
     nbs_die "minio did not become healthy within 30s; see $NBS_LOG_DIR/minio.log"
@@ -214,7 +215,6 @@ minio_up() {
     "$(minio_port ROOT_USER)" "$(minio_port ROOT_PASSWORD)" >/dev/null \
     || nbs_die "mc alias set failed"
   nbs_log "minio healthy"
-  [ -z "${NBS_STARTED_FILE:-}" ] || echo minio >>"$NBS_STARTED_FILE"
 }
 
 minio_down() {

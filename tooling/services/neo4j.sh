@@ -88,12 +88,12 @@ neo4j_up() {
   neo4j_cmd neo4j start >/dev/null 2>"$NBS_LOG_DIR/neo4j/start.err" \
     || { cat "$NBS_LOG_DIR/neo4j/start.err" >&2; nbs_die "neo4j start failed"; }
   cp "$NEO4J_RT_HOME/run/neo4j.pid" "$NEO4J_PID"
+  nbs_record_started neo4j
   if ! neo4j_wait_healthy 120; then
     tail -n 30 "$NBS_LOG_DIR/neo4j/neo4j.log" >&2
     nbs_die "neo4j did not become healthy within 120s; see $NBS_LOG_DIR/neo4j"
   fi
   nbs_log "neo4j healthy"
-  [ -z "${NBS_STARTED_FILE:-}" ] || echo neo4j >>"$NBS_STARTED_FILE"
 }
 
 neo4j_down() {

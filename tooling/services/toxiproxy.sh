@@ -39,6 +39,7 @@ toxiproxy_up() {
   setsid "$TOXIPROXY_BIN_DIR/server" -host 127.0.0.1 -port "$port" \
     >>"$NBS_LOG_DIR/toxiproxy.log" 2>&1 </dev/null &
   echo $! >"$TOXIPROXY_PID"
+  nbs_record_started toxiproxy
   for ((i = 0; i < 100; i++)); do
     toxiproxy_healthy 2>/dev/null && { nbs_log "toxiproxy healthy"; break; }
     nbs_pid_alive "$TOXIPROXY_PID" || break
@@ -48,7 +49,6 @@ toxiproxy_up() {
     tail -n 20 "$NBS_LOG_DIR/toxiproxy.log" >&2
     nbs_die "toxiproxy did not answer within 10s; see $NBS_LOG_DIR/toxiproxy.log"
   }
-  [ -z "${NBS_STARTED_FILE:-}" ] || echo toxiproxy >>"$NBS_STARTED_FILE"
 }
 
 toxiproxy_down() {

@@ -78,12 +78,12 @@ versitygw_up() {
     --health "$VGW_HEALTH_PATH" posix "$VGW_DIR/data" \
     >>"$NBS_LOG_DIR/versitygw.log" 2>&1 </dev/null &
   echo $! >"$VGW_PID"
+  nbs_record_started versitygw
   if ! versitygw_wait_healthy 30; then
     tail -n 20 "$NBS_LOG_DIR/versitygw.log" >&2
     nbs_die "versitygw did not become healthy within 30s; see $NBS_LOG_DIR/versitygw.log"
   fi
   nbs_log "versitygw healthy"
-  [ -z "${NBS_STARTED_FILE:-}" ] || echo versitygw >>"$NBS_STARTED_FILE"
 }
 
 versitygw_down() {

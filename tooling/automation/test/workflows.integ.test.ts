@@ -3,7 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeInteg, getNeo4jTestEnv, getS3TestEnv, type Neo4jTestEnv } from "@nbs/testenv";
+import {
+  createEphemeralNeo4j,
+  describeInteg,
+  getS3TestEnv,
+  type EphemeralNeo4j,
+} from "@nbs/testenv";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { removeActRuns, runAct, type ActRun } from "../src/act.ts";
 import { startOidcIssuer, type OidcIssuer } from "../src/oidc-issuer.ts";
@@ -77,7 +82,7 @@ const POLICY = {
 
 let issuer: OidcIssuer;
 let minio: OidcMinio;
-let neo4j: Neo4jTestEnv;
+let neo4j: EphemeralNeo4j;
 
 beforeAll(async () => {
   // the pinned actionlint, act and shellcheck (built into the cache on first use)
@@ -91,10 +96,10 @@ beforeAll(async () => {
   );
   expect(tools.code, tools.stderr).toBe(0);
   await getS3TestEnv(); // the service MinIO's certificates are reused, so it must exist
-  neo4j = await getNeo4jTestEnv();
-  if (neo4j.mode !== "local" || !neo4j.home) {
-    throw new Error("the act runs need the local services (pnpm services up), not containers");
-  }
+  // The runner's Neo4j: a home of its own, because the live runs stop and start it (backup.sh)
+  // and the shared service instance must keep answering the suites running beside this one.
+  neo4j = await createEphemeralNeo4j();
+  await neo4j.start();
   issuer = await startOidcIssuer(SUBJECT);
   minio = await startOidcMinio({
     issuer: issuer.issuer,
@@ -108,6 +113,7 @@ afterAll(async () => {
   removeActRuns();
   await minio?.close();
   await issuer?.close();
+  await neo4j?.remove();
 });
 
 /** Keys under prod/neo4j/ in the OIDC MinIO's bucket. */
@@ -140,7 +146,7 @@ function liveVars(bucket: string): Record<string, string> {
     BACKUP_S3_BUCKET: bucket,
     BACKUP_S3_PREFIX: PREFIX,
     BACKUP_S3_ENDPOINT: minio.endpoint,
-    NEO4J_HOME: neo4j.home!,
+    NEO4J_HOME: neo4j.home,
     NEO4J_URI: neo4j.uri,
   };
 }

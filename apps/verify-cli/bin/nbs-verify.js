@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The installed nbs-verify command. It is committed (dist/ is not) so that pnpm can link it into
+// node_modules/.bin on a fresh clone, before the first build; it runs the build's dist/cli.js.
+import "../dist/cli.js";
