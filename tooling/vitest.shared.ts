@@ -17,9 +17,6 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          // A bound against hangs, not a speed check: a loaded 2-core machine runs the hashing
-          // tests several times slower than a quiet one, and vitest's 5 s default flakes there.
-          testTimeout: 30_000,
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
           exclude: ["**/*.integ.test.ts", "**/node_modules/**", "**/dist/**"],
           // A bound for a hang, not a speed requirement: `dev.sh test` runs the unit tests of
