@@ -142,7 +142,12 @@ export async function startOidcMinio(options: {
     writeFileSync(join(dir, "policy.json"), JSON.stringify(options.policy));
     for (const args of [
       ["admin", "policy", "create", "oidc", options.policyName, join(dir, "policy.json")],
-      ...options.buckets.map((b) => ["mb", `oidc/${b}`]),
+      // each with a default encryption, as config/aws/terraform makes them: nbs-upload's
+      // default (--sse bucket) relies on it
+      ...options.buckets.flatMap((b) => [
+        ["mb", `oidc/${b}`],
+        ["encrypt", "set", "sse-s3", `oidc/${b}`],
+      ]),
     ]) {
       const res = await mc(args);
       if (res.code !== 0)

@@ -152,13 +152,13 @@ describeInteg("config/aws policies on the real MinIO", () => {
     const bytes = randomBytes(11 * 1024 * 1024);
     writeFileSync(file, bytes);
     const key = `${PREFIX}/neo4j/neo4j-20261130T060000Z.dump`;
-    // what a killed nbs-upload leaves: an open upload (CRC32 parts, as nbs sends them) with two
+    // what a killed nbs-upload leaves: an open upload (SHA-256 parts, as nbs sends them) with two
     // of its three 5 MiB parts stored, made with the upload user's own credentials
     const { UploadId } = await upload.client.send(
       new CreateMultipartUploadCommand({
         Bucket: bucket,
         Key: key,
-        ChecksumAlgorithm: "CRC32",
+        ChecksumAlgorithm: "SHA256",
         ChecksumType: "COMPOSITE",
       }),
     );
@@ -170,7 +170,7 @@ describeInteg("config/aws policies on the real MinIO", () => {
           UploadId,
           PartNumber: n,
           Body: bytes.subarray((n - 1) * 5 * MIB, n * 5 * MIB),
-          ChecksumAlgorithm: "CRC32",
+          ChecksumAlgorithm: "SHA256",
         }),
       );
     }

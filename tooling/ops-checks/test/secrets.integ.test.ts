@@ -79,7 +79,7 @@ describeInteg("the secrets guard", () => {
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("deploy/neo4j.env");
     expect(result.output).toMatch(/Line:\s+3/);
-    expect(result.output).toContain("neo4j-password");
+    expect(result.output).toMatch(/RuleID:\s+nbs-secret-env\b/);
     expect(commitCount(repo)).toBe(1);
     rmSync(repo, { recursive: true, force: true });
   });

@@ -55,7 +55,15 @@ export function readCaBundle(path: string): string {
   return pem;
 }
 
-export function createStoreTestEnv(settings: StoreSettings): S3StoreTestEnv {
+/**
+ * `defaultEncryption`: new buckets get an SSE-S3 default encryption, as every bucket
+ * config/aws/terraform makes (nbs-upload's default `--sse bucket` relies on it); false for a
+ * store without SSE (versitygw answers PutBucketEncryption with NotImplemented).
+ */
+export function createStoreTestEnv(
+  settings: StoreSettings,
+  defaultEncryption = true,
+): S3StoreTestEnv {
   const ca = settings.caBundle === undefined ? undefined : readCaBundle(settings.caBundle);
   const client = (): S3Client =>
     new S3Client({
@@ -85,14 +93,15 @@ export function createStoreTestEnv(settings: StoreSettings): S3StoreTestEnv {
         await s3.send(new CreateBucketCommand({ Bucket: name }));
         // Like every bucket config/aws/terraform makes, it has a default encryption: nbs-upload's
         // default (--sse bucket) relies on it. SSE-S3 here; tests that need SSE-KMS set their own.
-        await s3.send(
-          new PutBucketEncryptionCommand({
-            Bucket: name,
-            ServerSideEncryptionConfiguration: {
-              Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
-            },
-          }),
-        );
+        if (defaultEncryption)
+          await s3.send(
+            new PutBucketEncryptionCommand({
+              Bucket: name,
+              ServerSideEncryptionConfiguration: {
+                Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+              },
+            }),
+          );
       } finally {
         s3.destroy();
       }

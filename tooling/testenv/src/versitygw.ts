@@ -21,7 +21,7 @@ let pending: Promise<S3StoreTestEnv> | undefined;
  * else a container. It accepts SSE headers and ignores them (see tooling/services/README.md).
  */
 export function getVersitygwTestEnv(): Promise<S3StoreTestEnv> {
-  pending ??= resolveVersitygwSettings().then(createStoreTestEnv);
+  pending ??= resolveVersitygwSettings().then((settings) => createStoreTestEnv(settings, false));
   return pending;
 }
 

@@ -25,34 +25,37 @@ function forbidden(name = "AccessDenied") {
 }
 
 describe("pre-check under a role whose s3:ListBucket is limited by s3:prefix (SDK mocked)", () => {
-  it("takes 403 on both the sidecar and the dump for absent, warns, and uploads with If-None-Match: *", async () => {
-    const bytes = Buffer.from("dump");
-    s3.on(GetObjectCommand, { Key: SIDECAR }).rejects(forbidden());
-    // A bodiless HEAD 403 reaches the SDK as the name "403".
-    s3.on(HeadObjectCommand, { Key: KEY })
-      .rejectsOnce(forbidden("403"))
-      .resolves({
-        ContentLength: bytes.length,
-        ETag: '"e"',
-        ServerSideEncryption: "AES256",
-        Metadata: { "nbs-sha256": sha(bytes).toString("hex") },
-      });
-    s3.on(PutObjectCommand).resolves({ ETag: '"e"', ServerSideEncryption: "AES256" });
-    headSidecarAsWritten(1);
-    const warnings: string[] = [];
-    const result = await putBackup(
-      input(file(bytes), {
-        onEvent: (event, _fields, level) => level === "warn" && warnings.push(event),
-      }),
-    );
-    expect(result.status).toBe("uploaded");
-    expect(warnings).toContain("precheck.forbidden");
-    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
-    expect(puts.map((p) => [p.Key, p.IfNoneMatch])).toEqual([
-      [KEY, "*"],
-      [SIDECAR, "*"],
-    ]);
-  });
+  // A bodiless HEAD 403 reaches the SDK as the name "403", or "Unknown" (MinIO).
+  it.each(["403", "Unknown"])(
+    "takes 403 on both the sidecar and the dump (a HEAD 403 named %s) for absent, warns, and uploads with If-None-Match: *",
+    async (headName) => {
+      const bytes = Buffer.from("dump");
+      s3.on(GetObjectCommand, { Key: SIDECAR }).rejects(forbidden());
+      s3.on(HeadObjectCommand, { Key: KEY })
+        .rejectsOnce(forbidden(headName))
+        .resolves({
+          ContentLength: bytes.length,
+          ETag: '"e"',
+          ServerSideEncryption: "AES256",
+          Metadata: { "nbs-sha256": sha(bytes).toString("hex") },
+        });
+      s3.on(PutObjectCommand).resolves({ ETag: '"e"', ServerSideEncryption: "AES256" });
+      headSidecarAsWritten(1);
+      const warnings: string[] = [];
+      const result = await putBackup(
+        input(file(bytes), {
+          onEvent: (event, _fields, level) => level === "warn" && warnings.push(event),
+        }),
+      );
+      expect(result.status).toBe("uploaded");
+      expect(warnings).toContain("precheck.forbidden");
+      const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+      expect(puts.map((p) => [p.Key, p.IfNoneMatch])).toEqual([
+        [KEY, "*"],
+        [SIDECAR, "*"],
+      ]);
+    },
+  );
 
   it("still never overwrites: a key that exists behind the 403 fails the write, nothing replaced", async () => {
     const bytes = Buffer.from("dump");

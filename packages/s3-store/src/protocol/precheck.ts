@@ -58,7 +58,9 @@ class Forbidden {
 function forbiddenOrThrow(error: unknown): Forbidden {
   const raw = (error instanceof NbsError ? error.cause : error) as
     { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
-  const plain = raw?.name === "AccessDenied" || raw?.name === "403" || raw?.name === "Forbidden";
+  // A HEAD's 403 has no body: the SDK names it "Unknown" (MinIO) or by its status. The sidecar's
+  // GET is asked first and has a body, so a credential error is told apart there.
+  const plain = ["AccessDenied", "403", "Forbidden", "Unknown"].includes(raw?.name ?? "");
   if (raw?.$metadata?.httpStatusCode === 403 && plain) return new Forbidden(error);
   throw error;
 }

@@ -70,6 +70,7 @@ describe("toStorageError codes", () => {
     ["NoSuchBucket", 404, "BUCKET_NOT_FOUND"],
     ["NoSuchKey", 404, "NO_SUCH_KEY"],
     ["AccessDenied", 403, "ACCESS_DENIED"],
+    ["Unknown", 403, "ACCESS_DENIED"], // a HEAD's 403 has no body to name it (MinIO)
     ["InvalidAccessKeyId", 403, "CREDENTIALS_REJECTED"],
     ["SignatureDoesNotMatch", 403, "CREDENTIALS_REJECTED"],
     ["ExpiredToken", 400, "CREDENTIALS_EXPIRED"],

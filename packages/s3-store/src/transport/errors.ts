@@ -8,6 +8,9 @@ interface S3ErrorShape {
   $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
+/** What the SDK calls an error answer without a body (a HEAD's): its name says nothing. */
+const BODILESS_NAMES = new Set(["Unknown", "403", "Forbidden"]);
+
 /** A specific code, the one-line message and the hint. */
 type Problem = [NbsErrorCode, string, string];
 
@@ -109,7 +112,11 @@ export function toStorageError(
     `the store refused a checksum nbs sent for ${where} as malformed (InvalidDigest)`,
     "this is a bug in nbs: please report it with the command line (no credentials)",
   ];
-  const hit = transportProblem(e.code) ?? timeoutProblem(e, context.op, where) ?? known[name];
+  // A HEAD's 403 has no body, so the SDK cannot name it ("Unknown"): it is still a denial.
+  const bodiless403 =
+    status === 403 && BODILESS_NAMES.has(name) ? known["AccessDenied"] : undefined;
+  const hit =
+    transportProblem(e.code) ?? timeoutProblem(e, context.op, where) ?? known[name] ?? bodiless403;
   const kmsHint = /kms/i.test(name) || /kms/i.test(e.message ?? "");
   // Stores without SSE answer a request that asks for it with a bare 500 (or a 501/400 naming it).
   const sseHint =
