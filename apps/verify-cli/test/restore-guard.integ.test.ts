@@ -9,10 +9,13 @@ import { createHash } from "node:crypto";
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
-  truncateSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,6 +63,44 @@ function variant(change: (meta: Record<string, unknown>) => void): string {
   change(meta);
   writeFileSync(`${file}.meta.json`, JSON.stringify(meta));
   return file;
+}
+
+const INJECTED = "nbs test: injected failure of the target's database load";
+const shQuote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+
+/**
+ * Gives the operator's server a bin/ of its own (it links the cached install's) whose neo4j-admin
+ * fails the first `database load` run with NEO4J_HOME = that server's home, and runs the real one
+ * for everything else: the backup's checks, the safety copy, the private proof instance (it copies
+ * this bin/ but runs with its own NEO4J_HOME) and the load-back of the safety copy. Returns the undo.
+ */
+function failFirstTargetLoad(): () => void {
+  const bin = join(server.home, "bin");
+  const realBin = realpathSync(bin);
+  const target = realpathSync(server.home);
+  const fired = join(mkdtempSync(join(scratch, "fault-")), "fired");
+  rmSync(bin);
+  mkdirSync(bin);
+  for (const name of readdirSync(realBin)) symlinkSync(join(realBin, name), join(bin, name));
+  rmSync(join(bin, "neo4j-admin"));
+  const wrapper = [
+    "#!/bin/sh",
+    'NEO4J_HOME="${NEO4J_HOME:-$(cd "$(dirname "$0")/.." && pwd)}"',
+    "export NEO4J_HOME",
+    `if [ "$1" = database ] && [ "$2" = load ] && [ ! -e ${shQuote(fired)} ] &&`,
+    `  [ "$(cd "$NEO4J_HOME" && pwd -P)" = ${shQuote(target)} ]; then`,
+    `  : > ${shQuote(fired)}`,
+    `  echo ${shQuote(INJECTED)} >&2`,
+    "  exit 1",
+    "fi",
+    `exec ${shQuote(join(realBin, "neo4j-admin"))} "$@"`,
+    "",
+  ].join("\n");
+  writeFileSync(join(bin, "neo4j-admin"), wrapper, { mode: 0o755 });
+  return () => {
+    rmSync(bin, { recursive: true, force: true });
+    symlinkSync(realBin, bin);
+  };
 }
 
 beforeAll(async () => {
@@ -178,30 +219,41 @@ describeInteg("nbs-verify restore: the guards before the stop (real Neo4j)", () 
   it("a load that fails puts the previous data back from the safety copy (exit 6)", async () => {
     await query("UNWIND range(1, 7) AS i CREATE (:Marker {id: i})");
     expect(await nodes()).toBe(12);
-    const dir = mkdtempSync(join(scratch, "truncated-"));
-    const file = join(dir, "neo4j.dump");
-    copyFileSync(dumpFile, file);
-    truncateSync(file, Math.floor(readFileSync(file).length / 2));
+    // A valid dump, so the proof in the private Neo4j passes; the fault is injected into the
+    // target's load only (see failFirstTargetLoad): the safety copy and its load-back run for real.
+    const file = dumpFile;
+    const restoreBin = failFirstTargetLoad();
     const pid = serverPid();
     const summary = join(scratch, "failed.md");
-    const run = await restore([
-      "--file",
-      file,
-      "--sha256",
-      sha256(file),
-      "--db",
-      "neo4j",
-      "--force",
-      "--summary-md",
-      summary,
-    ]);
+    let run: Run;
+    try {
+      run = await restore([
+        "--file",
+        file,
+        "--sha256",
+        sha256(file),
+        "--db",
+        "neo4j",
+        "--force",
+        "--summary-md",
+        summary,
+      ]);
+    } finally {
+      restoreBin();
+    }
     expect(run.code, run.stderr).toBe(6);
     const doc = JSON.parse(run.stdout) as { error: { code: string; message: string } };
     expect(doc.error.code).toBe("RESTORE_LOAD_FAILED");
+    expect(doc.error.message).toContain(INJECTED);
     expect(doc.error.message).toMatch(/started again with its previous data \(loaded back from /);
     const events = run.events.map((e) => e["event"]);
     expect(events).toEqual(
-      expect.arrayContaining(["restore.safety-copy", "restore.safety-copy.load-back"]),
+      expect.arrayContaining([
+        "restore.proven", // the valid dump passed the proof in the private Neo4j
+        "restore.neo4j.stop",
+        "restore.safety-copy",
+        "restore.safety-copy.load-back",
+      ]),
     );
     const copy = run.events.find((e) => e["event"] === "restore.safety-copy") as { file: string };
     expect(existsSync(copy.file) && existsSync(`${copy.file}.meta.json`)).toBe(true);
