@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
@@ -27,9 +27,6 @@ async function freePort(): Promise<number> {
 
 function start(bin: string, args: string[], log: string): ChildProcess {
   const child = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
-  child.on("error", (error) => {
-    throw new Error(`${bin} could not start (run tooling/prometheus/install.sh): ${error.message}`);
-  });
   child.stderr?.on("data", (c: Buffer) => writeFileSync(log, c, { flag: "a" }));
   return child;
 }
@@ -47,6 +44,9 @@ async function ready(url: string, deadline: number): Promise<void> {
 }
 
 export async function startPrometheusStack(dir: string, rules: string): Promise<PrometheusStack> {
+  for (const bin of ["prometheus-node-exporter", "prometheus-pushgateway", "prometheus"])
+    if (spawnSync(bin, ["--version"], { stdio: "ignore" }).error)
+      throw new Error(`${bin} not found: run tooling/prometheus/install.sh (Debian packages)`);
   const textfileDir = join(dir, "textfile");
   mkdirSync(textfileDir, { recursive: true });
   const [nodePort, pushPort, promPort] = [await freePort(), await freePort(), await freePort()];
