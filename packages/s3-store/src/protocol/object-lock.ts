@@ -97,7 +97,7 @@ export async function settleRetention(
     {
       hint:
         lock.mode === "bucket"
-          ? "this store does not apply the bucket's default retention (versitygw ignores it): name it per object with --object-lock governance|compliance --object-lock-days N"
+          ? "this store does not report a bucket default retention on the object (versitygw enforces it but reports none), so it cannot be proven: name it per object with --object-lock governance|compliance --object-lock-days N"
           : "use a store that implements S3 Object Lock",
     },
   );
