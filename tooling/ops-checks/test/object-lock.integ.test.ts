@@ -132,6 +132,8 @@ describeInteg("S3 Object Lock on the real MinIO", () => {
       { ...upload.env, NBS_ALLOW_ANY_FILE: "1", NBS_PART_SIZE: "5MiB" },
     );
     expect(run.code, run.stderr).toBe(0);
+    // set when the upload was created, not extended after it
+    expect(run.stderr).not.toContain("upload.lock.extend");
     const dump = await head(LOCKED);
     expect(dump.ETag).toMatch(/-3"$/); // multipart: the lock came with CreateMultipartUpload
     expect(dump.ObjectLockMode).toBe("GOVERNANCE");
@@ -252,7 +254,9 @@ describeInteg("S3 Object Lock on the real MinIO", () => {
   it("a streamed backup (dump --to-s3's path) is locked the same way; a COMPLIANCE lock the upload user cannot shorten even with the bypass header", async () => {
     const key = `${PREFIX}/neo4j/neo4j-20261130T040000Z.dump`;
     const retainUntil = new Date(Math.ceil((Date.now() + DAY) / 1000) * 1000);
+    const events: string[] = [];
     await backupStream({
+      onEvent: (event) => events.push(event),
       client: upload.client,
       bucket,
       key,
@@ -274,6 +278,7 @@ describeInteg("S3 Object Lock on the real MinIO", () => {
       expect(h.ObjectLockRetainUntilDate!.getTime(), k).toBe(retainUntil.getTime());
     }
     expect((await sidecarOf(key)).object_lock?.mode).toBe("COMPLIANCE");
+    expect(events).not.toContain("upload.lock.extend");
     const shorten = new PutObjectRetentionCommand({
       Bucket: bucket,
       Key: key,

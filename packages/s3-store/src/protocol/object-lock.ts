@@ -2,6 +2,7 @@ import { GetObjectLockConfigurationCommand, type S3Client } from "@aws-sdk/clien
 import type { ObjectLockInfo } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { toStorageError } from "../transport/errors.js";
+import type { StoreEvent } from "./put.js";
 import {
   getObjectRetention,
   putObjectRetention,
@@ -58,6 +59,7 @@ interface LockTarget {
   bucket: string;
   key: string;
   signal?: AbortSignal | undefined;
+  emit?: StoreEvent | undefined;
 }
 
 /**
@@ -76,6 +78,16 @@ export async function settleRetention(
   const { client, bucket, key, signal } = target;
   let current = await getObjectRetention(client, bucket, key, signal);
   if (!satisfies(current, lock) && lock.mode !== "bucket") {
+    target.emit?.(
+      "upload.lock.extend",
+      {
+        key,
+        found: current ? lockInfo(current) : null,
+        message:
+          "the stored object carries a shorter retention than asked (an earlier run's upload): extending it",
+      },
+      "warn",
+    );
     await putObjectRetention(
       client,
       bucket,

@@ -120,7 +120,11 @@ async function storeStream(input: BackupStreamInput): Promise<PutBackupResult> {
       checksumCrc32: up.checksumCrc32,
       written: up.written,
     });
-    const retention = await settleRetention(input, input.objectLock, object.objectLock);
+    const retention = await settleRetention(
+      { ...input, emit },
+      input.objectLock,
+      object.objectLock,
+    );
     meta = buildBackupMeta({
       ...input.meta,
       ...late,
