@@ -11,7 +11,7 @@ export const OBJECT_LOCK_SETTINGS = {
     ["BACKUP_OBJECT_LOCK"],
     "string",
     "S3 Object Lock on the dump and its sidecar: governance or compliance (with --object-lock-days), bucket (the bucket's default retention, required to apply), none (a default retention is still recorded); needs a bucket with Object Lock",
-    "none" as LockSetting,
+    "none",
     parseChoice(MODES),
     MODES,
   ),
