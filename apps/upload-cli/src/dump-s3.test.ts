@@ -43,6 +43,18 @@ describe("nbs-upload dump --to-s3 settings", () => {
     expect(error).toMatchObject({ code: "FLAGS_CONFLICT", category: "USAGE" });
   });
 
+  it("refuses --object-lock governance without --object-lock-days before touching Neo4j", async () => {
+    const error = await runDump(
+      dumpSettings(
+        { toS3: true, bucket: "nbs-b", objectLock: "governance" },
+        { BACKUP_S3_ENDPOINT: "https://127.0.0.1:9000" },
+      ),
+      deps(),
+    ).catch((e: unknown) => e);
+    // the Neo4j home does not exist: a check after locating it would fail on that instead
+    expect(error).toMatchObject({ code: "OBJECT_LOCK_INVALID", category: "USAGE" });
+  });
+
   it("refuses --to-s3 without a bucket", async () => {
     const error = await runDump(dumpSettings({ toS3: true }), deps()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "SETTING_MISSING", category: "USAGE" });

@@ -11,6 +11,7 @@ import {
 } from "@nbs/s3-store";
 import type { DumpDeps } from "./dump.js";
 import type { DumpSettings } from "./dump-settings.js";
+import { objectLockRequest } from "./object-lock-settings.js";
 import { logRequests } from "./request-log.js";
 import { TOOL_DUMP } from "./tool.js";
 import { defaultCreatedBy } from "./who.js";
@@ -56,6 +57,7 @@ export async function runDumpToS3(
       : settings.kmsKey === undefined
         ? { mode: "aws:kms" }
         : { mode: "aws:kms", kmsKeyId: settings.kmsKey };
+  const objectLock = objectLockRequest(settings, new Date());
   // Neo4j is started again by this run and outlives it: it gets no credential.
   const runner = createSpawnRunner({ env: withoutCredentials(env) });
   const inst = await locateNeo4j({ home: settings.neo4jHome!, runner, signal });
@@ -86,6 +88,10 @@ export async function runDumpToS3(
     key,
     sidecar_key: sidecarKey(key),
     sse: sse.mode,
+    object_lock:
+      objectLock.mode === "GOVERNANCE" || objectLock.mode === "COMPLIANCE"
+        ? { mode: objectLock.mode, retain_until: objectLock.retainUntil.toISOString() }
+        : objectLock.mode,
     part_size: settings.partSize,
     concurrency: settings.concurrency,
     max_bytes: settings.partSize * backupStream.MAX_PARTS,
@@ -120,6 +126,7 @@ export async function runDumpToS3(
   if (settings.verbose) logRequests(client, logger);
   try {
     // Before Neo4j stops: a taken key, a wrong bucket or bad credentials stop nothing.
+    await backupStream.assertObjectLock(client, bucket, objectLock, signal);
     await backupStream.assertKeyFree(client, bucket, key, signal);
     logger.log("info", "dump.plan", plan);
     const started = Date.now();
@@ -162,6 +169,7 @@ export async function runDumpToS3(
           bucket,
           key,
           sse,
+          objectLock,
           meta,
           source: dump.bytes,
           // Only after neo4j-admin exited 0 is the upload completed (and then committed).
@@ -193,6 +201,7 @@ export async function runDumpToS3(
       sha256: stored.sha256,
       size: stored.size,
       sse: stored.meta.storage?.sse ?? sse.mode,
+      ...(stored.meta.object_lock ? { object_lock: stored.meta.object_lock } : {}),
       parts: stored.meta.storage?.parts ?? 1,
       part_size: settings.partSize,
       db: settings.db,

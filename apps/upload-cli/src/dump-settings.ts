@@ -11,6 +11,7 @@ import {
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { backupStream } from "@nbs/s3-store";
+import { OBJECT_LOCK_SETTINGS } from "./object-lock-settings.js";
 import { UPLOAD_SETTINGS } from "./settings.js";
 
 /** `nbs-upload dump` (what scripts/neo4j/backup.sh runs). The Neo4j password comes only from NEO4J_PASSWORD. */
@@ -74,6 +75,7 @@ export const DUMP_SETTINGS = {
   prefix: UPLOAD_SETTINGS.prefix,
   sse: UPLOAD_SETTINGS.sse,
   kmsKey: UPLOAD_SETTINGS.kmsKey,
+  ...OBJECT_LOCK_SETTINGS,
   retentionDays: UPLOAD_SETTINGS.retentionDays,
   commitSha: UPLOAD_SETTINGS.commitSha,
   partSize: {

@@ -14,6 +14,7 @@ import {
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { PAYLOAD_SIGNING_MODES, type PartChecksum } from "@nbs/s3-store";
+import { OBJECT_LOCK_SETTINGS } from "./object-lock-settings.js";
 
 type Sse = "AES256" | "aws:kms" | "bucket" | "none";
 
@@ -51,6 +52,7 @@ export const UPLOAD_SETTINGS = {
     undefined,
     parseString,
   ),
+  ...OBJECT_LOCK_SETTINGS,
   compress: S(
     ["NBS_COMPRESS"],
     "string",

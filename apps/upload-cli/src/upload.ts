@@ -9,6 +9,7 @@ import {
   type UploadProgress,
 } from "@nbs/s3-store";
 import { createMemoryReclaimer } from "./memory.js";
+import { objectLockRequest } from "./object-lock-settings.js";
 import { logRequests } from "./request-log.js";
 import type { UploadSettings } from "./settings.js";
 import { TOOL } from "./tool.js";
@@ -38,6 +39,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
   }
+  const objectLock = objectLockRequest(settings, new Date());
   const onProgress = progressReporter(logger, deps.tty);
   const options: BackupFileOptions = {
     file,
@@ -48,6 +50,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
     ...(settings.sse === "aws:kms" && settings.kmsKey !== undefined
       ? { kmsKeyId: settings.kmsKey }
       : {}),
+    ...(objectLock.mode === "none" ? {} : { objectLock }),
     compress: settings.compress,
     allowAnyFile: settings.allowAnyFile,
     ...(settings.createdBy === undefined ? {} : { createdBy: settings.createdBy }),
@@ -93,6 +96,7 @@ function render(result: BackupFileResult, settings: UploadSettings): Outcome {
     size: result.size,
     sse: result.sse,
     parts: result.parts,
+    ...(result.meta.object_lock ? { object_lock: result.meta.object_lock } : {}),
   };
   if (result.outcome !== "dry-run") return common;
   return {

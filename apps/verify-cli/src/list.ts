@@ -61,10 +61,17 @@ const COLUMNS: Array<[string, (b: CatalogEntry) => string]> = [
   ["SIZE", (b) => formatBytes(b.size)],
   ["SHA256", (b) => (b.sha256 ? b.sha256.slice(0, 12) : "-")],
   ["NEO4J", (b) => b.neo4j_version ?? "-"],
+  ["RETAIN UNTIL", (b) => retention(b)],
   ["NODES", (b) => count(b.nodes, b.counts_exact)],
   ["RELS", (b) => count(b.relationships, b.counts_exact)],
   ["KEY", (b) => (b.reason ? `${b.key}  (${b.reason})` : b.key)],
 ];
+
+/** The Object Lock retain-until date, `C ` marking COMPLIANCE (no one can shorten it), `G ` GOVERNANCE. */
+function retention(b: CatalogEntry): string {
+  const lock = b.object_lock;
+  return lock ? `${lock.mode[0]} ${lock.retain_until.replace(/\.\d{3}Z$/, "Z")}` : "-";
+}
 
 function count(n: number | undefined, exact: boolean | undefined): string {
   return n === undefined ? "-" : exact === false ? `~${n}` : String(n);

@@ -83,15 +83,31 @@ describe("renderTable", () => {
       "KiB",
       "aaaaaaaaaaaa",
       "5.26.30",
+      "-",
       "~5",
       "~4",
       "p/neo4j/neo4j-20260301T000000Z.dump",
     ]);
     expect(out[2]).toMatch(
-      /^broken .* - +- +- +- +p\/neo4j\/neo4j-20260201T000000Z\.dump {2}\(commits a dump that is missing\)$/,
+      /^broken .* - +- +- +- +- +p\/neo4j\/neo4j-20260201T000000Z\.dump {2}\(commits a dump that is missing\)$/,
     );
     expect(out[0]!.indexOf("KEY")).toBe(out[1]!.indexOf("p/neo4j"));
     expect(renderTable([])).toBe("no backups found\n");
+  });
+
+  it("shows a locked backup's retain-until date with its mode's initial (G governance, C compliance)", () => {
+    const out = renderTable([
+      {
+        state: "committed",
+        db: "neo4j",
+        key: "p/neo4j/neo4j-20260301T000000Z.dump",
+        created_at: "2026-03-01T00:00:00Z",
+        size: 2048,
+        object_lock: { mode: "COMPLIANCE", retain_until: "2026-04-01T00:00:00.000Z" },
+      },
+    ]).split("\n");
+    expect(out[0]).toContain("RETAIN UNTIL");
+    expect(out[1]!.slice(out[0]!.indexOf("RETAIN UNTIL"))).toMatch(/^C 2026-04-01T00:00:00Z /);
   });
 });
 

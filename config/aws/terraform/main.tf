@@ -14,6 +14,7 @@ module "environment" {
   environment          = each.key
   bucket_name          = each.value.bucket_name
   prefix               = each.value.prefix
+  object_lock_mode     = each.value.object_lock_mode
   github_org           = var.github_org
   github_repo          = var.github_repo
   max_session_duration = var.max_session_duration

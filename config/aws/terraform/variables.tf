@@ -3,6 +3,8 @@ variable "environments" {
   type = map(object({
     bucket_name = string
     prefix      = optional(string)
+    # GOVERNANCE (default) or COMPLIANCE: the mode of the bucket's default Object Lock retention
+    object_lock_mode = optional(string, "GOVERNANCE")
   }))
   validation {
     condition     = length(var.environments) > 0 && alltrue([for env in keys(var.environments) : contains(["dev", "staging", "prod"], env)])

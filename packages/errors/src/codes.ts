@@ -160,6 +160,14 @@ export const ERROR_CODES = {
   INDEX_FAILED: "NEO4J", // an index of the loaded or restored database is FAILED
   INDEX_NOT_ONLINE: "NEO4J", // an index was still POPULATING when the bounded wait ended
   // --- end proofs branch ---
+
+  // --- lock branch: S3 Object Lock (immutable backups) ---
+  OBJECT_LOCK_INVALID: "USAGE", // --object-lock without --object-lock-days (or the reverse), or a retain-until not in the future
+  OBJECT_LOCK_NOT_ENABLED: "USAGE", // a lock was asked for but the bucket has no Object Lock: nothing sent
+  OBJECT_LOCK_NO_DEFAULT: "USAGE", // --object-lock bucket but the bucket has no default retention: nothing sent
+  OBJECT_LOCK_NOT_HONOURED: "USAGE", // the store accepted the write but the object carries no (or a shorter) retention
+  OBJECT_LOCK_MISSING: "INTEGRITY", // verify: a backup recorded as locked no longer carries that retention
+  // --- end lock branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@ export type {
   GraphSchema,
   GraphStats,
   Neo4jInfo,
+  ObjectLockInfo,
   SchemaConstraint,
   SchemaIndex,
   SseMode,

@@ -16,6 +16,17 @@ export interface BackupMeta {
   compression?: CompressionInfo;
   storage?: StorageInfo;
   stats?: GraphStats;
+  // --- lock helper: S3 Object Lock ---
+  /** The dump's Object Lock retention as the store reported it after the upload (the sidecar carries the same). */
+  object_lock?: ObjectLockInfo;
+  // --- end lock helper ---
+}
+
+/** S3 Object Lock retention: until `retain_until` no one can delete or overwrite that version (COMPLIANCE), or only with s3:BypassGovernanceRetention (GOVERNANCE). */
+export interface ObjectLockInfo {
+  mode: "GOVERNANCE" | "COMPLIANCE";
+  /** UTC, ISO 8601. */
+  retain_until: string;
 }
 
 export interface ToolInfo {

@@ -32,6 +32,7 @@ const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression">> & {
   retention_days: 30,
   tool: { name: "nbs-upload", version: "0.1.0", repo_sha: "0123abcd" },
   dump_format: "neo4j-5-dump",
+  object_lock: { mode: "GOVERNANCE", retain_until: "2027-01-05T10:16:01Z" },
   neo4j: { version: "5.26.30", edition: "community" },
   compression: { algorithm: "zstd", original_size: 4000, original_sha256: "b".repeat(64) },
   storage: {
@@ -146,6 +147,16 @@ describe("backup-meta schema", () => {
     ["a local-time timestamp", { created_at: "2026-11-24T10:15:00+01:00" }, "/created_at"],
     ["an unknown schema version", { schemaVersion: 2 }, "/schemaVersion"],
     ["an unknown SSE mode", { storage: { ...full.storage, sse: "aws:fsx" } }, "/storage/sse"],
+    [
+      "an unknown Object Lock mode",
+      { object_lock: { mode: "LEGAL_HOLD", retain_until: "2027-01-05T10:16:01Z" } },
+      "/object_lock/mode",
+    ],
+    [
+      "an Object Lock without its retain-until date",
+      { object_lock: { mode: "COMPLIANCE" } },
+      "/object_lock",
+    ],
   ])("rejects %s and names the field", (_what, patch, path) => {
     const result = validateBackupMeta({ ...full, ...patch });
     expect(result.ok).toBe(false);

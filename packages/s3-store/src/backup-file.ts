@@ -18,6 +18,7 @@ import { inspectLocalDump, type LocalDump } from "./local/local-dump.js";
 import { putBackup, type SidecarFields, type StoreEvent } from "./protocol/put.js";
 import { DEFAULT_PART_SIZE, planMultipartUpload } from "./transport/plan.js";
 import { assertSseOptions, type SseOptions, type SseRequest } from "./transport/sse.js";
+import type { ObjectLockRequest } from "./transport/object-lock.js";
 import type { PartChecksum, UploadProgress } from "./transport/upload-input.js";
 import pkg from "../package.json" with { type: "json" };
 
@@ -37,6 +38,8 @@ export interface BackupFileOptions {
   sse?: SseRequest;
   /** SSE-KMS key id or ARN (implies `sse: "aws:kms"`). */
   kmsKeyId?: string;
+  /** S3 Object Lock on the dump and its sidecar (default `none`), see PutBackupInput. */
+  objectLock?: ObjectLockRequest;
   /** Compress into a private temp copy before uploading (key gets `.zst` / `.gz`). Default `none`. */
   compress?: "none" | "zstd" | "gzip";
   /** Where the compressed copy is written (default the OS temp dir). */
@@ -230,6 +233,7 @@ async function upload(job: Job, client: S3Client, emit: StoreEvent): Promise<Bac
     prefix: job.prefix,
     file: job.uploadPath,
     sse: job.sse,
+    ...(options.objectLock ? { objectLock: options.objectLock } : {}),
     meta: job.meta,
     ...(expected ? { expectedSha256: expected } : {}),
     ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
@@ -273,6 +277,7 @@ async function dryRunPlan(job: Job): Promise<BackupFileResult> {
   checkRecorded(job.compression ? job.compression.original_sha256 : digest.hex, job.dump);
   const plan = planMultipartUpload(digest.size, job.options.partSize);
   const key = keyOf(job);
+  const lock = job.options.objectLock;
   const meta = buildBackupMeta({
     ...job.meta,
     sha256: digest.hex,
@@ -292,6 +297,9 @@ async function dryRunPlan(job: Job): Promise<BackupFileResult> {
             ...(plan.multipart ? { part_size: plan.partSize, parts: plan.parts } : {}),
           },
         }),
+    ...(lock?.mode === "GOVERNANCE" || lock?.mode === "COMPLIANCE"
+      ? { object_lock: { mode: lock.mode, retain_until: lock.retainUntil.toISOString() } }
+      : {}),
   });
   return {
     outcome: "dry-run",

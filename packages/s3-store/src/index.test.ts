@@ -10,6 +10,7 @@ describe("the public surface of @nbs/s3-store", () => {
       "backupStream",
       "createS3Client",
       "getBackupStream",
+      "getObjectRetention",
       "headBackup",
       "latestBackup",
       "listBackups",

@@ -6,6 +6,12 @@ export { PAYLOAD_SIGNING_MODES } from "./transport/payload-signing.js";
 export type { PayloadSigning } from "./transport/payload-signing.js";
 export { toStorageError } from "./transport/errors.js";
 export type { SseOptions, SseRequest } from "./transport/sse.js";
+export { getObjectRetention } from "./transport/object-lock.js";
+export type {
+  ObjectLockMode,
+  ObjectLockRequest,
+  ObjectRetention,
+} from "./transport/object-lock.js";
 export type { PartChecksum, UploadProgress } from "./transport/upload-input.js";
 export type { ObjectInfo } from "./transport/head-object.js";
 export { backupFile } from "./backup-file.js";

@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { sidecarKey } from "@nbs/metadata";
+import { sidecarKey, type ObjectLockInfo } from "@nbs/metadata";
 import { isNbsError } from "@nbs/errors";
 import { headBackup, listDumps, type DumpListing } from "@nbs/s3-store";
 
@@ -25,6 +25,8 @@ export interface CatalogEntry {
   /** False when the counts were taken while writes were landing (not compared by verify). */
   counts_exact?: boolean;
   compression?: string;
+  /** S3 Object Lock retention of the dump: as the store reports it (HEAD), else as the sidecar recorded it. */
+  object_lock?: ObjectLockInfo;
   /** Why a `broken` entry is broken. */
   reason?: string;
 }
@@ -96,6 +98,7 @@ async function describe(dump: DumpListing, input: CatalogInput): Promise<Catalog
     ...(stats ? { nodes: stats.nodes, relationships: stats.relationships } : {}),
     ...(stats?.exact !== undefined ? { counts_exact: stats.exact } : {}),
     ...(meta.compression ? { compression: meta.compression.algorithm } : {}),
+    ...lockOf(object.objectLock, meta.object_lock),
   };
   if (object.size !== meta.size)
     return {
@@ -104,4 +107,15 @@ async function describe(dump: DumpListing, input: CatalogInput): Promise<Catalog
       reason: `the stored object is ${object.size} bytes, the sidecar records ${meta.size}`,
     };
   return entry;
+}
+
+function lockOf(
+  reported: { mode: ObjectLockInfo["mode"]; retainUntil: Date } | undefined,
+  recorded: ObjectLockInfo | undefined,
+): { object_lock?: ObjectLockInfo } {
+  if (reported)
+    return {
+      object_lock: { mode: reported.mode, retain_until: reported.retainUntil.toISOString() },
+    };
+  return recorded ? { object_lock: recorded } : {};
 }

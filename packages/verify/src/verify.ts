@@ -19,6 +19,7 @@ import {
   type Check,
 } from "./checks.js";
 import { fetchHashing } from "./download.js";
+import { objectLockChecks, objectLockMissing } from "./lock-checks.js";
 import type { VerifyEventSink, VerifyProgress } from "./events.js";
 import type { VerifyMode, VerifyReport } from "./report.js";
 import { planSteps } from "./plan.js";
@@ -162,6 +163,21 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
         `${source.location} does not match what was recorded: ${describeFailures(integrity)}`,
         { hint: mismatchHint(integrity) },
       );
+    }
+
+    if (source.bucket !== undefined && source.key !== undefined) {
+      stage = "object-lock";
+      const locks = await objectLockChecks({
+        client: options.client!,
+        bucket: source.bucket,
+        key: source.key,
+        meta: source.meta,
+        now: new Date(now()),
+        signal: options.signal,
+      });
+      locks.forEach(record);
+      const failed = failedChecks(locks);
+      if (failed.length > 0) throw objectLockMissing(source.location, failed);
     }
 
     if (options.mode !== "checksum") {

@@ -19,6 +19,14 @@ const NEGATED = /^(StringNot|ArnNot|NumericNot|DateNot|NotIpAddress)/;
 const AWS_ONLY_KEYS = new Set(["s3:if-none-match", "s3:ObjectCreationOperation"]);
 
 /**
+ * Condition keys MinIO refuses on some actions only (measured): it takes the Object Lock days
+ * on s3:PutObjectRetention, not on s3:PutObject ("unsupported condition keys").
+ */
+const AWS_ONLY_KEYS_FOR: Record<string, readonly string[]> = {
+  "s3:object-lock-remaining-retention-days": ["s3:PutObject"],
+};
+
+/**
  * The MinIO form of an AWS identity policy, derived so the proof on MinIO runs the same file an
  * operator attaches in AWS:
  * - statements that only grant `kms:` actions are dropped: MinIO rejects `kms:` statements on
@@ -31,14 +39,19 @@ const AWS_ONLY_KEYS = new Set(["s3:if-none-match", "s3:ObjectCreationOperation"]
  * - a Deny on a conditional-write key (`s3:if-none-match`, `s3:ObjectCreationOperation`) is
  *   dropped: MinIO rejects the whole policy (`invalid condition key 's3:if-none-match'`), so that
  *   deny is proven only on AWS (docs/neo4j/server.md). Dropping a Deny only lets MinIO allow more;
- *   an Allow on such a key is refused.
+ *   an Allow on such a key is refused. The same for a key MinIO refuses on that action only
+ *   (the Object Lock days on s3:PutObject: the cap is proven on s3:PutObjectRetention).
  */
 export function toMinioPolicy(policy: PolicyDocument): PolicyDocument {
   const statements: PolicyStatement[] = [];
   for (const statement of policy.Statement) {
     const awsOnly = Object.values(statement.Condition ?? {})
       .flatMap((keys) => Object.keys(keys))
-      .filter((key) => AWS_ONLY_KEYS.has(key));
+      .filter(
+        (key) =>
+          AWS_ONLY_KEYS.has(key) ||
+          [statement.Action].flat().some((action) => AWS_ONLY_KEYS_FOR[key]?.includes(action)),
+      );
     if (awsOnly.length > 0) {
       if (statement.Effect !== "Deny") {
         throw new Error(

@@ -40,7 +40,7 @@ describe("config/aws", () => {
     );
   });
 
-  it("lets the upload role write, resume and abort under the prefix but never delete", () => {
+  it("lets the upload role write, resume, abort and lock under the prefix but never delete or bypass a lock", () => {
     const policy = renderConfigFile("iam-upload-policy.json", ALL) as PolicyDocument;
     expect(actions(policy, "Allow").filter((a) => a.startsWith("s3:"))).toEqual([
       "s3:ListBucket",
@@ -49,7 +49,11 @@ describe("config/aws", () => {
       "s3:GetObject",
       "s3:AbortMultipartUpload",
       "s3:ListMultipartUploadParts",
+      "s3:GetBucketObjectLockConfiguration",
+      "s3:GetObjectRetention",
+      "s3:PutObjectRetention",
     ]);
+    expect(actions(policy, "Deny")).toContain("s3:BypassGovernanceRetention");
     for (const s of policy.Statement.filter((s) => s.Effect === "Allow")) {
       for (const r of [s.Resource].flat()) {
         expect(r).toMatch(/^arn:aws:s3:::x-bucket(\/x-prefix\/\*)?$|^x-kms-key-arn$/);
@@ -86,7 +90,12 @@ describe("config/aws", () => {
 
   it("gives the verify role reads only", () => {
     const policy = renderConfigFile("iam-verify-policy.json", ALL) as PolicyDocument;
-    expect(actions(policy, "Allow")).toEqual(["s3:ListBucket", "s3:GetObject", "kms:Decrypt"]);
+    expect(actions(policy, "Allow")).toEqual([
+      "s3:ListBucket",
+      "s3:GetObject",
+      "s3:GetObjectRetention",
+      "kms:Decrypt",
+    ]);
   });
 
   it.each([

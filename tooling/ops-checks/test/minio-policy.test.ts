@@ -11,15 +11,17 @@ const VALUES = {
 };
 
 describe("toMinioPolicy", () => {
-  it("drops the kms: statements and the conditional-write deny, and keeps every other s3: statement of the upload policy", () => {
+  it("drops the kms: statements, the conditional-write deny and the PutObject lock cap, and keeps every other s3: statement of the upload policy", () => {
     const aws = renderConfigFile("iam-upload-policy.json", VALUES) as PolicyDocument;
     const minio = toMinioPolicy(aws);
+    const awsOnly = ["DenyWritesThatCouldOverwrite", "CapTheRetentionANewObjectMayCarry"];
     expect(minio.Statement.map((s) => s.Sid)).toEqual(
       aws.Statement.filter(
-        (s) =>
-          ![s.Action].flat()[0]!.startsWith("kms:") && s.Sid !== "DenyWritesThatCouldOverwrite",
+        (s) => ![s.Action].flat()[0]!.startsWith("kms:") && !awsOnly.includes(s.Sid!),
       ).map((s) => s.Sid),
     );
+    // the same cap on PutObjectRetention is one MinIO takes, and stays
+    expect(minio.Statement.map((s) => s.Sid)).toContain("CapTheRetentionAnExtensionMaySet");
     expect(
       minio.Statement.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith("kms:")),
     ).toEqual([]);

@@ -4,6 +4,8 @@ import { NbsError } from "@nbs/errors";
 import type { PutBackupResult, SidecarFields, StoreEvent } from "./put.js";
 import { headObject } from "../transport/head-object.js";
 import { precheck } from "./precheck.js";
+import { assertBucketLockable, lockInfo, settleRetention } from "./object-lock.js";
+import { assertObjectLockRequest, type ObjectLockRequest } from "../transport/object-lock.js";
 import { writeSidecar } from "./sidecar.js";
 import { assertSseOptions, type SseOptions } from "../transport/sse.js";
 import type { PartChecksum } from "../transport/upload-input.js";
@@ -21,6 +23,8 @@ export interface BackupStreamInput {
   bucket: string;
   key: string;
   sse: SseOptions;
+  /** S3 Object Lock on the dump and its sidecar (see PutBackupInput.objectLock). */
+  objectLock?: ObjectLockRequest;
   /** Sidecar fields known before the first byte (db, dump time, who, tool…). */
   meta: SidecarFields;
   /** The dump's bytes, read once. */
@@ -82,6 +86,8 @@ async function storeStream(input: BackupStreamInput): Promise<PutBackupResult> {
     });
   }
   assertSseOptions(input.sse);
+  if (input.objectLock) assertObjectLockRequest(input.objectLock, new Date());
+  await assertBucketLockable(client, bucket, input.objectLock, signal);
   await assertKeyFree(client, bucket, key, signal, emit);
   emit("upload.start", { key, streamed: true });
   let late: Partial<SidecarFields> = {};
@@ -90,6 +96,7 @@ async function storeStream(input: BackupStreamInput): Promise<PutBackupResult> {
     bucket,
     key,
     sse: input.sse,
+    ...(input.objectLock ? { objectLock: input.objectLock } : {}),
     metadata: objectMetadata(input.meta),
     source: input.source,
     beforeComplete: async () => {
@@ -113,6 +120,11 @@ async function storeStream(input: BackupStreamInput): Promise<PutBackupResult> {
       checksumCrc32: up.checksumCrc32,
       written: up.written,
     });
+    const retention = await settleRetention(
+      { ...input, emit },
+      input.objectLock,
+      object.objectLock,
+    );
     meta = buildBackupMeta({
       ...input.meta,
       ...late,
@@ -120,6 +132,7 @@ async function storeStream(input: BackupStreamInput): Promise<PutBackupResult> {
       size: up.digest.size,
       uploaded_at: (input.now ?? (() => new Date()))(),
       storage: storageInfo(bucket, key, object, { partSize: up.partSize, parts: up.parts }),
+      ...(retention ? { object_lock: lockInfo(retention) } : {}),
     });
   } catch (error) {
     // Not committed: the object this run created goes, so no stray dump sits under the prefix.
@@ -127,7 +140,15 @@ async function storeStream(input: BackupStreamInput): Promise<PutBackupResult> {
     throw error;
   }
   const metaKey = sidecarKey(key);
-  const written = await writeSidecar(client, bucket, metaKey, meta, input.sse, signal);
+  const written = await writeSidecar(
+    client,
+    bucket,
+    metaKey,
+    meta,
+    input.sse,
+    signal,
+    input.objectLock,
+  );
   if (written.state === "twin") {
     emit("commit.twin", { key, sidecar: metaKey, uploaded_at: written.meta.uploaded_at });
     const m = written.meta;
@@ -179,6 +200,16 @@ export interface StreamBackup {
     signal?: AbortSignal,
     onEvent?: StoreEvent,
   ): Promise<void>;
+  /**
+   * Refuse a lock the bucket cannot apply (no Object Lock, or no default retention for
+   * `bucket`) before anything irreversible; nothing is sent.
+   */
+  assertObjectLock(
+    client: S3Client,
+    bucket: string,
+    lock: ObjectLockRequest,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** The default part size: 64 MiB, so a stream of at most 625 GiB. */
   readonly DEFAULT_PART_SIZE: number;
   /** S3's limit of parts per object: the largest stream is part size × MAX_PARTS. */
@@ -187,6 +218,15 @@ export interface StreamBackup {
 
 export const backupStream: StreamBackup = Object.assign(storeStream, {
   assertKeyFree,
+  assertObjectLock: async (
+    client: S3Client,
+    bucket: string,
+    lock: ObjectLockRequest,
+    signal?: AbortSignal,
+  ) => {
+    assertObjectLockRequest(lock, new Date());
+    await assertBucketLockable(client, bucket, lock, signal);
+  },
   DEFAULT_PART_SIZE: DEFAULT_STREAM_PART_SIZE,
   MAX_PARTS,
 });

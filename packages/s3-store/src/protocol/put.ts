@@ -17,6 +17,8 @@ import { uploadFile, type UploadFileResult } from "../transport/upload-file.js";
 import type { PartChecksum, UploadProgress } from "../transport/upload-input.js";
 import { checkAdoptable } from "./adopt.js";
 import { keyConflict } from "./conflict.js";
+import { assertBucketLockable, lockInfo, settleRetention } from "./object-lock.js";
+import { assertObjectLockRequest, type ObjectLockRequest } from "../transport/object-lock.js";
 import { precheck } from "./precheck.js";
 import { writeSidecar } from "./sidecar.js";
 import { storageInfo, verifyObject, type StoredTarget } from "./verify-object.js";
@@ -42,6 +44,11 @@ export interface PutBackupInput {
   /** Local dump file (already compressed when `meta.compression` says so). */
   file: string;
   sse: SseOptions;
+  /**
+   * S3 Object Lock on the dump and its sidecar (default `none`: nothing asked; a retention the
+   * bucket applies by default is still recorded). The sidecar records the dump's retention.
+   */
+  objectLock?: ObjectLockRequest;
   /** Sidecar fields known before the upload (db, times, who, neo4j, stats…). */
   meta: SidecarFields;
   /** sha256 recorded when the dump was taken (local sidecar); a different upload is not committed. */
@@ -85,6 +92,8 @@ interface Job extends StoredTarget {
  */
 export async function putBackup(input: PutBackupInput): Promise<PutBackupResult> {
   const job = await prepare(input);
+  // Before anything is read or sent: a lock the bucket cannot apply is a usage error.
+  await assertBucketLockable(job.client, job.bucket, input.objectLock, job.signal);
   const pre = await precheck(job);
   if (pre.state === "invalid") {
     throw new NbsError(
@@ -103,6 +112,7 @@ export async function putBackup(input: PutBackupInput): Promise<PutBackupResult>
     size: job.size,
     uploaded_at: (input.now ?? (() => new Date()))(),
     storage: storageInfo(job.bucket, job.key, object, up.plan.multipart ? up.plan : undefined),
+    ...(object.objectLock ? { object_lock: lockInfo(object.objectLock) } : {}),
   });
   return commit(job, meta, "uploaded");
 }
@@ -116,6 +126,7 @@ async function prepare(input: PutBackupInput): Promise<Job> {
     });
   }
   assertSseOptions(input.sse);
+  if (input.objectLock) assertObjectLockRequest(input.objectLock, new Date());
   if (!isValidDbName(meta.db_name)) {
     throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(meta.db_name)}`, {
       hint: "use letters, digits, '.', '_' or '-' (as Neo4j does)",
@@ -195,12 +206,15 @@ async function adopt(job: Job, object: ObjectInfo): Promise<BackupMeta> {
   const local = await hashLocal(job);
   assertExpected(job, local.hex);
   await checkAdoptable(job, local, object);
+  // An earlier run's object carries that run's retention, or none: extended to this run's.
+  const retention = await settleRetention(job, job.input.objectLock, object.objectLock);
   return buildBackupMeta({
     ...job.input.meta,
     sha256: local.hex,
     size: job.size,
     uploaded_at: (job.input.now ?? (() => new Date()))(),
     storage: storageInfo(job.bucket, job.key, object, undefined),
+    ...(retention ? { object_lock: lockInfo(retention) } : {}),
   });
 }
 
@@ -213,6 +227,7 @@ async function upload(job: Job): Promise<UploadFileResult> {
     key,
     source: { kind: "file", path: input.file, size: job.size },
     sse: job.sse,
+    ...(input.objectLock ? { objectLock: input.objectLock } : {}),
     metadata: objectMetadata(input.meta),
     ...(input.partSize === undefined ? {} : { partSize: input.partSize }),
     ...(input.concurrency === undefined ? {} : { concurrency: input.concurrency }),
@@ -240,7 +255,7 @@ async function upload(job: Job): Promise<UploadFileResult> {
 async function verifyUploaded(job: Job, up: UploadFileResult): Promise<ObjectInfo> {
   try {
     assertExpected(job, up.digest.hex);
-    return await verifyObject(job, {
+    const object = await verifyObject(job, {
       digest: up.digest,
       etag: up.etag,
       multipart: up.plan.multipart,
@@ -248,6 +263,8 @@ async function verifyUploaded(job: Job, up: UploadFileResult): Promise<ObjectInf
       checksumCrc32: up.checksumCrc32,
       written: up.written,
     });
+    const retention = await settleRetention(job, job.input.objectLock, object.objectLock);
+    return retention ? { ...object, objectLock: retention } : object;
   } catch (error) {
     if (up.written) await deleteQuietly(job.client, job.bucket, job.key);
     throw error;
@@ -257,7 +274,15 @@ async function verifyUploaded(job: Job, up: UploadFileResult): Promise<ObjectInf
 /** Write the sidecar (the commit marker) and read it back: only then is the backup committed. */
 async function commit(job: Job, meta: BackupMeta, status: PutStatus): Promise<PutBackupResult> {
   const { client, bucket, key, metaKey, signal, emit } = job;
-  const written = await writeSidecar(client, bucket, metaKey, meta, job.sse, signal);
+  const written = await writeSidecar(
+    client,
+    bucket,
+    metaKey,
+    meta,
+    job.sse,
+    signal,
+    job.input.objectLock,
+  );
   if (written.state === "twin") {
     // An identical upload committed first: the same bytes are stored and committed once.
     emit("commit.twin", { key, sidecar: metaKey, uploaded_at: written.meta.uploaded_at });

@@ -1,8 +1,10 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
 import { parseBackupMeta, serializeBackupMeta, type BackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { toStorageError } from "../transport/errors.js";
 import { getObject } from "../transport/get-object.js";
+import { objectLockParams, type ObjectLockRequest } from "../transport/object-lock.js";
 import { sseParams, type SseOptions } from "../transport/sse.js";
 import { recoverPreconditionFailed } from "../transport/precondition.js";
 
@@ -93,8 +95,10 @@ export async function writeSidecar(
   meta: BackupMeta,
   sse: SseOptions,
   signal?: AbortSignal,
+  objectLock?: ObjectLockRequest,
 ): Promise<WrittenSidecar> {
   const body = Buffer.from(serializeBackupMeta(meta), "utf8");
+  const lock = objectLockParams(objectLock);
   try {
     await client.send(
       new PutObjectCommand({
@@ -105,6 +109,10 @@ export async function writeSidecar(
         ContentType: "application/json",
         IfNoneMatch: "*",
         ...sseParams(sse),
+        // The sidecar is locked like its dump; S3 requires a checksum on a lock-bearing PUT.
+        ...(lock.ObjectLockMode === undefined
+          ? {}
+          : { ...lock, ChecksumSHA256: createHash("sha256").update(body).digest("base64") }),
       }),
       signal ? { abortSignal: signal } : {},
     );

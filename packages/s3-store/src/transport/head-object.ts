@@ -1,5 +1,6 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { isNotFound, toStorageError } from "./errors.js";
+import type { ObjectRetention } from "./object-lock.js";
 import { unquote } from "./part-checksums.js";
 
 export interface ObjectInfo {
@@ -12,6 +13,8 @@ export interface ObjectInfo {
   /** `<base64>-<parts>` for a multipart object uploaded with CRC32 part checksums. */
   checksumCrc32?: string;
   metadata: Record<string, string>;
+  /** The Object Lock retention HEAD reports (AWS: only to callers with s3:GetObjectRetention). */
+  objectLock?: ObjectRetention;
 }
 
 export async function headObject(
@@ -34,6 +37,9 @@ export async function headObject(
       ...(out.ChecksumSHA256 ? { checksumSha256: out.ChecksumSHA256 } : {}),
       ...(out.ChecksumCRC32 ? { checksumCrc32: out.ChecksumCRC32 } : {}),
       metadata: out.Metadata ?? {},
+      ...(out.ObjectLockMode && out.ObjectLockRetainUntilDate
+        ? { objectLock: { mode: out.ObjectLockMode, retainUntil: out.ObjectLockRetainUntilDate } }
+        : {}),
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;

@@ -24,6 +24,7 @@ import {
   readExactly,
   type FileVersion,
 } from "./read-file.js";
+import { objectLockParams } from "./object-lock.js";
 import { sseParams, unhonouredSse } from "./sse.js";
 
 export interface UploadFileResult {
@@ -98,6 +99,8 @@ async function uploadSingle(
         IfNoneMatch: "*",
         Metadata: { ...input.metadata, "nbs-sha256": digest.hex },
         ...sseParams(input.sse),
+        // S3 wants a checksum on a lock-bearing PUT: ChecksumSHA256 above is one.
+        ...objectLockParams(input.objectLock),
       }),
       input.signal ? { abortSignal: input.signal } : {},
     );
@@ -216,6 +219,8 @@ export async function createUpload(input: FileUpload): Promise<string> {
         ? {}
         : { ChecksumAlgorithm: algorithm, ChecksumType: "COMPOSITE" }),
       ...sseParams(input.sse),
+      // The retention of a multipart object is set when the upload is created.
+      ...objectLockParams(input.objectLock),
     }),
     input.signal ? { abortSignal: input.signal } : {},
   );

@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { ObjectLockRequest } from "./object-lock.js";
 import type { PartAlgorithm } from "./part-checksums.js";
 import type { SseOptions } from "./sse.js";
 
@@ -20,6 +21,8 @@ export interface UploadFileInput {
   key: string;
   source: UploadSource;
   sse: SseOptions;
+  /** Object Lock headers of the write that creates the object (PutObject / CreateMultipartUpload). */
+  objectLock?: ObjectLockRequest | undefined;
   metadata: Record<string, string>;
   contentType?: string;
   partSize?: number;

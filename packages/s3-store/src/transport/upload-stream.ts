@@ -28,6 +28,7 @@ export interface UploadStreamInput extends Pick<
   | "bucket"
   | "key"
   | "sse"
+  | "objectLock"
   | "metadata"
   | "contentType"
   | "concurrency"
@@ -81,6 +82,7 @@ export async function uploadStream(input: UploadStreamInput): Promise<UploadStre
     bucket: input.bucket,
     key: input.key,
     sse: input.sse,
+    objectLock: input.objectLock,
     metadata: input.metadata,
     path: "(stream)",
     size: 0,

@@ -27,6 +27,30 @@ resource "aws_s3_bucket_versioning" "backups" {
   }
 }
 
+# S3 Object Lock (immutable backups): every new object version gets this environment's default
+# retention in GOVERNANCE mode (nbs-upload --object-lock bucket records it; --object-lock
+# governance|compliance --object-lock-days N names a longer one). Until it ends no one deletes or
+# overwrites that version: the upload role may extend a retention but is denied
+# s3:BypassGovernanceRetention, which shortening or removing one needs (../../../iam-upload-policy.json).
+# Object Lock needs versioning; locked versions stay billed until their retention ends (and
+# NoncurrentVersionExpiration below then removes them). An existing bucket is switched on in place:
+# this resource, not the bucket's object_lock_enabled argument, which would replace the bucket.
+resource "aws_s3_bucket_object_lock_configuration" "backups" {
+  count  = local.object_lock_days[var.environment] > 0 ? 1 : 0
+  bucket = aws_s3_bucket.backups.id
+
+  object_lock_enabled = "Enabled"
+
+  rule {
+    default_retention {
+      mode = var.object_lock_mode
+      days = local.object_lock_days[var.environment]
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.backups]
+}
+
 resource "aws_s3_bucket_server_side_encryption_configuration" "backups" {
   bucket = aws_s3_bucket.backups.id
   rule {

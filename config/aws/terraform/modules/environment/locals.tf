@@ -8,6 +8,13 @@ locals {
     staging = 30
     prod    = 90
   }
+  # Days each new backup is locked (the bucket's default Object Lock retention); 0 turns Object
+  # Lock off for that environment. At most retention_days: a version cannot be removed before.
+  object_lock_days = {
+    dev     = 1
+    staging = 7
+    prod    = 30
+  }
   # A version replaced or expired stays recoverable this long (NoncurrentVersionExpiration).
   noncurrent_days = 7
   # Parts of an interrupted multipart upload are removed after (AbortIncompleteMultipartUpload).

@@ -28,6 +28,11 @@ output "region" {
   value       = local.region
 }
 
+output "object_lock_days" {
+  description = "Days the bucket's default Object Lock retention keeps each new backup (0: no Object Lock); with more than 0, BACKUP_OBJECT_LOCK=bucket makes nbs-upload require and record it"
+  value       = local.object_lock_days[var.environment]
+}
+
 output "retention_days" {
   description = "BACKUP_RETENTION_DAYS"
   value       = local.retention_days[var.environment]

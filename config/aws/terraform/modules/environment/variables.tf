@@ -22,6 +22,16 @@ variable "prefix" {
   }
 }
 
+variable "object_lock_mode" {
+  description = "Mode of the bucket's default Object Lock retention: GOVERNANCE (a principal with s3:BypassGovernanceRetention, which no nbs role has, can still shorten or remove it) or COMPLIANCE (no one can, not even the account root, until it ends)."
+  type        = string
+  default     = "GOVERNANCE"
+  validation {
+    condition     = contains(["GOVERNANCE", "COMPLIANCE"], var.object_lock_mode)
+    error_message = "object_lock_mode must be GOVERNANCE or COMPLIANCE."
+  }
+}
+
 variable "github_org" {
   description = "GitHub organisation or user that owns the repository (<github-org>)."
   type        = string
