@@ -49,7 +49,10 @@ describe("planPrune rules", () => {
   });
 
   it("keep-daily keeps one per day, the newest of the day", () => {
-    const twice = daily.flatMap((b) => [b, backup(NOW.getTime() - b.createdAt.getTime() + HOUR, { verifiedAt: NOW })]);
+    const twice = daily.flatMap((b) => [
+      b,
+      backup(NOW.getTime() - b.createdAt.getTime() + HOUR, { verifiedAt: NOW }),
+    ]);
     const plan = planPrune(twice, options({ rules: { daily: 5 } }));
     const kept = plan.filter((e) => e.action === "keep");
     expect(kept.map((e) => e.key)).toEqual(daily.slice(0, 5).map((b) => b.key));
@@ -74,7 +77,11 @@ describe("planPrune rules", () => {
 
   it("removes an uncommitted dump older than the age and keeps a broken one unless asked", () => {
     const junk = backup(5 * DAY, { state: "uncommitted", key: "p/neo4j/neo4j-x.dump" });
-    const broken = backup(6 * DAY, { state: "broken", brokenReason: "size", key: "p/neo4j/b.dump" });
+    const broken = backup(6 * DAY, {
+      state: "broken",
+      brokenReason: "size",
+      key: "p/neo4j/b.dump",
+    });
     const base = [daily[0]!, junk, broken];
     const plan = byKey(planPrune(base, options({ rules: { last: 1 } })));
     expect(plan.get(junk.key)!.action).toBe("remove");
@@ -89,13 +96,21 @@ describe("planPrune rules", () => {
     const list = daily.slice(0, 10).map((b, i) => (i === 2 ? { ...b, shrink: { ratio: 0.1 } } : b));
     const plan = planPrune(list, options({ rules: { last: 1 } }));
     expect(plan[3]!.action).toBe("keep");
-    expect(plan[3]!.reasons[0]).toMatch(/^last backup before a shrink \(.* shrank to 0.1\): kept until 2026-12-29T12:00:00Z$/);
-    const later = planPrune(list, options({ rules: { last: 1 }, now: new Date(NOW.getTime() + 40 * DAY) }));
+    expect(plan[3]!.reasons[0]).toMatch(
+      /^last backup before a shrink \(.* shrank to 0.1\): kept until 2026-12-29T12:00:00Z$/,
+    );
+    const later = planPrune(
+      list,
+      options({ rules: { last: 1 }, now: new Date(NOW.getTime() + 40 * DAY) }),
+    );
     expect(later[3]!.action).toBe("remove");
   });
 
   it("flags and keeps a backup whose created_at and LastModified disagree", () => {
-    const skewed = { ...daily[9]!, lastModified: new Date(daily[9]!.createdAt.getTime() + 2 * HOUR) };
+    const skewed = {
+      ...daily[9]!,
+      lastModified: new Date(daily[9]!.createdAt.getTime() + 2 * HOUR),
+    };
     const plan = planPrune([...daily.slice(0, 9), skewed], options({ rules: { last: 1 } }));
     expect(plan[9]).toMatchObject({ action: "keep", flagged: true });
     expect(plan[9]!.reasons[0]).toMatch(/^flagged: created_at .* differ by more than 1h$/);
@@ -107,7 +122,10 @@ describe("planPrune rules", () => {
     expect(planPrune(list, options({ rules: { last: 1 } }))[5]!.reasons[0]).toBe(
       "locked (Object Lock) until 2026-12-01T12:00:01Z",
     );
-    const after = planPrune(list, options({ rules: { last: 1 }, now: new Date(NOW.getTime() + 2000) }));
+    const after = planPrune(
+      list,
+      options({ rules: { last: 1 }, now: new Date(NOW.getTime() + 2000) }),
+    );
     expect(after[5]!.action).toBe("remove");
   });
 });
@@ -118,7 +136,14 @@ const candidate = fc
   .record({
     agoHours: fc.integer({ min: 0, max: 24 * 400 }),
     skewMin: fc.integer({ min: -180, max: 180 }),
-    state: fc.constantFrom("committed", "committed", "committed", "broken", "uncommitted", "records"),
+    state: fc.constantFrom(
+      "committed",
+      "committed",
+      "committed",
+      "broken",
+      "uncommitted",
+      "records",
+    ),
     db: fc.constantFrom("neo4j", "graph"),
     verifiedHoursAfter: fc.option(fc.integer({ min: 0, max: 24 * 30 })),
     lockHours: fc.option(fc.integer({ min: -48, max: 48 })),
@@ -136,7 +161,9 @@ const candidate = fc
       ...(r.verifiedHoursAfter !== null && r.state === "committed"
         ? { verifiedAt: new Date(createdAt.getTime() + r.verifiedHoursAfter * HOUR) }
         : {}),
-      ...(r.lockHours !== null ? { lockedUntil: new Date(NOW.getTime() + r.lockHours * HOUR) } : {}),
+      ...(r.lockHours !== null
+        ? { lockedUntil: new Date(NOW.getTime() + r.lockHours * HOUR) }
+        : {}),
       ...(r.shrink && r.state === "committed" ? { shrink: { ratio: 0.2 } } : {}),
       ...(r.state === "broken" ? { brokenReason: "size" } : {}),
     };
@@ -163,7 +190,10 @@ const optionsArb = fc
     }),
   );
 
-const world = fc.tuple(fc.uniqueArray(candidate, { selector: (c) => c.key, maxLength: 40 }), optionsArb);
+const world = fc.tuple(
+  fc.uniqueArray(candidate, { selector: (c) => c.key, maxLength: 40 }),
+  optionsArb,
+);
 
 describe("planPrune guarantees (property)", () => {
   const gone = (plan: PlanEntry[]) => new Set(removed(plan));
@@ -211,7 +241,9 @@ describe("planPrune guarantees (property)", () => {
       for (const db of ["neo4j", "graph"]) {
         const mine = ofDb(list, db);
         const running = mine.some(
-          (c) => c.state === "uncommitted" && Math.max(c.createdAt.getTime(), c.lastModified!.getTime()) > young,
+          (c) =>
+            c.state === "uncommitted" &&
+            Math.max(c.createdAt.getTime(), c.lastModified!.getTime()) > young,
         );
         if (running) for (const c of mine) expect(gone(plan).has(c.key)).toBe(false);
       }

@@ -70,7 +70,10 @@ const newer = (a: PruneCandidate, b: PruneCandidate) =>
   b.createdAt.getTime() - a.createdAt.getTime() || b.key.localeCompare(a.key);
 
 /** The plan for every candidate, grouped by database (sorted), newest first within one. */
-export function planPrune(candidates: readonly PruneCandidate[], options: PruneOptions): PlanEntry[] {
+export function planPrune(
+  candidates: readonly PruneCandidate[],
+  options: PruneOptions,
+): PlanEntry[] {
   const dbs = [...new Set(candidates.map((c) => c.db))].sort();
   return dbs.flatMap((db) =>
     planDatabase(
@@ -231,7 +234,10 @@ const PERIODS: Array<[Period, (d: Date) => string]> = [
 ];
 
 /** restic's forget: per rule, the newest backup of each of the last N periods (UTC). */
-function applyRules(newestFirst: PruneCandidate[], rules: KeepRules): Map<PruneCandidate, string[]> {
+function applyRules(
+  newestFirst: PruneCandidate[],
+  rules: KeepRules,
+): Map<PruneCandidate, string[]> {
   const out = new Map<PruneCandidate, string[]>();
   const add = (c: PruneCandidate, reason: string) => {
     out.set(c, [...(out.get(c) ?? []), reason]);
