@@ -57,9 +57,7 @@ export type { Span } from "./protocol/prune-span.js";
 export { applyPrunePlan, listPruneTargets } from "./protocol/prune-store.js";
 export type {
   ApplyPruneInput,
-  BackupVerifications,
   PruneListInput,
   PruneTarget,
-  ReadVerifications,
   StoredObject,
 } from "./protocol/prune-store.js";

@@ -1,9 +1,19 @@
-import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { sidecarKey } from "@nbs/metadata";
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { normalizePrefix, parseBackupKey, sidecarKey } from "@nbs/metadata";
 import { isNotFound, toStorageError } from "../transport/errors.js";
 import { listDumps, type DumpListing } from "./list.js";
 import type { PlanEntry, PruneCandidate } from "./prune-plan.js";
 import { readSidecar } from "./sidecar.js";
+import {
+  latestVerifications,
+  listVerificationRecords,
+  type VerificationRef,
+} from "./verification-records.js";
 
 /**
  * The I/O half of prune: list what is under the prefix as planner candidates (server times and
@@ -11,37 +21,19 @@ import { readSidecar } from "./sidecar.js";
  * order that keeps an interrupted prune safe. The planning itself is prune-plan.ts.
  */
 
-/** What the verification records say about one backup (from verification-records.ts). */
-export interface BackupVerifications {
-  /** The newest record's time. */
-  latestAt: Date;
-  /** Every record key of the backup. */
-  keys: string[];
-}
-
-/** Verification records under a scope, by dump key (one listing pass). */
-export type ReadVerifications = (input: {
-  client: S3Client;
-  bucket: string;
-  prefix: string;
-  db?: string;
-  signal?: AbortSignal;
-}) => Promise<Map<string, BackupVerifications>>;
-
 export interface PruneListInput {
   client: S3Client;
   bucket: string;
   prefix: string;
   db?: string;
   signal?: AbortSignal;
-  verifications: ReadVerifications;
   /** HEADs and sidecar reads at once (default 8). */
   concurrency?: number;
 }
 
 /** A candidate with what applying its removal needs. */
 export interface PruneTarget extends PruneCandidate {
-  /** Objects to delete, in order (sidecar, dump, records), with the version HEAD saw. */
+  /** Objects to delete, in order (sidecar, dump), with the version HEAD saw; records are listed at delete time. */
   objects: StoredObject[];
 }
 
@@ -97,39 +89,53 @@ export async function listPruneTargets(input: PruneListInput): Promise<PruneTarg
     ...(input.signal ? { signal: input.signal } : {}),
   };
   const dumps = await listDumps(scope);
-  const verifications = await input.verifications(scope);
   const out: PruneTarget[] = [];
   const width = input.concurrency ?? 8;
   for (let i = 0; i < dumps.length; i += width)
-    out.push(
-      ...(await Promise.all(
-        dumps.slice(i, i + width).map((d) => describe(d, input, verifications.get(d.key))),
-      )),
-    );
+    out.push(...(await Promise.all(dumps.slice(i, i + width).map((d) => describe(d, input)))));
   const seen = new Set(dumps.map((d) => d.key));
-  for (const [key, v] of verifications) {
-    if (seen.has(key)) continue;
-    const db = key.split("/").at(-2) ?? "";
-    if (input.db && db !== input.db) continue;
+  for (const ref of (await strayRecords(input)).values()) {
+    const parsed = parseBackupKey(ref.dumpKey);
+    if (seen.has(ref.dumpKey) || !parsed || parsed.prefix !== normalizePrefix(input.prefix))
+      continue;
     out.push({
-      key,
-      db,
+      key: ref.dumpKey,
+      db: parsed.db,
       state: "records",
-      createdAt: v.latestAt,
-      lastModified: v.latestAt,
-      objects: v.keys.map((k) => ({ key: k, role: "record" as const })),
+      createdAt: ref.verifiedAt,
+      lastModified: ref.verifiedAt,
+      objects: [],
     });
   }
   return out;
 }
 
-async function describe(
-  dump: DumpListing,
-  input: PruneListInput,
-  verified: BackupVerifications | undefined,
-): Promise<PruneTarget> {
+/**
+ * The newest record per dump key under the scope, in one more listing pass: records whose
+ * backup is gone (a prune interrupted after the dump's delete) are not in `listDumps`.
+ */
+async function strayRecords(input: PruneListInput): Promise<Map<string, VerificationRef>> {
+  const prefix = normalizePrefix(input.prefix);
+  const scope = [prefix, input.db].filter((s) => s !== undefined && s !== "").join("/");
+  const keys: string[] = [];
+  try {
+    const pages = paginateListObjectsV2(
+      {
+        client: input.client,
+        pageSize: 1000,
+        ...(input.signal ? { abortSignal: input.signal } : {}),
+      },
+      { Bucket: input.bucket, Prefix: scope === "" ? undefined : `${scope}/` },
+    );
+    for await (const page of pages) for (const o of page.Contents ?? []) keys.push(o.Key ?? "");
+  } catch (error) {
+    throw toStorageError(error, { bucket: input.bucket, op: "list", signal: input.signal });
+  }
+  return latestVerifications(keys);
+}
+
+async function describe(dump: DumpListing, input: PruneListInput): Promise<PruneTarget> {
   const { client, bucket, signal } = input;
-  const records = (verified?.keys ?? []).map((k) => ({ key: k, role: "record" as const }));
   const base = { key: dump.key, db: dump.db, createdAt: dump.createdAt };
   const dumpHead =
     dump.state === "orphan" ? undefined : await head(client, bucket, dump.key, signal);
@@ -142,12 +148,11 @@ async function describe(
       ? [{ key: sidecarKey(dump.key), versionId: sideHead.versionId, role: "sidecar" as const }]
       : []),
     ...(dumpHead ? [{ key: dump.key, versionId: dumpHead.versionId, role: "dump" as const }] : []),
-    ...records,
   ];
   const server = {
     lastModified: dumpHead?.lastModified ?? sideHead?.lastModified,
     lockedUntil: laterOf(dumpHead?.retainUntil, sideHead?.retainUntil),
-    ...(verified ? { verifiedAt: verified.latestAt } : {}),
+    ...(dump.lastVerification ? { verifiedAt: dump.lastVerification.verifiedAt } : {}),
     objects,
   };
   if (!sideHead) return { ...base, ...server, state: "uncommitted" };
@@ -223,7 +228,15 @@ export async function applyPrunePlan(input: ApplyPruneInput): Promise<number> {
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.key.localeCompare(b.key));
   let deleted = 0;
   for (const entry of removals) {
-    for (const object of byKey.get(entry.key)?.objects ?? []) {
+    const records = (
+      await listVerificationRecords({
+        client: input.client,
+        bucket: input.bucket,
+        dumpKey: entry.key,
+        ...(input.signal ? { signal: input.signal } : {}),
+      })
+    ).map((r) => ({ key: r.recordKey, role: "record" as const }));
+    for (const object of [...(byKey.get(entry.key)?.objects ?? []), ...records]) {
       input.signal?.throwIfAborted();
       const version = object.role === "record" ? await recordVersion(input, object) : object;
       if (version === "locked") {
