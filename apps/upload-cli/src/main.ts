@@ -36,7 +36,7 @@ const retention = defineCommand({
   describe:
     "print the lifecycle rule that expires backups under the prefix; --apply merges it into the bucket",
   about:
-    "Expiry is done by the store's lifecycle rule; nothing is ever deleted from here. Without --apply the rule is only printed (no credentials needed). --apply keeps every other rule of the bucket, and writes nothing when the same rule is already there.",
+    "Sets the store's lifecycle rule: age-based expiry under the prefix, whether a backup was verified or not (for keep rules that protect the newest verified backup, see `nbs-upload prune`; with both, give the lifecycle more days than prune keeps, as a backstop). Expiry is done by the store; nothing is ever deleted from here. Without --apply the rule is only printed (no credentials needed). --apply keeps every other rule of the bucket, and writes nothing when the same rule is already there.",
   settings: RETENTION_SETTINGS,
   resolve: resolveRetentionSettings,
   run: async (settings, { logger, signal }) => {

@@ -30,7 +30,9 @@ describe("nbs-upload prune command line", () => {
     const { code, out, err } = await run(["prune", "--bucket", "nbs-test", "--json"]);
     expect(code).toBe(2);
     expect(out).toBe("");
-    expect(err).toMatch(/^nbs-upload: prune without any keep rule\n {2}hint: give at least one of --keep-last/);
+    expect(err).toMatch(
+      /^nbs-upload: prune without any keep rule\n {2}hint: give at least one of --keep-last/,
+    );
   });
 
   it.each([
@@ -49,7 +51,19 @@ describe("nbs-upload prune command line", () => {
   it("needs a bucket", async () => {
     const { code, err } = await run(["prune", "--keep-last", "3", "--json"]);
     expect(code).toBe(2);
-    expect(err).toMatch(/^nbs-upload: missing --bucket\n {2}hint: pass --bucket or set BACKUP_S3_BUCKET/);
+    expect(err).toMatch(
+      /^nbs-upload: missing --bucket\n {2}hint: pass --bucket or set BACKUP_S3_BUCKET/,
+    );
+  });
+});
+
+describe("nbs-upload retention says what it sets", () => {
+  it("names the lifecycle rule (age only) and points at prune for keep rules", async () => {
+    const { code, out } = await run(["retention", "--days", "90", "--prefix", "prod", "--json"]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as { sets: string };
+    expect(doc.sets).toMatch(/^the store's lifecycle rule: age-based expiry/);
+    expect(doc.sets).toContain("nbs-upload prune");
   });
 });
 
