@@ -48,6 +48,21 @@ describe("planPrune rules", () => {
     expect(plan[10]!.reasons).toEqual(["matches no keep rule"]);
   });
 
+  it("keeps every backup newer than the newest verified one, by created_at or by LastModified", () => {
+    const list = daily
+      .slice(0, 10)
+      .map((b, i) => ({ ...b, verifiedAt: i === 4 ? NOW : undefined }));
+    // Dumped before the verified one (within the tolerance) but stored after it.
+    list[5] = { ...list[5]!, lastModified: new Date(list[4]!.lastModified!.getTime() + 1000) };
+    list[5]!.createdAt = new Date(list[5]!.lastModified!.getTime() - 30 * 60_000);
+    const plan = byKey(planPrune(list, options({ rules: { last: 1 } })));
+    for (const i of [1, 2, 3, 5])
+      expect(plan.get(list[i]!.key)!.reasons).toEqual([
+        "newer than the newest verified backup (by created_at or by LastModified)",
+      ]);
+    expect(plan.get(list[6]!.key)!.action).toBe("remove");
+  });
+
   it("keep-daily keeps one per day, the newest of the day", () => {
     const twice = daily.flatMap((b) => [
       b,
@@ -106,6 +121,19 @@ describe("planPrune rules", () => {
     expect(later[3]!.action).toBe("remove");
   });
 
+  it("holds a database while a dump without a sidecar was stored recently, however old its key's time", () => {
+    const uploading = backup(5 * DAY, {
+      state: "uncommitted",
+      key: "p/neo4j/neo4j-old.dump",
+      lastModified: new Date(NOW.getTime() - HOUR),
+    });
+    const plan = planPrune([...daily.slice(0, 10), uploading], options({ rules: { last: 1 } }));
+    expect(plan.every((e) => e.action === "keep")).toBe(true);
+    expect(plan[9]!.reasons).toEqual([
+      "a backup of neo4j may be running (uncommitted p/neo4j/neo4j-old.dump younger than 12h): nothing of it is removed",
+    ]);
+  });
+
   it("flags and keeps a backup whose created_at and LastModified disagree", () => {
     const skewed = {
       ...daily[9]!,
@@ -135,7 +163,11 @@ describe("planPrune rules", () => {
 const candidate = fc
   .record({
     agoHours: fc.integer({ min: 0, max: 24 * 400 }),
-    skewMin: fc.integer({ min: -180, max: 180 }),
+    // Mostly within the 1 h tolerance (so the rules and guards decide), sometimes far off.
+    skewMin: fc.oneof(
+      { arbitrary: fc.integer({ min: -50, max: 50 }), weight: 6 },
+      { arbitrary: fc.integer({ min: -180, max: 180 }), weight: 1 },
+    ),
     state: fc.constantFrom(
       "committed",
       "committed",
@@ -145,7 +177,10 @@ const candidate = fc
       "records",
     ),
     db: fc.constantFrom("neo4j", "graph"),
-    verifiedHoursAfter: fc.option(fc.integer({ min: 0, max: 24 * 30 })),
+    verifiedHoursAfter: fc.oneof(
+      { arbitrary: fc.constant(null), weight: 3 },
+      { arbitrary: fc.integer({ min: 0, max: 24 * 30 }), weight: 1 },
+    ),
     lockHours: fc.option(fc.integer({ min: -48, max: 48 })),
     shrink: fc.boolean(),
     n: fc.nat(1000),

@@ -104,18 +104,14 @@ function planDatabase(all: PruneCandidate[], options: PruneOptions): PlanEntry[]
         c,
         `a backup of ${c.db} may be running (uncommitted ${running.key} younger than ${options.uncommittedAge.text}): nothing of it is removed`,
       );
-  const newestByCreated = committed[0];
-  const newestByServer = [...committed].sort(
-    (a, b) => (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0),
-  )[0];
-  if (newestByCreated) why(newestByCreated, "newest committed backup");
-  if (newestByServer && newestByServer !== newestByCreated)
-    why(newestByServer, "newest committed backup by the server's LastModified");
+  // The newest by the server's LastModified is kept too: as newer than the newest verified one.
+  if (committed[0]) why(committed[0], "newest committed backup");
   const verified = committed.find((c) => c.verifiedAt !== undefined);
   if (verified) {
     why(verified, `newest verified backup (verified ${iso(verified.verifiedAt!)})`);
     for (const c of committed)
-      if (c !== verified && isNewer(c, verified)) why(c, "newer than the newest verified backup");
+      if (c !== verified && isNewer(c, verified))
+        why(c, "newer than the newest verified backup (by created_at or by LastModified)");
   } else {
     for (const c of committed)
       why(c, "no verified backup of this database yet: nothing committed is removed");
