@@ -176,7 +176,8 @@ describeInteg("nbs-upload prune against the real MinIO", () => {
     const removals = dry.plan.filter((r) => r.action === "remove").length;
     expect(removals).toBeGreaterThan(30);
 
-    // A real slowdown: every answer of the store is 80 ms late through toxiproxy.
+    // A real slowdown: every request reaches the store 250 ms late through toxiproxy, so the
+    // kill below lands while the third backup's dump delete is on its way (its sidecar gone).
     const toxiproxy = await getToxiproxy();
     const proxy = await toxiproxy.createProxy(
       `nbs-prune-${process.pid}`,
@@ -186,17 +187,18 @@ describeInteg("nbs-upload prune against the real MinIO", () => {
       await proxy.addToxic({
         name: "slow",
         type: "latency",
-        stream: "downstream",
-        attributes: { latency: 80 },
+        stream: "upstream",
+        attributes: { latency: 250 },
       });
-      let deletes = 0;
+      let sidecars = 0;
       const killed = await runCli(
         ["prune", "--bucket", bucket, "--prefix", "prod", ...args, "--apply"],
         { ...env, BACKUP_S3_ENDPOINT: `https://${proxy.listen}` },
         {
           onStderr: (chunk, child) => {
-            deletes += chunk.split("\n").filter((l) => l.includes('"prune.deleted"')).length;
-            if (deletes >= 5) child.kill("SIGKILL");
+            const deleted = chunk.split("\n").filter((l) => l.includes('"prune.deleted"'));
+            sidecars += deleted.filter((l) => l.includes('"role":"sidecar"')).length;
+            if (sidecars >= 3) child.kill("SIGKILL");
           },
         },
       );
@@ -209,6 +211,12 @@ describeInteg("nbs-upload prune against the real MinIO", () => {
     expect(left.length).toBeGreaterThan(keep.length); // stopped before the end
     expect(left.length).toBeLessThan(backups.length); // after some removals
     for (const k of keep) expect(between).toContain(sidecarKey(k)); // nothing kept was touched
+    // What the kill left mid-backup: a dump that is no longer committed, nothing worse.
+    const uncommitted = left.filter((k) => !between.includes(sidecarKey(k)));
+    expect(uncommitted).toHaveLength(1);
+    expect(
+      between.filter((k) => k.endsWith(".meta.json") && !between.includes(k.slice(0, -10))),
+    ).toEqual([]);
 
     const resumed = await prune(bucket, [...args, "--apply"]);
     expect(resumed.outcome).toBe("pruned");
