@@ -52,7 +52,7 @@ export { applyLifecycleRule, retentionRule } from "./protocol/lifecycle.js";
 export type { ApplyRetentionResult, ApplyStatus } from "./protocol/lifecycle.js";
 export { planPrune } from "./protocol/prune-plan.js";
 export type { KeepRules, PlanEntry, PruneCandidate, PruneOptions } from "./protocol/prune-plan.js";
-export { parseSpan, spanBefore } from "./protocol/prune-span.js";
+export { parseSpan } from "./protocol/prune-span.js";
 export type { Span } from "./protocol/prune-span.js";
 export { applyPrunePlan, listPruneTargets } from "./protocol/prune-store.js";
 export type {
