@@ -54,7 +54,7 @@ describe("planPrune rules", () => {
       .map((b, i) => ({ ...b, verifiedAt: i === 4 ? NOW : undefined }));
     // Dumped before the verified one (within the tolerance) but stored after it.
     list[5] = { ...list[5]!, lastModified: new Date(list[4]!.lastModified!.getTime() + 1000) };
-    list[5]!.createdAt = new Date(list[5]!.lastModified!.getTime() - 30 * 60_000);
+    list[5].createdAt = new Date(list[5].lastModified!.getTime() - 30 * 60_000);
     const plan = byKey(planPrune(list, options({ rules: { last: 1 } })));
     for (const i of [1, 2, 3, 5])
       expect(plan.get(list[i]!.key)!.reasons).toEqual([
@@ -190,7 +190,7 @@ const candidate = fc
     return {
       key: `p/${r.db}/${r.db}-${r.agoHours}-${r.n}.dump`,
       db: r.db,
-      state: r.state as PruneCandidate["state"],
+      state: r.state,
       createdAt,
       lastModified: new Date(createdAt.getTime() + r.skewMin * 60_000),
       ...(r.verifiedHoursAfter !== null && r.state === "committed"
