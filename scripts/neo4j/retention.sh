@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Print (default) or apply the lifecycle rule that expires backups under a prefix after N days.
+# This sets the store's LIFECYCLE rule (age only: it expires verified and unverified backups
+# alike). Keep rules that never remove the newest verified backup: prune_backups.sh. Using both,
+# make the lifecycle days longer than prune keeps: the lifecycle is then only a backstop.
 # Thin entry point for `nbs-upload retention`: every argument is passed through; see `--help`.
 #   retention.sh --days 30 --prefix staging                     # prints the rule, changes nothing
 #   retention.sh --days 30 --prefix staging --bucket b --apply  # merges it, keeping other rules

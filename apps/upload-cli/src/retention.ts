@@ -4,6 +4,10 @@ import { NbsError } from "@nbs/errors";
 import { applyLifecycleRule, createS3Client, retentionRule } from "@nbs/s3-store";
 import type { RetentionSettings } from "./retention-settings.js";
 
+/** What this command sets, and what it does not (docs/neo4j/server.md "Retention and immutability"). */
+const SETS =
+  "the store's lifecycle rule: age-based expiry of everything under the prefix, verified or not; keep rules that never remove the newest verified backup are nbs-upload prune (run both with the lifecycle days longer than prune keeps, as a backstop)";
+
 export interface RetentionDeps {
   logger: CliLogger;
   signal: AbortSignal;
@@ -29,6 +33,7 @@ export async function runRetention(
   if (!settings.apply) {
     return {
       outcome: "dry-run",
+      sets: SETS,
       prefix,
       days: settings.days,
       rule,
@@ -56,6 +61,7 @@ export async function runRetention(
     deps.logger.log("debug", "retention.rules", { ids: result.rules.map((r) => r.ID) });
     return {
       outcome: result.status,
+      sets: SETS,
       bucket: settings.bucket,
       prefix,
       days: settings.days,

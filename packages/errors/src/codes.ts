@@ -155,6 +155,10 @@ export const ERROR_CODES = {
   STREAM_EMPTY: "INPUT", // the streamed source ended before its first byte
   // --- end stream branch ---
 
+  // --- prune branch: keep-rule retention (nbs-upload prune) ---
+  PRUNE_NO_RULES: "USAGE", // prune was given no keep rule (it would keep only what the guards keep)
+  // --- end prune branch ---
+
   // --- proofs branch: what a loaded dump is proven to hold ---
   TRANSACTION_MISMATCH: "NEO4J", // the loaded store's last transaction differs from the sidecar's dumped_at_tx
   INDEX_FAILED: "NEO4J", // an index of the loaded or restored database is FAILED

@@ -5,7 +5,9 @@ describe("the public surface of @nbs/s3-store", () => {
   it("exports only the backup-level API (the transport stays internal)", () => {
     expect(Object.keys(api).sort()).toEqual([
       "PAYLOAD_SIGNING_MODES",
+      "VERIFY_RECORD_INFIX",
       "applyLifecycleRule",
+      "applyPrunePlan",
       "backupFile",
       "backupStream",
       "createS3Client",
@@ -13,11 +15,20 @@ describe("the public surface of @nbs/s3-store", () => {
       "getObjectRetention",
       "headBackup",
       "latestBackup",
+      "latestVerifications",
       "listBackups",
       "listDumps",
+      "listPruneTargets",
+      "listVerificationRecords",
+      "parseSpan",
+      "parseVerificationRecordKey",
+      "planPrune",
       "putBackup",
+      "putVerificationRecord",
       "retentionRule",
       "toStorageError",
+      "verificationRecordKey",
+      "verificationRecordPrefix",
     ]);
   });
 });

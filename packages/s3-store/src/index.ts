@@ -39,5 +39,31 @@ export type {
   LatestBackup,
   ListBackupsInput,
 } from "./protocol/list.js";
+export {
+  VERIFY_RECORD_INFIX,
+  latestVerifications,
+  listVerificationRecords,
+  parseVerificationRecordKey,
+  putVerificationRecord,
+  verificationRecordKey,
+  verificationRecordPrefix,
+} from "./protocol/verification-records.js";
+export type {
+  ListVerificationRecordsInput,
+  PutVerificationRecordInput,
+  VerificationRecord,
+  VerificationRef,
+} from "./protocol/verification-records.js";
 export { applyLifecycleRule, retentionRule } from "./protocol/lifecycle.js";
 export type { ApplyRetentionResult, ApplyStatus } from "./protocol/lifecycle.js";
+export { planPrune } from "./protocol/prune-plan.js";
+export type { KeepRules, PlanEntry, PruneCandidate, PruneOptions } from "./protocol/prune-plan.js";
+export { parseSpan } from "./protocol/prune-span.js";
+export type { Span } from "./protocol/prune-span.js";
+export { applyPrunePlan, listPruneTargets } from "./protocol/prune-store.js";
+export type {
+  ApplyPruneInput,
+  PruneListInput,
+  PruneTarget,
+  StoredObject,
+} from "./protocol/prune-store.js";

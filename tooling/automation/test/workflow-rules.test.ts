@@ -66,6 +66,27 @@ describe("live mode runs only in the protected environment `backups` (issue 20, 
   });
 });
 
+describe("the prune job (issue 21)", () => {
+  const prune = jobs(BACKUP)["prune"] as Job & { needs?: string[]; if?: string };
+
+  it("runs only after every backup succeeded, live, with its own role", () => {
+    expect(prune.needs).toEqual(["plan", "backup"]);
+    expect(prune.if).toBe(
+      "success() && needs.plan.outputs.live == 'true' && vars.NBS_PRUNE_ROLE_ARN != ''",
+    );
+    const creds = (prune.steps ?? []).find((s) =>
+      s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+    );
+    expect(creds?.with?.["role-to-assume"]).toBe("${{ vars.NBS_PRUNE_ROLE_ARN }}");
+  });
+
+  it("deletes only when NBS_PRUNE_APPLY is true (a plan otherwise)", () => {
+    const step = (prune.steps ?? []).find((s) => s.run?.includes("prune_backups.sh"));
+    expect(step?.env?.["APPLY"]).toBe("${{ vars.NBS_PRUNE_APPLY }}");
+    expect(step?.run).toContain('if [ "$APPLY" = true ]; then args+=(--apply); fi');
+  });
+});
+
 describe("Java and Neo4j versions (issue 20, item 13)", () => {
   const workflows = readdirSync(join(repoRoot, ".github/workflows")).map(
     (f) => `.github/workflows/${f}`,
@@ -115,10 +136,10 @@ describe("one name for each role variable everywhere (issue 20, item 8)", () => 
       .filter((f) => f.endsWith(".tf"))
       .map((f) => `${dir}/${f}`);
   };
-  const NAMES = ["NBS_UPLOAD_ROLE_ARN", "NBS_VERIFY_ROLE_ARN"];
+  const NAMES = ["NBS_PRUNE_ROLE_ARN", "NBS_UPLOAD_ROLE_ARN", "NBS_VERIFY_ROLE_ARN"];
 
   it.each([
-    [BACKUP, ["NBS_UPLOAD_ROLE_ARN"]],
+    [BACKUP, ["NBS_PRUNE_ROLE_ARN", "NBS_UPLOAD_ROLE_ARN"]],
     [VERIFY, ["NBS_VERIFY_ROLE_ARN"]],
     ["docs/neo4j/server.md", NAMES],
     ["docs/automation.md", NAMES],
@@ -127,7 +148,7 @@ describe("one name for each role variable everywhere (issue 20, item 8)", () => 
     expect([...new Set(roleNames(file))].sort()).toEqual(expected);
   });
 
-  it("the Terraform outputs name the same two variables", () => {
+  it("the Terraform outputs name the same three variables", () => {
     const names = terraform().flatMap(roleNames);
     expect([...new Set(names)].sort()).toEqual(NAMES);
   });

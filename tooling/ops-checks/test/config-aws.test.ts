@@ -15,9 +15,10 @@ const actions = (policy: PolicyDocument, effect: "Allow" | "Deny") =>
   policy.Statement.filter((s) => s.Effect === effect).flatMap((s) => [s.Action].flat());
 
 describe("config/aws", () => {
-  it("has the five policies and three lifecycle samples", () => {
+  it("has the six policies and three lifecycle samples", () => {
     expect(jsonFiles.sort()).toEqual([
       "bucket-policy.json",
+      "iam-prune-policy.json",
       "iam-upload-policy.json",
       "iam-verify-policy.json",
       "kms-key-policy.json",
@@ -96,6 +97,30 @@ describe("config/aws", () => {
       "s3:GetObjectRetention",
       "kms:Decrypt",
     ]);
+  });
+
+  it("lets the prune role list, read, see retention and delete under the prefix; never write nor bypass a lock", () => {
+    const policy = renderConfigFile("iam-prune-policy.json", ALL) as PolicyDocument;
+    expect(actions(policy, "Allow")).toEqual([
+      "s3:ListBucket",
+      "s3:GetObject",
+      "s3:GetObjectRetention",
+      "s3:DeleteObject",
+      "s3:DeleteObjectVersion",
+      "kms:Decrypt",
+    ]);
+    expect(actions(policy, "Allow").filter((a) => /Put|Bypass/.test(a))).toEqual([]);
+    expect(actions(policy, "Deny")).toEqual(
+      expect.arrayContaining([
+        "s3:PutObject",
+        "s3:PutObjectRetention",
+        "s3:BypassGovernanceRetention",
+      ]),
+    );
+    for (const s of policy.Statement.filter(
+      (s) => s.Effect === "Allow" && s.Sid?.startsWith("Delete"),
+    ))
+      expect(s.Resource).toBe("arn:aws:s3:::x-bucket/x-prefix/*");
   });
 
   it.each([

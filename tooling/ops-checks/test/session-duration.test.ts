@@ -46,6 +46,7 @@ describe("AWS session length against the job timeout", () => {
   it("finds the credential steps of the backup and verify jobs", () => {
     expect(credentialSteps.map((c) => c.where)).toEqual([
       "neo4j-backup-sync.yml backup",
+      "neo4j-backup-sync.yml prune",
       "neo4j-verify-restore.yml verify",
     ]);
   });

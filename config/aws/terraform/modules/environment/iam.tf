@@ -1,4 +1,4 @@
-# Both roles trust only GitHub Actions runs of <github-org>/<github-repo> (../../../oidc-trust-policy.json);
+# The roles trust only GitHub Actions runs of <github-org>/<github-repo> (../../../oidc-trust-policy.json);
 # GitHub's OIDC provider is the root module's (one per account).
 resource "aws_iam_role" "upload" {
   name                 = local.upload_role_name
@@ -24,4 +24,20 @@ resource "aws_iam_role_policy" "verify" {
   name   = "nbs-verify"
   role   = aws_iam_role.verify.id
   policy = local.rendered["iam-verify-policy"]
+}
+
+# nbs-upload prune: lists, reads sidecars and retention, deletes under the prefix; never writes,
+# never bypasses a lock (../../../iam-prune-policy.json). Same OIDC subject as the other roles:
+# the backup workflow's prune job runs in the `backups` environment on main.
+resource "aws_iam_role" "prune" {
+  name                 = local.prune_role_name
+  description          = "nbs-upload prune: removes Neo4j backups under s3://${var.bucket_name}/${local.prefix}/ by keep rules"
+  assume_role_policy   = local.rendered["oidc-trust-policy"]
+  max_session_duration = var.max_session_duration
+}
+
+resource "aws_iam_role_policy" "prune" {
+  name   = "nbs-prune"
+  role   = aws_iam_role.prune.id
+  policy = local.rendered["iam-prune-policy"]
 }

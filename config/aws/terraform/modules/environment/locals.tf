@@ -25,6 +25,7 @@ locals {
   oidc_provider_arn  = "arn:aws:iam::${local.account_id}:oidc-provider/token.actions.githubusercontent.com"
   upload_role_name   = "nbs-${local.prefix}-upload"
   verify_role_name   = "nbs-${local.prefix}-verify"
+  prune_role_name    = "nbs-${local.prefix}-prune"
   policy_source_root = "${path.module}/../../.."
 }
 
@@ -36,7 +37,7 @@ data "aws_region" "current" {}
 # so what a reviewer reads in ../*.json is what Terraform attaches.
 locals {
   rendered = {
-    for name in ["bucket-policy", "iam-upload-policy", "iam-verify-policy", "kms-key-policy", "oidc-trust-policy"] :
+    for name in ["bucket-policy", "iam-upload-policy", "iam-verify-policy", "iam-prune-policy", "kms-key-policy", "oidc-trust-policy"] :
     name => replace(replace(replace(replace(replace(replace(replace(
       file("${local.policy_source_root}/${name}.json"),
       "<bucket>", var.bucket_name),

@@ -23,6 +23,11 @@ output "verify_role_arn" {
   value       = aws_iam_role.verify.arn
 }
 
+output "prune_role_arn" {
+  description = "Repository variable NBS_PRUNE_ROLE_ARN (role-to-assume of the prune job)"
+  value       = aws_iam_role.prune.arn
+}
+
 output "region" {
   description = "AWS_REGION"
   value       = local.region
