@@ -160,6 +160,9 @@ export const ERROR_CODES = {
   INDEX_FAILED: "NEO4J", // an index of the loaded or restored database is FAILED
   INDEX_NOT_ONLINE: "NEO4J", // an index was still POPULATING when the bounded wait ended
   // --- end proofs branch ---
+  // --- records branch: verification records (nbs-verify --record) ---
+  VERIFY_RECORD_FAILED: "STORAGE", // the backup verified, but its verification record could not be written
+  // --- end records branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;
