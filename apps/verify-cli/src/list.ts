@@ -64,6 +64,7 @@ const COLUMNS: Array<[string, (b: CatalogEntry) => string]> = [
   ["RETAIN UNTIL", (b) => retention(b)],
   ["NODES", (b) => count(b.nodes, b.counts_exact)],
   ["RELS", (b) => count(b.relationships, b.counts_exact)],
+  ["LAST VERIFIED (UTC)", (b) => verified(b.last_verification)],
   ["KEY", (b) => (b.reason ? `${b.key}  (${b.reason})` : b.key)],
 ];
 
@@ -71,6 +72,12 @@ const COLUMNS: Array<[string, (b: CatalogEntry) => string]> = [
 function retention(b: CatalogEntry): string {
   const lock = b.object_lock;
   return lock ? `${lock.mode[0]} ${lock.retain_until.replace(/\.\d{3}Z$/, "Z")}` : "-";
+}
+
+/** `2026-12-06T16:42:09Z load ok`, or `-` when no verification was recorded. */
+function verified(v: CatalogEntry["last_verification"]): string {
+  if (!v) return "-";
+  return `${v.verified_at.replace(/\.\d{3}Z$/, "Z")} ${v.mode} ${v.ok ? "ok" : "FAILED"}`;
 }
 
 function count(n: number | undefined, exact: boolean | undefined): string {

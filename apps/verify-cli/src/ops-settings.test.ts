@@ -52,7 +52,7 @@ describe("nbs-verify restore settings", () => {
 });
 
 describe("renderTable", () => {
-  it("aligns columns newest first, shortens sha256, marks inexact counts and broken reasons", () => {
+  it("aligns columns newest first, shortens sha256, marks inexact counts and broken reasons, shows the last verification", () => {
     const out = renderTable([
       {
         state: "committed",
@@ -65,6 +65,12 @@ describe("renderTable", () => {
         nodes: 5,
         relationships: 4,
         counts_exact: false,
+        last_verification: {
+          verified_at: "2026-12-06T16:42:09.123Z",
+          mode: "load",
+          ok: true,
+          key: "p/neo4j/neo4j-20260301T000000Z.dump.verify/20261206T164209123Z-load.json",
+        },
       },
       {
         state: "broken",
@@ -86,6 +92,9 @@ describe("renderTable", () => {
       "-",
       "~5",
       "~4",
+      "2026-12-06T16:42:09Z",
+      "load",
+      "ok",
       "p/neo4j/neo4j-20260301T000000Z.dump",
     ]);
     expect(out[2]).toMatch(

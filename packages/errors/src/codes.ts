@@ -172,6 +172,9 @@ export const ERROR_CODES = {
   OBJECT_LOCK_NOT_HONOURED: "USAGE", // the store accepted the write but the object carries no (or a shorter) retention
   OBJECT_LOCK_MISSING: "INTEGRITY", // verify: a backup recorded as locked no longer carries that retention
   // --- end lock branch ---
+  // --- records branch: verification records (nbs-verify --record) ---
+  VERIFY_RECORD_FAILED: "STORAGE", // the backup verified, but its verification record could not be written
+  // --- end records branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { sidecarKey, type ObjectLockInfo } from "@nbs/metadata";
 import { isNbsError } from "@nbs/errors";
-import { headBackup, listDumps, type DumpListing } from "@nbs/s3-store";
+import { headBackup, listDumps, type DumpListing, type VerificationRef } from "@nbs/s3-store";
 
 /**
  * One line of the catalogue. `committed`: its sidecar validates, its object exists with the
@@ -29,6 +29,8 @@ export interface CatalogEntry {
   object_lock?: ObjectLockInfo;
   /** Why a `broken` entry is broken. */
   reason?: string;
+  /** The newest verification record (`nbs-verify --record`); absent when none was recorded. */
+  last_verification?: { verified_at: string; mode: string; ok: boolean; key: string };
 }
 
 export interface CatalogInput {
@@ -68,6 +70,9 @@ async function describe(dump: DumpListing, input: CatalogInput): Promise<Catalog
     key: dump.key,
     created_at: dump.createdAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
     size: dump.size,
+    ...(dump.lastVerification
+      ? { last_verification: lastVerification(dump.lastVerification) }
+      : {}),
   };
   if (dump.state === "uncommitted") return { state: "uncommitted", ...base };
   if (dump.state === "orphan")
@@ -118,4 +123,14 @@ function lockOf(
       object_lock: { mode: reported.mode, retain_until: reported.retainUntil.toISOString() },
     };
   return recorded ? { object_lock: recorded } : {};
+}
+
+/** Only successful verifications leave a record, so one found is `ok`. */
+function lastVerification(ref: VerificationRef): NonNullable<CatalogEntry["last_verification"]> {
+  return {
+    verified_at: ref.verifiedAt.toISOString(),
+    mode: ref.mode,
+    ok: true,
+    key: ref.recordKey,
+  };
 }
