@@ -3,7 +3,7 @@
 # hash of its inputs (localhost/nbs/<name>:<hash>), and a build is skipped when that tag exists.
 #   images.sh [minio] [neo4j] [nbs] [nbs-verify]   (default all); prints one line per image
 # Base root filesystems come from Debian with mmdebstrap (`podman import`): debian (minbase,
-# ca-certificates) and debian-jre (+ openjdk-17-jre-headless). NBS_IMAGE_BASE /
+# ca-certificates) and debian-jre (+ openjdk-17-jre-headless, wget for health checks). NBS_IMAGE_BASE /
 # NBS_IMAGE_JRE_BASE name registry images to use instead (CI on GitHub: debian:bookworm-slim).
 # The images also get the names @testcontainers/minio, @testcontainers/neo4j and
 # config/docker.yaml ask for (minio/minio:RELEASE.2025-09-07T16-13-09Z, neo4j:5.26.30-community,
@@ -64,7 +64,7 @@ img_rootfs() {
 
 base_image() { if [ -n "${NBS_IMAGE_BASE:-}" ]; then echo "$NBS_IMAGE_BASE"; else img_rootfs debian ca-certificates; fi; }
 jre_image() {
-  if [ -n "${NBS_IMAGE_JRE_BASE:-}" ]; then echo "$NBS_IMAGE_JRE_BASE"; else img_rootfs debian-jre ca-certificates,openjdk-17-jre-headless; fi
+  if [ -n "${NBS_IMAGE_JRE_BASE:-}" ]; then echo "$NBS_IMAGE_JRE_BASE"; else img_rootfs debian-jre ca-certificates,wget,openjdk-17-jre-headless; fi
 }
 
 # img_build <name> <hash> <context> [extra tags...] -- <build args...>: prints the hash tag

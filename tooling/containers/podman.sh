@@ -72,10 +72,13 @@ podman_status() {
   fi
 }
 
+# Testcontainers: no Ryuk (its image is not here; the leg removes its containers itself) and
+# the mapped ports reached on 127.0.0.1, not on the bridge's gateway.
 podman_env() {
   cat <<ENV
 export DOCKER_HOST='unix://$PODMAN_SOCK'
 export CONTAINERS_CONF='$PODMAN_CONF'
 export TESTCONTAINERS_RYUK_DISABLED='true'
+export TESTCONTAINERS_HOST_OVERRIDE='127.0.0.1'
 ENV
 }

@@ -49,8 +49,8 @@ write_env() {
       nbs_pid_alive "$TOXIPROXY_PID" && toxiproxy_env
       nbs_pid_alive "$PODMAN_PID" && podman_env
       true
-    } >"$env.tmp"
-    mv "$env.tmp" "$env"
+    } >"$env.tmp.$$"
+    mv "$env.tmp.$$" "$env"
   )
   nbs_log "wrote $env"
 }
