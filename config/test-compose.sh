@@ -38,7 +38,12 @@ BACKUP_AWS_ACCESS_KEY_ID=nbs-upload-$(nbs_random_secret 6)
 BACKUP_AWS_SECRET_ACCESS_KEY=$(nbs_random_secret 24)
 ENV
 )
-compose() { docker-compose --project-name "$project" --env-file "$work/.env" -f "$root/config/docker.yaml" "$@"; }
+# Only the .env decides: a variable of this shell (e.g. BACKUP_S3_ENDPOINT from services.env)
+# would win over it.
+compose() {
+  env -i PATH="$PATH" HOME="$HOME" DOCKER_HOST="$DOCKER_HOST" CONTAINERS_CONF="${CONTAINERS_CONF:-}" \
+    docker-compose --project-name "$project" --env-file "$work/.env" -f "$root/config/docker.yaml" "$@"
+}
 env_get() { sed -n "s/^$1=//p" "$work/.env"; }
 
 cleanup() {
