@@ -47,6 +47,7 @@ img_rootfs() {
   local name="$1" include="$2" tag start
   tag="localhost/nbs/$name:bookworm-$(img_hash "s:mmdebstrap --variant=minbase bookworm $include")"
   if ! img_exists "$tag"; then
+    command -v mmdebstrap >/dev/null 2>&1 || podman_install
     start=$SECONDS
     img_log "building $tag: mmdebstrap bookworm ($include)"
     mmdebstrap --quiet --variant=minbase --include="$include" --format=tar bookworm "$WORK/$name.tar" >&2 \
@@ -176,7 +177,9 @@ build_nbs_verify() {
 
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(minio neo4j nbs nbs-verify)
-podman_install
+# Only podman is needed here (and mmdebstrap for the Debian bases): a runner that has podman
+# but no root for apt-get (GitHub's) builds with NBS_IMAGE_BASE.
+command -v podman >/dev/null 2>&1 || podman_install
 total=$SECONDS
 for n in "${names[@]}"; do
   case "$n" in
