@@ -30,39 +30,44 @@ case "${1:-}" in
   *) exec "$@" ;;
 esac
 
-# The configuration: the image's defaults, then NEO4J_<setting> variables (last one wins).
-{
-  cat "$home/conf/neo4j.conf.image"
-  echo "server.directories.data=/data"
-  echo "server.directories.logs=/logs"
-  echo "server.directories.import=$home/import"
-  echo "server.directories.plugins=$home/plugins"
-  echo "server.directories.run=$home/run"
-  echo "server.default_listen_address=0.0.0.0"
-  while IFS='=' read -r name value; do
-    case "$name" in
-      NEO4J_AUTH | NEO4J_HOME | NEO4J_CONF | NEO4J_EDITION | NEO4J_ACCEPT_LICENSE_AGREEMENT | NEO4J_PASSWORD) continue ;;
-      NEO4J_*) ;;
-      *) continue ;;
-    esac
-    setting="${name#NEO4J_}"
-    setting="${setting//__/@}"
-    setting="${setting//_/.}"
-    echo "${setting//@/_}=$value"
-  done < <(env)
-} >"$conf.tmp"
+# The configuration: the image's defaults, then NEO4J_<setting> variables. Neo4j refuses a
+# setting declared twice, so a variable replaces the default of the same name.
+declare -A value=()
+order=()
+set_conf() { [ -n "${value[$1]+x}" ] || order+=("$1"); value[$1]="$2"; }
+while IFS= read -r line; do
+  [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+  set_conf "${line%%=*}" "${line#*=}"
+done <"$home/conf/neo4j.conf.image"
+set_conf server.directories.data /data
+set_conf server.directories.logs /logs
+set_conf server.directories.import "$home/import"
+set_conf server.directories.plugins "$home/plugins"
+set_conf server.directories.run "$home/run"
+set_conf server.default_listen_address 0.0.0.0
+while IFS='=' read -r name val; do
+  case "$name" in
+    NEO4J_AUTH | NEO4J_HOME | NEO4J_CONF | NEO4J_EDITION | NEO4J_ACCEPT_LICENSE_AGREEMENT | NEO4J_PASSWORD) continue ;;
+    NEO4J_*) ;;
+    *) continue ;;
+  esac
+  setting="${name#NEO4J_}"
+  setting="${setting//__/@}"
+  setting="${setting//_/.}"
+  set_conf "${setting//@/_}" "$val"
+done < <(env)
+if [ "${NEO4J_AUTH:-}" = none ]; then set_conf dbms.security.auth_enabled false; fi
+for key in "${order[@]}"; do echo "$key=${value[$key]}"; done >"$conf.tmp"
 mv "$conf.tmp" "$conf"
 
 # NEO4J_AUTH: neo4j/<password> (once, before the first start) or none.
 auth="${NEO4J_AUTH:-}"
 if [ "$1" = neo4j ] && [ -n "$auth" ]; then
-  if [ "$auth" = none ]; then
-    echo "dbms.security.auth_enabled=false" >>"$conf"
-  else
+  if [ "$auth" != none ]; then
     [[ "$auth" == neo4j/* ]] || die "NEO4J_AUTH must be neo4j/<password> or none"
     password="${auth#neo4j/}"
     [ "${#password}" -ge 8 ] || die "NEO4J_AUTH: the password must have at least 8 characters"
-    if [ ! -f /data/dbms/auth.ini ]; then
+    if [ ! -f "${value[server.directories.data]}/dbms/auth.ini" ]; then
       neo4j-admin dbms set-initial-password "$password" >/dev/null
     fi
   fi
