@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The pods of config/kubernetes run here with `podman kube play` on the local images (there is no
 # Kubernetes API here: run.sh's kubectl steps are played by this script, in the same order):
-#   the "StatefulSet" at 1: nbs's Neo4j image on a volume laid out like the Helm chart's PVC
-#   (the store under data/), a graph written; "scale to 0": that container stopped;
+#   the "StatefulSet" at 1: nbs's Neo4j image as uid 7474 on the volume named like the chart's
+#   PVC (the store at its root: podman 4.3 ignores the template's subPath), a graph written; "scale to 0": that container stopped;
 #   the dump Job's pod (jobs/dump.yaml, the PVC a podman volume of that name); "scale to 1":
 #   Neo4j started again, the graph still there; the upload-verify Job's pod
 #   (jobs/upload-verify.yaml, envFrom the ConfigMap and the Secret) against a MinIO container.
@@ -47,6 +47,11 @@ job_pod() { # <template> <pod name>
 import sys, yaml
 job = yaml.safe_load(sys.stdin)
 tpl = job["spec"]["template"]
+# podman 4.3 kube play ignores subPath on a PVC: the volume here holds the store at its root
+# (the chart keeps it under data/), and the mount says so instead of silently differing.
+for c in tpl["spec"].get("initContainers", []) + tpl["spec"]["containers"]:
+    for m in c.get("volumeMounts", []):
+        m.pop("subPath", None)
 print(yaml.safe_dump({"apiVersion": "v1", "kind": "Pod",
   "metadata": {"name": sys.argv[1], "labels": tpl["metadata"]["labels"]}, "spec": tpl["spec"]}))
 ' "$2" >"$work/pod-$2.yaml"
@@ -80,10 +85,10 @@ podman network create "$net" >/dev/null
 podman volume create "$pvc" >/dev/null
 podman volume create "$backups" >/dev/null
 # The Helm chart's pod as uid 7474 with fsGroup: the volume belongs to 7474.
-podman run --rm -v "$pvc:/pvc" -v "$backups:/backups" --entrypoint chown localhost/nbs/neo4j:latest 7474:7474 /pvc /backups
+podman run --rm -v "$pvc:/data" -v "$backups:/backups" --entrypoint chown localhost/nbs/neo4j:latest 7474:7474 /data /backups
 neo4j_run() {
-  podman run -d --name "$id-neo4j" --user 7474:7474 -v "$pvc:/pvc" -p "127.0.0.1:$http_port:7474" \
-    -e "NEO4J_AUTH=neo4j/$neo4j_pw" -e NEO4J_server_directories_data=/pvc/data localhost/nbs/neo4j:latest >/dev/null
+  podman run -d --name "$id-neo4j" --user 7474:7474 -v "$pvc:/data" -p "127.0.0.1:$http_port:7474" \
+    -e "NEO4J_AUTH=neo4j/$neo4j_pw" localhost/nbs/neo4j:latest >/dev/null
 }
 
 say "1/5 Neo4j (the StatefulSet's pod) with a graph"
