@@ -123,13 +123,16 @@ podman exec "$id-minio" sh -c 'mc alias set local http://127.0.0.1:9000 "$MINIO_
 say "5/5 the upload-verify Job's pod (ConfigMap, Secret)"
 sed -e 's|^\(  BACKUP_KMS_KEY_ARN:\).*|\1 nbs-backups|' -e 's|^\(  AWS_REGION:\).*|\1 us-east-1|' \
   -e 's|^\(  BACKUP_S3_ENDPOINT:\).*|\1 http://minio:9000|' "$here/configmap.yaml" >"$work/configmap.yaml"
-# The Secret of secret.example.yaml with MinIO's keys (podman keeps it as a podman secret).
+# The Secret of secret.example.yaml with MinIO's keys. podman 4.3 resolves envFrom secretRef
+# from a podman secret that holds the Secret object (with base64 data, not stringData).
 python3 -c '
-import sys, yaml
+import base64, sys, yaml
 s = yaml.safe_load(open(sys.argv[1]))
-s["stringData"] = {"AWS_ACCESS_KEY_ID": sys.argv[2], "AWS_SECRET_ACCESS_KEY": sys.argv[3]}
+s.pop("stringData")
+s["data"] = {k: base64.b64encode(v.encode()).decode() for k, v in
+             {"AWS_ACCESS_KEY_ID": sys.argv[2], "AWS_SECRET_ACCESS_KEY": sys.argv[3]}.items()}
 print(yaml.safe_dump(s))' "$here/secret.example.yaml" "$minio_user" "$minio_pw" >"$work/secret.yaml"
-podman kube play --quiet "$work/secret.yaml" >/dev/null
+podman secret create nbs-backup-s3 "$work/secret.yaml" >/dev/null
 job_pod "$here/jobs/upload-verify.yaml" nbs-upload-test
 play nbs-upload-test --network "$net" --configmap "$work/configmap.yaml" || fail "the upload-verify pod failed"
 objects="$(podman exec "$id-minio" mc ls --recursive local/neo4j-backups/prod/)"
