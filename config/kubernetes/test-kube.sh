@@ -124,15 +124,15 @@ say "5/5 the upload-verify Job's pod (ConfigMap, Secret)"
 sed -e 's|^\(  BACKUP_KMS_KEY_ARN:\).*|\1 nbs-backups|' -e 's|^\(  AWS_REGION:\).*|\1 us-east-1|' \
   -e 's|^\(  BACKUP_S3_ENDPOINT:\).*|\1 http://minio:9000|' "$here/configmap.yaml" >"$work/configmap.yaml"
 # The Secret of secret.example.yaml with MinIO's keys. podman 4.3 resolves envFrom secretRef
-# from a podman secret that holds the Secret object (with base64 data, not stringData).
+# from a podman secret holding the Secret's data as JSON (key: base64 value).
 python3 -c '
-import base64, sys, yaml
+import base64, json, sys, yaml
 s = yaml.safe_load(open(sys.argv[1]))
-s.pop("stringData")
-s["data"] = {k: base64.b64encode(v.encode()).decode() for k, v in
-             {"AWS_ACCESS_KEY_ID": sys.argv[2], "AWS_SECRET_ACCESS_KEY": sys.argv[3]}.items()}
-print(yaml.safe_dump(s))' "$here/secret.example.yaml" "$minio_user" "$minio_pw" >"$work/secret.yaml"
-podman secret create nbs-backup-s3 "$work/secret.yaml" >/dev/null
+keys = {"AWS_ACCESS_KEY_ID": sys.argv[2], "AWS_SECRET_ACCESS_KEY": sys.argv[3]}
+assert set(s["stringData"]) == set(keys), "secret.example.yaml names other keys"
+print(json.dumps({k: base64.b64encode(v.encode()).decode() for k, v in keys.items()}))' \
+  "$here/secret.example.yaml" "$minio_user" "$minio_pw" >"$work/secret.json"
+podman secret create nbs-backup-s3 "$work/secret.json" >/dev/null
 job_pod "$here/jobs/upload-verify.yaml" nbs-upload-test
 play nbs-upload-test --network "$net" --configmap "$work/configmap.yaml" || fail "the upload-verify pod failed"
 objects="$(podman exec "$id-minio" mc ls --recursive local/neo4j-backups/prod/)"
