@@ -30,7 +30,7 @@ cleanup() {
   local rc=$?
   if [ "$rc" -ne 0 ]; then podman logs --tail 30 "$id-neo4j" >&2 2>/dev/null || true; fi
   for f in "$work"/pod-*.yaml; do [ -f "$f" ] && podman kube down "$f" >/dev/null 2>&1; done
-  podman rm -f -t 5 "$id-neo4j" "$id-minio" >/dev/null 2>&1 || true
+  podman rm -f -v -t 5 "$id-neo4j" "$id-minio" >/dev/null 2>&1 || true
   podman secret rm "nbs-backup-s3" >/dev/null 2>&1 || true
   podman volume rm -f "$pvc" "$backups" "$id-minio" >/dev/null 2>&1 || true
   podman network rm -f "$net" >/dev/null 2>&1 || true
@@ -99,7 +99,7 @@ cypher "UNWIND range(1, 20) AS i CREATE (:KubeProbe {i: i})" >/dev/null
 
 say "2/5 scaled to 0; the dump Job's pod"
 podman stop -t 120 "$id-neo4j" >/dev/null
-podman rm "$id-neo4j" >/dev/null
+podman rm -v "$id-neo4j" >/dev/null
 job_pod "$here/jobs/dump.yaml" nbs-dump-test
 play nbs-dump-test || fail "the dump pod failed"
 owner="$(podman run --rm -v "$backups:/backups" --entrypoint stat localhost/nbs/neo4j:latest -c %u:%g /backups/neo4j.dump)"

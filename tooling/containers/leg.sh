@@ -23,7 +23,7 @@ remove_testcontainers() {
   local ids
   ids="$(podman ps -aq --filter label=org.testcontainers=true)"
   # shellcheck disable=SC2086 # a list of ids
-  [ -z "$ids" ] || podman rm -f -t 5 $ids >/dev/null 2>&1 || true
+  [ -z "$ids" ] || podman rm -f -v -t 5 $ids >/dev/null 2>&1 || true # -v: the images' anonymous /data volumes
 }
 
 step_testcontainers() {
