@@ -7,7 +7,10 @@
 #                 running, and stopped again on exit only if this run started them). The
 #                 services start in the background while the build and unit tests run; the
 #                 static checks run beside the integration suites, which run side by side
-#                 (tooling/vitest.integ.ts).
+#                 (tooling/vitest.integ.ts). The containers leg (tooling/containers/leg.sh:
+#                 Testcontainers suites, config/docker.yaml end to end, the Kubernetes pods) runs
+#                 beside them too, on podman and images built locally in the background from the
+#                 start (cached by content hash). NBS_SKIP_CONTAINERS=1 (not in CI) skips it.
 #   dev.sh demo   the main job end to end on local MinIO + Neo4j (only those two are started):
 #                 seed a graph, backup.sh, upload_backup_to_s3.sh, verify_restore.sh --mode load;
 #                 prints the report
@@ -49,12 +52,29 @@ static_checks() {
   bash tooling/prometheus/check.sh # promtool check rules + test rules on config/prometheus
 }
 
+# The nbs images (they package this build), then the leg: Testcontainers, Compose, Kubernetes.
+containers_leg() {
+  bash tooling/containers/images.sh nbs nbs-verify
+  bash tooling/containers/leg.sh
+}
+
 cmd_test() {
   rm -rf .vitest-results packages/*/.vitest-results apps/*/.vitest-results tooling/*/.vitest-results
   mkdir -p .nbs/logs
   started_file="$(mktemp)"
   trap on_exit EXIT
   # Services first: cold, this is Go builds and a Maven download; warm, Neo4j's JVM start.
+  local containers=true
+  if [ "${NBS_SKIP_CONTAINERS:-}" = 1 ] && [ "${CI:-}" != true ]; then
+    containers=false
+    say "NBS_SKIP_CONTAINERS=1: no containers leg"
+  fi
+  if $containers; then
+    # podman (installed here on a fresh machine), then the images that need no build of this
+    # checkout: cold ~4-5 min (mmdebstrap), warm a few seconds.
+    NBS_STARTED_FILE="$started_file" job_start images \
+      sh -c 'bash tooling/services/services.sh up podman && bash tooling/containers/images.sh minio neo4j'
+  fi
   NBS_STARTED_FILE="$started_file" job_start services bash tooling/services/services.sh up
   # Debian's prometheus, node_exporter and Pushgateway (apt-get on a fresh machine; no daemon
   # left running): promtool for the static checks, all three for the monitoring suite.
@@ -68,8 +88,15 @@ cmd_test() {
   # The static checks beside the integration suites, not beside the unit tests: the suites wait
   # on JVMs and servers and have generous hang guards; unit tests have tight ones.
   job_start static-checks static_checks
+  if $containers; then
+    job_wait images
+    # shellcheck source=/dev/null
+    source .nbs/services.env # DOCKER_HOST
+    job_start containers containers_leg
+  fi
   phase integ pnpm test:integ
   job_wait static-checks
+  if $containers; then job_wait containers; fi
   node tooling/test-summary.mjs
 }
 

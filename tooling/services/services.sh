@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Local MinIO, versitygw, Neo4j and toxiproxy for integration tests and demos.
-#   services.sh up [minio] [versitygw] [neo4j] [toxiproxy]
-#                       install if needed and start the named services (default all four) side by
+#   services.sh up [minio] [versitygw] [neo4j] [toxiproxy] [podman]
+#                       install if needed and start the named services (default the first four;
+#                       podman, the container engine, only when named) side by
 #                       side; no-op for those already healthy; write .nbs/services.env (every
 #                       service that runs, named or not)
-#   services.sh down [minio] [versitygw] [neo4j] [toxiproxy]   stop what `up` started (by .nbs/*.pid); default all
+#   services.sh down [minio] [versitygw] [neo4j] [toxiproxy] [podman]   stop what `up` started (by .nbs/*.pid); default all
 #   services.sh status  one line per service; exit 1 if any is stopped
 # NBS_STARTED_FILE=<file>: `up` appends the name of each service it launches (as soon as its
 # process exists, so a caller can stop it even when `up` fails or is killed before it is healthy).
@@ -20,15 +21,17 @@ source "$here/versitygw.sh"
 source "$here/neo4j.sh"
 # shellcheck source=toxiproxy.sh
 source "$here/toxiproxy.sh"
+# shellcheck source=../containers/podman.sh
+source "$here/../containers/podman.sh"
 
 ALL_SERVICES=(minio versitygw neo4j toxiproxy)
 
-usage() { echo "usage: services.sh up|down [minio|versitygw|neo4j|toxiproxy]...|status" >&2; exit 2; }
+usage() { echo "usage: services.sh up|down [minio|versitygw|neo4j|toxiproxy|podman]...|status" >&2; exit 2; }
 
 check_names() {
   local s
   for s in "$@"; do
-    case "$s" in minio | versitygw | neo4j | toxiproxy) ;; *) nbs_die "unknown service: $s (minio, versitygw, neo4j, toxiproxy)" ;; esac
+    case "$s" in minio | versitygw | neo4j | toxiproxy | podman) ;; *) nbs_die "unknown service: $s (minio, versitygw, neo4j, toxiproxy, podman)" ;; esac
   done
 }
 
@@ -44,9 +47,10 @@ write_env() {
       neo4j_adopt_pid
       nbs_pid_alive "$NEO4J_PID" && neo4j_env
       nbs_pid_alive "$TOXIPROXY_PID" && toxiproxy_env
+      nbs_pid_alive "$PODMAN_PID" && podman_env
       true
-    } >"$env.tmp"
-    mv "$env.tmp" "$env"
+    } >"$env.tmp.$$"
+    mv "$env.tmp.$$" "$env"
   )
   nbs_log "wrote $env"
 }
@@ -83,7 +87,7 @@ case "$cmd" in
     cmd_up "${services[@]}"
     ;;
   down)
-    services=("$@"); [ ${#services[@]} -gt 0 ] || services=(toxiproxy neo4j versitygw minio)
+    services=("$@"); [ ${#services[@]} -gt 0 ] || services=(podman toxiproxy neo4j versitygw minio)
     check_names "${services[@]}"
     for s in "${services[@]}"; do "${s}_down"; done
     ;;
@@ -93,6 +97,7 @@ case "$cmd" in
     versitygw_status || rc=1
     neo4j_status || rc=1
     toxiproxy_status || rc=1
+    podman_status || true # only started when named
     exit "$rc"
     ;;
   *) usage ;;

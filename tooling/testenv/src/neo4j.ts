@@ -1,8 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { homedir } from "node:os";
 import neo4j, { type Driver } from "neo4j-driver";
-import { answers, resolveVars } from "./services-env.ts";
-import { containerRuntimeAvailable, IntegServicesUnavailableError } from "./unavailable.ts";
+import { answers, containersForced, resolveVars } from "./services-env.ts";
+import {
+  containerRuntimeAvailable,
+  IntegServicesUnavailableError,
+  noLocal,
+} from "./unavailable.ts";
 
 export const DEFAULT_NEO4J_VERSION = "5.26.30";
 
@@ -58,7 +62,7 @@ export function neo4jAnswers(
 }
 
 async function resolveNeo4j(): Promise<Neo4jTestEnv> {
-  const vars = resolveVars(LOCAL_VARS);
+  const vars = containersForced() ? undefined : resolveVars(LOCAL_VARS);
   if (vars) {
     const username = vars["NEO4J_USERNAME"] ?? "neo4j";
     const [uri, httpUrl, password] = [
@@ -80,7 +84,7 @@ async function resolveNeo4j(): Promise<Neo4jTestEnv> {
   }
   if (await containerRuntimeAvailable()) return startNeo4jContainer();
   throw new IntegServicesUnavailableError(
-    vars ? `Neo4j at ${vars["NEO4J_HTTP_URL"]} does not answer` : "Neo4j",
+    vars ? `Neo4j at ${vars["NEO4J_HTTP_URL"]} does not answer` : noLocal("Neo4j"),
   );
 }
 

@@ -5,8 +5,12 @@ import {
   type S3TestEnv,
   type StoreSettings,
 } from "./s3-store-env.ts";
-import { answers, resolveVars } from "./services-env.ts";
-import { containerRuntimeAvailable, IntegServicesUnavailableError } from "./unavailable.ts";
+import { answers, containersForced, resolveVars } from "./services-env.ts";
+import {
+  containerRuntimeAvailable,
+  IntegServicesUnavailableError,
+  noLocal,
+} from "./unavailable.ts";
 
 const KMS_KEY_ID = "nbs-test-key";
 const LOCAL_VARS = ["BACKUP_S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
@@ -33,7 +37,7 @@ export function getS3TestEnv(): Promise<S3TestEnv> {
 }
 
 async function resolveMinioSettings(): Promise<MinioSettings> {
-  const vars = resolveVars(LOCAL_VARS);
+  const vars = containersForced() ? undefined : resolveVars(LOCAL_VARS);
   const caBundle = vars?.["AWS_CA_BUNDLE"] || undefined;
   const ca = caBundle === undefined ? undefined : readCaBundle(caBundle);
   if (vars && (await answers(`${vars["BACKUP_S3_ENDPOINT"]}/minio/health/live`, { ca }))) {
@@ -52,7 +56,7 @@ async function resolveMinioSettings(): Promise<MinioSettings> {
     vars
       ? `MinIO at ${vars["BACKUP_S3_ENDPOINT"]} does not answer` +
           (caBundle === undefined ? "" : ` (trusting AWS_CA_BUNDLE=${caBundle})`)
-      : "MinIO",
+      : noLocal("MinIO"),
   );
 }
 

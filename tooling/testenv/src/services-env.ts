@@ -24,6 +24,14 @@ function readServicesEnv(path: string = servicesEnvPath): Record<string, string>
 }
 
 /**
+ * True when `NBS_TESTENV=containers`: MinIO, Neo4j and versitygw come from containers even when
+ * local services answer (the Testcontainers leg of `.ci/run`, on the podman socket).
+ */
+export function containersForced(): boolean {
+  return process.env["NBS_TESTENV"] === "containers";
+}
+
+/**
  * The variable set that provides all of `required`: this process's environment (as after
  * sourcing the file) wins over `.nbs/services.env`. Other variables come from the same source.
  */

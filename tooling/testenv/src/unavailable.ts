@@ -23,3 +23,10 @@ export async function containerRuntimeAvailable(): Promise<boolean> {
     return false;
   }
 }
+
+/** The service named in the error when no local one was configured (or NBS_TESTENV=containers). */
+export function noLocal(service: string): string {
+  return process.env["NBS_TESTENV"] === "containers"
+    ? `${service} container: NBS_TESTENV=containers and no container runtime answers; run \`pnpm services up podman\` and source .nbs/services.env`
+    : service;
+}

@@ -5,8 +5,12 @@ import {
   type S3StoreTestEnv,
   type StoreSettings,
 } from "./s3-store-env.ts";
-import { answers, resolveVars } from "./services-env.ts";
-import { containerRuntimeAvailable, IntegServicesUnavailableError } from "./unavailable.ts";
+import { answers, containersForced, resolveVars } from "./services-env.ts";
+import {
+  containerRuntimeAvailable,
+  IntegServicesUnavailableError,
+  noLocal,
+} from "./unavailable.ts";
 
 const LOCAL_VARS = ["NBS_VGW_ENDPOINT", "NBS_VGW_ACCESS_KEY", "NBS_VGW_SECRET_KEY"] as const;
 /** Set by tooling/services/versitygw.sh (`--health`); versitygw has no health path by default. */
@@ -26,7 +30,7 @@ export function getVersitygwTestEnv(): Promise<S3StoreTestEnv> {
 }
 
 async function resolveVersitygwSettings(): Promise<StoreSettings> {
-  const vars = resolveVars(LOCAL_VARS);
+  const vars = containersForced() ? undefined : resolveVars(LOCAL_VARS);
   const caBundle = vars?.["AWS_CA_BUNDLE"] || undefined;
   const ca = caBundle === undefined ? undefined : readCaBundle(caBundle);
   if (vars && (await answers(`${vars["NBS_VGW_ENDPOINT"]}${HEALTH_PATH}`, { ca }))) {
@@ -41,7 +45,7 @@ async function resolveVersitygwSettings(): Promise<StoreSettings> {
   }
   if (await containerRuntimeAvailable()) return startVersitygwContainer();
   throw new IntegServicesUnavailableError(
-    vars ? `versitygw at ${vars["NBS_VGW_ENDPOINT"]} does not answer` : "versitygw",
+    vars ? `versitygw at ${vars["NBS_VGW_ENDPOINT"]} does not answer` : noLocal("versitygw"),
   );
 }
 

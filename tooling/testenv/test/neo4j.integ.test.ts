@@ -27,6 +27,11 @@ describeInteg("Neo4j test env (real Neo4j)", () => {
 
   it("answers Bolt queries on the service instance", async () => {
     const env = await getNeo4jTestEnv();
+    // NBS_TESTENV=containers (the Testcontainers leg): a Neo4j container, no local home
+    if (process.env["NBS_TESTENV"] === "containers") {
+      expect(env.mode).toBe("testcontainers");
+      expect(env.home).toBeUndefined();
+    }
     const driver = env.driver();
     try {
       const { records } = await driver.executeQuery("RETURN 40 + 2 AS answer");

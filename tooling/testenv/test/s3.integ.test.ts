@@ -22,6 +22,12 @@ describeInteg("S3 test env (real MinIO)", () => {
   });
   afterAll(() => s3?.destroy());
 
+  it("is a MinIO container exactly when NBS_TESTENV=containers (the Testcontainers leg)", () => {
+    if (process.env["NBS_TESTENV"] !== "containers") return; // the other legs: either source
+    expect(env.mode).toBe("testcontainers");
+    expect(env.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/); // plain http, this host only
+  });
+
   it("creates a fresh bucket per call", async () => {
     const other = await env.createBucket("testenv");
     expect(other).not.toBe(bucket);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The containers leg of the test command (tooling/dev.sh), on the podman socket of
+# `services.sh up podman` (DOCKER_HOST in .nbs/services.env) and the local images (images.sh):
+#   leg.sh [testcontainers] [compose] [kube]   (default all three, in this order)
+#   testcontainers  the @testcontainers/minio and @testcontainers/neo4j suites of @nbs/testenv
+#                   with NBS_TESTENV=containers (the same tests GitHub's Docker runs);
+#                   report: .vitest-results/containers.json
+#   compose         config/docker.yaml end to end (config/test-compose.sh)
+#   kube            the CronJob's pod of config/kubernetes with `podman kube play`
+#                   (config/kubernetes/test-kube.sh)
+# Each step removes the containers it started, also when it fails.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+say() { echo "nbs containers: $*" >&2; }
+
+[ -f .nbs/services.env ] || { say "no .nbs/services.env: run tooling/services/services.sh up podman"; exit 1; }
+# shellcheck source=/dev/null
+source .nbs/services.env
+[ -n "${DOCKER_HOST:-}" ] || { say "podman is not running: run tooling/services/services.sh up podman"; exit 1; }
+
+remove_testcontainers() {
+  local ids
+  ids="$(podman ps -aq --filter label=org.testcontainers=true)"
+  # shellcheck disable=SC2086 # a list of ids
+  [ -z "$ids" ] || podman rm -f -v -t 5 $ids >/dev/null 2>&1 || true # -v: the images' anonymous /data volumes
+}
+
+step_testcontainers() {
+  trap remove_testcontainers RETURN
+  NBS_TESTENV=containers pnpm exec vitest run --config tooling/vitest.integ.ts \
+    --reporter=default --reporter=json --outputFile.json=.vitest-results/containers.json \
+    tooling/testenv/test/s3.integ.test.ts tooling/testenv/test/neo4j.integ.test.ts \
+    -t "S3 test env|service instance"
+}
+
+step_compose() { bash config/test-compose.sh; }
+step_kube() { bash config/kubernetes/test-kube.sh; }
+
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(testcontainers compose kube)
+for s in "${steps[@]}"; do
+  case "$s" in testcontainers | compose | kube) ;; *) say "unknown step: $s (testcontainers, compose, kube)"; exit 2 ;; esac
+  start=$SECONDS
+  say "step $s"
+  "step_$s"
+  say "step $s passed in $((SECONDS - start))s"
+done
