@@ -73,6 +73,7 @@ export const DUMP_SETTINGS = {
   sse: UPLOAD_SETTINGS.sse,
   kmsKey: UPLOAD_SETTINGS.kmsKey,
   retentionDays: UPLOAD_SETTINGS.retentionDays,
+  maxShrink: UPLOAD_SETTINGS.maxShrink,
   commitSha: UPLOAD_SETTINGS.commitSha,
   partSize: {
     ...UPLOAD_SETTINGS.partSize,

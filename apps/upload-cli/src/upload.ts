@@ -58,6 +58,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
     partChecksum: settings.partChecksum,
     resumeIdleMs: settings.resumeIdle * 1000,
     pruneLocal: settings.pruneLocal,
+    maxShrink: settings.maxShrink,
     signal,
     onProgress: onProgress.update,
     onEvent: (event, fields, level) => logger.log(level ?? "debug", event, fields),
@@ -90,6 +91,7 @@ function render(result: BackupFileResult, settings: UploadSettings): Outcome {
     size: result.size,
     sse: result.sse,
     parts: result.parts,
+    ...(result.meta.shrink ? { shrink: result.meta.shrink } : {}),
   };
   if (result.outcome !== "dry-run") return common;
   return {

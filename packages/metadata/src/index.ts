@@ -6,6 +6,8 @@ export type {
   Neo4jInfo,
   SchemaConstraint,
   SchemaIndex,
+  ShrinkMeasures,
+  ShrinkRecord,
   SseMode,
   StorageInfo,
   ToolInfo,
@@ -28,3 +30,4 @@ export {
   sidecarKey,
 } from "./key.js";
 export type { BackupFileName, BackupKeyParts, KeyCompression } from "./key.js";
+export { detectShrink, shrinkMeasures, shrinkRatio } from "./shrink.js";
