@@ -52,7 +52,7 @@ describe("nbs-verify restore settings", () => {
 });
 
 describe("renderTable", () => {
-  it("aligns columns newest first, shortens sha256, marks inexact counts and broken reasons", () => {
+  it("aligns columns newest first, shortens sha256, marks inexact counts, a recorded shrink and broken reasons", () => {
     const out = renderTable([
       {
         state: "committed",
@@ -65,6 +65,12 @@ describe("renderTable", () => {
         nodes: 5,
         relationships: 4,
         counts_exact: false,
+        shrink: {
+          from_key: "p/neo4j/neo4j-20260201T000000Z.dump",
+          from: { nodes: 50, relationships: 40, size: 4096 },
+          to: { nodes: 5, relationships: 4, size: 2048 },
+          ratio: 0.1,
+        },
       },
       {
         state: "broken",
@@ -85,10 +91,11 @@ describe("renderTable", () => {
       "5.26.30",
       "~5",
       "~4",
+      "-90%",
       "p/neo4j/neo4j-20260301T000000Z.dump",
     ]);
     expect(out[2]).toMatch(
-      /^broken .* - +- +- +- +p\/neo4j\/neo4j-20260201T000000Z\.dump {2}\(commits a dump that is missing\)$/,
+      /^broken .* - +- +- +- +- +p\/neo4j\/neo4j-20260201T000000Z\.dump {2}\(commits a dump that is missing\)$/,
     );
     expect(out[0]!.indexOf("KEY")).toBe(out[1]!.indexOf("p/neo4j"));
     expect(renderTable([])).toBe("no backups found\n");

@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { sidecarKey } from "@nbs/metadata";
+import { sidecarKey, type ShrinkRecord } from "@nbs/metadata";
 import { isNbsError } from "@nbs/errors";
 import { headBackup, listDumps, type DumpListing } from "@nbs/s3-store";
 
@@ -27,6 +27,10 @@ export interface CatalogEntry {
   compression?: string;
   /** Why a `broken` entry is broken. */
   reason?: string;
+  /** Uncompressed dump bytes (the object's size unless it was compressed by nbs). */
+  dump_size?: number;
+  /** The sidecar's shrink record: it dropped beyond the uploader's --max-shrink vs the previous backup. */
+  shrink?: ShrinkRecord;
 }
 
 export interface CatalogInput {
@@ -96,6 +100,8 @@ async function describe(dump: DumpListing, input: CatalogInput): Promise<Catalog
     ...(stats ? { nodes: stats.nodes, relationships: stats.relationships } : {}),
     ...(stats?.exact !== undefined ? { counts_exact: stats.exact } : {}),
     ...(meta.compression ? { compression: meta.compression.algorithm } : {}),
+    dump_size: meta.compression?.original_size ?? object.size,
+    ...(meta.shrink ? { shrink: meta.shrink } : {}),
   };
   if (object.size !== meta.size)
     return {
