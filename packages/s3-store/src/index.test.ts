@@ -5,6 +5,7 @@ describe("the public surface of @nbs/s3-store", () => {
   it("exports only the backup-level API (the transport stays internal)", () => {
     expect(Object.keys(api).sort()).toEqual([
       "PAYLOAD_SIGNING_MODES",
+      "VERIFY_RECORD_INFIX",
       "applyLifecycleRule",
       "backupFile",
       "backupStream",
@@ -12,11 +13,17 @@ describe("the public surface of @nbs/s3-store", () => {
       "getBackupStream",
       "headBackup",
       "latestBackup",
+      "latestVerifications",
       "listBackups",
       "listDumps",
+      "listVerificationRecords",
+      "parseVerificationRecordKey",
       "putBackup",
+      "putVerificationRecord",
       "retentionRule",
       "toStorageError",
+      "verificationRecordKey",
+      "verificationRecordPrefix",
     ]);
   });
 });

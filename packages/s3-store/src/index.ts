@@ -35,5 +35,20 @@ export type {
   LatestBackup,
   ListBackupsInput,
 } from "./protocol/list.js";
+export {
+  VERIFY_RECORD_INFIX,
+  latestVerifications,
+  listVerificationRecords,
+  parseVerificationRecordKey,
+  putVerificationRecord,
+  verificationRecordKey,
+  verificationRecordPrefix,
+} from "./protocol/verification-records.js";
+export type {
+  ListVerificationRecordsInput,
+  PutVerificationRecordInput,
+  VerificationRecord,
+  VerificationRef,
+} from "./protocol/verification-records.js";
 export { applyLifecycleRule, retentionRule } from "./protocol/lifecycle.js";
 export type { ApplyRetentionResult, ApplyStatus } from "./protocol/lifecycle.js";

@@ -5,6 +5,7 @@ import type { Readable } from "node:stream";
 import { toStorageError } from "../transport/errors.js";
 import { getObject } from "../transport/get-object.js";
 import { headBackup, type CommittedBackup } from "./head.js";
+import { latestVerifications, type VerificationRef } from "./verification-records.js";
 
 export interface BackupListing {
   key: string;
@@ -29,7 +30,7 @@ export interface ListBackupsInput {
 export async function listBackups(input: ListBackupsInput): Promise<BackupListing[]> {
   return (await listDumps(input))
     .filter((d) => d.state === "committed")
-    .map(({ state: _, ...listing }) => listing);
+    .map(({ state: _, lastVerification: __, ...listing }) => listing);
 }
 
 /** A committed-looking backup passed over because its sidecar is invalid or its dump is gone. */
@@ -77,11 +78,14 @@ export type DumpState = "committed" | "uncommitted" | "orphan";
 /** A listed dump and whether it is committed; whether its sidecar validates takes a `headBackup`. */
 export interface DumpListing extends BackupListing {
   state: DumpState;
+  /** The newest verification record of this dump (`nbs-verify --record`), from the same listing. */
+  lastVerification?: VerificationRef;
 }
 
 /**
  * Every dump in scope, newest dump time first: `committed` with a sidecar next to it,
  * `uncommitted` without one, `orphan` for a sidecar whose dump is not there (a lost backup).
+ * Each carries its newest verification record, found in the same listing pass.
  * For catalogues (`nbs-verify list --all`); restores and "latest" want {@link latestBackup}.
  */
 export async function listDumps(input: ListBackupsInput): Promise<DumpListing[]> {
@@ -89,6 +93,7 @@ export async function listDumps(input: ListBackupsInput): Promise<DumpListing[]>
   const scope = [prefix, input.db].filter((s) => s !== undefined && s !== "").join("/");
   const dumps = new Map<string, BackupListing>();
   const sidecars = new Set<string>();
+  const others: string[] = [];
   try {
     const pages = paginateListObjectsV2(
       {
@@ -108,6 +113,8 @@ export async function listDumps(input: ListBackupsInput): Promise<DumpListing[]>
         const parsed = parseBackupKey(key);
         if (parsed && parsed.prefix === prefix) {
           dumps.set(key, { key, db: parsed.db, createdAt: parsed.createdAt, size: obj.Size ?? 0 });
+        } else {
+          others.push(key);
         }
       }
     }
@@ -120,13 +127,19 @@ export async function listDumps(input: ListBackupsInput): Promise<DumpListing[]>
       ? [{ key, db: parsed.db, createdAt: parsed.createdAt, size: 0, state: "orphan" as const }]
       : [];
   });
+  const verified = latestVerifications(others);
   return [
     ...[...dumps.values()].map((d) => ({
       ...d,
       state: sidecars.has(d.key) ? ("committed" as const) : ("uncommitted" as const),
     })),
     ...orphans,
-  ].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.key.localeCompare(a.key));
+  ]
+    .map((d) => {
+      const lastVerification = verified.get(d.key);
+      return lastVerification ? { ...d, lastVerification } : d;
+    })
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.key.localeCompare(a.key));
 }
 
 export interface BackupStream {
