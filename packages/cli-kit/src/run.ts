@@ -19,7 +19,18 @@ export interface RunOptions {
   interrupt?: AbortSignal | undefined;
   /** Last touch to the `--json` document before it is redacted and printed (e.g. add a report). */
   renderJson?: ((doc: JsonDocument) => JsonDocument) | undefined;
+  /**
+   * Called once the run's outcome is known (e.g. to publish metrics). What it throws is logged
+   * as a warning: it never changes the exit code.
+   */
+  afterRun?: ((run: FinishedRun) => Promise<void>) | undefined;
 }
+
+/** How a run ended, for what happens after it (metrics). */
+export type FinishedRun = (
+  | { ok: true; result: Outcome; error?: undefined }
+  | { ok: false; result?: undefined; error: unknown }
+) & { exitCode: number; endedAt: Date; durationMs: number };
 
 /** What `--json` prints: `{ ok: true, ...outcome }` or `{ ok: false, error }`, with exit code and duration. */
 export interface JsonDocument {
@@ -68,6 +79,13 @@ export async function runCommand(
     const duration_ms = Date.now() - started;
     options.logger.log("info", options.event, { ...result, exit_code: ExitCode.OK, duration_ms });
     emitJson({ ok: true, ...result, exit_code: ExitCode.OK, duration_ms });
+    await after(options, {
+      ok: true,
+      result,
+      exitCode: ExitCode.OK,
+      endedAt: new Date(),
+      durationMs: duration_ms,
+    });
     return ExitCode.OK;
   } catch (thrown) {
     const error = received === undefined ? thrown : asInterrupted(thrown, received);
@@ -112,6 +130,13 @@ export async function runCommand(
         duration_ms,
       });
     }
+    await after(options, {
+      ok: false,
+      error,
+      exitCode: exit_code,
+      endedAt: new Date(),
+      durationMs: duration_ms,
+    });
     return exit_code;
   } finally {
     interrupt?.removeEventListener("abort", onInterrupt);
@@ -142,4 +167,14 @@ function asInterrupted(error: unknown, signal: string): unknown {
     hint: "re-run the same command; interrupted work is never reported as done",
     cause: error,
   });
+}
+
+async function after(options: RunOptions, run: FinishedRun): Promise<void> {
+  try {
+    await options.afterRun?.(run);
+  } catch (error) {
+    options.logger.log("warn", "run.after.failed", {
+      message: `${error instanceof Error ? error.message : String(error)}; the run's outcome is unchanged`,
+    });
+  }
 }

@@ -9,7 +9,8 @@ import {
 import { readConfigFile } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createCliLogger, defaultLogFormat, type CliLogger, type LogFormat } from "./logger.js";
-import { runCommand, type JsonDocument, type Outcome } from "./run.js";
+import { publishMetrics, type RunMetrics } from "./metrics-settings.js";
+import { runCommand, type FinishedRun, type JsonDocument, type Outcome } from "./run.js";
 import type { SettingsTable } from "./settings.js";
 import type { CliIo } from "./startup.js";
 
@@ -58,6 +59,8 @@ export interface CommandSpec<S extends ShellSettings, K> {
   run: (settings: S, context: CommandContext<K>) => Promise<Outcome>;
   /** Last touch to the `--json` document (redacted after), with what `run` kept. */
   render?: (doc: JsonDocument, kept: K | undefined) => JsonDocument;
+  /** The metrics the run reports when it ends (success or failure), and where they go; undefined: none. */
+  metrics?: (settings: S, run: FinishedRun, kept: K | undefined) => RunMetrics | undefined;
 }
 
 /** A command with its types sealed in, for {@link runCli}. */
@@ -79,6 +82,7 @@ interface PreparedCommand {
   origins: Record<string, string>;
   run(context: Omit<CommandContext<never>, "keep">): Promise<Outcome>;
   renderJson: ((doc: JsonDocument) => JsonDocument) | undefined;
+  metrics: ((run: FinishedRun) => RunMetrics | undefined) | undefined;
 }
 
 /** Declare one command of a CLI; {@link runCli} parses, resolves, logs and runs it. */
@@ -96,12 +100,13 @@ export function defineCommand<S extends ShellSettings, K = never>(
       const keep = (value: K) => {
         kept = value;
       };
-      const render = spec.render;
+      const { render, metrics } = spec;
       return {
         settings,
         origins,
         run: (context) => spec.run(settings, { ...context, keep }),
         renderJson: render ? (doc) => render(doc, kept) : undefined,
+        metrics: metrics ? (run) => metrics(settings, run, kept) : undefined,
       };
     },
   };
@@ -189,6 +194,10 @@ export async function runCli(options: CliOptions): Promise<number> {
       env,
       interrupt: options.interrupt,
       renderJson: prepared.renderJson,
+      afterRun: async (run) => {
+        const metrics = prepared.metrics?.(run);
+        if (metrics !== undefined) await publishMetrics(metrics, logger);
+      },
     },
     (signal) =>
       prepared.run({
