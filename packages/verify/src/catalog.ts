@@ -31,6 +31,9 @@ export interface CatalogEntry {
   dump_size?: number;
   /** The sidecar's shrink record: it dropped beyond the uploader's --max-shrink vs the previous backup. */
   shrink?: ShrinkRecord;
+  /** The newest verification record of this backup (`<key>.verify/…`), when there is one. */
+  verified_at?: string;
+  verify_mode?: string;
 }
 
 export interface CatalogInput {
@@ -65,11 +68,13 @@ export async function catalogBackups(input: CatalogInput): Promise<CatalogEntry[
 }
 
 async function describe(dump: DumpListing, input: CatalogInput): Promise<CatalogEntry> {
+  const seen = dump.lastVerification;
   const base = {
     db: dump.db,
     key: dump.key,
     created_at: dump.createdAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
     size: dump.size,
+    ...(seen ? { verified_at: seen.verifiedAt.toISOString(), verify_mode: seen.mode } : {}),
   };
   if (dump.state === "uncommitted") return { state: "uncommitted", ...base };
   if (dump.state === "orphan")
