@@ -2,8 +2,8 @@
 # Developer and CI entry point.
 #   dev.sh test   install (frozen lockfile), build, typecheck, lint, unit tests, API reports
 #                 (api-extractor; `pnpm api:update` after a deliberate API change), the static
-#                 checks (knip, prettier, ops-checks, automation), then the integration tests
-#                 against local MinIO, versitygw, Neo4j and toxiproxy (started here if not
+#                 checks (knip, prettier, ops-checks, automation, promtool), then the integration
+#                 tests against local MinIO, versitygw, Neo4j and toxiproxy (started here if not
 #                 running, and stopped again on exit only if this run started them). The
 #                 services start in the background while the build and unit tests run; the
 #                 static checks run beside the integration suites, which run side by side
@@ -41,6 +41,7 @@ static_checks() {
   pnpm format:check
   bash tooling/ops-checks/check.sh # secrets scan, parliament, HCL parse, lifecycle agreement, checkov
   bash tooling/automation/check.sh
+  bash tooling/prometheus/check.sh # promtool check rules + test rules on config/prometheus
 }
 
 cmd_test() {
@@ -50,9 +51,13 @@ cmd_test() {
   trap on_exit EXIT
   # Services first: cold, this is Go builds and a Maven download; warm, Neo4j's JVM start.
   NBS_STARTED_FILE="$started_file" job_start services bash tooling/services/services.sh up
+  # Debian's prometheus, node_exporter and Pushgateway (apt-get on a fresh machine; no daemon
+  # left running): promtool for the static checks, all three for the monitoring suite.
+  job_start prometheus bash tooling/prometheus/install.sh
   phase install pnpm install --frozen-lockfile
   phase turbo pnpm turbo run build typecheck lint test api # api: etc/*.api.md must match the built API
   job_wait services
+  job_wait prometheus
   # shellcheck source=/dev/null
   source .nbs/services.env
   # The static checks beside the integration suites, not beside the unit tests: the suites wait

@@ -20,6 +20,9 @@ Options:
                      (env: NBS_LOG_DIR; default <out-dir>/logs/<UTC time>)
   --verify MODE      none | checksum | check | load (env: NBS_SYNC_VERIFY; default checksum):
                      live runs verify the uploaded object, dry runs the local dump
+  --metrics-file PATH  every step writes its Prometheus metrics there (node_exporter's
+                     textfile collector; env: NBS_METRICS_FILE). NBS_PUSHGATEWAY_URL=URL: every
+                     step pushes them to that Pushgateway (never a flag: it may hold a password)
   --dry-run          same as DRY_RUN=1
   --help             this text
 
@@ -57,6 +60,7 @@ dbs=()
 out_dir="${NBS_OUT_DIR:-}"
 log_dir="${NBS_LOG_DIR:-}"
 verify_mode="${NBS_SYNC_VERIFY:-checksum}"
+metrics_file="${NBS_METRICS_FILE:-}"
 dry="${DRY_RUN:-0}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -68,6 +72,8 @@ while [ $# -gt 0 ]; do
     --log-dir=*) log_dir="${1#*=}"; shift ;;
     --verify) [ $# -ge 2 ] || die_usage "--verify needs none|checksum|check|load"; verify_mode="$2"; shift 2 ;;
     --verify=*) verify_mode="${1#*=}"; shift ;;
+    --metrics-file) [ $# -ge 2 ] || die_usage "--metrics-file needs a path"; metrics_file="$2"; shift 2 ;;
+    --metrics-file=*) metrics_file="${1#*=}"; shift ;;
     --dry-run) dry=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) die_usage "unknown argument '$1'; see --help" ;;
@@ -107,6 +113,11 @@ if [ "$dry" = 1 ] && [ -z "$bucket" ]; then bucket="dry-run-bucket"; fi
 # Checked before any dump: a live run that cannot upload must not stop Neo4j for nothing.
 [ -n "$bucket" ] || die_usage "no bucket; set BACKUP_S3_BUCKET (or run with DRY_RUN=1)"
 
+# The steps write their metrics into one file (each its own series, by database and prefix).
+unset NBS_METRICS_FILE
+metrics_args=()
+[ -z "$metrics_file" ] || metrics_args=(--metrics-file "$metrics_file")
+
 # One field of a JSON file (empty when missing): the CLIs' --json results and reports.
 json_field() {
   node -e 'try { const v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[process.argv[2]]; if (v !== undefined && v !== null) console.log(v) } catch {}' "$1" "$2"
@@ -135,7 +146,7 @@ trap 'interrupted=1' INT TERM
 for db in "${dbs[@]}"; do
   [ "$interrupted" = 0 ] || break
   dump_s="-" upload_s="-" verify_s="-" key="" failed="" rc=0 file=""
-  run_step "$db" dump "$here/backup.sh" --db "$db" --out-dir "$out_dir" --json
+  run_step "$db" dump "$here/backup.sh" --db "$db" --out-dir "$out_dir" --json "${metrics_args[@]}"
   if [ "$step_rc" -eq 0 ]; then
     dump_s="$(json_field "$log_dir/$db.dump.json" outcome)"
     file="$(json_field "$log_dir/$db.dump.json" file)"
@@ -144,7 +155,7 @@ for db in "${dbs[@]}"; do
   fi
 
   if [ -z "$failed" ]; then
-    up_args=(--file "$file" --bucket "$bucket" --json)
+    up_args=(--file "$file" --bucket "$bucket" --json "${metrics_args[@]}")
     [ "$dry" = 0 ] || up_args+=(--dry-run)
     run_step "$db" upload "$here/upload_backup_to_s3.sh" "${up_args[@]}"
     key="$(json_field "$log_dir/$db.upload.json" key)"
@@ -167,7 +178,8 @@ for db in "${dbs[@]}"; do
       source_args=(--s3-uri "s3://$bucket/$key")
     fi
     run_step "$db" verify "$here/verify_restore.sh" "${source_args[@]}" --db "$db" \
-      --mode "$verify_mode" --report "$log_dir/$db.verify.json" --summary-md "$log_dir/$db.verify.md"
+      --mode "$verify_mode" --report "$log_dir/$db.verify.json" --summary-md "$log_dir/$db.verify.md" \
+      "${metrics_args[@]}"
     if [ "$step_rc" -eq 0 ]; then
       verify_s="$(json_field "$log_dir/$db.verify.json" outcome)"
       verify_s="${verify_s:-ok} ($verify_mode)"

@@ -1,5 +1,6 @@
 import {
   LOG_SETTINGS,
+  METRICS_SETTINGS,
   parseBool,
   parseString,
   resolveSettings,
@@ -58,6 +59,7 @@ export const DUMP_SETTINGS = {
     parseBool,
   ),
   ...LOG_SETTINGS,
+  ...METRICS_SETTINGS,
   json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),
   toS3: S(
     ["NBS_TO_S3"],

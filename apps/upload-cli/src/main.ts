@@ -1,21 +1,24 @@
 import { defineCommand, runCli, type CliIo, type CliMain } from "@nbs/cli-kit";
+import type { BackupFileResult } from "@nbs/s3-store";
 import { DUMP_SETTINGS, resolveDumpSettings } from "./dump-settings.js";
 import { RETENTION_SETTINGS, resolveRetentionSettings } from "./retention-settings.js";
-import { UPLOAD_SETTINGS, resolveUploadSettings } from "./settings.js";
+import { dumpMetrics, uploadMetrics } from "./metrics.js";
+import { UPLOAD_SETTINGS, resolveUploadSettings, type UploadSettings } from "./settings.js";
 import { TOOL } from "./tool.js";
 
 export type Io = CliIo;
 
 // Each implementation is imported only when its command runs: `--help` and usage errors load none.
-const upload = defineCommand({
+const upload = defineCommand<UploadSettings, BackupFileResult>({
   name: "upload",
   describe: "upload a Neo4j dump with its sha256 and .meta.json sidecar (the default)",
   settings: UPLOAD_SETTINGS,
   resolve: resolveUploadSettings,
-  run: async (settings, { logger, env, signal, tty }) => {
+  run: async (settings, { logger, env, signal, tty, keep }) => {
     const { runUpload } = await import("./upload.js");
-    return runUpload(settings, { logger, env, signal, tty });
+    return runUpload(settings, { logger, env, signal, tty, onResult: keep });
   },
+  metrics: uploadMetrics,
 });
 
 const dump = defineCommand({
@@ -27,6 +30,7 @@ const dump = defineCommand({
     const { runDump } = await import("./dump.js");
     return runDump(settings, { logger, env, signal });
   },
+  metrics: dumpMetrics,
 });
 
 const retention = defineCommand({

@@ -9,6 +9,7 @@ import {
   withEndpointRegion,
   setting,
   LOG_SETTINGS,
+  METRICS_SETTINGS,
   S3_CONNECTION_SETTINGS,
   type SettingsOf,
 } from "@nbs/cli-kit";
@@ -25,6 +26,7 @@ const S = setting;
 export const UPLOAD_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
+  ...METRICS_SETTINGS,
   file: S(["NBS_FILE"], "string", "Neo4j dump to upload", undefined, parseString),
   bucket: S(["BACKUP_S3_BUCKET"], "string", "target bucket", undefined, parseString),
   prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix (one per environment)", "", parseString),

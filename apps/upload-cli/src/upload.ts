@@ -20,6 +20,8 @@ export interface UploadDeps {
   signal: AbortSignal;
   tty?: NodeJS.WriteStream;
   createClient?: typeof createS3Client;
+  /** Receives the stored backup's result (for the metrics). */
+  onResult?: (result: BackupFileResult) => void;
 }
 
 /** `nbs-upload [upload]`: settings → backupFile (@nbs/s3-store does the work) → the outcome. */
@@ -74,6 +76,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
   try {
     const result = await backupFile({ ...options, client });
     onProgress.done();
+    deps.onResult?.(result);
     return { ...render(result, settings), ...onProgress.totals(), pruned: result.pruned };
   } finally {
     client.destroy();

@@ -1,6 +1,7 @@
 import { defineCommand, runCli, type CliIo, type CliMain, type JsonDocument } from "@nbs/cli-kit";
 import type { VerifyReport } from "@nbs/verify";
 import pkg from "../package.json" with { type: "json" };
+import { verifyMetrics } from "./metrics.js";
 import { list, restore } from "./ops-commands.js";
 import { VERIFY_SETTINGS, resolveVerifySettings } from "./settings.js";
 
@@ -29,6 +30,7 @@ const verify = defineCommand({
   // report (which checks failed, expected vs actual). Redacted with the rest of the document.
   render: (doc: JsonDocument, report: VerifyReport | undefined) =>
     doc.ok === false && report ? { ...doc, report } : doc,
+  metrics: verifyMetrics,
 });
 
 /** Parse, resolve configuration once, run the verification, return its exit code. Never exits. */

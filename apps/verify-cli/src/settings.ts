@@ -8,6 +8,7 @@ import {
   withEndpointRegion,
   setting,
   LOG_SETTINGS,
+  METRICS_SETTINGS,
   S3_CONNECTION_SETTINGS,
   type SettingsOf,
 } from "@nbs/cli-kit";
@@ -46,6 +47,7 @@ function parseNonNegativeInt(raw: unknown, what: string): number {
 export const VERIFY_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
+  ...METRICS_SETTINGS,
   s3Uri: S(
     ["NBS_S3_URI"],
     "string",

@@ -25,12 +25,9 @@ export {
 export type { SettingSource } from "./config.js";
 export { runCommand } from "./run.js";
 export type { FinishedRun, JsonDocument, Outcome, RunOptions } from "./run.js";
-export { METRICS, renderMetrics } from "./metrics.js";
+export { METRICS } from "./metrics.js";
 export type { MetricGroup, MetricName, MetricSample } from "./metrics.js";
-export { writeMetricsFile } from "./metrics-file.js";
-export { DEFAULT_PUSH_TIMEOUT_MS, pushMetrics } from "./pushgateway.js";
-export type { PushOptions } from "./pushgateway.js";
-export { METRICS_SETTINGS, publishMetrics } from "./metrics-settings.js";
+export { METRICS_SETTINGS } from "./metrics-settings.js";
 export type { MetricsSettings, RunMetrics } from "./metrics-settings.js";
 export { attemptSamples } from "./run-metrics.js";
 export { defineCommand, runCli } from "./shell.js";

@@ -1,6 +1,7 @@
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { groupKey, isMetricName, renderMetrics, type MetricSample } from "./metrics.js";
+import { groupKey, isMetricName, type MetricSample } from "./metrics.js";
+import { renderMetrics } from "./metrics-text.js";
 
 /**
  * Write the samples in the Prometheus text format for node_exporter's textfile collector,

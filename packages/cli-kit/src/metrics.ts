@@ -1,5 +1,3 @@
-import { Gauge, Registry } from "prom-client";
-
 /**
  * Every metric nbs writes, with its help text. Each sample carries the labels `db` and `prefix`
  * (the group a run reports on); `outcome` and `mode` where said. A run reports only some names:
@@ -50,30 +48,6 @@ export interface MetricSample {
 
 export function isMetricName(name: string): name is MetricName {
   return Object.hasOwn(METRICS, name);
-}
-
-/** The Prometheus text format of these samples, through prom-client (gauges, HELP and TYPE lines). */
-export async function renderMetrics(samples: readonly MetricSample[]): Promise<string> {
-  const registry = new Registry();
-  const byName = new Map<MetricName, MetricSample[]>();
-  for (const sample of samples)
-    byName.set(sample.name, [...(byName.get(sample.name) ?? []), sample]);
-  for (const [name, series] of byName) {
-    const labelNames = [...new Set(series.flatMap((s) => Object.keys(s.labels)))].sort();
-    const gauge = new Gauge({ name, help: METRICS[name], labelNames, registers: [registry] });
-    for (const s of series) gauge.set({ ...s.labels }, s.value);
-  }
-  return registry.metrics();
-}
-
-/** Samples grouped by their `db` and `prefix` labels (one Pushgateway group each). */
-export function groupSamples(samples: readonly MetricSample[]): Map<string, MetricSample[]> {
-  const groups = new Map<string, MetricSample[]>();
-  for (const sample of samples) {
-    const key = groupKey(sample.labels);
-    groups.set(key, [...(groups.get(key) ?? []), sample]);
-  }
-  return groups;
 }
 
 export function groupKey(group: MetricGroup): string {

@@ -1,5 +1,6 @@
-import { NbsError } from "@nbs/errors";
-import { groupSamples, renderMetrics, type MetricSample } from "./metrics.js";
+import type { MetricSample } from "./metrics.js";
+import { groupSamples, renderMetrics } from "./metrics-text.js";
+import { parsePushgatewayUrl } from "./pushgateway-url.js";
 
 export const DEFAULT_PUSH_TIMEOUT_MS = 10_000;
 
@@ -40,30 +41,6 @@ export async function pushMetrics(options: PushOptions): Promise<void> {
     if (!response.ok)
       throw new Error(`Pushgateway at ${base.host} answered ${response.status}: ${answer}`);
   }
-}
-
-/** The Pushgateway's URL without credentials (safe to show), and Basic auth from them. */
-export function parsePushgatewayUrl(raw: string): { base: URL; authorization?: string } {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = new URL("invalid:");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    // The value is not echoed: it may hold a password.
-    throw new NbsError("SETTING_INVALID", "invalid Pushgateway URL for --pushgateway", {
-      hint: "use http(s)://host:9091 (optionally http://user:password@host:9091)",
-    });
-  const user = decodeURIComponent(url.username);
-  const password = decodeURIComponent(url.password);
-  url.username = "";
-  url.password = "";
-  if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
-  const credentials = Buffer.from(`${user}:${password}`).toString("base64");
-  return user === "" && password === ""
-    ? { base: url }
-    : { base: url, authorization: `Basic ${credentials}` };
 }
 
 /** Pushgateway's base64url label value; the empty value is "=". */

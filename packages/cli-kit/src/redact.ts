@@ -8,6 +8,7 @@ export const SECRET_ENV_VARS = [
   "MINIO_ROOT_PASSWORD",
   "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
   "NBS_NOTIFY_WEBHOOK",
+  "NBS_PUSHGATEWAY_URL",
 ] as const;
 
 const SECRET_FIELD = /secret|password|passwd|token|authorization|credential|signature/i;

@@ -9,7 +9,7 @@ import {
 import { readConfigFile } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createCliLogger, defaultLogFormat, type CliLogger, type LogFormat } from "./logger.js";
-import { publishMetrics, type RunMetrics } from "./metrics-settings.js";
+import type { RunMetrics } from "./metrics-settings.js";
 import { runCommand, type FinishedRun, type JsonDocument, type Outcome } from "./run.js";
 import type { SettingsTable } from "./settings.js";
 import type { CliIo } from "./startup.js";
@@ -196,7 +196,10 @@ export async function runCli(options: CliOptions): Promise<number> {
       renderJson: prepared.renderJson,
       afterRun: async (run) => {
         const metrics = prepared.metrics?.(run);
-        if (metrics !== undefined) await publishMetrics(metrics, logger);
+        if (metrics === undefined) return;
+        // Loaded only when a run reports metrics: prom-client stays out of every other start.
+        const { publishMetrics } = await import("./publish-metrics.js");
+        await publishMetrics(metrics, logger);
       },
     },
     (signal) =>

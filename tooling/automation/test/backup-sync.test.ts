@@ -93,6 +93,22 @@ describe("backup_sync.sh", { timeout: 180_000 }, () => {
     expect(sync.summary).toContain("| beta | dumped | uploaded | verified (checksum) |");
   });
 
+  it("passes --metrics-file (or NBS_METRICS_FILE) to every step", async () => {
+    const byFlag = await backupSync(["--db", "alpha", "--metrics-file", "/m/nbs.prom"], {
+      BACKUP_S3_BUCKET: "b1",
+    });
+    expect(byFlag.code, byFlag.stderr).toBe(0);
+    const byEnv = await backupSync(["--db", "alpha"], {
+      BACKUP_S3_BUCKET: "b1",
+      NBS_METRICS_FILE: "/m/nbs.prom",
+    });
+    for (const sync of [byFlag, byEnv]) {
+      expect(sync.calls.map((c) => c.step)).toEqual(["dump", "upload", "verify"]);
+      for (const call of sync.calls)
+        expect(call.args.join(" "), call.step).toContain("--metrics-file /m/nbs.prom");
+    }
+  });
+
   it("exits with the highest code of any failed step, and still backs up the other databases", async () => {
     const sync = await backupSync(["--db", "aaa", "--db", "bbb", "--db", "ccc"], {
       BACKUP_S3_BUCKET: "b1",
