@@ -33,6 +33,7 @@ const verify = defineCommand({
   render: (doc: JsonDocument, report: VerifyReport | undefined) =>
     doc.ok === false && report ? { ...doc, report } : doc,
   metrics: verifyMetrics,
+  healthcheck: true,
 });
 
 /** Parse, resolve configuration once, run the verification, return its exit code. Never exits. */

@@ -20,6 +20,7 @@ export const status = defineCommand<ResolvedStatusSettings, StatusReport>({
   // The report goes with the document, also when a threshold failed (the error names only the first).
   render: (doc, report) => (report ? { ...doc, status: report } : doc),
   metrics: statusMetrics,
+  healthcheck: true,
 });
 
 /** Per database: nbs_backup_shrunk (1/0) and, when comparable, nbs_backup_shrink_ratio (newest/previous). */
