@@ -72,8 +72,15 @@ const COLUMNS: Array<[string, (b: CatalogEntry) => string]> = [
   ["NODES", (b) => count(b.nodes, b.counts_exact)],
   ["RELS", (b) => count(b.relationships, b.counts_exact)],
   ["SHRINK", (b) => (b.shrink ? `-${Math.round((1 - b.shrink.ratio) * 100)}%` : "-")],
+  ["LAST VERIFIED (UTC)", (b) => verified(b.last_verification)],
   ["KEY", (b) => (b.reason ? `${b.key}  (${b.reason})` : b.key)],
 ];
+
+/** `2026-12-06T16:42:09Z load ok`, or `-` when no verification was recorded. */
+function verified(v: CatalogEntry["last_verification"]): string {
+  if (!v) return "-";
+  return `${v.verified_at.replace(/\.\d{3}Z$/, "Z")} ${v.mode} ${v.ok ? "ok" : "FAILED"}`;
+}
 
 function count(n: number | undefined, exact: boolean | undefined): string {
   return n === undefined ? "-" : exact === false ? `~${n}` : String(n);

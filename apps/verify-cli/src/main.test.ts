@@ -70,6 +70,24 @@ describe("nbs-verify command line", () => {
     expect(help).toContain("listed as uncommitted");
   });
 
+  it("documents --record / NBS_VERIFY_RECORD in --help, and refuses it for a --file (nowhere to record) with exit 2", async () => {
+    const help = (await run(["--help"])).out.replace(/\s+/g, " ");
+    expect(help).toContain("--record");
+    expect(help).toContain("NBS_VERIFY_RECORD");
+    expect(help).toContain("VERIFY_RECORD_FAILED");
+    const { file } = localBackup({});
+    for (const [argv, env] of [
+      [["--file", file, "--mode", "checksum", "--record"], {}],
+      [["--file", file, "--mode", "checksum"], { NBS_VERIFY_RECORD: "1" }],
+    ] as const) {
+      const { code, err } = await run([...argv], env);
+      expect(code).toBe(2);
+      expect(err).toMatch(
+        /^nbs-verify: --record needs a backup in S3; .*\n {2}hint: .*NBS_VERIFY_RECORD/,
+      );
+    }
+  });
+
   it("refuses a flag given twice with exit 2 and one line naming it, before any work", async () => {
     const { code, out, err } = await run([
       "--file",

@@ -52,7 +52,7 @@ describe("nbs-verify restore settings", () => {
 });
 
 describe("renderTable", () => {
-  it("aligns columns newest first, shortens sha256, marks inexact counts, a recorded shrink and broken reasons", () => {
+  it("aligns columns newest first, shortens sha256, marks inexact counts, a recorded shrink and broken reasons, shows the last verification", () => {
     const out = renderTable([
       {
         state: "committed",
@@ -70,6 +70,12 @@ describe("renderTable", () => {
           from: { nodes: 50, relationships: 40, size: 4096 },
           to: { nodes: 5, relationships: 4, size: 2048 },
           ratio: 0.1,
+        },
+        last_verification: {
+          verified_at: "2026-12-06T16:42:09.123Z",
+          mode: "load",
+          ok: true,
+          key: "p/neo4j/neo4j-20260301T000000Z.dump.verify/20261206T164209123Z-load.json",
         },
       },
       {
@@ -92,6 +98,9 @@ describe("renderTable", () => {
       "~5",
       "~4",
       "-90%",
+      "2026-12-06T16:42:09Z",
+      "load",
+      "ok",
       "p/neo4j/neo4j-20260301T000000Z.dump",
     ]);
     expect(out[2]).toMatch(

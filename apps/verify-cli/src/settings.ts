@@ -145,6 +145,13 @@ export const VERIFY_SETTINGS = {
     undefined,
     parseString,
   ),
+  record: S(
+    ["NBS_VERIFY_RECORD"],
+    "boolean",
+    "after a successful verification of a stored backup, write <key>.verify/<time>-<mode>.json next to it (If-None-Match: *; never touches the dump or sidecar); a record that cannot be written exits 4 VERIFY_RECORD_FAILED",
+    false,
+    parseBool,
+  ),
   json: S(["NBS_JSON"], "boolean", "print the final report as JSON on stdout", false, parseBool),
   dryRun: S(
     ["NBS_DRY_RUN"],
@@ -193,12 +200,19 @@ export function resolveVerifySettings(
       hint: "pass the Cypher to run with --smoke-query",
     });
   }
+  const mode = chooseMode(s, origins);
+  const source = chooseSource(s, origins);
+  if (s.record && source.kind === "file") {
+    throw new NbsError(
+      "FLAGS_CONFLICT",
+      "--record needs a backup in S3; a --file has nowhere to record",
+      {
+        hint: "drop --record / NBS_VERIFY_RECORD, or verify the stored backup (--s3-uri, --latest)",
+      },
+    );
+  }
   return {
-    settings: withEndpointRegion({
-      ...s,
-      mode: chooseMode(s, origins),
-      source: chooseSource(s, origins),
-    }),
+    settings: withEndpointRegion({ ...s, mode, source }),
     origins,
   };
 }

@@ -101,6 +101,11 @@ export async function runVerify(
       const failure = report.failure!;
       throw new NbsError(failure.code, failure.message, failure.hint ? { hint: failure.hint } : {});
     }
+    if (settings.record && client && report.outcome === "verified") {
+      const { writeVerificationRecord } = await import("./record.js");
+      const key = await writeVerificationRecord({ client, report, logger, signal });
+      return { ...report, verification_record: key };
+    }
     return { ...report };
   } finally {
     client?.destroy();

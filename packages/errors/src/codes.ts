@@ -161,6 +161,9 @@ export const ERROR_CODES = {
   INDEX_FAILED: "NEO4J", // an index of the loaded or restored database is FAILED
   INDEX_NOT_ONLINE: "NEO4J", // an index was still POPULATING when the bounded wait ended
   // --- end proofs branch ---
+  // --- records branch: verification records (nbs-verify --record) ---
+  VERIFY_RECORD_FAILED: "STORAGE", // the backup verified, but its verification record could not be written
+  // --- end records branch ---
 
   // --- status branch: nbs-verify status (issue 22) ---
   NO_BACKUP: "HEALTH", // status: a database under the prefix has no committed backup at all

@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { sidecarKey, type ShrinkRecord } from "@nbs/metadata";
 import { isNbsError } from "@nbs/errors";
-import { headBackup, listDumps, type DumpListing } from "@nbs/s3-store";
+import { headBackup, listDumps, type DumpListing, type VerificationRef } from "@nbs/s3-store";
 
 /**
  * One line of the catalogue. `committed`: its sidecar validates, its object exists with the
@@ -31,9 +31,8 @@ export interface CatalogEntry {
   dump_size?: number;
   /** The sidecar's shrink record: it dropped beyond the uploader's --max-shrink vs the previous backup. */
   shrink?: ShrinkRecord;
-  /** The newest verification record of this backup (`<key>.verify/…`), when there is one. */
-  verified_at?: string;
-  verify_mode?: string;
+  /** The newest verification record (`nbs-verify --record`); absent when none was recorded. */
+  last_verification?: { verified_at: string; mode: string; ok: boolean; key: string };
 }
 
 export interface CatalogInput {
@@ -68,13 +67,14 @@ export async function catalogBackups(input: CatalogInput): Promise<CatalogEntry[
 }
 
 async function describe(dump: DumpListing, input: CatalogInput): Promise<CatalogEntry> {
-  const seen = dump.lastVerification;
   const base = {
     db: dump.db,
     key: dump.key,
     created_at: dump.createdAt.toISOString().replace(/\.\d{3}Z$/, "Z"),
     size: dump.size,
-    ...(seen ? { verified_at: seen.verifiedAt.toISOString(), verify_mode: seen.mode } : {}),
+    ...(dump.lastVerification
+      ? { last_verification: lastVerification(dump.lastVerification) }
+      : {}),
   };
   if (dump.state === "uncommitted") return { state: "uncommitted", ...base };
   if (dump.state === "orphan")
@@ -115,4 +115,14 @@ async function describe(dump: DumpListing, input: CatalogInput): Promise<Catalog
       reason: `the stored object is ${object.size} bytes, the sidecar records ${meta.size}`,
     };
   return entry;
+}
+
+/** Only successful verifications leave a record, so one found is `ok`. */
+function lastVerification(ref: VerificationRef): NonNullable<CatalogEntry["last_verification"]> {
+  return {
+    verified_at: ref.verifiedAt.toISOString(),
+    mode: ref.mode,
+    ok: true,
+    key: ref.recordKey,
+  };
 }

@@ -19,7 +19,9 @@ function backup(hoursAgo: number, nodes: number, more: Partial<CatalogEntry> = {
     ...more,
   };
 }
-const verified = (hoursAgo: number) => ({ verified_at: ago(hoursAgo * H), verify_mode: "load" });
+const verified = (hoursAgo: number) => ({
+  last_verification: { verified_at: ago(hoursAgo * H), mode: "load", ok: true, key: "record" },
+});
 const codes = (entries: CatalogEntry[], expected: string[] = []) =>
   evaluateStatus(entries, T, NOW, expected).databases.map((d) => [
     d.db,

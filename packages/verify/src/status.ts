@@ -149,14 +149,14 @@ function judge(
       });
   }
   const verified = committed
-    .filter((e) => e.verified_at !== undefined)
-    .sort((a, b) => b.verified_at!.localeCompare(a.verified_at!))[0];
+    .flatMap((e) => (e.last_verification ? [{ ...e.last_verification, key: e.key }] : []))
+    .sort((a, b) => b.verified_at.localeCompare(a.verified_at))[0];
   if (verified) {
     status.verification = {
       key: verified.key,
-      verified_at: verified.verified_at!,
-      age_ms: now.getTime() - Date.parse(verified.verified_at!),
-      mode: verified.verify_mode ?? "unknown",
+      verified_at: verified.verified_at,
+      age_ms: now.getTime() - Date.parse(verified.verified_at),
+      mode: verified.mode,
     };
   }
   if (newest && (!status.verification || status.verification.age_ms > t.maxVerifyAgeMs))
@@ -164,7 +164,7 @@ function judge(
       code: "VERIFY_STALE",
       message: status.verification
         ? `${db}: the last verification was ${hours(status.verification.age_ms)} ago (${status.verification.verified_at}), more than --max-verify-age ${hours(t.maxVerifyAgeMs)}`
-        : `${db}: no verification record of any of its backups: none was ever verified, or not by an nbs-verify that records it`,
+        : `${db}: no verification record of any of its backups: none was verified with --record (NBS_VERIFY_RECORD)`,
     });
   problems.sort((a, b) => STATUS_CODES.indexOf(a.code) - STATUS_CODES.indexOf(b.code));
   status.ok = problems.length === 0;

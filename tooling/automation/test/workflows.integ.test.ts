@@ -229,7 +229,8 @@ describeInteg("the automation workflows under act", () => {
     expect(act.stdout).not.toMatch(/SecretAccessKey|SessionToken>/);
   });
 
-  it("verify-restore: the newest backup under the prefix loads into an ephemeral Neo4j", async () => {
+  it("verify-restore: the newest backup under the prefix loads into an ephemeral Neo4j, and its verification is recorded next to it", async () => {
+    const before = await objects();
     const act = await runAct({
       workflow: VERIFY,
       event: "workflow_dispatch",
@@ -247,6 +248,10 @@ describeInteg("the automation workflows under act", () => {
     expect(readJson<{ retention_days: number }>(`${report}.json`).retention_days).toBe(30);
     expect(readFileSync(join(report, "summary.md"), "utf8")).toContain("verified");
     expect(act.stdout).toContain("Summary - ### nbs-verify");
+    const added = (await objects()).filter((k) => !before.includes(k));
+    expect(added).toEqual([
+      expect.stringMatching(new RegExp(`^${before[0]}\\.verify/\\d{8}T\\d{9}Z-load\\.json$`)),
+    ]);
   });
 
   it("a failing live run (missing bucket) fails the job, keeps the logs and notifies the webhook", async () => {

@@ -84,9 +84,29 @@ describe("config/aws", () => {
     }
   });
 
-  it("gives the verify role reads only", () => {
+  it("gives the verify role reads, and writes only of verification records (<dump>.verify/*.json), never a delete", () => {
     const policy = renderConfigFile("iam-verify-policy.json", ALL) as PolicyDocument;
-    expect(actions(policy, "Allow")).toEqual(["s3:ListBucket", "s3:GetObject", "kms:Decrypt"]);
+    expect(actions(policy, "Allow")).toEqual([
+      "s3:ListBucket",
+      "s3:GetObject",
+      "s3:PutObject",
+      "kms:Decrypt",
+      "kms:GenerateDataKey",
+    ]);
+    const put = policy.Statement.filter(
+      (s) => s.Effect === "Allow" && [s.Action].flat().includes("s3:PutObject"),
+    );
+    expect(put).toHaveLength(1);
+    expect([put[0]!.Resource].flat()).toEqual(
+      [".dump", ".dump.zst", ".dump.gz"].map(
+        (ext) => `arn:aws:s3:::x-bucket/x-prefix/*${ext}.verify/*.json`,
+      ),
+    );
+    const deny = policy.Statement.find((s) => s.Sid === "DenyRecordWritesThatCouldOverwrite");
+    expect(deny?.Condition).toEqual({
+      Null: { "s3:if-none-match": "true" },
+      Bool: { "s3:ObjectCreationOperation": "true" },
+    });
   });
 
   it.each([

@@ -15,7 +15,7 @@ resource "aws_iam_role_policy" "upload" {
 
 resource "aws_iam_role" "verify" {
   name                 = local.verify_role_name
-  description          = "nbs-verify: reads Neo4j backups under s3://${var.bucket_name}/${local.prefix}/"
+  description          = "nbs-verify: reads Neo4j backups under s3://${var.bucket_name}/${local.prefix}/ and writes only their verification records (<dump>.verify/*.json)"
   assume_role_policy   = local.rendered["oidc-trust-policy"]
   max_session_duration = var.max_session_duration
 }
