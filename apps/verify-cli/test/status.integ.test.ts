@@ -3,6 +3,8 @@ import { buildBackupMeta, formatBackupTimestamp, serializeBackupMeta } from "@nb
 import { putVerificationRecord } from "@nbs/s3-store";
 import { describeInteg, getS3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -185,6 +187,36 @@ describeInteg("nbs-verify status against the real MinIO", () => {
     expect(listed.events).toContainEqual(
       expect.objectContaining({ level: "warn", event: "list.shrunk", keys: [small.key] }),
     );
+  });
+
+  it("pings NBS_HEALTHCHECK_URL (/start, then /7 with the code) and never prints the URL", async () => {
+    const pings: string[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        pings.push(`${new URL(req.url ?? "/", "http://x").pathname} ${body}`);
+        res.end("OK");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const token = randomBytes(12).toString("hex");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping/${token}`;
+    try {
+      const run = await verify(["status", "--prefix", PREFIX, "--db", "stale", "--json"], {
+        ...env,
+        NBS_HEALTHCHECK_URL: url,
+      });
+      expect(run.code).toBe(7);
+      expect(pings).toEqual([
+        `/ping/${token}/start nbs-verify status: started`,
+        `/ping/${token}/7 nbs-verify status: exit 7 BACKUP_STALE`,
+      ]);
+      expect(run.stdout).not.toContain(token);
+      expect(run.stderr).not.toContain(token);
+    } finally {
+      server.close();
+    }
   });
 
   it("a table on a terminal-less run with --no-json, every database found without --db", async () => {
