@@ -26,6 +26,7 @@ describe("withoutCredentials", () => {
       NEO4J_PASSWORD: "pw",
       NEO4J_AUTH: "none",
       NBS_NOTIFY_WEBHOOK: "https://hooks.example/T0/B0/x",
+      NBS_PUSHGATEWAY_URL: "https://nbs:pw@pushgateway.example:9091",
       MINIO_ROOT_PASSWORD: "pw",
       MINIO_KMS_SECRET_KEY: "key",
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: "oidc",

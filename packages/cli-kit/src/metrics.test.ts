@@ -12,8 +12,10 @@ import {
   METRICS_SETTINGS,
   attemptSamples,
   defineCommand,
+  parseBool,
   resolveSettings,
   runCli,
+  setting,
   type FinishedRun,
 } from "./index.js";
 import { parseMetricsText, writeMetricsFile } from "./metrics-file.js";
@@ -156,7 +158,11 @@ describe("pushMetrics", () => {
 });
 
 describe("a command's metrics, through runCli", () => {
-  const TABLE = { ...LOG_SETTINGS, ...METRICS_SETTINGS };
+  const TABLE = {
+    ...LOG_SETTINGS,
+    ...METRICS_SETTINGS,
+    json: setting(["X_JSON"], "boolean", "JSON on stdout", false, parseBool),
+  };
   const command = (fail: boolean) =>
     defineCommand({
       name: "backup",

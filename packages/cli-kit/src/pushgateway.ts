@@ -2,7 +2,7 @@ import type { MetricSample } from "./metrics.js";
 import { groupSamples, renderMetrics } from "./metrics-text.js";
 import { parsePushgatewayUrl } from "./pushgateway-url.js";
 
-export const DEFAULT_PUSH_TIMEOUT_MS = 10_000;
+const DEFAULT_PUSH_TIMEOUT_MS = 10_000;
 
 export interface PushOptions {
   /** The Pushgateway's base URL; user:password in it becomes Basic auth and is never shown. */
