@@ -5,7 +5,9 @@ import {
   resolveSettings,
   withEndpointRegion,
   setting,
+  LOG_SETTINGS,
   METRICS_SETTINGS,
+  S3_CONNECTION_SETTINGS,
   type SettingsOf,
 } from "@nbs/cli-kit";
 import { isValidDbName, normalizePrefix } from "@nbs/metadata";
@@ -14,11 +16,15 @@ import { LIST_SETTINGS, requireBucket } from "./list-settings.js";
 
 const S = setting;
 // list's connection, bucket, prefix, log and --json settings; status always looks at every state.
-const { all: _all, db: _db, ...LISTED } = LIST_SETTINGS;
+const { bucket, prefix, json } = LIST_SETTINGS;
 
 /** `nbs-verify status` (scripts/neo4j/backup_status.sh): are the backups fresh, verified, plausible? */
 export const STATUS_SETTINGS = {
-  ...LISTED,
+  ...S3_CONNECTION_SETTINGS,
+  ...LOG_SETTINGS,
+  bucket,
+  prefix,
+  json,
   ...METRICS_SETTINGS,
   db: S(
     ["NBS_DB"],
@@ -86,10 +92,9 @@ export function resolveStatusSettings(
       throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(db)}`, {
         hint: "use letters, digits, '.', '_' or '-', several separated by commas",
       });
-  const { db: _, ...rest } = s;
   return {
     settings: withEndpointRegion({
-      ...rest,
+      ...s,
       bucket: requireBucket(s.bucket),
       prefix: normalizePrefix(s.prefix),
       dbs,

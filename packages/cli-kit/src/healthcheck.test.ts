@@ -16,7 +16,7 @@ interface Ping {
 }
 
 const servers: Array<ReturnType<typeof createServer>> = [];
-afterEach(async () => {
+afterEach(() => {
   for (const s of servers.splice(0)) {
     s.closeAllConnections();
     s.close();
