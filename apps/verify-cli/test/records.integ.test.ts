@@ -90,7 +90,7 @@ describeInteg("nbs-verify --record against the real MinIO", () => {
       key: good,
       mode: "checksum",
       ok: true,
-      sha256: JSON.parse(await text(`${good}.meta.json`)).sha256,
+      sha256: (JSON.parse(await text(`${good}.meta.json`)) as { sha256: string }).sha256,
       checks: expect.arrayContaining(["sha256.sidecar"]),
     });
     expect([await etag(good), await etag(`${good}.meta.json`)]).toEqual(before);
