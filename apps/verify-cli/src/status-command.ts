@@ -24,7 +24,7 @@ export const status = defineCommand<ResolvedStatusSettings, StatusReport>({
 });
 
 /** Per database: nbs_backup_shrunk (1/0) and, when comparable, nbs_backup_shrink_ratio (newest/previous). */
-export function statusMetrics(
+function statusMetrics(
   settings: ResolvedStatusSettings,
   _run: FinishedRun,
   report: StatusReport | undefined,

@@ -69,7 +69,7 @@ export const STATUS_SETTINGS = {
   ),
 };
 
-export type StatusSettings = SettingsOf<typeof STATUS_SETTINGS>;
+type StatusSettings = SettingsOf<typeof STATUS_SETTINGS>;
 
 export interface ResolvedStatusSettings extends Omit<StatusSettings, "db"> {
   bucket: string;

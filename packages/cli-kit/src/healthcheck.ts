@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CliLogger } from "./logger.js";
 
 /** How long one ping may take before it is given up (the run goes on either way). */
-export const DEFAULT_HEALTHCHECK_TIMEOUT_MS = 10_000;
+const DEFAULT_HEALTHCHECK_TIMEOUT_MS = 10_000;
 
 export interface HealthcheckOptions {
   /** The check's ping URL (healthchecks.io protocol). A secret: never logged. */

@@ -9,6 +9,7 @@ describe("the public surface of @nbs/s3-store", () => {
       "applyLifecycleRule",
       "backupFile",
       "backupStream",
+      "checkShrink",
       "createS3Client",
       "getBackupStream",
       "headBackup",
