@@ -37,6 +37,12 @@ GITHUB_STEP_SUMMARY set: the Markdown summary is appended to it.
 NBS_NOTIFY_WEBHOOK=URL: on failure, one JSON POST per failed database (Slack-compatible
 "text" plus database, step, exit_code, key, run_url). The URL is never printed; a webhook
 that fails is reported and does not change the exit code.
+NBS_HEALTHCHECK_URL=URL: dead-man pings for the whole job (healthchecks.io protocol): /start
+before the first dump, the bare URL when it exits 0, /<exit code> otherwise (the steps do not
+ping on their own). A ping is bounded (NBS_HEALTHCHECK_TIMEOUT, default 10s), never changes
+the exit code, and its URL is never printed.
+A backup much smaller than the previous one (the upload's shrink guard, --max-shrink /
+NBS_MAX_SHRINK, default 50%) is stored anyway, marked "shrank" in the summary and warned.
 
 Exit codes (the highest code of any failed step; same meanings as the CLIs):
   0  success: every database dumped, uploaded (or planned in a dry run) and verified
@@ -113,6 +119,16 @@ if [ "$dry" = 1 ] && [ -z "$bucket" ]; then bucket="dry-run-bucket"; fi
 # Checked before any dump: a live run that cannot upload must not stop Neo4j for nothing.
 [ -n "$bucket" ] || die_usage "no bucket; set BACKUP_S3_BUCKET (or run with DRY_RUN=1)"
 
+# Dead-man pings are the job's, not each step's: the URL stays in this shell, out of the steps' env.
+hc_url="${NBS_HEALTHCHECK_URL:-}"
+unset NBS_HEALTHCHECK_URL
+hc_rid="$(node -e 'console.log(require("crypto").randomUUID())')"
+hc_ping() {
+  [ -n "$hc_url" ] || return 0
+  NBS_HEALTHCHECK_URL="$hc_url" NBS_HEALTHCHECK_RID="$hc_rid" node "$here/_healthcheck.mjs" "$1" "backup_sync.sh" || true
+}
+hc_ping start
+
 # The steps write their metrics into one file (each its own series, by database and prefix).
 unset NBS_METRICS_FILE
 metrics_args=()
@@ -137,6 +153,12 @@ run_step() {
 
 worst=0
 note_rc() { if [ "$1" -gt "$worst" ]; then worst="$1"; fi; }
+
+# The upload's shrink record as "<drop>% vs <previous key>" (empty when none).
+shrink_of() {
+  node -e 'try { const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).shrink; if (s) console.log(Math.round((1 - s.ratio) * 100) + "% vs " + s.from_key) } catch {}' "$1"
+}
+shrinks=()
 
 # Per database: "db|dump|upload|verify|key|failed step|exit code", for the summary and webhook.
 rows=()
@@ -166,6 +188,12 @@ for db in "${dbs[@]}"; do
     fi
     if [ "$step_rc" -eq 0 ]; then
       upload_s="$(json_field "$log_dir/$db.upload.json" outcome)"
+      shrank="$(shrink_of "$log_dir/$db.upload.json")"
+      if [ -n "$shrank" ]; then
+        upload_s="$upload_s, shrank ${shrank%% *}"
+        shrinks+=("$db|${shrank%% *}|${shrank#* vs }")
+        say "$db: WARNING the backup shrank ${shrank%% *} against ${shrank#* vs }; it is stored anyway: check the database was not emptied by mistake"
+      fi
     else
       upload_s="failed ($step_rc)" failed=upload rc=$step_rc
     fi
@@ -211,6 +239,11 @@ mode_word="live"
     echo "| $db | $d | $u | $v | ${k:+\`$k\`} | $c |"
   done
   [ "$interrupted" = 0 ] || echo "| (interrupted) | | | | | 130 |"
+  for s in "${shrinks[@]}"; do
+    echo
+    IFS='|' read -r s_db s_pct s_from <<<"$s"
+    echo "> ⚠️ **$s_db**: this backup is $s_pct smaller than the previous one (\`$s_from\`); stored anyway (shrink in its sidecar). Check the database was not emptied by mistake."
+  done
   echo
   echo "Logs, results and reports: \`$log_dir\`"
   for row in "${rows[@]}"; do
@@ -230,4 +263,5 @@ NBS_SYNC_DRY="$dry" NBS_SYNC_EXIT="$worst" NBS_SYNC_RUN_URL="$run_url" NBS_SYNC_
   node "$here/_sync_result.mjs" "${rows[@]}" || say "could not write result.json or send the webhook; the exit code is unchanged"
 
 say "summary: $log_dir/summary.md; exit $worst"
+hc_ping "$worst"
 exit "$worst"

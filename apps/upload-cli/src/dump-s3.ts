@@ -1,10 +1,18 @@
 import { s3ClientOptions, withoutCredentials, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import { backupKey, isValidBucketName, normalizePrefix, sidecarKey } from "@nbs/metadata";
+import {
+  backupKey,
+  isValidBucketName,
+  normalizePrefix,
+  sidecarKey,
+  type ShrinkRecord,
+} from "@nbs/metadata";
 import { createSpawnRunner, dumpDatabaseToStream, locateNeo4j } from "@nbs/neo4j-admin";
 import {
   backupStream,
+  checkShrink,
   createS3Client,
+  type ShrinkGuardInput,
   type SidecarFields,
   type SseOptions,
   type StreamProgress,
@@ -164,6 +172,7 @@ export async function runDumpToS3(
           },
           ...(stats ? { stats } : {}),
         };
+        const counted = countBytes(dump.bytes);
         return backupStream({
           client,
           bucket,
@@ -171,12 +180,31 @@ export async function runDumpToS3(
           sse,
           objectLock,
           meta,
-          source: dump.bytes,
+          source: counted.bytes,
           // Only after neo4j-admin exited 0 is the upload completed (and then committed).
           finish: async () => {
             await dump.exited;
             const format = dump.format();
-            return format && format.kind !== "unknown" ? { dump_format: format.kind } : {};
+            // The shrink guard needs the size: known now, before the sidecar is written.
+            const shrink = await guardShrink({
+              client,
+              bucket,
+              prefix: normalizePrefix(settings.prefix),
+              db: settings.db,
+              key,
+              createdAt,
+              to: {
+                ...(stats ? { nodes: stats.nodes, relationships: stats.relationships } : {}),
+                size: counted.size(),
+              },
+              maxShrink: settings.maxShrink,
+              signal,
+              onEvent: (event, fields, level) => logger.log(level ?? "debug", event, fields),
+            });
+            return {
+              ...(format && format.kind !== "unknown" ? { dump_format: format.kind } : {}),
+              ...(shrink ? { shrink } : {}),
+            };
           },
           partSize: settings.partSize,
           concurrency: settings.concurrency,
@@ -207,6 +235,7 @@ export async function runDumpToS3(
       db: settings.db,
       neo4j_version: result.neo4j.version,
       stats: stored.meta.stats ?? null,
+      ...(stored.meta.shrink ? { shrink: stored.meta.shrink } : {}),
     };
   } finally {
     client.destroy();
@@ -228,4 +257,21 @@ function streamProgress(logger: DumpDeps["logger"], started: number) {
       bytes_per_second: Math.round(p.bytesRead / seconds),
     });
   };
+}
+
+/** The dump's bytes passed through unchanged, counted (the stream's length is known only at its end). */
+function countBytes(source: AsyncIterable<Uint8Array>) {
+  let size = 0;
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      size += chunk.byteLength;
+      yield chunk;
+    }
+  }
+  return { bytes: bytes(), size: () => size };
+}
+
+async function guardShrink(input: ShrinkGuardInput): Promise<ShrinkRecord | undefined> {
+  const check = await checkShrink(input);
+  return check.state === "shrunk" ? check.shrink : undefined;
 }

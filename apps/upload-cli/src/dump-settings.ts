@@ -77,6 +77,7 @@ export const DUMP_SETTINGS = {
   kmsKey: UPLOAD_SETTINGS.kmsKey,
   ...OBJECT_LOCK_SETTINGS,
   retentionDays: UPLOAD_SETTINGS.retentionDays,
+  maxShrink: UPLOAD_SETTINGS.maxShrink,
   commitSha: UPLOAD_SETTINGS.commitSha,
   partSize: {
     ...UPLOAD_SETTINGS.partSize,

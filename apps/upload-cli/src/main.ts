@@ -21,6 +21,7 @@ const upload = defineCommand<UploadSettings, BackupFileResult>({
     return runUpload(settings, { logger, env, signal, tty, onResult: keep });
   },
   metrics: uploadMetrics,
+  healthcheck: true,
 });
 
 const dump = defineCommand({
@@ -33,6 +34,7 @@ const dump = defineCommand({
     return runDump(settings, { logger, env, signal });
   },
   metrics: dumpMetrics,
+  healthcheck: true,
 });
 
 const retention = defineCommand({

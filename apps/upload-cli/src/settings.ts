@@ -1,6 +1,7 @@
 import {
   parseBool,
   parseChoice,
+  parseShare,
   parsePositiveInt,
   parseSize,
   parseString,
@@ -36,6 +37,15 @@ export const UPLOAD_SETTINGS = {
     "days the bucket's lifecycle keeps backups under the prefix (recorded in the sidecar; see the retention command)",
     undefined,
     parsePositiveInt,
+  ),
+  maxShrink: S(
+    ["NBS_MAX_SHRINK"],
+    "string",
+    "shrink guard: a backup whose node or relationship count or dump size dropped by more than this against the previous committed backup of the database is stored anyway, marked with shrink in its sidecar and warned (100% turns it off)",
+    0.5,
+    parseShare,
+    undefined,
+    "50%",
   ),
   sse: S(
     ["BACKUP_SSE", "BACKUP_USE_SSE_KMS"],

@@ -63,6 +63,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
     partChecksum: settings.partChecksum,
     resumeIdleMs: settings.resumeIdle * 1000,
     pruneLocal: settings.pruneLocal,
+    maxShrink: settings.maxShrink,
     signal,
     onProgress: onProgress.update,
     onEvent: (event, fields, level) => logger.log(level ?? "debug", event, fields),
@@ -97,6 +98,7 @@ function render(result: BackupFileResult, settings: UploadSettings): Outcome {
     sse: result.sse,
     parts: result.parts,
     ...(result.meta.object_lock ? { object_lock: result.meta.object_lock } : {}),
+    ...(result.meta.shrink ? { shrink: result.meta.shrink } : {}),
   };
   if (result.outcome !== "dry-run") return common;
   return {

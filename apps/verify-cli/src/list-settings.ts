@@ -60,7 +60,7 @@ export function resolveListSettings(
 }
 
 /** The bucket a command reads; missing or malformed is a usage error naming the fix. */
-function requireBucket(bucket: string | undefined): string {
+export function requireBucket(bucket: string | undefined): string {
   if (bucket === undefined || bucket === "")
     throw new NbsError("BUCKET_REQUIRED", "missing --bucket", {
       hint: "pass --bucket or set BACKUP_S3_BUCKET",

@@ -39,12 +39,20 @@ export async function runList(settings: ResolvedListSettings, deps: ListDeps): P
         message:
           "these backups are broken (invalid sidecar, missing dump or wrong size): do not restore them",
       });
+    const shrunk = backups.filter((b) => b.shrink !== undefined);
+    if (shrunk.length > 0)
+      deps.logger.log("warn", "list.shrunk", {
+        keys: shrunk.map((b) => b.key),
+        message:
+          "these backups are much smaller than the one before them (shrink in their sidecar): check the database was not emptied by mistake",
+      });
     const summary = {
       bucket: settings.bucket,
       prefix: settings.prefix,
       committed: backups.filter((b) => b.state === "committed").length,
       broken: broken.length,
       uncommitted: backups.filter((b) => b.state === "uncommitted").length,
+      shrunk: shrunk.length,
     };
     if (deps.table) deps.stdout.write(renderTable(backups));
     else deps.keep(backups);
@@ -64,6 +72,7 @@ const COLUMNS: Array<[string, (b: CatalogEntry) => string]> = [
   ["RETAIN UNTIL", (b) => retention(b)],
   ["NODES", (b) => count(b.nodes, b.counts_exact)],
   ["RELS", (b) => count(b.relationships, b.counts_exact)],
+  ["SHRINK", (b) => (b.shrink ? `-${Math.round((1 - b.shrink.ratio) * 100)}%` : "-")],
   ["LAST VERIFIED (UTC)", (b) => verified(b.last_verification)],
   ["KEY", (b) => (b.reason ? `${b.key}  (${b.reason})` : b.key)],
 ];
@@ -84,7 +93,10 @@ function count(n: number | undefined, exact: boolean | undefined): string {
   return n === undefined ? "-" : exact === false ? `~${n}` : String(n);
 }
 
-/** A plain aligned table, newest first; `~` marks counts taken while writes were landing. */
+/**
+ * A plain aligned table, newest first; `~` marks counts taken while writes were landing; SHRINK
+ * is the drop the shrink guard recorded against the previous backup (the measure that fell most).
+ */
 export function renderTable(backups: readonly CatalogEntry[]): string {
   if (backups.length === 0) return "no backups found\n";
   const rows = [COLUMNS.map(([h]) => h), ...backups.map((b) => COLUMNS.map(([, f]) => f(b)))];

@@ -3,6 +3,7 @@ import type { VerifyReport } from "@nbs/verify";
 import pkg from "../package.json" with { type: "json" };
 import { verifyMetrics } from "./metrics.js";
 import { list, restore } from "./ops-commands.js";
+import { status } from "./status-command.js";
 import { VERIFY_SETTINGS, resolveVerifySettings } from "./settings.js";
 
 export type Io = CliIo;
@@ -12,6 +13,7 @@ const USAGE = [
   "$0 --latest --bucket <bucket> --prefix <prefix> [--db <db>] [options]",
   "$0 --file <dump> [options]",
   "$0 list [--prefix <prefix>] [--db <db>] [--all] [--json]",
+  "$0 status [--prefix <prefix>] [--db <db>[,<db>…]] [--max-age 26h] [--max-verify-age 8d] [--max-shrink 50%] [--json] [--summary-md <file>]",
   "$0 restore --latest|--s3-uri <uri>|--file <dump> --db <db> --neo4j-home <dir> --neo4j-uri <bolt> [--as-db <db>] [--force] [--safety-dir <dir> | --no-safety-copy] [--dry-run]",
 ].join("\n");
 
@@ -31,6 +33,7 @@ const verify = defineCommand({
   render: (doc: JsonDocument, report: VerifyReport | undefined) =>
     doc.ok === false && report ? { ...doc, report } : doc,
   metrics: verifyMetrics,
+  healthcheck: true,
 });
 
 /** Parse, resolve configuration once, run the verification, return its exit code. Never exits. */
@@ -39,7 +42,7 @@ export const main: CliMain = (argv, env, io, interrupt) =>
     program: "nbs-verify",
     version: pkg.version,
     usage: USAGE,
-    commands: [verify, list, restore],
+    commands: [verify, list, restore, status],
     argv,
     env,
     io,

@@ -52,7 +52,7 @@ describe("nbs-verify restore settings", () => {
 });
 
 describe("renderTable", () => {
-  it("aligns columns newest first, shortens sha256, marks inexact counts and broken reasons, shows the last verification", () => {
+  it("aligns columns newest first, shortens sha256, marks inexact counts, a recorded shrink and broken reasons, shows the last verification", () => {
     const out = renderTable([
       {
         state: "committed",
@@ -65,6 +65,12 @@ describe("renderTable", () => {
         nodes: 5,
         relationships: 4,
         counts_exact: false,
+        shrink: {
+          from_key: "p/neo4j/neo4j-20260201T000000Z.dump",
+          from: { nodes: 50, relationships: 40, size: 4096 },
+          to: { nodes: 5, relationships: 4, size: 2048 },
+          ratio: 0.1,
+        },
         last_verification: {
           verified_at: "2026-12-06T16:42:09.123Z",
           mode: "load",
@@ -92,6 +98,7 @@ describe("renderTable", () => {
       "-",
       "~5",
       "~4",
+      "-90%",
       "2026-12-06T16:42:09Z",
       "load",
       "ok",

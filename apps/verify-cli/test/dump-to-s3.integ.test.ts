@@ -2,8 +2,11 @@ import {
   GetObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { backupKey, buildBackupMeta, serializeBackupMeta } from "@nbs/metadata";
+import { createHash, randomBytes } from "node:crypto";
 import {
   createEphemeralNeo4j,
   describeInteg,
@@ -168,6 +171,50 @@ describeInteg("backup.sh --to-s3 against the real MinIO and Neo4j", () => {
       outcome: "verified",
       counts: { expected: { ...COUNTS, exact: true }, actual: COUNTS },
     });
+  }, 900_000);
+
+  it("the shrink guard: a streamed dump far smaller than the previous backup records shrink in its sidecar and warns, exit 0", async () => {
+    // The previous committed backup of the database: 1000 nodes, 1 MiB, an hour ago.
+    const bytes = randomBytes(1024 * 1024);
+    const createdAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    const previous = backupKey({ prefix: "shrunk", db: "neo4j", createdAt, compression: "none" });
+    const meta = buildBackupMeta({
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      size: bytes.length,
+      db_name: "neo4j",
+      created_at: createdAt,
+      created_by: "stream-integ",
+      tool: { name: "stream-integ", version: "0" },
+      stats: { nodes: 1000, relationships: 1000, exact: true },
+    });
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: previous, Body: bytes }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${previous}.meta.json`,
+        Body: serializeBackupMeta(meta),
+      }),
+    );
+    const result = await backup("shrunk", ["--db", "neo4j"], {
+      NEO4J_URI: source.uri,
+      NEO4J_PASSWORD: source.password,
+    }).run;
+    expect(result.code, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout) as { key: string; shrink?: unknown };
+    const shrink = {
+      from_key: previous,
+      from: { nodes: 1000, relationships: 1000, size: bytes.length },
+      to: { nodes: 5, relationships: 5, size: expect.any(Number) },
+      ratio: 0.005,
+    };
+    expect(out.shrink).toEqual(shrink);
+    const sidecar = JSON.parse(
+      await (
+        await client.send(new GetObjectCommand({ Bucket: bucket, Key: `${out.key}.meta.json` }))
+      ).Body!.transformToString(),
+    ) as { shrink?: unknown; size: number };
+    expect(sidecar.shrink).toEqual({ ...shrink, to: { ...shrink.to, size: sidecar.size } });
+    expect(result.stderr).toMatch(/"event":"backup\.shrunk"/);
   }, 900_000);
 
   it("a failing dump (no such database) exits 6 with NEO4J_COMMAND_FAILED, leaves nothing in the bucket, and Neo4j runs again", async () => {

@@ -167,7 +167,7 @@ describeInteg("nbs-verify list against the real MinIO", () => {
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(
-      /^STATE\s+DB\s+CREATED \(UTC\)\s+SIZE\s+SHA256\s+NEO4J\s+RETAIN UNTIL\s+NODES\s+RELS\s+LAST VERIFIED \(UTC\)\s+KEY$/,
+      /^STATE\s+DB\s+CREATED \(UTC\)\s+SIZE\s+SHA256\s+NEO4J\s+RETAIN UNTIL\s+NODES\s+RELS\s+SHRINK\s+LAST VERIFIED \(UTC\)\s+KEY$/,
     );
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual([
       "committed",

@@ -25,7 +25,16 @@ function capture() {
 }
 
 describe("exit codes", () => {
-  const exitOf = { USAGE: 2, INPUT: 3, STORAGE: 4, INTEGRITY: 5, NEO4J: 6, ABORTED: 130, BUG: 1 };
+  const exitOf = {
+    USAGE: 2,
+    INPUT: 3,
+    STORAGE: 4,
+    INTEGRITY: 5,
+    NEO4J: 6,
+    HEALTH: 7,
+    ABORTED: 130,
+    BUG: 1,
+  };
   it.each(Object.entries(ERROR_CODES) as [NbsErrorCode, ErrorCategory][])(
     "maps %s (%s) to its category's exit code",
     (code, category) => {

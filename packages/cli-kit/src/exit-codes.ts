@@ -9,6 +9,7 @@ export const ExitCode = {
   STORAGE: 4,
   INTEGRITY: 5,
   NEO4J: 6,
+  HEALTH: 7,
   ABORTED: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -19,6 +20,7 @@ const BY_CATEGORY: Record<ErrorCategory, ExitCode> = {
   STORAGE: ExitCode.STORAGE,
   INTEGRITY: ExitCode.INTEGRITY,
   NEO4J: ExitCode.NEO4J,
+  HEALTH: ExitCode.HEALTH,
   ABORTED: ExitCode.ABORTED,
   BUG: ExitCode.INTERNAL,
 };
@@ -38,6 +40,7 @@ export const EXIT_CODES_HELP = [
   "  4  storage error: auth, access denied, missing bucket, network after retries",
   "  5  integrity failure: checksum, size or metadata mismatch; conflicting existing object",
   "  6  Neo4j failure: dump, check, load or smoke query failed",
+  "  7  nbs-verify status: a backup is missing, stale, unverified for too long, or shrank",
   "  130 interrupted (SIGINT/SIGTERM): work stopped and temporary state cleaned up",
   "Each failure also names a specific error code (`code` in the logs and --json output);",
   "every code with its meaning and fix: docs/errors.md",

@@ -52,3 +52,4 @@ export {
   reportUsageError,
 } from "./command-line.js";
 export type { ParseOptions } from "./command-line.js";
+export { formatAge, parseAge, parseShare } from "./thresholds.js";

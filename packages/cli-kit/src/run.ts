@@ -1,5 +1,6 @@
 import { NbsError, isNbsError, type NbsErrorCode } from "@nbs/errors";
 import { ExitCode, exitCodeFor } from "./exit-codes.js";
+import type { Healthcheck } from "./healthcheck.js";
 import type { CliLogger } from "./logger.js";
 import { createRedactor, redactValue, secretValuesFrom } from "./redact.js";
 
@@ -24,6 +25,8 @@ export interface RunOptions {
    * as a warning: it never changes the exit code.
    */
   afterRun?: ((run: FinishedRun) => Promise<void>) | undefined;
+  /** Dead-man pings (NBS_HEALTHCHECK_URL): start before the work, the exit code after it. */
+  healthcheck?: Healthcheck | undefined;
 }
 
 /** How a run ended, for what happens after it (metrics). */
@@ -75,10 +78,12 @@ export async function runCommand(
   const emitJson = (doc: JsonDocument) =>
     options.jsonOut?.write(`${JSON.stringify(redactValue(render(doc), redact), null, 2)}\n`);
   try {
+    await options.healthcheck?.start();
     const result = await work(controller.signal);
     const duration_ms = Date.now() - started;
     options.logger.log("info", options.event, { ...result, exit_code: ExitCode.OK, duration_ms });
     emitJson({ ok: true, ...result, exit_code: ExitCode.OK, duration_ms });
+    await options.healthcheck?.finish(ExitCode.OK);
     await after(options, {
       ok: true,
       result,
@@ -130,6 +135,7 @@ export async function runCommand(
         duration_ms,
       });
     }
+    await options.healthcheck?.finish(exit_code, isNbsError(error) ? error.code : "INTERNAL");
     await after(options, {
       ok: false,
       error,

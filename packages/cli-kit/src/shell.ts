@@ -6,7 +6,8 @@ import {
   parseCommandLine,
   reportUsageError,
 } from "./command-line.js";
-import { readConfigFile } from "./config.js";
+import { parseDuration, readConfigFile } from "./config.js";
+import { createHealthcheck } from "./healthcheck.js";
 import { ExitCode } from "./exit-codes.js";
 import { createCliLogger, defaultLogFormat, type CliLogger, type LogFormat } from "./logger.js";
 import type { RunMetrics } from "./metrics-settings.js";
@@ -61,6 +62,8 @@ export interface CommandSpec<S extends ShellSettings, K> {
   render?: (doc: JsonDocument, kept: K | undefined) => JsonDocument;
   /** The metrics the run reports when it ends (success or failure), and where they go; undefined: none. */
   metrics?: (settings: S, run: FinishedRun, kept: K | undefined) => RunMetrics | undefined;
+  /** A scheduled kind of run (backup, verify, status): pings NBS_HEALTHCHECK_URL when it is set. */
+  healthcheck?: boolean;
 }
 
 /** A command with its types sealed in, for {@link runCli}. */
@@ -69,6 +72,7 @@ export interface Command {
   readonly describe: string;
   readonly settings: SettingsTable;
   readonly about: string | undefined;
+  readonly healthcheck: boolean;
   /** Resolve the settings (throws NbsError on bad input), then ready the run. */
   prepare(
     flags: Record<string, unknown>,
@@ -94,6 +98,7 @@ export function defineCommand<S extends ShellSettings, K = never>(
     describe: spec.describe,
     settings: spec.settings,
     about: spec.about,
+    healthcheck: spec.healthcheck === true,
     prepare(flags, env, file) {
       const { settings, origins } = spec.resolve(flags, env, file);
       let kept: K | undefined;
@@ -171,7 +176,11 @@ export async function runCli(options: CliOptions): Promise<number> {
   const command = commands.find((c) => commands.length > 1 && c.name === first) ?? fallback;
 
   let prepared: PreparedCommand;
+  let healthcheckTimeoutMs: number | undefined;
   try {
+    const timeout = env["NBS_HEALTHCHECK_TIMEOUT"];
+    if (timeout !== undefined && timeout !== "")
+      healthcheckTimeoutMs = parseDuration(timeout, "NBS_HEALTHCHECK_TIMEOUT");
     const config = flags["config"];
     const file = await readConfigFile(
       typeof config === "string" ? config : env["NBS_CONFIG"],
@@ -186,6 +195,18 @@ export async function runCli(options: CliOptions): Promise<number> {
   const logger = createCliLogger({ format, verbose: settings.verbose, stream: io.stderr, env });
   logger.log("debug", "config.resolved", { command: command.name, origins });
   const json = settings.json ?? !isTty(io.stdout);
+  const healthcheckUrl = command.healthcheck ? env["NBS_HEALTHCHECK_URL"] : undefined;
+  const healthcheck =
+    healthcheckUrl === undefined || healthcheckUrl === ""
+      ? undefined
+      : createHealthcheck(
+          {
+            url: healthcheckUrl,
+            what: `${program} ${command.name}`,
+            ...(healthcheckTimeoutMs === undefined ? {} : { timeoutMs: healthcheckTimeoutMs }),
+          },
+          logger,
+        );
   return runCommand(
     {
       logger,
@@ -194,6 +215,7 @@ export async function runCli(options: CliOptions): Promise<number> {
       env,
       interrupt: options.interrupt,
       renderJson: prepared.renderJson,
+      healthcheck,
       afterRun: async (run) => {
         const metrics = prepared.metrics?.(run);
         if (metrics === undefined) return;

@@ -9,6 +9,7 @@ export type ErrorCategory =
   | "INTEGRITY" // checksum, size or metadata mismatch; conflicting object
   | "NEO4J" // dump, check, load or smoke query failed
   | "ABORTED" // cancelled by a signal
+  | "HEALTH" // nbs-verify status: a freshness, verification or shrink threshold does not hold
   | "BUG"; // an nbs invariant broke
 
 /**
@@ -175,6 +176,13 @@ export const ERROR_CODES = {
   // --- records branch: verification records (nbs-verify --record) ---
   VERIFY_RECORD_FAILED: "STORAGE", // the backup verified, but its verification record could not be written
   // --- end records branch ---
+
+  // --- status branch: nbs-verify status (issue 22) ---
+  NO_BACKUP: "HEALTH", // status: a database under the prefix has no committed backup at all
+  BACKUP_STALE: "HEALTH", // status: the newest committed backup is older than --max-age
+  VERIFY_STALE: "HEALTH", // status: no verification of the database's backups within --max-verify-age
+  BACKUP_SHRANK: "HEALTH", // status: the newest backup dropped beyond --max-shrink vs the previous one
+  // --- end status branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

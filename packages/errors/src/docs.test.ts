@@ -5,7 +5,16 @@ import { ERROR_CODES } from "./index.js";
 // docs/errors.md lists every code as a table row: | `CODE` | CATEGORY (EXIT) | meaning | fix |
 const doc = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
 const rows = [...doc.matchAll(/^\| `([A-Z0-9_]+)` +\| ([A-Z0-9]+) \((\d+)\) +\|(.*)\|(.*)\|$/gm)];
-const EXIT = { USAGE: 2, INPUT: 3, STORAGE: 4, INTEGRITY: 5, NEO4J: 6, ABORTED: 130, BUG: 1 };
+const EXIT = {
+  USAGE: 2,
+  INPUT: 3,
+  STORAGE: 4,
+  INTEGRITY: 5,
+  NEO4J: 6,
+  HEALTH: 7,
+  ABORTED: 130,
+  BUG: 1,
+};
 
 describe("docs/errors.md", () => {
   it("documents every code in ERROR_CODES, and no code that is not there", () => {

@@ -7,6 +7,8 @@ export type {
   ObjectLockInfo,
   SchemaConstraint,
   SchemaIndex,
+  ShrinkMeasures,
+  ShrinkRecord,
   SseMode,
   StorageInfo,
   ToolInfo,
@@ -29,3 +31,4 @@ export {
   sidecarKey,
 } from "./key.js";
 export type { BackupFileName, BackupKeyParts, KeyCompression } from "./key.js";
+export { detectShrink, shrinkMeasures, shrinkRatio } from "./shrink.js";

@@ -29,6 +29,28 @@ export interface ObjectLockInfo {
   retain_until: string;
 }
 
+  // --- helper `status` (issue 22): shrink guard ---
+  /** Present only when this backup dropped beyond the uploader's --max-shrink vs the previous one. */
+  shrink?: ShrinkRecord;
+}
+
+/** What the shrink guard measures of one backup: counts when recorded, and the dump's bytes (uncompressed). */
+export interface ShrinkMeasures {
+  nodes?: number;
+  relationships?: number;
+  size: number;
+}
+
+/** A drop beyond --max-shrink against the previous committed backup of the same database. */
+export interface ShrinkRecord {
+  /** The previous committed backup compared with. */
+  from_key: string;
+  from: ShrinkMeasures;
+  to: ShrinkMeasures;
+  /** to / from of the measure that dropped most (0 = emptied). */
+  ratio: number;
+}
+
 export interface ToolInfo {
   name: string;
   version: string;

@@ -16,7 +16,8 @@ const SHA = "a".repeat(64);
 // Every field of BackupMeta, populated. `Required<...>` at each level makes the compiler
 // fail here when a field is added to the types without being added to this example.
 type Full<T> = { [K in keyof T]-?: T[K] extends object ? Full<T[K]> : T[K] };
-const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression">> & {
+const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression" | "shrink">> & {
+  shrink: Required<NonNullable<BackupMeta["shrink"]>>;
   stats: Required<NonNullable<BackupMeta["stats"]>>;
   storage: Required<NonNullable<BackupMeta["storage"]>>;
   compression: Required<NonNullable<BackupMeta["compression"]>>;
@@ -43,6 +44,12 @@ const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression">> & {
     kms_key_id: "arn:aws:kms:us-east-1:111122223333:key/abc",
     part_size: 16777216,
     parts: 2,
+  },
+  shrink: {
+    from_key: "prod/neo4j/neo4j-20261123T101500Z.dump.zst",
+    from: { nodes: 30, relationships: 20, size: 40000 },
+    to: { nodes: 3, relationships: 2, size: 4000 },
+    ratio: 0.1,
   },
   stats: {
     nodes: 3,

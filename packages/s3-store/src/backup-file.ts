@@ -8,6 +8,7 @@ import {
   isValidBucketName,
   type BackupMeta,
   type CompressionInfo,
+  type ShrinkRecord,
   type ToolInfo,
 } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
@@ -16,6 +17,7 @@ import { compressToTemp } from "./local/compress.js";
 import { checkRecorded, localUser, nameOf } from "./local/describe.js";
 import { inspectLocalDump, type LocalDump } from "./local/local-dump.js";
 import { putBackup, type SidecarFields, type StoreEvent } from "./protocol/put.js";
+import { checkShrink } from "./protocol/shrink-guard.js";
 import { DEFAULT_PART_SIZE, planMultipartUpload } from "./transport/plan.js";
 import { assertSseOptions, type SseOptions, type SseRequest } from "./transport/sse.js";
 import type { ObjectLockRequest } from "./transport/object-lock.js";
@@ -64,6 +66,12 @@ export interface BackupFileOptions {
   pruneLocal?: boolean;
   /** Check and hash everything locally and return the plan; no request is sent, nothing changes. */
   dryRun?: boolean;
+  /**
+   * Shrink guard: compare with the previous committed backup of the database and record a drop
+   * beyond this share (0.5 = 50 %) in the sidecar's `shrink` (warned as `backup.shrunk`; never
+   * blocks the upload). Undefined: not compared.
+   */
+  maxShrink?: number;
   signal?: AbortSignal;
   onProgress?: (progress: UploadProgress) => void;
   /** The steps as events (`upload.input`, `upload.plan`, `upload.pruned`, protocol events…). */
@@ -227,6 +235,7 @@ async function upload(job: Job, client: S3Client, emit: StoreEvent): Promise<Bac
     "info",
   );
   const expected = job.compression ? undefined : job.dump.localMeta?.sha256;
+  const shrink = await guardShrink(job, client, emit);
   const result = await putBackup({
     client,
     bucket: job.bucket,
@@ -234,7 +243,7 @@ async function upload(job: Job, client: S3Client, emit: StoreEvent): Promise<Bac
     file: job.uploadPath,
     sse: job.sse,
     ...(options.objectLock ? { objectLock: options.objectLock } : {}),
-    meta: job.meta,
+    meta: shrink ? { ...job.meta, shrink } : job.meta,
     ...(expected ? { expectedSha256: expected } : {}),
     ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -267,6 +276,33 @@ async function upload(job: Job, client: S3Client, emit: StoreEvent): Promise<Bac
     pruned,
     meta: result.meta,
   };
+}
+
+/** The shrink record for the sidecar, when the guard is on and the dump dropped beyond it. */
+async function guardShrink(
+  job: Job,
+  client: S3Client,
+  emit: StoreEvent,
+): Promise<ShrinkRecord | undefined> {
+  const { maxShrink, signal } = job.options;
+  if (maxShrink === undefined) return undefined;
+  const stats = job.meta.stats;
+  const check = await checkShrink({
+    client,
+    bucket: job.bucket,
+    prefix: job.prefix,
+    db: job.meta.db_name,
+    key: keyOf(job),
+    createdAt: new Date(job.meta.created_at),
+    to: {
+      ...(stats ? { nodes: stats.nodes, relationships: stats.relationships } : {}),
+      size: job.dump.size,
+    },
+    maxShrink,
+    signal,
+    onEvent: emit,
+  });
+  return check.state === "shrunk" ? check.shrink : undefined;
 }
 
 async function dryRunPlan(job: Job): Promise<BackupFileResult> {

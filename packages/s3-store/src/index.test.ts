@@ -10,6 +10,7 @@ describe("the public surface of @nbs/s3-store", () => {
       "applyPrunePlan",
       "backupFile",
       "backupStream",
+      "checkShrink",
       "createS3Client",
       "getBackupStream",
       "getObjectRetention",

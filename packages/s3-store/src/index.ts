@@ -28,6 +28,8 @@ export { headBackup } from "./protocol/head.js";
 export type { CommittedBackup } from "./protocol/head.js";
 export { getBackupStream, latestBackup, listBackups, listDumps } from "./protocol/list.js";
 export { backupStream } from "./protocol/put-stream.js";
+export { checkShrink } from "./protocol/shrink-guard.js";
+export type { ShrinkCheck, ShrinkGuardInput } from "./protocol/shrink-guard.js";
 export type { BackupStreamInput, StreamBackup } from "./protocol/put-stream.js";
 export type { StreamProgress } from "./transport/upload-stream.js";
 export type {

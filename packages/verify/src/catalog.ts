@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { sidecarKey, type ObjectLockInfo } from "@nbs/metadata";
+import { sidecarKey, type ObjectLockInfo, type ShrinkRecord } from "@nbs/metadata";
 import { isNbsError } from "@nbs/errors";
 import { headBackup, listDumps, type DumpListing, type VerificationRef } from "@nbs/s3-store";
 
@@ -29,6 +29,10 @@ export interface CatalogEntry {
   object_lock?: ObjectLockInfo;
   /** Why a `broken` entry is broken. */
   reason?: string;
+  /** Uncompressed dump bytes (the object's size unless it was compressed by nbs). */
+  dump_size?: number;
+  /** The sidecar's shrink record: it dropped beyond the uploader's --max-shrink vs the previous backup. */
+  shrink?: ShrinkRecord;
   /** The newest verification record (`nbs-verify --record`); absent when none was recorded. */
   last_verification?: { verified_at: string; mode: string; ok: boolean; key: string };
 }
@@ -104,6 +108,8 @@ async function describe(dump: DumpListing, input: CatalogInput): Promise<Catalog
     ...(stats?.exact !== undefined ? { counts_exact: stats.exact } : {}),
     ...(meta.compression ? { compression: meta.compression.algorithm } : {}),
     ...lockOf(object.objectLock, meta.object_lock),
+    dump_size: meta.compression?.original_size ?? object.size,
+    ...(meta.shrink ? { shrink: meta.shrink } : {}),
   };
   if (object.size !== meta.size)
     return {

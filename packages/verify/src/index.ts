@@ -24,3 +24,12 @@ export type { SafetyCopy } from "./safety-copy.js";
 export type { SameServerProof } from "./same-server.js";
 export { catalogBackups } from "./catalog.js";
 export type { CatalogEntry, CatalogInput } from "./catalog.js";
+export { STATUS_CODES, evaluateStatus } from "./status.js";
+export type {
+  DbStatus,
+  StatusBackup,
+  StatusCode,
+  StatusProblem,
+  StatusReport,
+  StatusThresholds,
+} from "./status.js";

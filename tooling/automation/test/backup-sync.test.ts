@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -196,6 +198,76 @@ describe("backup_sync.sh", { timeout: 180_000 }, () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("pings NBS_HEALTHCHECK_URL for the whole job (start, then its exit code); the steps never see the URL", async () => {
+    const pings: Array<{ path: string; rid: string | null; body: string }> = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        const url = new URL(req.url ?? "/", "http://x");
+        pings.push({ path: url.pathname, rid: url.searchParams.get("rid"), body });
+        res.end("OK");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const token = crypto.randomUUID();
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping/${token}`;
+    try {
+      const ok = await backupSync(["--db", "ok1"], {
+        BACKUP_S3_BUCKET: "b1",
+        NBS_HEALTHCHECK_URL: url,
+      });
+      expect(ok.code).toBe(0);
+      const bad = await backupSync(["--db", "ok1", "--db", "bad"], {
+        BACKUP_S3_BUCKET: "b1",
+        FAKE_EXIT_UPLOAD_bad: "4",
+        NBS_HEALTHCHECK_URL: url,
+      });
+      expect(bad.code).toBe(4);
+      expect(pings.map((p) => [p.path, p.body])).toEqual([
+        [`/ping/${token}/start`, "backup_sync.sh: started"],
+        [`/ping/${token}`, "backup_sync.sh: ok"],
+        [`/ping/${token}/start`, "backup_sync.sh: started"],
+        [`/ping/${token}/4`, "backup_sync.sh: exit 4"],
+      ]);
+      expect(pings[1]!.rid).toBe(pings[0]!.rid);
+      expect(pings[2]!.rid).not.toBe(pings[0]!.rid);
+      for (const sync of [ok, bad]) {
+        const everything = [sync.stdout, sync.stderr]
+          .concat(readdirSync(sync.logDir).map((f) => readFileSync(join(sync.logDir, f), "utf8")))
+          .join("\n");
+        expect(everything).not.toContain(token);
+        expect(everything).not.toContain("step saw NBS_HEALTHCHECK_URL");
+      }
+      expect(bad.stderr).toContain("healthcheck failure ping: HTTP 200");
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+    // A receiver that is gone: the job's exit code stands.
+    const gone = await backupSync(["--db", "bad"], {
+      BACKUP_S3_BUCKET: "b1",
+      FAKE_EXIT_DUMP_bad: "6",
+      NBS_HEALTHCHECK_URL: url,
+    });
+    expect(gone.code).toBe(6);
+    expect(gone.stderr).toContain("healthcheck failure ping: not delivered (ECONNREFUSED)");
+  });
+
+  it("marks a backup the upload's shrink guard flagged in the summary and warns, exit 0", async () => {
+    const sync = await backupSync(["--db", "ok1", "--db", "small"], {
+      BACKUP_S3_BUCKET: "b1",
+      FAKE_SHRINK_small: "0.05",
+    });
+    expect(sync.code).toBe(0);
+    expect(sync.summary).toContain("| small | dumped | uploaded, shrank 95% |");
+    expect(sync.summary).toContain(
+      "> ⚠️ **small**: this backup is 95% smaller than the previous one (`prod/small/small-20261129T010203Z.dump`)",
+    );
+    expect(sync.summary).not.toContain("**ok1**");
+    expect(sync.stderr).toContain("small: WARNING the backup shrank 95%");
   });
 
   it("keeps the step's exit code when the webhook refuses or cannot be reached", async () => {

@@ -16,11 +16,25 @@ const code = Number(process.env[`FAKE_EXIT_${step.toUpperCase()}_${db}`] ?? 0);
 const dump = `${opt("--out-dir")}/${db}-20261130T010203Z.dump`;
 const key = `prod/${db}/${db}-20261130T010203Z.dump`;
 process.stderr.write(`${JSON.stringify({ level: "info", event: `${step}.result`, db })}\n`);
+// What each step was given for dead-man pings (backup_sync.sh pings for the whole job).
+if (process.env.NBS_HEALTHCHECK_URL) process.stderr.write("step saw NBS_HEALTHCHECK_URL\n");
 if (step === "dump" && code === 0) console.log(JSON.stringify({ outcome: "dumped", file: dump }));
 // like the real CLI: a result on stdout only on success (the failure is the last log event)
 if (step === "upload" && code === 0) {
   console.log(
-    JSON.stringify({ outcome: args.includes("--dry-run") ? "dry-run" : "uploaded", key }),
+    JSON.stringify({
+      outcome: args.includes("--dry-run") ? "dry-run" : "uploaded",
+      key,
+      // FAKE_SHRINK_<DB>=<ratio>: the shrink guard recorded a drop against the previous backup
+      ...(process.env[`FAKE_SHRINK_${db}`]
+        ? {
+            shrink: {
+              from_key: `prod/${db}/${db}-20261129T010203Z.dump`,
+              ratio: Number(process.env[`FAKE_SHRINK_${db}`]),
+            },
+          }
+        : {}),
+    }),
   );
 }
 if (step === "verify") {

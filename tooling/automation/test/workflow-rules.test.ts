@@ -9,6 +9,7 @@ import { repoRoot } from "../src/run.ts";
 const BACKUP = ".github/workflows/neo4j-backup-sync.yml";
 const VERIFY = ".github/workflows/neo4j-verify-restore.yml";
 const CI = ".github/workflows/ci.yml";
+const STATUS = ".github/workflows/neo4j-backup-status.yml";
 
 interface Step {
   uses?: string;
@@ -39,7 +40,7 @@ function environmentOf(job: Job, live: boolean): string {
 }
 
 describe("live mode runs only in the protected environment `backups` (issue 20, items 1 and 5)", () => {
-  it.each([BACKUP, VERIFY])(
+  it.each([BACKUP, VERIFY, STATUS])(
     "%s: every job that can get AWS credentials or a secret runs in `backups` when live",
     (file) => {
       for (const [name, job] of Object.entries(jobs(file))) {
@@ -55,7 +56,7 @@ describe("live mode runs only in the protected environment `backups` (issue 20, 
     expect(environmentOf(jobs(BACKUP)["backup"]!, false)).toBe("");
   });
 
-  it.each([BACKUP, VERIFY])("%s: secrets are read only inside the environment", (file) => {
+  it.each([BACKUP, VERIFY, STATUS])("%s: secrets are read only inside the environment", (file) => {
     for (const [name, job] of Object.entries(jobs(file))) {
       if (!JSON.stringify(job).includes("secrets.")) continue;
       expect(
@@ -141,6 +142,7 @@ describe("one name for each role variable everywhere (issue 20, item 8)", () => 
   it.each([
     [BACKUP, ["NBS_PRUNE_ROLE_ARN", "NBS_UPLOAD_ROLE_ARN"]],
     [VERIFY, ["NBS_VERIFY_ROLE_ARN"]],
+    [STATUS, ["NBS_VERIFY_ROLE_ARN"]],
     ["docs/neo4j/server.md", NAMES],
     ["docs/automation.md", NAMES],
     ["config/README.md", NAMES],
@@ -151,5 +153,28 @@ describe("one name for each role variable everywhere (issue 20, item 8)", () => 
   it("the Terraform outputs name the same three variables", () => {
     const names = terraform().flatMap(roleNames);
     expect([...new Set(names)].sort()).toEqual(NAMES);
+  });
+});
+
+describe("the status workflow is a signal of its own (issue 22)", () => {
+  const wf = parse(text(STATUS)) as {
+    on: { schedule?: Array<{ cron: string }> };
+    jobs: Record<string, Job & { "runs-on": string; if?: string }>;
+  };
+  it("runs on its own schedule, GitHub-hosted unless NBS_STATUS_RUNNER says otherwise", () => {
+    expect(wf.on.schedule?.length).toBeGreaterThan(0);
+    expect(wf.jobs["status"]!["runs-on"]).toBe("${{ vars.NBS_STATUS_RUNNER || 'ubuntu-latest' }}");
+    expect(JSON.stringify(wf.jobs["status"]!.steps)).toContain("scripts/neo4j/backup_status.sh");
+  });
+
+  it("alerts through the backup workflow's webhook, and only the keepalive job may enable workflows", () => {
+    const notify = wf.jobs["status"]!.steps!.find((s) => s.env?.["NBS_NOTIFY_WEBHOOK"]);
+    expect(notify?.env?.["NBS_NOTIFY_WEBHOOK"]).toBe("${{ secrets.NBS_NOTIFY_WEBHOOK }}");
+    expect(notify?.run).toContain("scripts/neo4j/_sync_result.mjs");
+    expect(wf.jobs["status"]!.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(wf.jobs["keepalive"]!.permissions).toEqual({ actions: "write" });
+    expect(wf.jobs["keepalive"]!.if).toBe("github.event_name == 'schedule'");
+    for (const file of [BACKUP, VERIFY, STATUS])
+      expect(wf.jobs["keepalive"]!.steps![0]!.run).toContain(file.split("/").pop());
   });
 });
