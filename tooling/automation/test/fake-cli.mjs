@@ -16,7 +16,15 @@ const code = Number(process.env[`FAKE_EXIT_${step.toUpperCase()}_${db}`] ?? 0);
 const dump = `${opt("--out-dir")}/${db}-20261130T010203Z.dump`;
 const key = `prod/${db}/${db}-20261130T010203Z.dump`;
 process.stderr.write(`${JSON.stringify({ level: "info", event: `${step}.result`, db })}\n`);
-if (step === "dump" && code === 0) console.log(JSON.stringify({ outcome: "dumped", file: dump }));
+const downtime = process.env[`FAKE_DOWNTIME_MS_${db}`];
+if (step === "dump" && code === 0)
+  console.log(
+    JSON.stringify({
+      outcome: "dumped",
+      file: dump,
+      downtime_ms: downtime === undefined ? null : Number(downtime),
+    }),
+  );
 // like the real CLI: a result on stdout only on success (the failure is the last log event)
 if (step === "upload" && code === 0) {
   console.log(
