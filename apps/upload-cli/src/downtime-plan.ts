@@ -161,7 +161,7 @@ export async function planStopWindow(input: StopWindowInput) {
   });
   return {
     snapshot,
-    onRestarted(downtimeMs: number | undefined) {
+    onRestarted: (downtimeMs: number | undefined): void => {
       logger.log("info", "dump.restarted", {
         downtime_ms: downtimeMs ?? null,
         ...(downtimeMs === undefined
