@@ -99,7 +99,8 @@ if [ ! -f "$cache/.complete" ]; then
   log "generating $nodes nodes and relationships (CSV), importing, caching in $cache"
   bash "$here/gen.sh" "$nodes" "$work/csv"
   "$home/bin/neo4j-admin" database import full neo4j --overwrite-destination=true \
-    --nodes="$work/csv/nodes.csv" --relationships="$work/csv/rels.csv" >"$out/import.log" 2>&1 \
+    --nodes="$work/csv/nodes.csv" --relationships="$work/csv/rels.csv" \
+    --report-file="$out/import.report" >"$out/import.log" 2>&1 \
     || die "import failed; see $out/import.log"
   rm -rf "$work/csv" "$cache"
   mkdir -p "$cache/databases" "$cache/transactions"
