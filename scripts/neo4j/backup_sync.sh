@@ -172,6 +172,9 @@ for db in "${dbs[@]}"; do
   if [ "$step_rc" -eq 0 ]; then
     dump_s="$(json_field "$log_dir/$db.dump.json" outcome)"
     file="$(json_field "$log_dir/$db.dump.json" file)"
+    # How long Neo4j did not answer Bolt for this dump (measured when NEO4J_URI is set).
+    downtime_ms="$(json_field "$log_dir/$db.dump.json" downtime_ms)"
+    [ -z "$downtime_ms" ] || dump_s="$dump_s, down $(awk -v ms="$downtime_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s"
   else
     dump_s="failed ($step_rc)" failed=dump rc=$step_rc
   fi

@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { s3ClientOptions, withoutCredentials, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import {
@@ -18,6 +19,7 @@ import {
   type StreamProgress,
 } from "@nbs/s3-store";
 import type { DumpDeps } from "./dump.js";
+import { planStopWindow } from "./downtime-plan.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { objectLockRequest } from "./object-lock-settings.js";
 import { logRequests } from "./request-log.js";
@@ -137,6 +139,13 @@ export async function runDumpToS3(
     await backupStream.assertObjectLock(client, bucket, objectLock, signal);
     await backupStream.assertKeyFree(client, bucket, key, signal);
     logger.log("info", "dump.plan", plan);
+    const window = await planStopWindow({
+      settings,
+      inst,
+      defaultSnapshotDir: tmpdir(),
+      env,
+      logger,
+    });
     const started = Date.now();
     const onProgress = streamProgress(logger, started);
     const result = await dumpDatabaseToStream({
@@ -145,6 +154,8 @@ export async function runDumpToS3(
       runner,
       now: () => createdAt,
       signal,
+      ...(window.snapshot ? { snapshot: window.snapshot } : {}),
+      onRestarted: window.onRestarted,
       ...(uri !== undefined && password !== undefined
         ? { bolt: { uri, user: settings.neo4jUser, password } }
         : {}),
@@ -181,10 +192,12 @@ export async function runDumpToS3(
           objectLock,
           meta,
           source: counted.bytes,
-          // Only after neo4j-admin exited 0 is the upload completed (and then committed).
+          // Only after neo4j-admin exited 0 is the upload completed (and then committed); the
+          // sidecar also waits for the restarted server to answer, to record the downtime.
           finish: async () => {
             await dump.exited;
             const format = dump.format();
+            const downtimeMs = await dump.downtime;
             // The shrink guard needs the size: known now, before the sidecar is written.
             const shrink = await guardShrink({
               client,
@@ -204,6 +217,7 @@ export async function runDumpToS3(
             return {
               ...(format && format.kind !== "unknown" ? { dump_format: format.kind } : {}),
               ...(shrink ? { shrink } : {}),
+              ...(downtimeMs === undefined ? {} : { downtime_ms: downtimeMs }),
             };
           },
           partSize: settings.partSize,
@@ -221,6 +235,7 @@ export async function runDumpToS3(
       size: stored.size,
       duration_ms: Date.now() - started,
     });
+    await window.record(result.downtimeMs);
     return {
       outcome: stored.status,
       bucket: stored.bucket,
@@ -236,6 +251,7 @@ export async function runDumpToS3(
       neo4j_version: result.neo4j.version,
       stats: stored.meta.stats ?? null,
       ...(stored.meta.shrink ? { shrink: stored.meta.shrink } : {}),
+      downtime_ms: result.downtimeMs ?? null,
     };
   } finally {
     client.destroy();

@@ -12,6 +12,7 @@ import {
 import { NbsError } from "@nbs/errors";
 import { backupStream } from "@nbs/s3-store";
 import { OBJECT_LOCK_SETTINGS } from "./object-lock-settings.js";
+import { DOWNTIME_SETTINGS } from "./downtime-settings.js";
 import { UPLOAD_SETTINGS } from "./settings.js";
 
 /** `nbs-upload dump` (what scripts/neo4j/backup.sh runs). The Neo4j password comes only from NEO4J_PASSWORD. */
@@ -59,6 +60,7 @@ export const DUMP_SETTINGS = {
     false,
     parseBool,
   ),
+  ...DOWNTIME_SETTINGS,
   ...LOG_SETTINGS,
   ...METRICS_SETTINGS,
   json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),

@@ -183,6 +183,12 @@ export const ERROR_CODES = {
   VERIFY_STALE: "HEALTH", // status: no verification of the database's backups within --max-verify-age
   BACKUP_SHRANK: "HEALTH", // status: the newest backup dropped beyond --max-shrink vs the previous one
   // --- end status branch ---
+
+  // --- downtime branch: the stop window measured, bounded and cut (snapshot mode) ---
+  DOWNTIME_LIMIT_EXCEEDED: "USAGE", // the estimated downtime exceeds --max-downtime: refused before the stop
+  SNAPSHOT_DISK_SPACE_LOW: "INPUT", // --snapshot-dir lacks room for the store copy (+ margin): refused before the stop
+  SNAPSHOT_COPY_FAILED: "INPUT", // copying the stopped store failed (e.g. no reflink support); Neo4j was started again
+  // --- end downtime branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

@@ -20,6 +20,16 @@ export interface BackupMeta {
   /** The dump's Object Lock retention as the store reported it after the upload (the sidecar carries the same). */
   object_lock?: ObjectLockInfo;
   // --- end lock helper ---
+  // --- helper `status` (issue 22): shrink guard ---
+  /** Present only when this backup dropped beyond the uploader's --max-shrink vs the previous one. */
+  shrink?: ShrinkRecord;
+  // --- downtime branch ---
+  /**
+   * Milliseconds the server did not answer Bolt for this dump: from its last answer before the
+   * stop to its first after the start (measured by probing; absent when not measured).
+   */
+  downtime_ms?: number;
+  // --- end downtime branch ---
 }
 
 /** S3 Object Lock retention: until `retain_until` no one can delete or overwrite that version (COMPLIANCE), or only with s3:BypassGovernanceRetention (GOVERNANCE). */
@@ -27,11 +37,6 @@ export interface ObjectLockInfo {
   mode: "GOVERNANCE" | "COMPLIANCE";
   /** UTC, ISO 8601. */
   retain_until: string;
-}
-
-  // --- helper `status` (issue 22): shrink guard ---
-  /** Present only when this backup dropped beyond the uploader's --max-shrink vs the previous one. */
-  shrink?: ShrinkRecord;
 }
 
 /** What the shrink guard measures of one backup: counts when recorded, and the dump's bytes (uncompressed). */

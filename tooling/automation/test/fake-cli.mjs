@@ -18,7 +18,15 @@ const key = `prod/${db}/${db}-20261130T010203Z.dump`;
 process.stderr.write(`${JSON.stringify({ level: "info", event: `${step}.result`, db })}\n`);
 // What each step was given for dead-man pings (backup_sync.sh pings for the whole job).
 if (process.env.NBS_HEALTHCHECK_URL) process.stderr.write("step saw NBS_HEALTHCHECK_URL\n");
-if (step === "dump" && code === 0) console.log(JSON.stringify({ outcome: "dumped", file: dump }));
+const downtime = process.env[`FAKE_DOWNTIME_MS_${db}`];
+if (step === "dump" && code === 0)
+  console.log(
+    JSON.stringify({
+      outcome: "dumped",
+      file: dump,
+      downtime_ms: downtime === undefined ? null : Number(downtime),
+    }),
+  );
 // like the real CLI: a result on stdout only on success (the failure is the last log event)
 if (step === "upload" && code === 0) {
   console.log(
