@@ -80,6 +80,7 @@ describe("config/docker.yaml", () => {
     expect(Object.keys(services).sort()).toEqual([
       "backup-dump",
       "backup-upload",
+      "backup-verify",
       "minio",
       "minio-setup",
       "neo4j",
@@ -88,6 +89,7 @@ describe("config/docker.yaml", () => {
     expect(services["backup-dump"]!.image).toBe(services["neo4j"]!.image);
     expect(services["minio"]!.image).toMatch(/^minio\/minio:RELEASE\./);
     expect(services["backup-upload"]!.profiles).toEqual(["backup"]);
+    expect(services["backup-verify"]!.profiles).toEqual(["backup"]);
   });
 
   it("wires the job with the documented BACKUP_* settings of nbs-upload", () => {
