@@ -29,6 +29,13 @@ export const DUMP_SETTINGS = {
     undefined,
     parseString,
   ),
+  neo4jService: S(
+    ["NEO4J_SERVICE"],
+    "string",
+    "systemd unit running that Neo4j (e.g. neo4j for the Debian/RPM packages): stop and start it with systemctl instead of bin/neo4j",
+    undefined,
+    parseString,
+  ),
   neo4jUri: S(
     ["NEO4J_URI"],
     "string",

@@ -27,6 +27,7 @@ export type { Neo4jCommandErrorDetails } from "./errors.js";
 export { serverCommand } from "./installation.js";
 export type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
 export { locateNeo4j } from "./locate.js";
+export { isValidServiceName } from "./service-control.js";
 export type { LocateNeo4jOptions } from "./locate.js";
 export type { ServerProcesses } from "./server-processes.js";
 export { runNeo4jCommand } from "./run-command.js";
