@@ -14,7 +14,23 @@ import { UPLOAD_SETTINGS } from "./settings.js";
 
 /** `nbs-upload dump` (what scripts/neo4j/backup.sh runs). The Neo4j password comes only from NEO4J_PASSWORD. */
 export const DUMP_SETTINGS = {
-  db: S(["NBS_DB"], "string", "database to dump", "neo4j", parseString),
+  db: {
+    ...S(
+      ["NBS_DB"],
+      "string",
+      "database to dump; repeat it (or NBS_DB=system,neo4j) to dump several in ONE stop window as a set",
+      "neo4j",
+      parseString,
+    ),
+    repeatable: true,
+  },
+  allDatabases: S(
+    ["NBS_ALL_DATABASES"],
+    "boolean",
+    "dump every online database, system included, in ONE stop window as a set (needs NEO4J_URI and NEO4J_PASSWORD to list them)",
+    false,
+    parseBool,
+  ),
   outDir: S(
     ["NBS_OUT_DIR"],
     "string",

@@ -23,6 +23,11 @@ export interface DumpDeps {
 /** Take a dump of a local Neo4j the way Community requires, and write its local sidecar beside it. */
 export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<Outcome> {
   const { logger, env, signal } = deps;
+  // Several databases (repeated --db, or --all-databases): one stop window, a set.
+  if (settings.allDatabases || settings.db.includes(",")) {
+    const { runDumpSet } = await import("./dump-set.js");
+    return runDumpSet(settings, deps);
+  }
   if (!isValidDbName(settings.db))
     throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(settings.db)}`, {
       hint: "pass --db",

@@ -6,7 +6,7 @@ import {
   parseCommandLine,
   reportUsageError,
 } from "./command-line.js";
-import { readConfigFile } from "./config.js";
+import { kebab, readConfigFile } from "./config.js";
 import { ExitCode } from "./exit-codes.js";
 import { createCliLogger, defaultLogFormat, type CliLogger, type LogFormat } from "./logger.js";
 import { runCommand, type JsonDocument, type Outcome } from "./run.js";
@@ -153,6 +153,11 @@ export async function runCli(options: CliOptions): Promise<number> {
       program,
       version: options.version,
       argv: options.argv,
+      repeatable: commands.flatMap((c) =>
+        Object.entries(c.settings)
+          .filter(([, spec]) => spec.repeatable === true)
+          .map(([key]) => kebab(key)),
+      ),
       ...(fallback.about ? { about: fallback.about } : {}),
       columns: io.stdout.columns,
       stdout: io.stdout,

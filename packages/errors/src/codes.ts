@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   COMPRESS_FAILED: "INPUT", // compressing the local dump before upload failed
   // integrity of a backup
   SIDECAR_INVALID: "INTEGRITY", // a .meta.json does not match the schema
+  SET_MANIFEST_INVALID: "INTEGRITY", // a set manifest under <prefix>/sets/ does not parse: nothing restored
   NOT_COMMITTED: "INTEGRITY", // the named dump has no .meta.json: never committed
   NO_COMMITTED_BACKUP: "INTEGRITY", // --latest found no committed backup under the prefix
   NEWEST_BACKUP_BROKEN: "INTEGRITY", // --latest: the newest backup is broken; older ones are not used instead

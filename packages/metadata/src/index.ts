@@ -6,6 +6,7 @@ export type {
   Neo4jInfo,
   SchemaConstraint,
   SchemaIndex,
+  SetMembership,
   SseMode,
   StorageInfo,
   ToolInfo,
@@ -28,3 +29,5 @@ export {
   sidecarKey,
 } from "./key.js";
 export type { BackupFileName, BackupKeyParts, KeyCompression } from "./key.js";
+export { parseSetManifest, setIdOfKey, setManifestKey } from "./set-manifest.js";
+export type { SetManifest, SetMember } from "./set-manifest.js";

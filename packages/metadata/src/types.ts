@@ -16,6 +16,16 @@ export interface BackupMeta {
   compression?: CompressionInfo;
   storage?: StorageInfo;
   stats?: GraphStats;
+  /** Set by helper `sets`: this dump is a member of a set taken in one stop window. */
+  set?: SetMembership;
+}
+
+/** The set a dump belongs to; the set exists only once its manifest does (the set's commit). */
+export interface SetMembership {
+  /** The set's time, `yyyymmddThhmmssZ`, shared by its members. */
+  id: string;
+  /** The manifest's key in the bucket, or its path relative to the out-dir for a local set. */
+  manifest_key: string;
 }
 
 export interface ToolInfo {

@@ -32,6 +32,7 @@ const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression">> & {
   retention_days: 30,
   tool: { name: "nbs-upload", version: "0.1.0", repo_sha: "0123abcd" },
   dump_format: "neo4j-5-dump",
+  set: { id: "20261124T101500Z", manifest_key: "prod/sets/20261124T101500Z.json" },
   neo4j: { version: "5.26.30", edition: "community" },
   compression: { algorithm: "zstd", original_size: 4000, original_sha256: "b".repeat(64) },
   storage: {

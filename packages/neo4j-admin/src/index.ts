@@ -3,6 +3,9 @@
 // internal; tests import it from its module. etc/neo4j-admin.api.md is the reviewed report.
 export { dumpDatabase } from "./dump-database.js";
 export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js";
+export { dumpDatabaseSet } from "./dump-set.js";
+export type { DumpSetOptions, DumpSetResult, SetMemberInfo } from "./dump-set.js";
+export { listOnlineDatabases } from "./online-databases.js";
 export { detectDumpFormat } from "./dump-format.js";
 export { countNodes, loadDatabase } from "./load-database.js";
 export type { LoadDatabaseOptions, LoadDatabaseResult } from "./load-database.js";

@@ -22,6 +22,7 @@ export { headBackup } from "./protocol/head.js";
 export type { CommittedBackup } from "./protocol/head.js";
 export { getBackupStream, latestBackup, listBackups, listDumps } from "./protocol/list.js";
 export { backupStream } from "./protocol/put-stream.js";
+export { getSetManifest, latestSetManifest, putSetManifest } from "./protocol/set-manifest.js";
 export type { BackupStreamInput, StreamBackup } from "./protocol/put-stream.js";
 export type { StreamProgress } from "./transport/upload-stream.js";
 export type {
