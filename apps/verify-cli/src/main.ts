@@ -1,7 +1,7 @@
 import { defineCommand, runCli, type CliIo, type CliMain, type JsonDocument } from "@nbs/cli-kit";
 import type { VerifyReport } from "@nbs/verify";
 import pkg from "../package.json" with { type: "json" };
-import { list, restore } from "./ops-commands.js";
+import { list, restore, restoreSet } from "./ops-commands.js";
 import { VERIFY_SETTINGS, resolveVerifySettings } from "./settings.js";
 
 export type Io = CliIo;
@@ -12,6 +12,7 @@ const USAGE = [
   "$0 --file <dump> [options]",
   "$0 list [--prefix <prefix>] [--db <db>] [--all] [--json]",
   "$0 restore --latest|--s3-uri <uri>|--file <dump> --db <db> --neo4j-home <dir> --neo4j-uri <bolt> [--as-db <db>] [--force] [--safety-dir <dir> | --no-safety-copy] [--dry-run]",
+  "$0 restore-set --set latest|<id> --bucket <bucket> --prefix <prefix> | --set-file <out-dir>/sets/<id>.json --neo4j-home <dir> --force",
 ].join("\n");
 
 const verify = defineCommand({
@@ -37,7 +38,7 @@ export const main: CliMain = (argv, env, io, interrupt) =>
     program: "nbs-verify",
     version: pkg.version,
     usage: USAGE,
-    commands: [verify, list, restore],
+    commands: [verify, list, restore, restoreSet],
     argv,
     env,
     io,

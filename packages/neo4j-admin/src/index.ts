@@ -6,6 +6,8 @@ export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js
 export { dumpDatabaseSet } from "./dump-set.js";
 export type { DumpSetOptions, DumpSetResult, SetMemberInfo } from "./dump-set.js";
 export { listOnlineDatabases } from "./online-databases.js";
+export { loadDatabaseSet } from "./load-set.js";
+export type { LoadSetOptions, LoadSetResult } from "./load-set.js";
 export { detectDumpFormat } from "./dump-format.js";
 export { countNodes, loadDatabase } from "./load-database.js";
 export type { LoadDatabaseOptions, LoadDatabaseResult } from "./load-database.js";
