@@ -157,6 +157,9 @@ for db in "${dbs[@]}"; do
     file="$(member_file "$log_dir/_set.dump.json" "$db")"
     if [ "$set_rc" -eq 0 ] && [ -n "$file" ]; then
       dump_s="dumped"
+      # The window's downtime, shared by every database of the set.
+      downtime_ms="$(json_field "$log_dir/_set.dump.json" downtime_ms)"
+      [ -z "$downtime_ms" ] || dump_s="$dump_s, down $(awk -v ms="$downtime_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s (one window)"
     else
       rc=$set_rc
       [ "$rc" -ne 0 ] || rc=1
@@ -167,6 +170,9 @@ for db in "${dbs[@]}"; do
     if [ "$step_rc" -eq 0 ]; then
       dump_s="$(json_field "$log_dir/$db.dump.json" outcome)"
       file="$(json_field "$log_dir/$db.dump.json" file)"
+      # How long Neo4j did not answer Bolt for this dump (measured when NEO4J_URI is set).
+      downtime_ms="$(json_field "$log_dir/$db.dump.json" downtime_ms)"
+      [ -z "$downtime_ms" ] || dump_s="$dump_s, down $(awk -v ms="$downtime_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s"
     else
       dump_s="failed ($step_rc)" failed=dump rc=$step_rc
     fi

@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { s3ClientOptions, withoutCredentials, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { backupKey, isValidBucketName, normalizePrefix, sidecarKey } from "@nbs/metadata";
@@ -10,6 +11,7 @@ import {
   type StreamProgress,
 } from "@nbs/s3-store";
 import type { DumpDeps } from "./dump.js";
+import { planStopWindow } from "./downtime-plan.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { logRequests } from "./request-log.js";
 import { TOOL_DUMP } from "./tool.js";
@@ -123,6 +125,13 @@ export async function runDumpToS3(
     // Before Neo4j stops: a taken key, a wrong bucket or bad credentials stop nothing.
     await backupStream.assertKeyFree(client, bucket, key, signal);
     logger.log("info", "dump.plan", plan);
+    const window = await planStopWindow({
+      settings,
+      inst,
+      defaultSnapshotDir: tmpdir(),
+      env,
+      logger,
+    });
     const started = Date.now();
     const onProgress = streamProgress(logger, started);
     const result = await dumpDatabaseToStream({
@@ -132,6 +141,8 @@ export async function runDumpToS3(
       runner,
       now: () => createdAt,
       signal,
+      ...(window.snapshot ? { snapshot: window.snapshot } : {}),
+      onRestarted: window.onRestarted,
       ...(uri !== undefined && password !== undefined
         ? { bolt: { uri, user: settings.neo4jUser, password } }
         : {}),
@@ -166,11 +177,16 @@ export async function runDumpToS3(
           sse,
           meta,
           source: dump.bytes,
-          // Only after neo4j-admin exited 0 is the upload completed (and then committed).
+          // Only after neo4j-admin exited 0 is the upload completed (and then committed); the
+          // sidecar also waits for the restarted server to answer, to record the downtime.
           finish: async () => {
             await dump.exited;
             const format = dump.format();
-            return format && format.kind !== "unknown" ? { dump_format: format.kind } : {};
+            const downtimeMs = await dump.downtime;
+            return {
+              ...(format && format.kind !== "unknown" ? { dump_format: format.kind } : {}),
+              ...(downtimeMs === undefined ? {} : { downtime_ms: downtimeMs }),
+            };
           },
           partSize: settings.partSize,
           concurrency: settings.concurrency,
@@ -187,6 +203,7 @@ export async function runDumpToS3(
       size: stored.size,
       duration_ms: Date.now() - started,
     });
+    await window.record(result.downtimeMs);
     return {
       outcome: stored.status,
       bucket: stored.bucket,
@@ -200,6 +217,7 @@ export async function runDumpToS3(
       db: settings.db,
       neo4j_version: result.neo4j.version,
       stats: stored.meta.stats ?? null,
+      downtime_ms: result.downtimeMs ?? null,
     };
   } finally {
     client.destroy();

@@ -10,6 +10,7 @@ import {
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { backupStream } from "@nbs/s3-store";
+import { DOWNTIME_SETTINGS } from "./downtime-settings.js";
 import { UPLOAD_SETTINGS } from "./settings.js";
 
 /** `nbs-upload dump` (what scripts/neo4j/backup.sh runs). The Neo4j password comes only from NEO4J_PASSWORD. */
@@ -80,6 +81,7 @@ export const DUMP_SETTINGS = {
     false,
     parseBool,
   ),
+  ...DOWNTIME_SETTINGS,
   ...LOG_SETTINGS,
   json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),
   toS3: S(

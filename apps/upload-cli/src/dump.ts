@@ -10,6 +10,7 @@ import {
   locateNeo4j,
 } from "@nbs/neo4j-admin";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { planStopWindow } from "./downtime-plan.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { TOOL_DUMP } from "./tool.js";
 import { defaultCreatedBy } from "./who.js";
@@ -89,6 +90,13 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
         "no NEO4J_URI / NEO4J_PASSWORD: the sidecar will have no stats, and verify cannot compare counts",
     });
   }
+  const window = await planStopWindow({
+    settings,
+    inst,
+    defaultSnapshotDir: outDir,
+    env,
+    logger,
+  });
   const started = Date.now();
   const result = await dumpDatabase({
     home: inst.home,
@@ -98,11 +106,14 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     runner,
     now: () => new Date(),
     signal,
+    ...(window.snapshot ? { snapshot: window.snapshot } : {}),
+    onRestarted: window.onRestarted,
     ...(uri !== undefined && password !== undefined
       ? { bolt: { uri, user: settings.neo4jUser, password } }
       : {}),
   });
   logger.log("info", "dump.written", { path: result.path, duration_ms: Date.now() - started });
+  await window.record(result.downtimeMs);
   if (result.stats?.exact === false)
     logger.log("warn", "dump.stats.inexact", {
       message:
@@ -125,6 +136,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
       ...(result.neo4j.edition === "unknown" ? {} : { edition: result.neo4j.edition }),
     },
     ...(result.stats ? { stats: result.stats } : {}),
+    ...(result.downtimeMs === undefined ? {} : { downtime_ms: result.downtimeMs }),
   });
   // Written to a temp name and renamed, so a half-written sidecar never sits next to a dump.
   const sidecar = `${result.path}.meta.json`;
@@ -151,5 +163,6 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     db: settings.db,
     neo4j_version: result.neo4j.version,
     stats: meta.stats ?? null,
+    downtime_ms: result.downtimeMs ?? null,
   };
 }

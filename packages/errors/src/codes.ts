@@ -162,6 +162,12 @@ export const ERROR_CODES = {
   INDEX_FAILED: "NEO4J", // an index of the loaded or restored database is FAILED
   INDEX_NOT_ONLINE: "NEO4J", // an index was still POPULATING when the bounded wait ended
   // --- end proofs branch ---
+
+  // --- downtime branch: the stop window measured, bounded and cut (snapshot mode) ---
+  DOWNTIME_LIMIT_EXCEEDED: "USAGE", // the estimated downtime exceeds --max-downtime: refused before the stop
+  SNAPSHOT_DISK_SPACE_LOW: "INPUT", // --snapshot-dir lacks room for the store copy (+ margin): refused before the stop
+  SNAPSHOT_COPY_FAILED: "INPUT", // copying the stopped store failed (e.g. no reflink support); Neo4j was started again
+  // --- end downtime branch ---
 } as const satisfies Record<string, ErrorCategory>;
 
 export type NbsErrorCode = keyof typeof ERROR_CODES;

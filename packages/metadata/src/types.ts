@@ -16,6 +16,13 @@ export interface BackupMeta {
   compression?: CompressionInfo;
   storage?: StorageInfo;
   stats?: GraphStats;
+  // --- downtime branch ---
+  /**
+   * Milliseconds the server did not answer Bolt for this dump: from its last answer before the
+   * stop to its first after the start (measured by probing; absent when not measured).
+   */
+  downtime_ms?: number;
+  // --- end downtime branch ---
   /** Set by helper `sets`: this dump is a member of a set taken in one stop window. */
   set?: SetMembership;
 }

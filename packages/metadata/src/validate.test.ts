@@ -29,6 +29,7 @@ const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression">> & {
   uploaded_at: "2026-11-24T10:16:01.250Z",
   created_by: "github-actions:backup-sync#42",
   commit_sha: "0123abc",
+  downtime_ms: 4200,
   retention_days: 30,
   tool: { name: "nbs-upload", version: "0.1.0", repo_sha: "0123abcd" },
   dump_format: "neo4j-5-dump",

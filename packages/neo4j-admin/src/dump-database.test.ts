@@ -16,10 +16,12 @@ function neo4jSimulator(
     storeTx?: () => number;
     /** `neo4j stop` exits 1 after its SIGTERM stopped the server anyway. */
     stopFails?: boolean;
+    /** How long the dump takes. */
+    dumpMs?: number;
   } = {},
 ) {
   let running = options.running ?? true;
-  return fakeRunner(async ({ file, args }: RecordedRun) => {
+  const runner = fakeRunner(async ({ file, args }: RecordedRun) => {
     if (args[0] === "--version") return { stdout: "5.26.30\n" };
     if (basename(file) === "neo4j") {
       if (args[0] === "status") return { exitCode: running ? 0 : 3 };
@@ -36,11 +38,13 @@ function neo4jSimulator(
     if (args[1] === "dump") {
       if (running) return { exitCode: 1, stderr: "database is in use" };
       if (options.dumpFails) return { exitCode: 1, stderr: "disk full" };
+      if (options.dumpMs) await new Promise((resolve) => setTimeout(resolve, options.dumpMs));
       const toPath = args.find((a) => a.startsWith("--to-path="))!.slice("--to-path=".length);
       await writeFile(join(toPath, `${args[2]}.dump`), "DZV1-data");
     }
     return {};
   });
+  return Object.assign(runner, { isRunning: () => running });
 }
 
 const steps = (runs: RecordedRun[]) =>
@@ -158,7 +162,8 @@ describe("dumpDatabase", () => {
       dumped_at_tx: 7,
     });
     expect(graph.queries.at(-1)).toBe("RETURN 1");
-    expect(graph.closed()).toBe(2);
+    // The counting, the downtime clock's and the restart's drivers.
+    expect(graph.closed()).toBe(3);
     expect(steps(runner.runs)).toEqual([
       "neo4j-admin --version",
       "neo4j status",
@@ -167,6 +172,31 @@ describe("dumpDatabase", () => {
       "neo4j-admin database dump",
       "neo4j start",
     ]);
+  });
+
+  it("measures the downtime over Bolt: from the last answer before the stop to the first after the start", async () => {
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const runner = neo4jSimulator({ dumpMs: 400 });
+    const graph = fakeGraph(() => 7, undefined, () => runner.isRunning());
+    const reported: (number | undefined)[] = [];
+    const result = await dumpDatabase({
+      home,
+      db: "neo4j",
+      outDir,
+      runner,
+      now,
+      driverFactory: graph.driverFactory,
+      onRestarted: (ms) => reported.push(ms),
+    });
+    // The server did not answer during the whole dump, which took 400 ms.
+    expect(result.downtimeMs).toBeGreaterThanOrEqual(400);
+    expect(reported).toEqual([result.downtimeMs]);
+  });
+
+  it("records no downtime without Bolt (nothing to probe)", async () => {
+    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const result = await dumpDatabase({ home, db: "neo4j", outDir, runner: neo4jSimulator(), now });
+    expect(result).not.toHaveProperty("downtimeMs");
   });
 
   it("calls the counts exact when the stopped store holds the transaction they were taken at", async () => {
@@ -271,7 +301,8 @@ describe("dumpDatabase", () => {
  * Neo4j 5 bookmark carrying `tx()` (or an opaque one when it is undefined); counting queries
  * fail with `failure` when given.
  */
-function fakeGraph(tx: () => number | undefined, failure?: Error) {
+/** `up` says whether the server answers a probe (`RETURN 1` in a session); default always. */
+function fakeGraph(tx: () => number | undefined, failure?: Error, up: () => boolean = () => true) {
   const queries: string[] = [];
   let closed = 0;
   const bookmarkFor = (id: number | undefined) =>
@@ -298,6 +329,7 @@ function fakeGraph(tx: () => number | undefined, failure?: Error) {
           return Promise.resolve();
         },
         lastBookmarks: () => last,
+        run: () => (up() ? Promise.resolve({}) : Promise.reject(new Error("ECONNREFUSED"))),
         close: () => Promise.resolve(),
       };
     },

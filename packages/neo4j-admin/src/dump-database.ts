@@ -5,12 +5,14 @@ import { NbsError } from "@nbs/errors";
 import type { GraphStats } from "@nbs/metadata";
 import { connectBolt, type BoltConnection } from "./bolt.js";
 import { buildDumpCommand, dumpFileName } from "./commands.js";
+import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
 import { serverCommand } from "./installation.js";
 import type { Neo4jInstallation } from "./installation.js";
 import { locateNeo4j } from "./locate.js";
 import { placeDump } from "./place-dump.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
+import { prepareSnapshot, type PreparedSnapshot, type SnapshotOptions } from "./snapshot.js";
 import { captureStats } from "./stats.js";
 import { stopServer } from "./stop-server.js";
 import { lastTransactionId, storeTransactionId } from "./transaction-id.js";
@@ -41,6 +43,16 @@ export interface DumpDatabaseOptions {
   timeoutMs?: number;
   /** For Bolt to answer after the restart. Default 5 minutes. */
   restartTimeoutMs?: number;
+  /**
+   * Snapshot mode: copy the stopped store to a private staging home, start the server again at
+   * once, and dump from the copy (see snapshot.ts). Only for a running server.
+   */
+  snapshot?: SnapshotOptions;
+  /**
+   * Called once the server answers Bolt again after the stop, with the downtime measured by a
+   * Bolt probe (undefined without Bolt). In snapshot mode this is before the dump starts.
+   */
+  onRestarted?: (downtimeMs: number | undefined) => void;
 }
 
 export interface DumpDatabaseResult {
@@ -53,6 +65,11 @@ export interface DumpDatabaseResult {
   neo4j: { version: string; edition: Neo4jEdition };
   /** When the dump started (ISO 8601, UTC); also encoded in the file name. */
   createdAt: string;
+  /**
+   * Milliseconds the server did not answer Bolt: from its last answer before the stop to its
+   * first after the start. Undefined without Bolt or when it was not running.
+   */
+  downtimeMs?: number;
 }
 
 /**
@@ -91,22 +108,46 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
     },
   );
   let dumpedAtTx: number | undefined;
+  let downtimeMs: number | undefined;
   try {
-    if (wasRunning) await stopForDump(inst, options, timeoutMs);
-    // Read while stopped: the transaction the dump will hold, to tell whether the counts
-    // describe it. Unknown when it fails: the counts then compare strictly; the restart still runs.
-    dumpedAtTx = counted
-      ? await storeTransactionId(runner, inst, options.db, { signal, timeoutMs }).catch(
+    const snapshot =
+      wasRunning && options.snapshot
+        ? await prepareSnapshot(inst, options.db, options.snapshot)
+        : undefined;
+    try {
+      const window = wasRunning
+        ? await openDowntimeWindow(options.driverFactory, options.db)
+        : undefined;
+      try {
+        if (wasRunning) await stopForDump(inst, options, timeoutMs);
+        let source = inst;
+        if (snapshot) {
+          const taken = await snapshotThenRestart(inst, options, snapshot, window);
+          downtimeMs = taken.downtimeMs;
+          source = taken.copy;
+        }
+        // Read while stopped: the transaction the dump will hold, to tell whether the counts
+        // describe it. Unknown when it fails: the counts then compare strictly; the restart still runs.
+        dumpedAtTx = counted
+          ? await storeTransactionId(runner, source, options.db, { signal, timeoutMs }).catch(
+              () => undefined,
+            )
+          : undefined;
+        const dumpError = await dumpInto(source, options, work, path, timeoutMs).then(
           () => undefined,
-        )
-      : undefined;
-    const dumpError = await dumpInto(inst, options, work, path, timeoutMs).then(
-      () => undefined,
-      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-    );
-    if (wasRunning)
-      await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
-    if (dumpError !== undefined) throw dumpError;
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
+        if (wasRunning && !snapshot) {
+          await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
+          downtimeMs = await restarted(window, options);
+        }
+        if (dumpError !== undefined) throw dumpError;
+      } finally {
+        await window?.close();
+      }
+    } finally {
+      await snapshot?.dispose();
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -115,6 +156,7 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
     stats: statsOf(counted, dumpedAtTx),
     neo4j: { version: inst.version.raw, edition },
     createdAt: createdAt.toISOString(),
+    ...(downtimeMs === undefined ? {} : { downtimeMs }),
   };
 }
 
@@ -125,6 +167,42 @@ export function locateOptions(options: Pick<DumpDatabaseOptions, "home" | "confD
     ...(options.confDir === undefined ? {} : { confDir: options.confDir }),
     ...(options.service === undefined ? {} : { service: options.service }),
   };
+}
+
+/**
+ * Snapshot mode, with the server stopped: copy its store, start it again (whether the copy
+ * worked or not), and only then throw the copy's failure; returns the copy to dump from.
+ */
+export async function snapshotThenRestart(
+  inst: Neo4jInstallation,
+  options: Omit<DumpDatabaseOptions, "outDir">,
+  snapshot: PreparedSnapshot,
+  window: DowntimeWindow | undefined,
+): Promise<{ copy: Neo4jInstallation; downtimeMs: number | undefined }> {
+  const copied = await snapshot.take().then(
+    (copy) => ({ copy }),
+    (error: unknown) => ({ error }),
+  );
+  await restartAfter(
+    inst,
+    options,
+    undefined,
+    "error" in copied ? copied.error : undefined,
+    "error" in copied ? "the snapshot failed and" : "the store was copied but",
+  );
+  const downtimeMs = await restarted(window, options);
+  if ("error" in copied) throw copied.error;
+  return { copy: copied.copy, downtimeMs };
+}
+
+/** The downtime once the restarted server answered, handed to `onRestarted`. */
+export async function restarted(
+  window: { measure(): Promise<number | undefined> } | undefined,
+  options: Pick<DumpDatabaseOptions, "onRestarted">,
+): Promise<number | undefined> {
+  const downtimeMs = await window?.measure();
+  options.onRestarted?.(downtimeMs);
+  return downtimeMs;
 }
 
 type DriverOptions = Pick<DumpDatabaseOptions, "bolt" | "driverFactory">;
@@ -234,15 +312,17 @@ export async function stopForDump(
 
 async function restartAfter(
   inst: Neo4jInstallation,
-  options: DumpDatabaseOptions,
+  options: Omit<DumpDatabaseOptions, "outDir">,
   dumped: string | undefined,
   dumpError: unknown,
+  said?: string,
 ): Promise<void> {
   try {
     await restart(inst, options);
   } catch (restartError) {
     const what =
-      dumped === undefined ? "the dump failed and" : `the dump was written to ${dumped} but`;
+      said ??
+      (dumped === undefined ? "the dump failed and" : `the dump was written to ${dumped} but`);
     throw new NbsError("NEO4J_NOT_RESTARTED", `${what} Neo4j did not restart`, {
       hint: `start it by hand: ${manualStart(inst)}`,
       cause: dumpError === undefined ? restartError : new AggregateError([dumpError, restartError]),

@@ -7,18 +7,22 @@ import {
   firstLine,
   locateOptions,
   restart,
+  restarted,
+  snapshotThenRestart,
   statsOf,
   stopForDump,
   withDriverFactory,
   type DumpDatabaseOptions,
 } from "./dump-database.js";
+import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
 import { DUMP_HEADER_BYTES, detectDumpFormat, type DumpFormat } from "./dump-format.js";
 import { Neo4jCommandError } from "./errors.js";
-import { serverCommand } from "./installation.js";
+import { serverCommand, type Neo4jCommand, type Neo4jInstallation } from "./installation.js";
 import { locateNeo4j } from "./locate.js";
 import { redactText } from "./redact.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { StreamExit } from "./runner.js";
+import { prepareSnapshot, type PreparedSnapshot } from "./snapshot.js";
 import { storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
 import { manualStart } from "./service-control.js";
@@ -48,6 +52,12 @@ export interface DumpStream {
   /** The format recognised from the first bytes; set once the first byte was yielded. */
   format: () => DumpFormat | undefined;
   info: StreamedDumpInfo;
+  /**
+   * The downtime (ms, measured over Bolt) once the server answers again; undefined without Bolt,
+   * when it was not running, or when it did not come back. In dump mode it resolves only after
+   * the dump process ended and the server restarted: await it after `exited`.
+   */
+  downtime: Promise<number | undefined>;
 }
 
 export interface DumpToStreamOptions<T> extends Omit<DumpDatabaseOptions, "outDir"> {
@@ -57,6 +67,8 @@ export interface DumpToStreamOptions<T> extends Omit<DumpDatabaseOptions, "outDi
 
 export interface DumpToStreamResult<T> extends StreamedDumpInfo {
   consumed: T;
+  /** See DumpDatabaseResult.downtimeMs. */
+  downtimeMs?: number;
 }
 
 /**
@@ -89,13 +101,76 @@ export async function dumpDatabaseToStream<T>(
   const wasRunning = status.exitCode === 0;
   const { counted, edition } = await countOnline(options, inst, wasRunning);
   const createdAt = options.now();
+  const snapshot =
+    wasRunning && options.snapshot
+      ? await prepareSnapshot(inst, options.db, options.snapshot)
+      : undefined;
+  try {
+    const window = wasRunning
+      ? await openDowntimeWindow(options.driverFactory, options.db)
+      : undefined;
+    try {
+      return await stopAndStream(options, inst, command, wasRunning, snapshot, window, {
+        counted,
+        edition,
+        createdAt,
+        timeoutMs,
+      });
+    } finally {
+      await window?.close();
+    }
+  } finally {
+    await snapshot?.dispose();
+  }
+}
+
+async function stopAndStream<T>(
+  options: DumpToStreamOptions<T>,
+  inst: Neo4jInstallation,
+  command: Neo4jCommand,
+  wasRunning: boolean,
+  snapshot: PreparedSnapshot | undefined,
+  window: DowntimeWindow | undefined,
+  taken: {
+    counted: Awaited<ReturnType<typeof countOnline>>["counted"];
+    edition: Neo4jEdition;
+    createdAt: Date;
+    timeoutMs: number;
+  },
+): Promise<DumpToStreamResult<T>> {
+  const { runner, signal } = options;
+  const { counted, edition, createdAt, timeoutMs } = taken;
   let consumed: PromiseSettledResult<T>;
   let restartError: unknown;
+  let downtimeMs: number | undefined;
+  let source = inst;
   // A failed stop starts the server again itself (NEO4J_STOP_FAILED / NEO4J_NOT_RESTARTED).
   if (wasRunning) await stopForDump(inst, options, timeoutMs);
+  if (snapshot) {
+    // The server starts again before the dump: the dump reads the copy.
+    const copy = await snapshotThenRestart(inst, options, snapshot, window);
+    downtimeMs = copy.downtimeMs;
+    source = copy.copy;
+    command = buildDumpToStdoutCommand(source, options.db) ?? command;
+  }
+  let downtimeKnown: (ms: number | undefined) => void = () => {};
+  const downtime = snapshot
+    ? Promise.resolve(downtimeMs)
+    : new Promise<number | undefined>((resolve) => (downtimeKnown = resolve));
+  let restartDone = false;
+  const restartNow = async () => {
+    restartDone = true;
+    restartError = await restart(inst, options).then(
+      () => undefined,
+      (error: unknown) => error ?? new Error("restart failed"),
+    );
+    downtimeMs = restartError === undefined ? await restarted(window, options) : undefined;
+    downtimeKnown(downtimeMs);
+  };
+  const restartsHere = wasRunning && !snapshot;
   try {
     const dumpedAtTx = counted
-      ? await storeTransactionId(runner, inst, options.db, { signal, timeoutMs }).catch(
+      ? await storeTransactionId(runner, source, options.db, { signal, timeoutMs }).catch(
           () => undefined,
         )
       : undefined;
@@ -104,7 +179,8 @@ export async function dumpDatabaseToStream<T>(
       neo4j: { version: inst.version.raw, edition },
       createdAt: createdAt.toISOString(),
     };
-    const proc = runner.stream(command.file, command.args, {
+    // Checked by the caller before anything stopped.
+    const proc = runner.stream!(command.file, command.args, {
       env: command.env,
       timeoutMs,
       ...(signal ? { signal } : {}),
@@ -122,6 +198,7 @@ export async function dumpDatabaseToStream<T>(
           exited,
           format: () => format,
           info,
+          downtime,
         })
         .catch((error: unknown) => {
           proc.kill(); // the consumer gave up: stop the dump so the restart can follow
@@ -131,18 +208,17 @@ export async function dumpDatabaseToStream<T>(
     // The DBMS starts again as soon as the dump process ended; the consumer may still be
     // finishing (the last parts, the commit) meanwhile.
     await proc.exit;
-    if (wasRunning)
-      restartError = await restart(inst, options).then(
-        () => undefined,
-        (error: unknown) => error ?? new Error("restart failed"),
-      );
+    if (restartsHere) await restartNow();
     [consumed] = await consuming;
     if (consumed.status === "fulfilled" && restartError === undefined)
-      return { ...info, consumed: consumed.value };
+      return {
+        ...info,
+        consumed: consumed.value,
+        ...(downtimeMs === undefined ? {} : { downtimeMs }),
+      };
   } catch (error) {
     // The spawn failed: still restart.
-    if (wasRunning && restartError === undefined)
-      await restart(inst, options).catch((e: unknown) => (restartError = e));
+    if (restartsHere && !restartDone) await restartNow();
     if (restartError === undefined) throw error;
     consumed = { status: "rejected", reason: error };
   }

@@ -29,13 +29,17 @@ describe("readHomeConf", () => {
     );
     expect(await readHomeConf(inst)).toEqual({
       dataDir: join(inst.home, "store"),
+      transactionLogsRoot: join(inst.home, "store", "transactions"),
       boltListenAddress: ":7688",
     });
   });
 
   it("uses Neo4j's default <home>/data without a neo4j.conf", async () => {
     const inst = installation(undefined);
-    expect(await readHomeConf(inst)).toEqual({ dataDir: join(inst.home, "data") });
+    expect(await readHomeConf(inst)).toEqual({
+      dataDir: join(inst.home, "data"),
+      transactionLogsRoot: join(inst.home, "data", "transactions"),
+    });
   });
 
   it("reads the 4.x setting names on 4.x", async () => {
@@ -44,5 +48,14 @@ describe("readHomeConf", () => {
       "4.4.44",
     );
     expect((await readHomeConf(inst)).dataDir).toBe("/var/lib/neo4j/data");
+  });
+
+  it("resolves a relative transaction-logs root against the data directory, an absolute one as is", async () => {
+    const relative = installation(
+      "server.directories.data=/srv/neo4j\nserver.directories.transaction.logs.root=tx\n",
+    );
+    expect((await readHomeConf(relative)).transactionLogsRoot).toBe("/srv/neo4j/tx");
+    const absolute = installation("server.directories.transaction.logs.root=/fast/tx\n");
+    expect((await readHomeConf(absolute)).transactionLogsRoot).toBe("/fast/tx");
   });
 });

@@ -6,6 +6,11 @@ import type { Neo4jInstallation } from "./installation.js";
 export interface HomeConf {
   /** Absolute data directory (`server.directories.data`, default `<home>/data`). */
   dataDir: string;
+  /**
+   * Absolute root of the transaction logs (`server.directories.transaction.logs.root`, default
+   * `<data>/transactions`; relative to the data directory); a database's are in `<root>/<db>`.
+   */
+  transactionLogsRoot: string;
   /** The Bolt listen address as configured (`server.bolt.listen_address`), when set. */
   boltListenAddress?: string;
 }
@@ -34,8 +39,11 @@ export async function readHomeConf(inst: Neo4jInstallation): Promise<HomeConf> {
       ? ["dbms.directories.data", "dbms.connector.bolt.listen_address"]
       : ["server.directories.data", "server.bolt.listen_address"];
   const boltListenAddress = settings.get(bolt);
+  const dataDir = resolve(inst.home, settings.get(data) ?? "data");
+  const txRoot = settings.get(`${data.split(".")[0]}.directories.transaction.logs.root`);
   return {
-    dataDir: resolve(inst.home, settings.get(data) ?? "data"),
+    dataDir,
+    transactionLogsRoot: resolve(dataDir, txRoot ?? "transactions"),
     ...(boltListenAddress ? { boltListenAddress } : {}),
   };
 }

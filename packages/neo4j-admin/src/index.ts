@@ -2,6 +2,8 @@
 // Everything else (command builders, conf rendering, redaction, ports, version parsing) is
 // internal; tests import it from its module. etc/neo4j-admin.api.md is the reviewed report.
 export { dumpDatabase } from "./dump-database.js";
+export { databaseStoreBytes } from "./snapshot.js";
+export type { SnapshotMode, SnapshotOptions } from "./snapshot.js";
 export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js";
 export { dumpDatabaseSet } from "./dump-set.js";
 export type { DumpSetOptions, DumpSetResult, SetMemberInfo } from "./dump-set.js";

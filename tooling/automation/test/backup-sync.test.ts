@@ -96,6 +96,15 @@ describe("backup_sync.sh", { timeout: 180_000 }, () => {
     expect(sync.summary).toContain("| beta | dumped | uploaded | verified (checksum) |");
   });
 
+  it("shows each dump's measured downtime in the summary", async () => {
+    const sync = await backupSync(["--db", "alpha"], {
+      BACKUP_S3_BUCKET: "b1",
+      FAKE_DOWNTIME_MS_alpha: "12345",
+    });
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.summary).toContain("| alpha | dumped, down 12.3 s | uploaded |");
+  });
+
   it("exits with the highest code of any failed step, and still backs up the other databases", async () => {
     const sync = await backupSync(["--db", "aaa", "--db", "bbb", "--db", "ccc"], {
       BACKUP_S3_BUCKET: "b1",

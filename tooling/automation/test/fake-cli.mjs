@@ -22,11 +22,13 @@ const dump = `${opt("--out-dir")}/${db}-20261130T010203Z.dump`;
 const key = `prod/${db}/${db}-20261130T010203Z.dump`;
 process.stderr.write(`${JSON.stringify({ level: "info", event: `${step}.result`, db })}\n`);
 const fileOf = (name) => `${opt("--out-dir")}/${name}-20261130T010203Z.dump`;
+const downtime = process.env[dbs.length > 1 ? "FAKE_DOWNTIME_MS_SET" : `FAKE_DOWNTIME_MS_${db}`];
+const downtime_ms = downtime === undefined ? null : Number(downtime);
 if (step === "dump" && code === 0 && dbs.length > 1) {
   const members = dbs.map((name) => ({ db: name, file: fileOf(name) }));
-  console.log(JSON.stringify({ outcome: "dumped", set: "20261130T010203Z", members }));
+  console.log(JSON.stringify({ outcome: "dumped", set: "20261130T010203Z", members, downtime_ms }));
 } else if (step === "dump" && code === 0)
-  console.log(JSON.stringify({ outcome: "dumped", file: dump }));
+  console.log(JSON.stringify({ outcome: "dumped", file: dump, downtime_ms }));
 // like the real CLI: a result on stdout only on success (the failure is the last log event)
 if (step === "upload" && code === 0) {
   console.log(
