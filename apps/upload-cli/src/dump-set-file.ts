@@ -126,6 +126,7 @@ export async function runDumpSetToFiles(
     created_by: createdBy,
     tool: TOOL_DUMP,
     neo4j,
+    ...(result.downtimeMs === undefined ? {} : { downtime_ms: result.downtimeMs }),
     members: result.members.map(({ dumped: { file: _, ...member } }) => member),
   };
   await writeNewFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -136,6 +137,7 @@ export async function runDumpSetToFiles(
   return {
     outcome: "dumped",
     set: plan.id,
+    downtime_ms: result.downtimeMs ?? null,
     manifest: manifestPath,
     members: result.members.map((m) => ({
       db: m.db,

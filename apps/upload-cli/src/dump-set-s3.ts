@@ -175,6 +175,7 @@ export async function runDumpSetToS3(
         version: result.neo4j.version,
         ...(result.neo4j.edition === "unknown" ? {} : { edition: result.neo4j.edition }),
       },
+      ...(result.downtimeMs === undefined ? {} : { downtime_ms: result.downtimeMs }),
       members: result.members.map((m) => m.dumped),
     };
     await putSetManifest({ client, bucket, prefix, manifest, sse, signal });
@@ -187,6 +188,7 @@ export async function runDumpSetToS3(
       set: plan.id,
       bucket,
       manifest_key: manifestKey,
+      downtime_ms: result.downtimeMs ?? null,
       members: result.members.map((m) => ({ ...m.dumped, stats: m.stats ?? null })),
     };
   } finally {

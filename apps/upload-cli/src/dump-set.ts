@@ -38,6 +38,13 @@ export async function runDumpSet(settings: DumpSettings, deps: DumpDeps): Promis
     throw new NbsError("SETTING_MISSING", "--all-databases needs NEO4J_URI and NEO4J_PASSWORD", {
       hint: "set them so the online databases can be listed, or name each with --db (e.g. --db system --db neo4j)",
     });
+  // Both work on one database's store and its recorded rate; a set is one window for all.
+  if (settings.snapshot !== "off" || settings.maxDowntime !== undefined)
+    throw new NbsError(
+      "FLAGS_CONFLICT",
+      `${settings.snapshot !== "off" ? "--snapshot" : "--max-downtime"} takes one database, not a set`,
+      { hint: "dump the set without it (one stop window for all databases), or dump one --db" },
+    );
   if (!settings.neo4jHome)
     throw new NbsError("NEO4J_HOME_REQUIRED", "no Neo4j installation given", {
       hint: "pass --neo4j-home or set NEO4J_HOME",

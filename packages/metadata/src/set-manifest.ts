@@ -23,6 +23,8 @@ export interface SetManifest {
   created_by: string;
   tool: ToolInfo;
   neo4j?: { version: string; edition?: "community" | "enterprise" };
+  /** How long the server did not answer Bolt for the whole window (when measured). */
+  downtime_ms?: number;
   /** In dump order, `system` first: the order a restore loads them in. */
   members: SetMember[];
 }

@@ -177,7 +177,11 @@ describe("dumpDatabase", () => {
   it("measures the downtime over Bolt: from the last answer before the stop to the first after the start", async () => {
     const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
     const runner = neo4jSimulator({ dumpMs: 400 });
-    const graph = fakeGraph(() => 7, undefined, () => runner.isRunning());
+    const graph = fakeGraph(
+      () => 7,
+      undefined,
+      () => runner.isRunning(),
+    );
     const reported: (number | undefined)[] = [];
     const result = await dumpDatabase({
       home,

@@ -10,11 +10,13 @@ import {
   withDriverFactory,
   type DumpDatabaseOptions,
 } from "./dump-database.js";
+import { openDowntimeWindow } from "./downtime.js";
 import { serverCommand } from "./installation.js";
 import { locateNeo4j } from "./locate.js";
 import { runNeo4jCommand } from "./run-command.js";
 import { manualStart } from "./service-control.js";
 import { storeTransactionId } from "./transaction-id.js";
+import type { Neo4jInstallation } from "./installation.js";
 import type { Neo4jEdition } from "./version.js";
 
 /** What the set's code knows of a member before it is dumped (all of it taken before the stop). */
@@ -39,6 +41,8 @@ export interface DumpSetResult<T> {
   neo4j: { version: string; edition: Neo4jEdition };
   /** When the window began (ISO 8601, UTC). */
   createdAt: string;
+  /** How long the server did not answer Bolt for the whole window (measured with Bolt only). */
+  downtimeMs: number | undefined;
 }
 
 /**
@@ -62,11 +66,33 @@ export async function dumpDatabaseSet<T>(given: DumpSetOptions<T>): Promise<Dump
   const counts = new Map<string, Awaited<ReturnType<typeof countOnline>>>();
   for (const db of options.dbs.filter((name) => name !== "system"))
     counts.set(db, await countOnline({ ...options, db }, inst, wasRunning));
-  const edition = [...counts.values()][0]?.edition ?? inst.edition;
-  const createdAt = options.now();
   // Bolt is awaited after the restart on a database that answers `RETURN 1`.
   const probeDb = options.dbs.find((name) => name !== "system") ?? "neo4j";
   const restartOptions = { ...options, db: probeDb };
+  const window = wasRunning
+    ? await openDowntimeWindow(options.driverFactory, probeDb)
+    : undefined;
+  try {
+    return await inWindow(options, inst, counts, wasRunning, restartOptions, timeoutMs, async () =>
+      window?.measure(),
+    );
+  } finally {
+    await window?.close();
+  }
+}
+
+async function inWindow<T>(
+  options: DumpSetOptions<T>,
+  inst: Neo4jInstallation,
+  counts: Map<string, Awaited<ReturnType<typeof countOnline>>>,
+  wasRunning: boolean,
+  restartOptions: DumpSetOptions<T> & { db: string },
+  timeoutMs: number,
+  measure: () => Promise<number | undefined>,
+): Promise<DumpSetResult<T>> {
+  const { runner, signal } = options;
+  const createdAt = options.now();
+  const edition = [...counts.values()][0]?.edition ?? inst.edition;
   if (wasRunning) await stopForDump(inst, restartOptions, timeoutMs);
   const members: DumpSetResult<T>["members"] = [];
   let failure: unknown;
@@ -103,5 +129,6 @@ export async function dumpDatabaseSet<T>(given: DumpSetOptions<T>): Promise<Dump
     members,
     neo4j: { version: inst.version.raw, edition },
     createdAt: createdAt.toISOString(),
+    downtimeMs: wasRunning ? await measure() : undefined,
   };
 }
