@@ -95,7 +95,7 @@ async function inWindow<T>(
   const edition = [...counts.values()][0]?.edition ?? inst.edition;
   if (wasRunning) await stopForDump(inst, restartOptions, timeoutMs);
   const members: DumpSetResult<T>["members"] = [];
-  let failure: unknown;
+  let failure: Error | undefined;
   try {
     for (const db of options.dbs) {
       const counted = counts.get(db)?.counted;
@@ -106,7 +106,7 @@ async function inWindow<T>(
       members.push({ ...info, dumped: await options.dumpMember(info) });
     }
   } catch (error) {
-    failure = error;
+    failure = error instanceof Error ? error : new Error(String(error));
   }
   if (wasRunning) {
     const restartError = await restart(inst, restartOptions).then(

@@ -55,7 +55,7 @@ describe("putSetManifest (the set's commit)", () => {
     s3.on(GetObjectCommand).resolves({
       Body: body(text(m)),
       ContentLength: text(m).length,
-    } as never);
+    });
     await expect(
       putSetManifest({ client, bucket: "b", prefix: "p", manifest: m, sse: { mode: "AES256" } }),
     ).resolves.toBe("p/sets/20261124T101500Z.json");
@@ -65,7 +65,7 @@ describe("putSetManifest (the set's commit)", () => {
     const m = manifest("20261124T101500Z");
     const other = text(m).replace('"test"', '"someone else"');
     s3.on(PutObjectCommand).rejects(preconditionFailed());
-    s3.on(GetObjectCommand).resolves({ Body: body(other), ContentLength: other.length } as never);
+    s3.on(GetObjectCommand).resolves({ Body: body(other), ContentLength: other.length });
     await expect(
       putSetManifest({ client, bucket: "b", prefix: "p", manifest: m, sse: { mode: "AES256" } }),
     ).rejects.toMatchObject({ code: "KEY_CONFLICT" });
@@ -85,7 +85,7 @@ describe("latestSetManifest", () => {
     s3.on(GetObjectCommand, { Key: "p/sets/20261125T101500Z.json" }).resolves({
       Body: body(text(newest)),
       ContentLength: text(newest).length,
-    } as never);
+    });
     await expect(latestSetManifest({ client, bucket: "b", prefix: "p" })).resolves.toEqual({
       key: "p/sets/20261125T101500Z.json",
       manifest: newest,
@@ -97,7 +97,7 @@ describe("latestSetManifest", () => {
     s3.on(ListObjectsV2Command).resolves({
       Contents: [{ Key: "p/sets/20261124T101500Z.json" }, { Key: "p/sets/20261125T101500Z.json" }],
     });
-    s3.on(GetObjectCommand).resolves({ Body: body("{ truncated"), ContentLength: 11 } as never);
+    s3.on(GetObjectCommand).resolves({ Body: body("{ truncated"), ContentLength: 11 });
     await expect(latestSetManifest({ client, bucket: "b", prefix: "p" })).rejects.toMatchObject({
       code: "SET_MANIFEST_INVALID",
     });
