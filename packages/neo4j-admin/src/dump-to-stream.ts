@@ -1,4 +1,4 @@
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { NbsError } from "@nbs/errors";
 import { buildDumpToStdoutCommand } from "./commands.js";
 import type { GraphStats } from "@nbs/metadata";

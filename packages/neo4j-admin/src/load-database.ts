@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/errors";
 import { buildLoadCommand } from "./commands.js";

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { NbsError, isNbsError, type NbsErrorCode } from "@nbs/errors";
 import { serverCommand, type Neo4jInstallation } from "./installation.js";
 import { runNeo4jCommand } from "./run-command.js";
