@@ -69,9 +69,7 @@ export async function dumpDatabaseSet<T>(given: DumpSetOptions<T>): Promise<Dump
   // Bolt is awaited after the restart on a database that answers `RETURN 1`.
   const probeDb = options.dbs.find((name) => name !== "system") ?? "neo4j";
   const restartOptions = { ...options, db: probeDb };
-  const window = wasRunning
-    ? await openDowntimeWindow(options.driverFactory, probeDb)
-    : undefined;
+  const window = wasRunning ? await openDowntimeWindow(options.driverFactory, probeDb) : undefined;
   try {
     return await inWindow(options, inst, counts, wasRunning, restartOptions, timeoutMs, async () =>
       window?.measure(),
