@@ -13,21 +13,21 @@ export interface DowntimeRecord {
 }
 
 /** `<state dir>/downtime.json`: the last stop window per Neo4j home, database and mode. */
-export type DowntimeState = Record<string, DowntimeRecord>;
+type DowntimeState = Record<string, DowntimeRecord>;
 
-export type DowntimeMode = "dump" | "snapshot";
+type DowntimeMode = "dump" | "snapshot";
 
 /** Where the dump rate is kept: --state-dir, else $XDG_STATE_HOME/nbs, else ~/.local/state/nbs. */
-export function defaultStateDir(env: Record<string, string | undefined>): string {
+function defaultStateDir(env: Record<string, string | undefined>): string {
   const base = env["XDG_STATE_HOME"] || join(env["HOME"] || homedir(), ".local", "state");
   return join(base, "nbs");
 }
 
-export function stateKey(home: string, db: string, mode: DowntimeMode): string {
+function stateKey(home: string, db: string, mode: DowntimeMode): string {
   return `${home}|${db}|${mode}`;
 }
 
-export async function readDowntimeState(stateDir: string): Promise<DowntimeState> {
+async function readDowntimeState(stateDir: string): Promise<DowntimeState> {
   const text = await readFile(join(stateDir, "downtime.json"), "utf8").catch(() => "{}");
   try {
     const parsed = JSON.parse(text) as unknown;
@@ -65,7 +65,7 @@ export interface DowntimePlanInput {
  * refuse (DOWNTIME_LIMIT_EXCEEDED) when it exceeds --max-downtime. Returns how to record this
  * run's window afterwards (a failed write of the state only warns).
  */
-export async function planDowntime(input: DowntimePlanInput) {
+async function planDowntime(input: DowntimePlanInput) {
   const key = stateKey(input.home, input.db, input.mode);
   const state = await readDowntimeState(input.stateDir);
   const record = state[key];
@@ -161,7 +161,7 @@ export async function planStopWindow(input: StopWindowInput) {
   });
   return {
     snapshot,
-    onRestarted(downtimeMs: number | undefined) {
+    onRestarted: (downtimeMs: number | undefined): void => {
       logger.log("info", "dump.restarted", {
         downtime_ms: downtimeMs ?? null,
         ...(downtimeMs === undefined

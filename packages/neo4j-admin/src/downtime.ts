@@ -98,7 +98,7 @@ export function startDowntimeClock(
  * A probe that runs `RETURN 1` on `database` in an auto-commit query: no retries (the driver's
  * managed transactions retry for 30 s), so a server that stopped answering is seen at once.
  */
-export function boltProbe(driver: Driver, database: string): BoltProbe {
+function boltProbe(driver: Driver, database: string): BoltProbe {
   return async () => {
     const session = driver.session({ database });
     try {
