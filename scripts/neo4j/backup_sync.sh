@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The scheduled job in one command: for each database, dump (backup.sh) -> upload
-# (upload_backup_to_s3.sh) -> verify (verify_restore.sh). Every JSON log, result, report and
+# The scheduled job in one command: dump every database in ONE stop window (backup.sh, a set
+# when there are several), then for each: upload (upload_backup_to_s3.sh) -> verify
+# (verify_restore.sh). Every JSON log, result, report and
 # the Markdown summary land in --log-dir, ready to keep as a CI artifact. See --help.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -10,8 +11,10 @@ usage() {
   cat <<'EOF'
 backup_sync.sh --db NAME [--db NAME]... --out-dir DIR [options]
 
-Dump, upload and verify one or more Neo4j databases, one after the other. A database whose
-dump or upload fails is reported and the next one still runs.
+Dump one or more Neo4j databases in ONE stop window (several: one backup.sh run with every
+--db, a local set with its manifest in <out-dir>/sets/), then upload and verify each, one after
+the other. A database whose upload or verify fails is reported and the next one still runs; a
+failed dump fails every database of the window (nothing is uploaded).
 
 Options:
   --db NAME          database to back up; repeatable (env: NBS_DATABASES=a,b; default neo4j)
@@ -139,6 +142,11 @@ json_field() {
   node -e 'try { const v = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[process.argv[2]]; if (v !== undefined && v !== null) console.log(v) } catch {}' "$1" "$2"
 }
 
+# The file of one member in a set dump's --json result (empty when missing).
+member_file() {
+  node -e 'try { const m = (JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).members ?? []).find((x) => x.db === process.argv[2]); if (m) console.log(m.file) } catch {}' "$1" "$2"
+}
+
 # Run one step: stdout (its JSON result) to <db>.<step>.json, its JSON log lines to
 # <db>.<step>.log and to our stderr. Sets step_rc.
 run_step() {
@@ -165,18 +173,42 @@ rows=()
 interrupted=0
 trap 'interrupted=1' INT TERM
 
+# Several databases: one dump step, one stop window for all of them (logs: _set.dump.*; "_set"
+# is no database name).
+set_rc=0
+if [ ${#dbs[@]} -gt 1 ]; then
+  db_args=()
+  for db in "${dbs[@]}"; do db_args+=(--db "$db"); done
+  run_step _set dump "$here/backup.sh" "${db_args[@]}" --out-dir "$out_dir" --json
+  set_rc=$step_rc
+fi
+
 for db in "${dbs[@]}"; do
   [ "$interrupted" = 0 ] || break
   dump_s="-" upload_s="-" verify_s="-" key="" failed="" rc=0 file=""
-  run_step "$db" dump "$here/backup.sh" --db "$db" --out-dir "$out_dir" --json "${metrics_args[@]}"
-  if [ "$step_rc" -eq 0 ]; then
-    dump_s="$(json_field "$log_dir/$db.dump.json" outcome)"
-    file="$(json_field "$log_dir/$db.dump.json" file)"
-    # How long Neo4j did not answer Bolt for this dump (measured when NEO4J_URI is set).
-    downtime_ms="$(json_field "$log_dir/$db.dump.json" downtime_ms)"
-    [ -z "$downtime_ms" ] || dump_s="$dump_s, down $(awk -v ms="$downtime_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s"
+  if [ ${#dbs[@]} -gt 1 ]; then
+    file="$(member_file "$log_dir/_set.dump.json" "$db")"
+    if [ "$set_rc" -eq 0 ] && [ -n "$file" ]; then
+      dump_s="dumped"
+      # The window's downtime, shared by every database of the set.
+      downtime_ms="$(json_field "$log_dir/_set.dump.json" downtime_ms)"
+      [ -z "$downtime_ms" ] || dump_s="$dump_s, down $(awk -v ms="$downtime_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s (one window)"
+    else
+      rc=$set_rc
+      [ "$rc" -ne 0 ] || rc=1
+      dump_s="failed ($rc)" failed=dump
+    fi
   else
-    dump_s="failed ($step_rc)" failed=dump rc=$step_rc
+    run_step "$db" dump "$here/backup.sh" --db "$db" --out-dir "$out_dir" --json "${metrics_args[@]}"
+    if [ "$step_rc" -eq 0 ]; then
+      dump_s="$(json_field "$log_dir/$db.dump.json" outcome)"
+      file="$(json_field "$log_dir/$db.dump.json" file)"
+      # How long Neo4j did not answer Bolt for this dump (measured when NEO4J_URI is set).
+      downtime_ms="$(json_field "$log_dir/$db.dump.json" downtime_ms)"
+      [ -z "$downtime_ms" ] || dump_s="$dump_s, down $(awk -v ms="$downtime_ms" 'BEGIN { printf "%.1f", ms / 1000 }') s"
+    else
+      dump_s="failed ($step_rc)" failed=dump rc=$step_rc
+    fi
   fi
 
   if [ -z "$failed" ]; then

@@ -73,6 +73,7 @@ export async function runDumpToS3(
   const inst = await locateNeo4j({ home: settings.neo4jHome!, runner, signal });
   logger.log("info", "dump.neo4j", {
     home: inst.home,
+    ...(settings.neo4jService === undefined ? {} : { service: settings.neo4jService }),
     version: inst.version.raw,
     edition: inst.edition,
   });
@@ -150,6 +151,7 @@ export async function runDumpToS3(
     const onProgress = streamProgress(logger, started);
     const result = await dumpDatabaseToStream({
       home: inst.home,
+      service: settings.neo4jService,
       db: settings.db,
       runner,
       now: () => createdAt,

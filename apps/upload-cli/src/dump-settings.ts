@@ -17,7 +17,23 @@ import { UPLOAD_SETTINGS } from "./settings.js";
 
 /** `nbs-upload dump` (what scripts/neo4j/backup.sh runs). The Neo4j password comes only from NEO4J_PASSWORD. */
 export const DUMP_SETTINGS = {
-  db: S(["NBS_DB"], "string", "database to dump", "neo4j", parseString),
+  db: {
+    ...S(
+      ["NBS_DB"],
+      "string",
+      "database to dump; repeat it (or NBS_DB=system,neo4j) to dump several in ONE stop window as a set",
+      "neo4j",
+      parseString,
+    ),
+    repeatable: true,
+  },
+  allDatabases: S(
+    ["NBS_ALL_DATABASES"],
+    "boolean",
+    "dump every online database, system included, in ONE stop window as a set (needs NEO4J_URI and NEO4J_PASSWORD to list them)",
+    false,
+    parseBool,
+  ),
   outDir: S(
     ["NBS_OUT_DIR"],
     "string",
@@ -29,6 +45,13 @@ export const DUMP_SETTINGS = {
     ["NEO4J_HOME"],
     "string",
     "Neo4j installation (its bin/neo4j and bin/neo4j-admin are used)",
+    undefined,
+    parseString,
+  ),
+  neo4jService: S(
+    ["NEO4J_SERVICE"],
+    "string",
+    "systemd unit running that Neo4j (e.g. neo4j for the Debian/RPM packages): stop and start it with systemctl instead of bin/neo4j",
     undefined,
     parseString,
   ),

@@ -2,7 +2,13 @@ import { sha256File } from "@nbs/checksum";
 import { withoutCredentials, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import { buildBackupMeta, isValidDbName, serializeBackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import { createSpawnRunner, detectDumpFormat, dumpDatabase, locateNeo4j } from "@nbs/neo4j-admin";
+import {
+  createSpawnRunner,
+  detectDumpFormat,
+  dumpDatabase,
+  isValidServiceName,
+  locateNeo4j,
+} from "@nbs/neo4j-admin";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { planStopWindow } from "./downtime-plan.js";
 import type { DumpSettings } from "./dump-settings.js";
@@ -18,6 +24,11 @@ export interface DumpDeps {
 /** Take a dump of a local Neo4j the way Community requires, and write its local sidecar beside it. */
 export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<Outcome> {
   const { logger, env, signal } = deps;
+  // Several databases (repeated --db, or --all-databases): one stop window, a set.
+  if (settings.allDatabases || settings.db.includes(",")) {
+    const { runDumpSet } = await import("./dump-set.js");
+    return runDumpSet(settings, deps);
+  }
   if (!isValidDbName(settings.db))
     throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(settings.db)}`, {
       hint: "pass --db",
@@ -26,6 +37,12 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     throw new NbsError("NEO4J_HOME_REQUIRED", "no Neo4j installation given", {
       hint: "pass --neo4j-home or set NEO4J_HOME",
     });
+  if (settings.neo4jService !== undefined && !isValidServiceName(settings.neo4jService))
+    throw new NbsError(
+      "NEO4J_SERVICE_INVALID",
+      `invalid systemd unit name ${JSON.stringify(settings.neo4jService)}`,
+      { hint: "pass --neo4j-service as systemctl takes it, e.g. neo4j" },
+    );
   if (settings.toS3) {
     const { runDumpToS3 } = await import("./dump-s3.js");
     return runDumpToS3(settings, deps);
@@ -38,8 +55,10 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
   const runner = createSpawnRunner({ env: withoutCredentials(env) });
   const password = env["NEO4J_PASSWORD"];
   const inst = await locateNeo4j({ home: settings.neo4jHome, runner, signal });
+  const service = settings.neo4jService;
   logger.log("info", "dump.neo4j", {
     home: inst.home,
+    ...(settings.neo4jService === undefined ? {} : { service: settings.neo4jService }),
     version: inst.version.raw,
     edition: inst.edition,
   });
@@ -81,6 +100,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
   const started = Date.now();
   const result = await dumpDatabase({
     home: inst.home,
+    service,
     db: settings.db,
     outDir: settings.outDir,
     runner,

@@ -2,7 +2,7 @@ import { defineCommand, runCli, type CliIo, type CliMain, type JsonDocument } fr
 import type { VerifyReport } from "@nbs/verify";
 import pkg from "../package.json" with { type: "json" };
 import { verifyMetrics } from "./metrics.js";
-import { list, restore } from "./ops-commands.js";
+import { list, restore, restoreSet } from "./ops-commands.js";
 import { status } from "./status-command.js";
 import { VERIFY_SETTINGS, resolveVerifySettings } from "./settings.js";
 
@@ -15,6 +15,7 @@ const USAGE = [
   "$0 list [--prefix <prefix>] [--db <db>] [--all] [--json]",
   "$0 status [--prefix <prefix>] [--db <db>[,<db>…]] [--max-age 26h] [--max-verify-age 8d] [--max-shrink 50%] [--json] [--summary-md <file>]",
   "$0 restore --latest|--s3-uri <uri>|--file <dump> --db <db> --neo4j-home <dir> --neo4j-uri <bolt> [--as-db <db>] [--force] [--safety-dir <dir> | --no-safety-copy] [--dry-run]",
+  "$0 restore-set --set latest|<id> --bucket <bucket> --prefix <prefix> | --set-file <out-dir>/sets/<id>.json --neo4j-home <dir> --force",
 ].join("\n");
 
 const verify = defineCommand({
@@ -42,7 +43,7 @@ export const main: CliMain = (argv, env, io, interrupt) =>
     program: "nbs-verify",
     version: pkg.version,
     usage: USAGE,
-    commands: [verify, list, restore, status],
+    commands: [verify, list, restore, restoreSet, status],
     argv,
     env,
     io,

@@ -2,6 +2,7 @@ import { defineCommand } from "@nbs/cli-kit";
 import type { CatalogEntry } from "@nbs/verify";
 import { LIST_SETTINGS, resolveListSettings } from "./list-settings.js";
 import { RESTORE_SETTINGS, resolveRestoreSettings } from "./restore-settings.js";
+import { RESTORE_SET_SETTINGS, resolveRestoreSetSettings } from "./restore-set-settings.js";
 
 // Each implementation is imported only when its command runs: `--help` and usage errors load none.
 
@@ -33,5 +34,18 @@ export const restore = defineCommand({
   run: async (settings, { logger, env, signal, tty }) => {
     const { runRestore } = await import("./restore.js");
     return runRestore(settings, { logger, env, signal, ...(tty ? { tty } : {}) });
+  },
+});
+
+export const restoreSet = defineCommand({
+  name: "restore-set",
+  describe: "restore a set (every database of one backup window) onto your Neo4j, system first",
+  about:
+    "Restore a set taken by backup.sh with several --db or --all-databases: --set latest (the newest committed set under --prefix; a set whose manifest was never written is not one), --set <id or manifest key>, or --set-file <out-dir>/sets/<id>.json. Every member is fetched into a private workspace and its sha256 and size compared with the manifest before anything is stopped (exit 5 on a mismatch). Then Neo4j is stopped once, each database it replaces is dumped to --safety-dir, the members are loaded with system first (users, roles, database definitions) and the others after it, and Neo4j is started (always; a failed load puts the safety copies back first). --force is required. After the restore, log in with the restored system's users: NEO4J_USERNAME / NEO4J_PASSWORD are those of the backed-up server.",
+  settings: RESTORE_SET_SETTINGS,
+  resolve: resolveRestoreSetSettings,
+  run: async (settings, { logger, env, signal }) => {
+    const { runRestoreSet } = await import("./restore-set.js");
+    return runRestoreSet(settings, { logger, env, signal });
   },
 });

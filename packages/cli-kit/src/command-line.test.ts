@@ -60,6 +60,28 @@ describe("a flag given more than once", () => {
     ).resolves.toEqual({ _: [] });
   });
 
+  it("accepts a flag its settings mark repeatable, and still refuses the others", async () => {
+    const options = (argv: string[]) => ({
+      program: "nbs-x",
+      version: "0",
+      argv,
+      repeatable: ["db"],
+      columns: 80,
+      stdout: new PassThrough(),
+    });
+    await expect(
+      parseCommandLine(fakeParser(), options(["--db", "system", "--db", "neo4j"])),
+    ).resolves.toEqual({ _: [] });
+    const error: unknown = await parseCommandLine(
+      fakeParser(),
+      options(["--db", "a", "--prefix", "p", "--prefix", "q"]),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "FLAG_REPEATED",
+      message: "--prefix was given more than once",
+    });
+  });
+
   it("still prints help or the version when asked", async () => {
     const help = { _: [], help: true };
     await expect(parse(["--prefix", "a", "--prefix", "b", "--help"], help)).resolves.toBe(help);

@@ -79,6 +79,8 @@ export interface ParseOptions {
   program: string;
   /** The raw arguments the parser was made from, for the repeated-flag check. */
   argv: readonly string[];
+  /** Flags (kebab-case) that may be given several times (settings marked `repeatable`). */
+  repeatable?: readonly string[];
   version: string;
   /** What the command does, printed above the shared precedence and exit-code text. */
   about?: string;
@@ -90,7 +92,7 @@ export interface ParseOptions {
 /**
  * The flags given more than once in `argv` (`--prefix a --prefix=b`, `--json --no-json`,
  * `--dry-run --dryRun`), kebab-case, in order. yargs would silently join a repeated string into
- * `a,b` and let the last boolean win; no nbs option takes several values.
+ * `a,b` and let the last boolean win; only settings marked `repeatable` take several values.
  */
 function repeatedFlags(argv: readonly string[]): string[] {
   const seen = new Set<string>();
@@ -139,7 +141,9 @@ export async function parseCommandLine<T extends ParserTail<T>>(
     options.stdout.write(`${output}\n`);
     return args;
   }
-  const repeated = repeatedFlags(options.argv).map((name) => `--${name}`);
+  const repeated = repeatedFlags(options.argv)
+    .filter((name) => !options.repeatable?.includes(name))
+    .map((name) => `--${name}`);
   if (repeated.length > 0) {
     throw new NbsError(
       "FLAG_REPEATED",

@@ -14,6 +14,8 @@ export interface SettingSpec<V = unknown, F = unknown> {
   parse: (raw: unknown, what: string) => V;
   /** How `--help` shows the default, when JSON would be unfriendly (e.g. "16MiB"). */
   show?: string;
+  /** The flag may be given several times; `parse` then gets the values joined with ",". */
+  repeatable?: boolean;
 }
 
 export type SettingsTable = Record<string, SettingSpec>;

@@ -6,7 +6,7 @@ import {
   parseCommandLine,
   reportUsageError,
 } from "./command-line.js";
-import { parseDuration, readConfigFile } from "./config.js";
+import { kebab, parseDuration, readConfigFile } from "./config.js";
 import { createHealthcheck } from "./healthcheck.js";
 import { ExitCode } from "./exit-codes.js";
 import { createCliLogger, defaultLogFormat, type CliLogger, type LogFormat } from "./logger.js";
@@ -163,6 +163,11 @@ export async function runCli(options: CliOptions): Promise<number> {
       program,
       version: options.version,
       argv: options.argv,
+      repeatable: commands.flatMap((c) =>
+        Object.entries(c.settings)
+          .filter(([, spec]) => spec.repeatable === true)
+          .map(([key]) => kebab(key)),
+      ),
       ...(fallback.about ? { about: fallback.about } : {}),
       columns: io.stdout.columns,
       stdout: io.stdout,

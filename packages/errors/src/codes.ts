@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   NEO4J_HOME_REQUIRED: "USAGE", // the step needs a Neo4j installation and none was given
   NEO4J_NOT_FOUND: "USAGE", // no installation given and neo4j-admin is not on the search path
   NEO4J_HOME_INVALID: "USAGE", // the given Neo4j home lacks an executable bin/neo4j-admin or bin/neo4j
+  NEO4J_SERVICE_INVALID: "USAGE", // --neo4j-service is not a systemd unit name
   NOT_EPHEMERAL_HOME: "USAGE", // refused to load into or delete a home nbs did not create
   INSTANCE_STATE_INVALID: "USAGE", // an ephemeral instance was used out of order (e.g. load while running)
   // local files and disks
@@ -57,6 +58,7 @@ export const ERROR_CODES = {
   COMPRESS_FAILED: "INPUT", // compressing the local dump before upload failed
   // integrity of a backup
   SIDECAR_INVALID: "INTEGRITY", // a .meta.json does not match the schema
+  SET_MANIFEST_INVALID: "INTEGRITY", // a set manifest under <prefix>/sets/ does not parse: nothing restored
   NOT_COMMITTED: "INTEGRITY", // the named dump has no .meta.json: never committed
   NO_COMMITTED_BACKUP: "INTEGRITY", // --latest found no committed backup under the prefix
   NEWEST_BACKUP_BROKEN: "INTEGRITY", // --latest: the newest backup is broken; older ones are not used instead

@@ -9,6 +9,7 @@ export type {
   SchemaIndex,
   ShrinkMeasures,
   ShrinkRecord,
+  SetMembership,
   SseMode,
   StorageInfo,
   ToolInfo,
@@ -32,3 +33,5 @@ export {
 } from "./key.js";
 export type { BackupFileName, BackupKeyParts, KeyCompression } from "./key.js";
 export { detectShrink, shrinkMeasures, shrinkRatio } from "./shrink.js";
+export { parseSetManifest, setIdOfKey, setManifestKey } from "./set-manifest.js";
+export type { SetManifest, SetMember } from "./set-manifest.js";

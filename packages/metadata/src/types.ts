@@ -30,6 +30,16 @@ export interface BackupMeta {
    */
   downtime_ms?: number;
   // --- end downtime branch ---
+  /** Set by helper `sets`: this dump is a member of a set taken in one stop window. */
+  set?: SetMembership;
+}
+
+/** The set a dump belongs to; the set exists only once its manifest does (the set's commit). */
+export interface SetMembership {
+  /** The set's time, `yyyymmddThhmmssZ`, shared by its members. */
+  id: string;
+  /** The manifest's key in the bucket, or its path relative to the out-dir for a local set. */
+  manifest_key: string;
 }
 
 /** S3 Object Lock retention: until `retain_until` no one can delete or overwrite that version (COMPLIANCE), or only with s3:BypassGovernanceRetention (GOVERNANCE). */

@@ -35,6 +35,7 @@ const full: Full<Omit<BackupMeta, "stats" | "storage" | "compression" | "shrink"
   tool: { name: "nbs-upload", version: "0.1.0", repo_sha: "0123abcd" },
   dump_format: "neo4j-5-dump",
   object_lock: { mode: "GOVERNANCE", retain_until: "2027-01-05T10:16:01Z" },
+  set: { id: "20261124T101500Z", manifest_key: "prod/sets/20261124T101500Z.json" },
   neo4j: { version: "5.26.30", edition: "community" },
   compression: { algorithm: "zstd", original_size: 4000, original_sha256: "b".repeat(64) },
   storage: {

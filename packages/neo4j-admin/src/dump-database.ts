@@ -18,12 +18,15 @@ import { stopServer } from "./stop-server.js";
 import { lastTransactionId, storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
 import { waitForBolt } from "./wait-for-bolt.js";
+import { manualStart } from "./service-control.js";
 
 export interface DumpDatabaseOptions {
   /** NEO4J_HOME of the instance to back up. */
   home: string;
   /** Its conf directory, when not `<home>/conf`. */
   confDir?: string;
+  /** The systemd unit running it: stopped and started through systemctl instead of bin/neo4j. */
+  service?: string | undefined;
   db: string;
   outDir: string;
   runner: ProcessRunner;
@@ -79,7 +82,7 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   const options = withDriverFactory(given);
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
-  const inst = await locateNeo4j({ home: options.home, confDir: options.confDir, runner, signal });
+  const inst = await locateNeo4j({ ...locateOptions(options), runner, signal });
   const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
     signal,
     timeoutMs,
@@ -154,6 +157,15 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
     neo4j: { version: inst.version.raw, edition },
     createdAt: createdAt.toISOString(),
     ...(downtimeMs === undefined ? {} : { downtimeMs }),
+  };
+}
+
+/** What locateNeo4j needs of the options (the home, its conf and its systemd unit). */
+export function locateOptions(options: Pick<DumpDatabaseOptions, "home" | "confDir" | "service">) {
+  return {
+    home: options.home,
+    ...(options.confDir === undefined ? {} : { confDir: options.confDir }),
+    ...(options.service === undefined ? {} : { service: options.service }),
   };
 }
 
@@ -312,7 +324,7 @@ async function restartAfter(
       said ??
       (dumped === undefined ? "the dump failed and" : `the dump was written to ${dumped} but`);
     throw new NbsError("NEO4J_NOT_RESTARTED", `${what} Neo4j did not restart`, {
-      hint: `start it by hand: ${join(inst.home, "bin", "neo4j")} start`,
+      hint: `start it by hand: ${manualStart(inst)}`,
       cause: dumpError === undefined ? restartError : new AggregateError([dumpError, restartError]),
     });
   }

@@ -1,10 +1,11 @@
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { NbsError } from "@nbs/errors";
 import { buildDumpToStdoutCommand } from "./commands.js";
 import type { GraphStats } from "@nbs/metadata";
 import {
   countOnline,
   firstLine,
+  locateOptions,
   restart,
   restarted,
   snapshotThenRestart,
@@ -24,6 +25,7 @@ import type { StreamExit } from "./runner.js";
 import { prepareSnapshot, type PreparedSnapshot } from "./snapshot.js";
 import { storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
+import { manualStart } from "./service-control.js";
 
 /** What is known about a streamed dump before its first byte (all of it is taken before the stop). */
 export interface StreamedDumpInfo {
@@ -82,7 +84,7 @@ export async function dumpDatabaseToStream<T>(
   const options = withDriverFactory(given);
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
-  const inst = await locateNeo4j({ home: options.home, confDir: options.confDir, runner, signal });
+  const inst = await locateNeo4j({ ...locateOptions(options), runner, signal });
   const command = buildDumpToStdoutCommand(inst, options.db);
   if (!command || !runner.stream) {
     throw new NbsError(
@@ -226,7 +228,7 @@ async function stopAndStream<T>(
         ? "the dump was stored but"
         : `the dump failed (${firstLine(consumed.reason)}) and`;
     throw new NbsError("NEO4J_NOT_RESTARTED", `${what} Neo4j did not restart`, {
-      hint: `start it by hand: ${join(inst.home, "bin", "neo4j")} start`,
+      hint: `start it by hand: ${manualStart(inst)}`,
       cause:
         consumed.status === "fulfilled"
           ? restartError

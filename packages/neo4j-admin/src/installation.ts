@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { systemctlCommand } from "./service-control.js";
 import type { Neo4jEdition, Neo4jVersion } from "./version.js";
 
 /** A located and identified Neo4j installation (a home with bin/, lib/, conf/). */
@@ -8,6 +9,8 @@ export interface Neo4jInstallation {
   confDir: string;
   version: Neo4jVersion;
   edition: Neo4jEdition;
+  /** The systemd unit that runs it (`--neo4j-service`): started and stopped through systemctl. */
+  service?: string;
 }
 
 /** A process to run: built by the pure command builders, executed by a ProcessRunner. */
@@ -36,6 +39,7 @@ export function serverCommand(
   installation: Neo4jInstallation,
   action: "start" | "stop" | "status",
 ): Neo4jCommand {
+  if (installation.service !== undefined) return systemctlCommand(installation.service, action);
   return {
     file: join(installation.home, "bin", "neo4j"),
     args: [action],

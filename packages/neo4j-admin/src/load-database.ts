@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/errors";
 import { buildLoadCommand } from "./commands.js";
@@ -7,6 +6,7 @@ import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
 import { stopServer } from "./stop-server.js";
 import { waitForBolt } from "./wait-for-bolt.js";
+import { manualStart } from "./service-control.js";
 
 export interface LoadDatabaseOptions {
   /** The operator's installation (not an ephemeral one): its server is stopped and started. */
@@ -100,7 +100,7 @@ export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDa
       "RESTORE_RESTART_FAILED",
       `${what} Neo4j did not start again: ${firstLine(error)}`,
       {
-        hint: `start it by hand (${join(inst.home, "bin", "neo4j")} start) and read its logs under ${inst.home}`,
+        hint: `start it by hand (${manualStart(inst)}) and read its logs under ${inst.home}`,
         cause: loadError ? new AggregateError([loadError, error]) : error,
       },
     );

@@ -18,6 +18,8 @@ export interface LocateNeo4jOptions {
   runner: ProcessRunner;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The systemd unit running it: the installation is then started and stopped through systemctl. */
+  service?: string;
 }
 
 /** Find a Neo4j installation and identify its version (neo4j-admin --version) and edition (lib/ jars). */
@@ -27,7 +29,8 @@ export async function locateNeo4j(options: LocateNeo4jOptions): Promise<Neo4jIns
   const confDir = options.confDir ?? join(home, "conf");
   const jars = await readdir(join(home, "lib")).catch(() => [] as string[]);
   const version = await detectVersion(home, confDir, jars, options);
-  return { home, confDir, version, edition: detectEdition(jars) };
+  const inst = { home, confDir, version, edition: detectEdition(jars) };
+  return options.service === undefined ? inst : { ...inst, service: options.service };
 }
 
 async function homeFromSearchPath(searchPath: string): Promise<string> {

@@ -1,9 +1,9 @@
-import { join } from "node:path";
 import { NbsError, isNbsError, type NbsErrorCode } from "@nbs/errors";
 import { serverCommand, type Neo4jInstallation } from "./installation.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
 import { procServerProcesses, type ServerProcesses } from "./server-processes.js";
+import { manualStart } from "./service-control.js";
 
 /** How long a failed stop's server is given to finish stopping before it is started again. */
 const STOPPING_TIMEOUT_MS = 300_000;
@@ -59,7 +59,7 @@ export async function stopServer(
       options.codes.notRestarted,
       `${failed}, and Neo4j did not start again: ${firstLine(startError)}`,
       {
-        hint: `start it by hand (${join(inst.home, "bin", "neo4j")} start) once it has stopped, and read its logs under ${inst.home}`,
+        hint: `start it by hand (${manualStart(inst)}) once it has stopped, and read its logs under ${inst.home}`,
         cause: new AggregateError([stopError, startError]),
       },
     );

@@ -30,6 +30,7 @@ export { getBackupStream, latestBackup, listBackups, listDumps } from "./protoco
 export { backupStream } from "./protocol/put-stream.js";
 export { checkShrink } from "./protocol/shrink-guard.js";
 export type { ShrinkCheck, ShrinkGuardInput } from "./protocol/shrink-guard.js";
+export { getSetManifest, latestSetManifest, putSetManifest } from "./protocol/set-manifest.js";
 export type { BackupStreamInput, StreamBackup } from "./protocol/put-stream.js";
 export type { StreamProgress } from "./transport/upload-stream.js";
 export type {

@@ -62,17 +62,20 @@ async function backupSync(args: string[], env: Record<string, string> = {}): Pro
 // Each case starts several processes; on a loaded CI machine (dev.sh test builds, lints and tests
 // every package at once) that takes seconds to minutes. A bound for a hang only.
 describe("backup_sync.sh", { timeout: 180_000 }, () => {
-  it("dumps, uploads and verifies each database and exits 0", async () => {
+  it("dumps every database in one backup.sh run (one stop window), then uploads and verifies each, and exits 0", async () => {
     const sync = await backupSync(["--db", "alpha", "--db", "beta"], { BACKUP_S3_BUCKET: "b1" });
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.calls.map((c) => `${c.step}:${c.db}`)).toEqual([
-      "dump:alpha",
+      "dump:alpha,beta",
       "upload:alpha",
       "verify:alpha",
-      "dump:beta",
       "upload:beta",
       "verify:beta",
     ]);
+    const upload = sync.calls.find((c) => c.step === "upload")!;
+    expect(upload.args).toEqual(
+      expect.arrayContaining(["--file", join(sync.dir, "dumps/alpha-20261130T010203Z.dump")]),
+    );
     const verify = sync.calls.find((c) => c.step === "verify")!;
     expect(verify.args).toEqual(
       expect.arrayContaining(["--s3-uri", "s3://b1/prod/alpha/alpha-20261130T010203Z.dump"]),
@@ -81,8 +84,8 @@ describe("backup_sync.sh", { timeout: 180_000 }, () => {
     expect(sync.result).toMatchObject({ dry_run: false, exit_code: 0 });
     expect(readdirSync(sync.logDir).sort()).toEqual(
       expect.arrayContaining([
-        "alpha.dump.json",
-        "alpha.dump.log",
+        "_set.dump.json",
+        "_set.dump.log",
         "alpha.upload.json",
         "alpha.upload.log",
         "alpha.verify.json",
@@ -128,12 +131,10 @@ describe("backup_sync.sh", { timeout: 180_000 }, () => {
     });
     expect(sync.code).toBe(5);
     expect(sync.calls.map((c) => `${c.step}:${c.db}`)).toEqual([
-      "dump:aaa",
+      "dump:aaa,bbb,ccc",
       "upload:aaa",
-      "dump:bbb",
       "upload:bbb",
       "verify:bbb",
-      "dump:ccc",
       "upload:ccc",
       "verify:ccc",
     ]);
@@ -143,6 +144,19 @@ describe("backup_sync.sh", { timeout: 180_000 }, () => {
       expect.objectContaining({ database: "ccc", failed_step: null, exit_code: 0 }),
     ]);
     expect(sync.summary).toContain("FAILED (exit 5)");
+  });
+
+  it("a failed window fails every database of it: nothing uploaded, each row names the dump and its exit code", async () => {
+    const sync = await backupSync(["--db", "system", "--db", "neo4j"], {
+      BACKUP_S3_BUCKET: "b1",
+      FAKE_EXIT_DUMP_SET: "6",
+    });
+    expect(sync.code).toBe(6);
+    expect(sync.calls.map((c) => `${c.step}:${c.db}`)).toEqual(["dump:system,neo4j"]);
+    expect(sync.result.databases).toEqual([
+      expect.objectContaining({ database: "system", failed_step: "dump", exit_code: 6 }),
+      expect.objectContaining({ database: "neo4j", failed_step: "dump", exit_code: 6 }),
+    ]);
   });
 
   it("in a dry run dumps for real, only plans the upload, verifies the local file, with no AWS variables", async () => {

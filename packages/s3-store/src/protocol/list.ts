@@ -4,6 +4,7 @@ import { NbsError, isNbsError } from "@nbs/errors";
 import type { Readable } from "node:stream";
 import { toStorageError } from "../transport/errors.js";
 import { getObject } from "../transport/get-object.js";
+import { headObject } from "../transport/head-object.js";
 import { headBackup, type CommittedBackup } from "./head.js";
 import { latestVerifications, type VerificationRef } from "./verification-records.js";
 
@@ -62,7 +63,13 @@ export async function latestBackup(input: ListBackupsInput): Promise<LatestBacku
     }
     try {
       const backup = await headBackup(input.client, input.bucket, dump.key, input.signal);
-      if (backup) return { backup, broken, uncommitted };
+      // A member of a set whose manifest was never written (another member failed) is not picked.
+      if (backup && !(await inUncommittedSet(input, backup)))
+        return { backup, broken, uncommitted };
+      if (backup) {
+        uncommitted.push(dump.key);
+        continue;
+      }
       uncommitted.push(dump.key); // its sidecar went away after the listing
     } catch (error) {
       if (!isNbsError(error) || error.category !== "INTEGRITY") throw error;
@@ -70,6 +77,14 @@ export async function latestBackup(input: ListBackupsInput): Promise<LatestBacku
     }
   }
   return { backup: undefined, broken, uncommitted };
+}
+
+async function inUncommittedSet(input: ListBackupsInput, backup: CommittedBackup) {
+  const set = backup.meta.set;
+  if (set === undefined) return false;
+  return (
+    (await headObject(input.client, input.bucket, set.manifest_key, input.signal)) === undefined
+  );
 }
 
 /** `committed`: a sidecar next to it; `uncommitted`: none; `orphan`: a sidecar whose dump is gone. */

@@ -46,7 +46,7 @@ type SidecarText = { tooLarge: false; body: string } | { tooLarge: true; size: n
  * body cut short, a 5xx the SDK gave up on) is tried again; one that persists is a STORAGE error,
  * never taken for "absent" or "different".
  */
-async function readSidecarText(
+export async function readSidecarText(
   client: S3Client,
   bucket: string,
   key: string,
