@@ -30,6 +30,7 @@ export async function seed(
   backups: readonly SeedBackup[],
 ): Promise<string[]> {
   const keys: string[] = [];
+  const previous = new Map<string, string>(); // db -> its last committed key so far
   for (const b of [...backups].sort((x, y) => x.createdAt.getTime() - y.createdAt.getTime())) {
     const key = keyOf(prefix, b);
     const body = Buffer.from(`dump ${key}`);
@@ -45,9 +46,21 @@ export async function seed(
       created_by: "prune-integ",
       tool: { name: "nbs-upload", version: "0.0.0-test" },
     });
-    const text = b.shrink
-      ? `${JSON.stringify({ ...meta, shrink: { ratio: 0.1, from: { nodes: 10, relationships: 10, size: 100 }, to: { nodes: 1, relationships: 1, size: 10 } } })}\n`
-      : serializeBackupMeta(meta);
+    const from_key = previous.get(b.db);
+    previous.set(b.db, key);
+    const text = serializeBackupMeta(
+      b.shrink && from_key
+        ? {
+            ...meta,
+            shrink: {
+              from_key,
+              from: { nodes: 10, relationships: 10, size: 100 },
+              to: { nodes: 1, relationships: 1, size: 10 },
+              ratio: 0.1,
+            },
+          }
+        : meta,
+    );
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: sidecarKey(key), Body: text }));
     if (b.verified)
       await putVerificationRecord({
