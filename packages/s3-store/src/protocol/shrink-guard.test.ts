@@ -107,4 +107,13 @@ describe("checkShrink", () => {
     expect(await result).toMatchObject({ state: "unchecked" });
     expect(events.map(([e, , l]) => [e, l])).toEqual([["backup.shrink.unchecked", "warn"]]);
   });
+
+  it("fails with the store's TIMEOUT when the listing times out: the upload could not succeed either", async () => {
+    s3.on(ListObjectsV2Command).rejects(
+      Object.assign(new Error("connection timed out"), { name: "TimeoutError" }),
+    );
+    const { result, events } = run({ size: 1 });
+    await expect(result).rejects.toMatchObject({ code: "TIMEOUT" });
+    expect(events).toEqual([]);
+  });
 });

@@ -43,7 +43,8 @@ const MAX_BROKEN = 5;
 
 /**
  * Compare a new backup with the previous committed backup of the same database (the newest one
- * older than it). Never throws, except when `signal` aborted: a backup is never blocked by it (a
+ * older than it). Never throws, except when `signal` aborted or the store does not answer at all
+ * (TIMEOUT, NETWORK: the upload could not succeed either): a backup is never blocked by it (a
  * mass delete can be intended); a shrink is warned (`backup.shrunk`) and returned for the sidecar.
  */
 export async function checkShrink(input: ShrinkGuardInput): Promise<ShrinkCheck> {
@@ -61,6 +62,9 @@ export async function checkShrink(input: ShrinkGuardInput): Promise<ShrinkCheck>
     }
   } catch (error) {
     if (input.signal?.aborted) throw error;
+    // A store that does not answer at all (after the retries) would fail the upload too: fail
+    // now with its error rather than wait out the same retries twice.
+    if (isNbsError(error) && (error.code === "TIMEOUT" || error.code === "NETWORK")) throw error;
     check = { state: "unchecked", reason: error instanceof Error ? error.message : String(error) };
   }
   if (check.state === "shrunk") {
