@@ -5,4 +5,5 @@ export type { ResolvedVerifySettings, VerifySettings } from "./settings.js";
 export { LIST_SETTINGS } from "./list-settings.js";
 export type { ListSettings } from "./list-settings.js";
 export { RESTORE_SETTINGS } from "./restore-settings.js";
+export { RESTORE_SET_SETTINGS } from "./restore-set-settings.js";
 export type { RestoreSettings } from "./restore-settings.js";

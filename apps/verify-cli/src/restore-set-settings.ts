@@ -10,6 +10,7 @@ import {
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { RESTORE_SETTINGS } from "./restore-settings.js";
+import { checkServiceName } from "./service-name.js";
 
 /** `nbs-verify restore-set`: every database of a set onto a Neo4j, `system` first. */
 export const RESTORE_SET_SETTINGS = {
@@ -32,17 +33,11 @@ export const RESTORE_SET_SETTINGS = {
   bucket: RESTORE_SETTINGS.bucket,
   prefix: RESTORE_SETTINGS.prefix,
   neo4jHome: RESTORE_SETTINGS.neo4jHome,
-  neo4jService: S(
-    ["NEO4J_SERVICE"],
-    "string",
-    "systemd unit running that Neo4j: stop and start it with systemctl instead of bin/neo4j",
-    undefined,
-    parseString,
-  ),
+  neo4jService: RESTORE_SETTINGS.neo4jService,
   neo4jUri: S(
     ["NEO4J_URI"],
     "string",
-    "Bolt URI to wait for after the start, as a user of the RESTORED system database (NEO4J_USERNAME / NEO4J_PASSWORD)",
+    "Bolt URI of that server: proven to be the server of --neo4j-home before the stop, waited for after the start (NEO4J_USERNAME / NEO4J_PASSWORD log in both times)",
     undefined,
     parseString,
   ),
@@ -62,6 +57,14 @@ export const RESTORE_SET_SETTINGS = {
     parseBool,
   ),
   workDir: RESTORE_SETTINGS.workDir,
+  dryRun: S(
+    ["NBS_DRY_RUN"],
+    "boolean",
+    "read the manifest, run the checks before the stop and print the plan; nothing fetched, Neo4j not touched",
+    false,
+    parseBool,
+  ),
+  summaryMd: RESTORE_SETTINGS.summaryMd,
   json: S(["NBS_JSON"], "boolean", "print the result as JSON on stdout", false, parseBool),
 };
 export type RestoreSetSettings = SettingsOf<typeof RESTORE_SET_SETTINGS>;
@@ -84,7 +87,16 @@ export function resolveRestoreSetSettings(
     throw new NbsError("NEO4J_HOME_REQUIRED", "no Neo4j installation given", {
       hint: "pass --neo4j-home or set NEO4J_HOME",
     });
-  if (!s.force)
+  checkServiceName(s.neo4jService);
+  if (s.neo4jUri === undefined || s.neo4jUri === "")
+    throw new NbsError("RESTORE_NEO4J_REQUIRED", "no Bolt URI of the Neo4j to restore into", {
+      hint: "pass --neo4j-uri or set NEO4J_URI (e.g. bolt://127.0.0.1:7687): it is proven to be the server of --neo4j-home before the stop",
+    });
+  if (env["NEO4J_PASSWORD"] === undefined || env["NEO4J_PASSWORD"] === "")
+    throw new NbsError("RESTORE_NEO4J_REQUIRED", "NEO4J_PASSWORD is not set", {
+      hint: "export NEO4J_PASSWORD for the Bolt user (never a flag)",
+    });
+  if (!s.force && !s.dryRun)
     throw new NbsError(
       "RESTORE_TARGET_NOT_EMPTY",
       "a set replaces every database it holds, system included (users, roles), and --force was not given",

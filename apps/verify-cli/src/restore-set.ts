@@ -1,12 +1,9 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import { s3ClientOptions, withoutCredentials, type CliLogger, type Outcome } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/errors";
+import { NbsError, isNbsError } from "@nbs/errors";
 import { parseSetManifest, setManifestKey, type SetManifest, type SetMember } from "@nbs/metadata";
-import {
-  createSpawnRunner,
-  detectDumpFormat,
-  isValidServiceName,
-  loadDatabaseSet,
-} from "@nbs/neo4j-admin";
+import { createSpawnRunner, detectDumpFormat, loadDatabaseSet } from "@nbs/neo4j-admin";
+import { preflightRestoreSet } from "@nbs/verify";
 import { createS3Client, getBackupStream, getSetManifest, latestSetManifest } from "@nbs/s3-store";
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -14,7 +11,9 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import neo4j from "neo4j-driver";
 import type { RestoreSetSettings } from "./restore-set-settings.js";
+import { writeSetSummary } from "./restore-set-summary.js";
 
 export interface RestoreSetDeps {
   logger: CliLogger;
@@ -22,64 +21,128 @@ export interface RestoreSetDeps {
   signal: AbortSignal;
 }
 
+/** A set found, not yet fetched: its manifest and how to bring one member into the workspace. */
+interface FoundSet {
+  manifest: SetManifest;
+  source: string;
+  fetch: (member: SetMember, target: string) => Promise<void>;
+}
+
 /**
  * Restore a set: read its manifest (the newest committed one for `--set latest`; a set whose
- * manifest was never written is not a set), fetch every member into a private workspace and
- * prove each against the manifest's sha256 and size — one that fails stops everything before
- * Neo4j is touched (exit 5) — then stop the server once, keep a safety copy of each database,
- * load `system` first and the others after it, and start the server (loadDatabaseSet).
+ * manifest was never written is not a set), run the guards of `nbs-verify restore` (the Bolt URI
+ * is the server of --neo4j-home, the set is not of a newer Neo4j, the data directory holds 3× the
+ * members) — `--dry-run` stops there with the plan — then fetch every member into a private
+ * workspace and prove each against the manifest's sha256 and size — one that fails stops
+ * everything before Neo4j is touched (exit 5) — then stop the server once, keep a safety copy of
+ * each database, load `system` first and the others after it, and start the server (loadDatabaseSet).
  */
 export async function runRestoreSet(
   settings: RestoreSetSettings,
   deps: RestoreSetDeps,
 ): Promise<Outcome> {
   const { logger, env, signal } = deps;
-  const service = settings.neo4jService;
-  if (service !== undefined && !isValidServiceName(service))
-    throw new NbsError(
-      "NEO4J_SERVICE_INVALID",
-      `invalid systemd unit name ${JSON.stringify(service)}`,
-      {
-        hint: "pass --neo4j-service as systemctl takes it, e.g. neo4j",
-      },
-    );
   const home = settings.neo4jHome!;
-  const work = await mkdtemp(join(settings.workDir ?? tmpdir(), "nbs-restore-set-"));
+  const uri = settings.neo4jUri!;
+  const client =
+    settings.setFile === undefined ? createS3Client(s3ClientOptions(settings)) : undefined;
+  // The server is started again by this run and outlives it: it gets no credential.
+  const runner = createSpawnRunner({ env: withoutCredentials(env) });
+  let report: Record<string, unknown> | undefined;
+  let work: string | undefined;
   try {
-    const fetched =
+    const found =
       settings.setFile !== undefined
-        ? await fromFiles(settings.setFile, work, signal)
-        : await fromBucket(settings, work, signal);
-    const { manifest, source } = fetched;
+        ? await fromFiles(settings.setFile)
+        : await fromBucket(settings, client!, signal);
+    const { manifest, source } = found;
+    const members = ordered(manifest.members);
+    const preflight = await preflightRestoreSet({
+      neo4jHome: home,
+      service: settings.neo4jService,
+      runner,
+      connect: () => driverFor(uri, settings.neo4jUser, env["NEO4J_PASSWORD"] ?? ""),
+      uri,
+      neo4jVersion: manifest.neo4j?.version,
+      memberSizes: members.map((m) => m.size),
+      signal,
+    });
+    const { inst, ...checked } = preflight;
+    const safetyDir = settings.safetyDir ?? join(home, "nbs-safety-copies");
+    logger.log("info", "restore_set.preflight", { set: manifest.id, source, ...checked });
+    report = {
+      outcome: "dry-run",
+      set: manifest.id,
+      source,
+      neo4j_home: inst.home,
+      ...(inst.service !== undefined ? { neo4j_service: inst.service } : {}),
+      databases: members.map((m) => m.db),
+      preflight: checked,
+      safety_dir: safetyDir,
+    };
+    if (settings.dryRun) {
+      report["plan"] = [
+        `fetch ${members.length} member(s) into a private workspace and compare each with the manifest's sha256 and size`,
+        `stop Neo4j once (${manualStop(inst)})`,
+        `dump each database it replaces to ${safetyDir}`,
+        `load ${members.map((m) => m.db).join(", ")} in that order`,
+        "start Neo4j (always) and wait for Bolt",
+      ];
+      await writeSetSummary(settings.summaryMd, env, report);
+      return report as Outcome;
+    }
+    work = await mkdtemp(join(settings.workDir ?? tmpdir(), "nbs-restore-set-"));
+    for (const member of members) {
+      const target = await memberPath(work, member);
+      await found.fetch(member, target);
+      await prove(member, target, signal);
+    }
     logger.log("info", "restore_set.verified", {
       set: manifest.id,
       source,
-      members: manifest.members.map((m) => ({ db: m.db, sha256: m.sha256 })),
+      members: members.map((m) => ({ db: m.db, sha256: m.sha256 })),
     });
+    // The same login before the stop (the same-server proof) and after the start (the restored
+    // system's users): a server whose users differ from the set's is stopped first by the operator.
     const password = env["NEO4J_PASSWORD"];
     const result = await loadDatabaseSet({
       home,
-      service,
-      members: ordered(manifest.members).map((m) => ({ db: m.db, dir: join(work, m.db) })),
-      safetyDir: settings.safetyDir ?? join(home, "nbs-safety-copies"),
-      // The server is started again by this run and outlives it: it gets no credential.
-      runner: createSpawnRunner({ env: withoutCredentials(env) }),
-      ...(settings.neo4jUri !== undefined && password !== undefined
-        ? { bolt: { uri: settings.neo4jUri, user: settings.neo4jUser, password } }
-        : {}),
+      service: settings.neo4jService,
+      members: members.map((m) => ({ db: m.db, dir: join(work!, m.db) })),
+      safetyDir,
+      runner,
+      ...(password !== undefined ? { bolt: { uri, user: settings.neo4jUser, password } } : {}),
       now: () => new Date(),
       signal,
     });
-    return {
-      outcome: "restored",
-      set: manifest.id,
-      source,
-      databases: ordered(manifest.members).map((m) => m.db),
-      safety_copies: result.safetyCopies,
-    };
+    report = { ...report, outcome: "restored", safety_copies: result.safetyCopies };
+    await writeSetSummary(settings.summaryMd, env, report);
+    return report as Outcome;
+  } catch (error) {
+    if (isNbsError(error))
+      await writeSetSummary(settings.summaryMd, env, report, {
+        code: error.code,
+        message: error.message,
+        ...(error.hint ? { hint: error.hint } : {}),
+      }).catch(() => undefined);
+    throw error;
   } finally {
-    await rm(work, { recursive: true, force: true });
+    client?.destroy();
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
   }
+}
+
+function driverFor(uri: string, user: string, password: string) {
+  return neo4j.driver(uri, neo4j.auth.basic(user, password), {
+    logging: { level: "error", logger: () => {} },
+    connectionTimeout: 30_000,
+  });
+}
+
+function manualStop(inst: { home: string; service?: string }): string {
+  return inst.service === undefined
+    ? `${inst.home}/bin/neo4j stop`
+    : `systemctl stop ${inst.service}`;
 }
 
 /** `system` first (users, roles and database definitions), then the others in manifest order. */
@@ -87,7 +150,7 @@ function ordered(members: readonly SetMember[]): SetMember[] {
   return [...members.filter((m) => m.db === "system"), ...members.filter((m) => m.db !== "system")];
 }
 
-async function fromFiles(manifestPath: string, work: string, signal: AbortSignal) {
+async function fromFiles(manifestPath: string): Promise<FoundSet> {
   const text = await readFile(manifestPath, "utf8").catch((error: NodeJS.ErrnoException) => {
     throw new NbsError("RESTORE_FILE_UNREADABLE", `cannot read ${manifestPath}: ${error.code}`, {
       hint: "pass the set's manifest, <out-dir>/sets/<id>.json",
@@ -96,10 +159,9 @@ async function fromFiles(manifestPath: string, work: string, signal: AbortSignal
   });
   const manifest = parsed(text, manifestPath);
   const outDir = dirname(dirname(manifestPath));
-  for (const member of manifest.members) {
-    const target = await memberPath(work, member);
-    // The bytes proven are the bytes loaded: the copy in the workspace is hashed, not the original.
-    await copyFile(join(outDir, member.key), target).catch((error: NodeJS.ErrnoException) => {
+  // The bytes proven are the bytes loaded: the copy in the workspace is hashed, not the original.
+  const fetch = (member: SetMember, target: string) =>
+    copyFile(join(outDir, member.key), target).catch((error: NodeJS.ErrnoException) => {
       throw new NbsError(
         "RESTORE_FILE_UNREADABLE",
         `cannot read the member ${member.key} of the set: ${error.code}`,
@@ -109,42 +171,37 @@ async function fromFiles(manifestPath: string, work: string, signal: AbortSignal
         },
       );
     });
-    await prove(member, target, signal);
-  }
-  return { manifest, source: manifestPath };
+  return { manifest, source: manifestPath, fetch };
 }
 
-async function fromBucket(settings: RestoreSetSettings, work: string, signal: AbortSignal) {
+async function fromBucket(
+  settings: RestoreSetSettings,
+  client: S3Client,
+  signal: AbortSignal,
+): Promise<FoundSet> {
   const bucket = settings.bucket!;
-  const client = createS3Client(s3ClientOptions(settings));
-  try {
-    const set = settings.set!;
-    const found =
-      set === "latest"
-        ? await latestSetManifest({ client, bucket, prefix: settings.prefix, signal })
-        : await (async () => {
-            const key = set.includes("/") ? set : setManifestKey(settings.prefix, set);
-            const manifest = await getSetManifest(client, bucket, key, signal);
-            return manifest && { key, manifest };
-          })();
-    if (found === undefined)
-      throw new NbsError(
-        "NO_SUCH_KEY",
-        `no committed set ${set === "latest" ? `under ${settings.prefix || "the bucket root"}` : set} in s3://${bucket}`,
-        {
-          hint: "a set exists only once its manifest <prefix>/sets/<id>.json does; list them with aws s3 ls",
-        },
-      );
-    for (const member of found.manifest.members) {
-      const target = await memberPath(work, member);
-      const got = await getBackupStream(client, bucket, member.key, signal);
-      await pipeline(got.body, createWriteStream(target), { signal });
-      await prove(member, target, signal);
-    }
-    return { manifest: found.manifest, source: `s3://${bucket}/${found.key}` };
-  } finally {
-    client.destroy();
-  }
+  const set = settings.set!;
+  const found =
+    set === "latest"
+      ? await latestSetManifest({ client, bucket, prefix: settings.prefix, signal })
+      : await (async () => {
+          const key = set.includes("/") ? set : setManifestKey(settings.prefix, set);
+          const manifest = await getSetManifest(client, bucket, key, signal);
+          return manifest && { key, manifest };
+        })();
+  if (found === undefined)
+    throw new NbsError(
+      "NO_SUCH_KEY",
+      `no committed set ${set === "latest" ? `under ${settings.prefix || "the bucket root"}` : set} in s3://${bucket}`,
+      {
+        hint: "a set exists only once its manifest <prefix>/sets/<id>.json does; list them with aws s3 ls",
+      },
+    );
+  const fetch = async (member: SetMember, target: string) => {
+    const got = await getBackupStream(client, bucket, member.key, signal);
+    await pipeline(got.body, createWriteStream(target), { signal });
+  };
+  return { manifest: found.manifest, source: `s3://${bucket}/${found.key}`, fetch };
 }
 
 function parsed(text: string, where: string): SetManifest {

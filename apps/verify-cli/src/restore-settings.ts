@@ -12,6 +12,7 @@ import {
 import { NbsError } from "@nbs/errors";
 import { DEFAULT_INDEX_TIMEOUT_MS, type VerifySource } from "@nbs/verify";
 import { checkDb } from "./list-settings.js";
+import { checkServiceName } from "./service-name.js";
 import { chooseSource, parseSha256 } from "./settings.js";
 
 /**
@@ -95,6 +96,13 @@ export const RESTORE_SETTINGS = {
     undefined,
     parseString,
   ),
+  neo4jService: S(
+    ["NEO4J_SERVICE"],
+    "string",
+    "systemd unit running that Neo4j: stop, start and ask it with systemctl instead of bin/neo4j",
+    undefined,
+    parseString,
+  ),
   neo4jUri: S(
     ["NEO4J_URI"],
     "string",
@@ -165,6 +173,7 @@ export function resolveRestoreSettings(
   const { settings: s, origins } = resolveSettings(RESTORE_SETTINGS, flags, env, file);
   checkDb(s.db);
   checkDb(s.asDb);
+  checkServiceName(s.neo4jService);
   if (!s.file && !s.s3Uri && !s.latest && !s.key)
     throw new NbsError("RESTORE_SOURCE_REQUIRED", "no backup to restore", {
       hint: "pass --latest (with --prefix/--db), --s3-uri s3://bucket/key, --bucket with --key, or --file",

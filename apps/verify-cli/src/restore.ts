@@ -67,6 +67,7 @@ export async function runRestore(
     database: settings.asDb ?? settings.db,
     ...(settings.asDb !== undefined ? { backup_db: settings.db } : {}),
     neo4j_home: settings.neo4jHome,
+    ...(settings.neo4jService !== undefined ? { neo4j_service: settings.neo4jService } : {}),
     force: settings.force,
     dry_run: settings.dryRun,
   });
@@ -76,6 +77,7 @@ export async function runRestore(
       ...(client ? { client } : {}),
       ...(settings.sha256 !== undefined ? { sha256: settings.sha256 } : {}),
       neo4jHome: settings.neo4jHome,
+      ...(settings.neo4jService !== undefined ? { service: settings.neo4jService } : {}),
       runner: createSpawnRunner({ env: withoutCredentials(env) }),
       connect,
       database: settings.asDb ?? settings.db,

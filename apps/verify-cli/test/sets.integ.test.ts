@@ -253,6 +253,9 @@ describeInteg(
         alicePassword,
       ]).catch((e: unknown) => e);
       expect(String(loginBefore)).toMatch(/unauthorized|authentication/i);
+      // Its users are not the set's: the same-server proof cannot log in, so the operator stops
+      // it first (the proof is then that nothing answers at its URI; restore-set starts it).
+      await target.stop();
       const run = await verify(
         [
           "restore-set",

@@ -20,6 +20,8 @@ export type { RestoreServerReport } from "./restore-report.js";
 export { renderRestoreSummaryMarkdown } from "./restore-markdown.js";
 export type { RestoreFailure } from "./restore-markdown.js";
 export type { RestorePreflight } from "./restore-preflight.js";
+export { preflightRestoreSet } from "./set-preflight.js";
+export type { SetPreflight, SetPreflightInput } from "./set-preflight.js";
 export type { SafetyCopy } from "./safety-copy.js";
 export type { SameServerProof } from "./same-server.js";
 export { catalogBackups } from "./catalog.js";

@@ -58,7 +58,7 @@ export function checkBackupDb(
  * 5.26 fails half way, after the stop): compared by major and minor, from the sidecar.
  */
 export function checkDumpVersion(
-  meta: BackupMeta | undefined,
+  meta: Pick<BackupMeta, "neo4j"> | undefined,
   inst: Neo4jInstallation,
 ): RestorePreflight["version"] {
   const target = inst.version.raw;

@@ -281,4 +281,32 @@ describe("restoreToServer", () => {
     expect(runner.steps).toEqual(["neo4j status"]);
     expect(readdirSync(o.workDir)).toEqual([]);
   });
+
+  it("--neo4j-service: asks, stops and starts the systemd unit through systemctl, never bin/neo4j", async () => {
+    const runner = fakeServer();
+    await restoreToServer(options({ runner, service: "neo4j" }));
+    expect(runner.steps).toEqual([
+      "systemctl is-active --quiet",
+      "systemctl is-active --quiet",
+      "systemctl stop neo4j",
+      "neo4j-admin database load",
+      "systemctl start neo4j",
+    ]);
+  });
+
+  it("--neo4j-service: a failed load still starts the unit again through systemctl", async () => {
+    const server = fakeServer();
+    const runner: ProcessRunner = {
+      run: (file, args, opts) =>
+        args[1] === "load"
+          ? server
+              .run(file, args, opts)
+              .then(() => ({ exitCode: 1, stdout: "", stderr: "load failed", timedOut: false }))
+          : server.run(file, args, opts),
+    };
+    await expect(restoreToServer(options({ runner, service: "neo4j" }))).rejects.toMatchObject({
+      code: "RESTORE_LOAD_FAILED",
+    });
+    expect(server.steps.slice(-2)).toEqual(["neo4j-admin database load", "systemctl start neo4j"]);
+  });
 });

@@ -50,6 +50,8 @@ export interface RestoreServerOptions {
   sha256?: string;
   /** The operator's Neo4j installation: its server is stopped, its database replaced, the server started. */
   neo4jHome: string;
+  /** The systemd unit running it (`--neo4j-service`): stopped, started and asked through systemctl. */
+  service?: string;
   runner: ProcessRunner;
   /** A new driver to that server (the caller holds the credentials); closed after each use. */
   connect: () => TargetDriver;
@@ -121,6 +123,7 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
       home: options.neo4jHome,
       runner: options.runner,
       signal: options.signal,
+      ...(options.service === undefined ? {} : { service: options.service }),
     });
     const { preflight, conf } = await preflightRestore({
       inst,

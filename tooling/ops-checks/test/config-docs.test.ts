@@ -3,7 +3,12 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DUMP_SETTINGS, RETENTION_SETTINGS, UPLOAD_SETTINGS } from "@nbs/upload-cli";
-import { LIST_SETTINGS, RESTORE_SETTINGS, VERIFY_SETTINGS } from "@nbs/verify-cli";
+import {
+  LIST_SETTINGS,
+  RESTORE_SET_SETTINGS,
+  RESTORE_SETTINGS,
+  VERIFY_SETTINGS,
+} from "@nbs/verify-cli";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
@@ -50,6 +55,7 @@ const TABLES: Record<string, Record<string, { env: readonly string[] }>> = {
   VERIFY_SETTINGS,
   LIST_SETTINGS,
   RESTORE_SETTINGS,
+  RESTORE_SET_SETTINGS,
 };
 const documented = (name: string) => README.includes(`\`${name}\``);
 
