@@ -1,6 +1,8 @@
 // Helpers for run.sh (plain Node, no dependencies):
 //   node report.mjs count-reads <strace dir> <file> <tool>   one TSV line: tool, bytes, size, ratio
-//   node report.mjs report <out dir>                         Markdown report on stdout + report.json
+//   node report.mjs report <out dir>                         Markdown report on stdout + report.json;
+//                                                            its last line is one JSON object (also in
+//                                                            result.json): medians, CPU-s per GiB, ratios
 import { readdirSync, readFileSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 
@@ -45,8 +47,9 @@ const LABELS = {
   mc: "mc cp (reference)",
 };
 const label = (tool) =>
-  LABELS[tool] ??
-  (tool.startsWith("nbs:") ? `nbs-upload ${tool.split(":").slice(1).join(" × ")}` : tool);
+  LABELS[tool] ?? (tool.startsWith("nbs:") ? nbsVariant(tool.split(":").slice(1)) : tool);
+const nbsVariant = ([part, conc, algo]) =>
+  `nbs-upload ${part} × ${conc}${algo ? `, ${algo} parts` : ""}`;
 // nbs first, then its variants, then the peers in a fixed order
 const rank = (tool) =>
   tool === "nbs" ? 0 : tool.startsWith("nbs:") ? 1 : 2 + Object.keys(LABELS).indexOf(tool);
@@ -175,6 +178,12 @@ function report(out) {
   }
 
   const checks = [];
+  if (nbs && one.mc)
+    checks.push([
+      `wall ≤ 1.2× mc cp (issue 26)`,
+      nbs.wall / one.mc.wall <= 1.2,
+      `${f(nbs.wall / one.mc.wall)}× (client CPU ${f(nbs.cpu)} s vs ${f(one.mc.cpu)} s)`,
+    ]);
   if (nbs && one.aws)
     checks.push([
       `wall ≤ 1.0× aws s3 cp`,
@@ -221,7 +230,47 @@ function report(out) {
     join(out, "report.json"),
     `${JSON.stringify({ env, summary, reads, checks, samples }, null, 2)}\n`,
   );
-  process.stdout.write(`${lines.join("\n")}\n`);
+  const line = resultLine(env, one);
+  writeFileSync(join(out, "result.json"), `${JSON.stringify(line)}\n`);
+  // The last line on stdout is the machine-readable one (regression guard): `tail -n 1`.
+  process.stdout.write(`${lines.join("\n")}\n${JSON.stringify(line)}\n`);
+}
+
+/** Medians per tool (CPU-s per GiB too) and the target ratios of one interleaved run, as one object. */
+function resultLine(env, one) {
+  const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+  const ratio = (a, b) => (a && b ? r3(a / b) : null);
+  const medians = {};
+  for (const [tool, r] of Object.entries(one)) {
+    medians[tool] = {
+      runs: r.runs,
+      wall_s: r3(r.wall),
+      cpu_s: r3(r.cpu),
+      cpu_s_per_gib: r3(r.cpu / (r.size / (1024 * MIB))),
+      rss_mib: r3(r.rss),
+      rss_max_mib: r3(r.rssMax),
+      minio_cpu_s: r3(r.minio),
+    };
+  }
+  const { nbs, mc, aws, sdk } = one;
+  return {
+    bench: "upload",
+    sse: env.sse ?? null,
+    size_bytes: Object.values(one)[0]?.size ?? null,
+    git: env.git ?? null,
+    medians,
+    nbs_vs_mc_wall: ratio(nbs?.wall, mc?.wall),
+    nbs_vs_mc_cpu: ratio(nbs?.cpu, mc?.cpu),
+    nbs_vs_aws_wall: ratio(nbs?.wall, aws?.wall),
+    sdk_vs_nbs_wall: ratio(sdk?.wall, nbs?.wall),
+    targets: {
+      nbs_vs_mc_wall: 1.2,
+      nbs_vs_aws_wall: 1.0,
+      sdk_vs_nbs_wall: 2.0,
+      nbs_rss_max_mib: 150,
+    },
+    load: { before: env.load_before ?? null, after: env.load_after ?? null },
+  };
 }
 
 const [cmd, ...args] = process.argv.slice(2);

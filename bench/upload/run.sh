@@ -3,7 +3,7 @@
 # (defaults), on the local MinIO and the same random file. NEVER part of the test suite.
 #
 #   bash bench/upload/run.sh [--size-mib N] [--runs N] [--growth-runs N] [--no-growth]
-#                            [--tools nbs,aws,rclone,sdk] [--sse s3|kms|none] [--no-read-check]
+#                            [--tools nbs,mc,aws,rclone,sdk] [--sse s3|kms|none] [--no-read-check]
 #                            [--out DIR]
 #
 #   --size-mib N      file size in MiB (default 1024)
@@ -11,10 +11,11 @@
 #   --growth-runs N   runs per tool with a file 5x larger, for the memory-growth check (default 2)
 #   --growth-tools L  tools in the 5x phase (default nbs,sdk; the issue asks for these two)
 #   --no-growth       skip the 5x phase
-#   --tools L         comma list of nbs, aws, rclone, sdk (default all four); nbs:<part>:<conc>
+#   --tools L         comma list of nbs, mc, aws, rclone, sdk (default all five); nbs:<part>:<conc>
 #                     adds nbs-upload with --part-size <part> --concurrency <conc>, e.g. nbs:16MiB:4;
-#                     mc adds MinIO's own client as a reference for what the server allows (a Go
-#                     client that hashes nothing itself); it is not one of the compared peers
+#                     nbs:<part>:<conc>:<algo> also passes --part-checksum <algo>, e.g. nbs:16MiB:2:CRC32;
+#                     mc is MinIO's own client (`mc cp --enc-s3`), the practical limit of what the
+#                     server allows (a Go client that hashes nothing itself)
 #   --sse MODE        server-side encryption every tool requests: s3 (SSE-S3, default), kms
 #                     (SSE-KMS with the services' key) or none (peers without SSE; nbs always
 #                     encrypts and keeps SSE-S3)
@@ -31,7 +32,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 size_mib=1024 runs=7 growth_runs=2 growth=1 read_check=1
-tools="nbs,aws,rclone,sdk" growth_tools="nbs,sdk" out="" sse=s3
+tools="nbs,mc,aws,rclone,sdk" growth_tools="nbs,sdk" out="" sse=s3
 while [ $# -gt 0 ]; do
   case "$1" in
     --size-mib) size_mib="$2"; shift 2 ;;
@@ -60,7 +61,10 @@ cd "$root"
 source tooling/bootstrap.sh
 nbs_bootstrap
 [ -x /usr/bin/time ] || die "GNU time is missing: apt-get install -y time"
-if [ ! -x /usr/bin/aws ] || [ ! -x /usr/bin/rclone ] || ! command -v strace >/dev/null; then
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+needs() { [[ ",$tools,$growth_tools," == *",$1,"* ]]; } # needs <tool>: is it in a run?
+if { needs aws && [ ! -x /usr/bin/aws ]; } || { needs rclone && [ ! -x /usr/bin/rclone ]; } ||
+  { [ "$read_check" = 1 ] && ! command -v strace >/dev/null; }; then
   log "installing Debian's awscli, rclone and strace (apt-get)"
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli rclone strace; } >&2; then
     die "could not install awscli/rclone/strace; install them with apt-get (needs root)"
@@ -132,10 +136,12 @@ tool_cmd() { # tool_cmd <tool> <file> <prefix>
       --endpoint "$BACKUP_S3_ENDPOINT" --allow-any-file --json --log-format json "${nbs_extra[@]}")
       # as before nbs-upload's default became the bucket's encryption (the bench bucket has none)
       if [ "$sse" = kms ]; then cmd+=(--kms-key "$NBS_KMS_KEY_ID"); else cmd+=(--sse AES256); fi
-      # nbs:<part size>:<concurrency>, e.g. nbs:16MiB:4, is nbs-upload with those two flags
+      # nbs:<part size>:<concurrency>[:<part checksum>], e.g. nbs:16MiB:4 or nbs:16MiB:2:CRC32,
+      # is nbs-upload with those flags
       if [[ "$tool" == nbs:* ]]; then
-        IFS=: read -r _ part conc <<<"$tool"
+        IFS=: read -r _ part conc algo <<<"$tool"
         cmd+=(--part-size "$part" --concurrency "$conc")
+        if [ -n "$algo" ]; then cmd+=(--part-checksum "$algo"); fi
       fi ;;
     mc) cmd=("$NBS_MC" --quiet cp)
       case "$sse" in
@@ -271,12 +277,16 @@ fi
   echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "node=$(node --version)"
   echo "nbs=$(node apps/upload-cli/dist/cli.js --version)"
-  echo "aws=$($AWS --version 2>&1)"
-  echo "rclone=$($RCLONE version 2>/dev/null | head -n 1)"
+  if needs aws; then echo "aws=$($AWS --version 2>&1)"; fi
+  if needs rclone; then echo "rclone=$($RCLONE version 2>/dev/null | head -n 1)"; fi
+  if needs mc; then echo "mc=$("$NBS_MC" --version 2>/dev/null | head -n 1)"; fi
   echo "lib_storage=$(node -p 'require("./bench/node_modules/@aws-sdk/lib-storage/package.json").version')"
   echo "client_s3=$(node -p 'require("./bench/node_modules/@aws-sdk/client-s3/package.json").version')"
   echo "minio=$(grep -m1 '^MINIO_PIN=' tooling/services/minio.sh | cut -d'"' -f2) (github.com/minio/minio, tooling/services/minio.sh)"
   echo "disk=$(df -P "$tmp" | awk 'NR==2{print $1}') (file and MinIO data)"
+  echo "git=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- packages apps || echo '+dirty')"
+  echo "load_before=$load_before"
+  echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/env.txt"
 node bench/upload/report.mjs report "$out" | tee "$out/report.md"
 log "samples, reads, env and report in $out"

@@ -1,5 +1,7 @@
 // The report of run.sh (plain Node, no dependencies):
-//   node report.mjs <out dir>   Markdown report on stdout, report.json in <out dir>
+//   node report.mjs <out dir>   Markdown report on stdout, report.json in <out dir>; the last line
+//                               on stdout is one JSON object (also result.json): medians, CPU-s
+//                               per GiB, the ratios to mc cat | openssl
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -120,4 +122,31 @@ writeFileSync(
   join(out, "report.json"),
   `${JSON.stringify({ env, summary, checks, samples }, null, 2)}\n`,
 );
-process.stdout.write(`${lines.join("\n")}\n`);
+// The last line on stdout is the machine-readable one (regression guard): `tail -n 1`.
+const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
+const medians = {};
+for (const tool of tools) {
+  const r = summary[tool];
+  medians[tool] = {
+    runs: r.runs,
+    wall_s: r3(r.wall),
+    cpu_s: r3(r.cpu),
+    cpu_s_per_gib: r3(r.cpu / (r.size / (1024 * MIB))),
+    rss_max_mib: r3(r.rssMax),
+    minio_cpu_s: r3(r.minio),
+  };
+}
+const ratio = (a, b) => (a && b ? r3(a / b) : null);
+const line = {
+  bench: "verify",
+  size_bytes: first.size,
+  git: env.git ?? null,
+  medians,
+  nbs_vs_mc_wall: ratio(nbs?.wall, ref?.wall),
+  nbs_vs_mc_cpu: ratio(nbs?.cpu, ref?.cpu),
+  nbs_vs_aws_wall: ratio(nbs?.wall, summary.aws?.wall),
+  targets: { nbs_vs_mc_wall: 1.25, nbs_rss_max_mib: 150 },
+  load: { before: env.loadavg_start ?? null, after: env.loadavg_end ?? null },
+};
+writeFileSync(join(out, "result.json"), `${JSON.stringify(line)}\n`);
+process.stdout.write(`${lines.join("\n")}\n${JSON.stringify(line)}\n`);

@@ -49,7 +49,7 @@ source tooling/bootstrap.sh
 nbs_bootstrap
 [ -x /usr/bin/time ] || die "GNU time is missing: apt-get install -y time"
 if ! command -v openssl >/dev/null || ! command -v sha256sum >/dev/null; then die "openssl and sha256sum are needed"; fi
-if [ ! -x /usr/bin/aws ]; then
+if [[ ",$tools," == *",aws,"* ]] && [ ! -x /usr/bin/aws ]; then
   log "installing Debian's awscli (apt-get)"
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli; } >&2 \
     || die "could not install awscli; install it with apt-get (needs root)"
@@ -169,6 +169,7 @@ timed_run() { # timed_run <tool> <run>
   log "$tool run $run: ${wall}s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN{print u+s}')s cpu, $((rss / 1024)) MiB peak RSS"
 }
 
+loadavg_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 IFS=, read -r -a all_tools <<<"$tools"
 log "warm-up: each tool reads the object once (untimed; also proves the setup works)"
 for t in "${all_tools[@]}"; do
@@ -195,11 +196,12 @@ done
   echo "node=$(node --version)"
   echo "nbs=$(node "$nbs_cli" --version)"
   echo "git=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- packages apps || echo '+dirty')"
-  echo "aws=$($AWS --version 2>&1)"
+  if [ -x "$AWS" ]; then echo "aws=$($AWS --version 2>&1)"; fi
   echo "mc=$("$NBS_MC" --version 2>/dev/null | head -n 1)"
   echo "openssl=$(openssl version)"
   echo "minio=$(grep -m1 '^MINIO_PIN=' tooling/services/minio.sh | cut -d'"' -f2) (github.com/minio/minio, tooling/services/minio.sh)"
   echo "endpoint=$BACKUP_S3_ENDPOINT"
+  echo "loadavg_start=$loadavg_start"
   echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/env.txt"
 node bench/verify/report.mjs "$out" | tee "$out/report.md"
