@@ -11,7 +11,7 @@ export type { LatestPassedOver, VerifySource } from "./source.js";
 export type { Check, CheckStatus, SidecarStats } from "./checks.js";
 export { schemaChecks, schemaMismatchError } from "./schema-checks.js";
 export { renderSummaryMarkdown } from "./markdown.js";
-export type { SmokeQuery } from "./restore.js";
+export type { SmokeQuery } from "./ephemeral-load.js";
 export type { VerifyEventSink, VerifyProgress } from "./events.js";
 export { restoreToServer } from "./restore-server.js";
 export type { RestoreServerOptions } from "./restore-server.js";

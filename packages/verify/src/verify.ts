@@ -23,7 +23,7 @@ import { objectLockChecks, objectLockMissing } from "./lock-checks.js";
 import type { VerifyEventSink, VerifyProgress } from "./events.js";
 import type { VerifyMode, VerifyReport } from "./report.js";
 import { planSteps } from "./plan.js";
-import { restoreAndProve, type SmokeQuery } from "./restore.js";
+import { restoreAndProve, type SmokeQuery } from "./ephemeral-load.js";
 import { describeSource, resolveSource, type ResolvedSource, type VerifySource } from "./source.js";
 import { createWorkspace, type Workspace } from "./workspace.js";
 
