@@ -2,7 +2,7 @@
 // source resolution and restore steps are internal; tests import them from their modules.
 // etc/verify.api.md is the reviewed report.
 export { verifyBackup } from "./verify.js";
-export type { VerifyOptions } from "./verify.js";
+export type { VerifyOptions } from "./verify-options.js";
 export type { VerifyMode, VerifyReport } from "./report.js";
 export type { ContentProof, ContentProofMethod } from "./content-proof.js";
 export { DEFAULT_INDEX_TIMEOUT_MS } from "./index-checks.js";
