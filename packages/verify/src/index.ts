@@ -9,7 +9,6 @@ export { DEFAULT_INDEX_TIMEOUT_MS } from "./index-checks.js";
 export { parseS3Uri } from "./source.js";
 export type { LatestPassedOver, VerifySource } from "./source.js";
 export type { Check, CheckStatus, SidecarStats } from "./checks.js";
-export { schemaChecks, schemaMismatchError } from "./schema-checks.js";
 export { renderSummaryMarkdown } from "./markdown.js";
 export type { SmokeQuery } from "./ephemeral-load.js";
 export type { VerifyEventSink, VerifyProgress } from "./events.js";
@@ -26,7 +25,7 @@ export type { SafetyCopy } from "./safety-copy.js";
 export type { SameServerProof } from "./same-server.js";
 export { catalogBackups } from "./catalog.js";
 export type { CatalogEntry, CatalogInput } from "./catalog.js";
-export { STATUS_CODES, evaluateStatus } from "./status.js";
+export { evaluateStatus } from "./status.js";
 export type {
   DbStatus,
   StatusBackup,
