@@ -2,9 +2,9 @@
 export interface Stopwatch {
   /** The record the steps are timed into (the report's `durations_ms`). */
   readonly durations: Record<string, number>;
-  time<T>(step: string, work: () => Promise<T>): Promise<T>;
+  time: <T>(step: string, work: () => Promise<T>) => Promise<T>;
   /** Record `total`: the time since the stopwatch started. */
-  stop(): void;
+  stop: () => void;
 }
 
 export function startStopwatch(
