@@ -46,6 +46,7 @@ on_exit() {
 
 static_checks() {
   pnpm knip
+  pnpm lint:cycles # import cycles, type-only ones too (import-x/no-cycle ignores those)
   pnpm format:check
   bash tooling/ops-checks/check.sh # secrets scan, parliament, HCL parse, lifecycle agreement, checkov
   bash tooling/automation/check.sh

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { systemctlCommand } from "./service-control.js";
 import type { Neo4jEdition, Neo4jVersion } from "./version.js";
 
 /** A located and identified Neo4j installation (a home with bin/, lib/, conf/). */
@@ -44,6 +43,26 @@ export function serverCommand(
     file: join(installation.home, "bin", "neo4j"),
     args: [action],
     env: commandEnv(installation),
+    secrets: [],
+  };
+}
+
+/** What serverCommand runs for an action: `bin/neo4j` or, for a systemd unit, `systemctl`. */
+type ServerAction = "start" | "stop" | "status";
+
+/**
+ * `systemctl` for a Neo4j run by systemd (the Debian and RPM packages' `neo4j` unit). Its exit
+ * codes match `bin/neo4j`'s where nbs reads them: `is-active` exits 0 when the unit runs and 3
+ * when it does not (inactive, failed), as `neo4j status` exits 0 or 3. `stop` waits until the
+ * unit stopped; `start` returns once systemd started it (Type=simple: not yet answering, so
+ * the callers wait for Bolt when they can). The unit's own environment, not NEO4J_HOME, decides
+ * what runs; nbs hands systemctl no variable of its own.
+ */
+function systemctlCommand(service: string, action: ServerAction): Neo4jCommand {
+  return {
+    file: "systemctl",
+    args: action === "status" ? ["is-active", "--quiet", service] : [action, service],
+    env: {},
     secrets: [],
   };
 }

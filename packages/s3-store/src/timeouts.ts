@@ -4,5 +4,5 @@ export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   deadServerBoundMs,
-} from "./transport/timeouts.js";
-export type { TimeoutSettings } from "./transport/timeouts.js";
+} from "./transport/timeout-defaults.js";
+export type { TimeoutSettings } from "./transport/timeout-defaults.js";

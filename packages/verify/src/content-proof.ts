@@ -2,6 +2,7 @@ import { NbsError } from "@nbs/errors";
 import type { GraphStats } from "@nbs/metadata";
 import { storeTransactionId, type EphemeralInstance, type ProcessRunner } from "@nbs/neo4j-admin";
 import type { Check } from "./checks.js";
+import { firstLine } from "./first-line.js";
 
 /**
  * What proved that the loaded dump holds the state the backup recorded, beyond its sha256 (which
@@ -105,7 +106,7 @@ export async function loadedTransaction(
     );
   } catch (error) {
     if (signal?.aborted) throw error;
-    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+    const message = firstLine(error);
     return `neo4j-admin database info failed: ${message}`;
   }
 }

@@ -2,6 +2,7 @@ import { NbsError } from "@nbs/errors";
 import { waitForIndexes, type IndexesSettled, type IndexState } from "@nbs/neo4j-admin";
 import type { Check } from "./checks.js";
 import type { VerifyEventSink } from "./events.js";
+import { firstLine } from "./first-line.js";
 
 type IndexDriver = Parameters<typeof waitForIndexes>[0];
 
@@ -39,7 +40,7 @@ export async function checkIndexes(
       }),
   }).catch((error: unknown) => {
     if (input.signal?.aborted) throw error;
-    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+    const message = firstLine(error);
     input.record({
       id: `${input.of === "served" ? "served." : ""}index.states`,
       name: "read the index states",

@@ -1,5 +1,5 @@
 import type { ResolvedSource } from "./source.js";
-import type { VerifyOptions } from "./verify.js";
+import type { VerifyOptions } from "./verify-options.js";
 
 /** `--dry-run`: the steps a verification of `source` would take, in words. */
 export function planSteps(options: VerifyOptions, source: ResolvedSource): string[] {

@@ -9,7 +9,7 @@ import type {
 import type { Check, SidecarStats } from "./checks.js";
 import type { ContentProof } from "./content-proof.js";
 import type { VerifyEventSink } from "./events.js";
-import { restoreAndProve } from "./restore.js";
+import { restoreAndProve } from "./ephemeral-load.js";
 
 /** The private Neo4j a restore first loads the dump into; defaults are the operator's runner and the real driver. */
 export interface ProofInstanceOptions {

@@ -4,12 +4,12 @@ import type { ContentProof } from "./content-proof.js";
 import type { RestorePreflight } from "./restore-preflight.js";
 import type { SafetyCopy } from "./safety-copy.js";
 import type { SameServerProof } from "./same-server.js";
-import type { ResolvedSource } from "./source.js";
+import type { ResolvedSource, VerifySource } from "./source.js";
 
 /** What `nbs-verify restore` did (or, with `--dry-run`, would do). Failures are thrown, not reported. */
 export interface RestoreServerReport {
   outcome: "restored" | "dry-run";
-  source: { kind: ResolvedSource["kind"]; location: string; bucket?: string; key?: string };
+  source: { kind: VerifySource["kind"]; location: string; bucket?: string; key?: string };
   backup?: { db_name: string; created_at: string; neo4j_version?: string };
   sha256: { expected?: string; actual?: string };
   size: { expected?: number; actual?: number };

@@ -13,17 +13,11 @@ import {
   type Neo4jInstallation,
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
-import { toStorageError } from "@nbs/s3-store";
 import { join } from "node:path";
-import {
-  describeFailures,
-  failedChecks,
-  integrityChecks,
-  matchedReference,
-  type Check,
-} from "./checks.js";
-import { fetchHashing } from "./download.js";
+import { describeFailures, failedChecks, matchedReference, type Check } from "./checks.js";
 import type { VerifyEventSink, VerifyProgress } from "./events.js";
+import { fetchAndProve } from "./fetch-and-prove.js";
+import { firstLine } from "./first-line.js";
 import { describeBackup, restorePlan, type RestoreServerReport } from "./restore-report.js";
 import { proveBeforeLoad, type ProofInstanceOptions } from "./restore-proof.js";
 import { checkServed } from "./served-checks.js";
@@ -38,9 +32,8 @@ import { freeBytesAt } from "./restore-preflight.js";
 import { safetyCopyHooks, type SafetyCopyHooks } from "./safety-copy.js";
 import { proveSameServer } from "./same-server.js";
 import { resolveSource, type ResolvedSource, type VerifySource } from "./source.js";
-import { createWorkspace, type Workspace } from "./workspace.js";
-
-type TargetDriver = ReturnType<DriverFactory>;
+import { startStopwatch, type Stopwatch } from "./stopwatch.js";
+import { createWorkspace, deleteQuietly, type Workspace } from "./workspace.js";
 
 export interface RestoreServerOptions {
   source: VerifySource;
@@ -54,7 +47,7 @@ export interface RestoreServerOptions {
   service?: string;
   runner: ProcessRunner;
   /** A new driver to that server (the caller holds the credentials); closed after each use. */
-  connect: () => TargetDriver;
+  connect: () => ReturnType<DriverFactory>;
   /** The database to replace. */
   database: string;
   /** The database the backup must be of (its sidecar's `db_name`); default `database` (`--db` with `--as-db`). */
@@ -94,163 +87,227 @@ export interface RestoreServerOptions {
  * NbsError for every failure; nothing is stopped before the dump has been proven.
  */
 export async function restoreToServer(options: RestoreServerOptions): Promise<RestoreServerReport> {
-  const now = options.now ?? Date.now;
-  const started = now();
-  const onEvent: VerifyEventSink = options.onEvent ?? (() => {});
-  const durations: Record<string, number> = {};
-  const time = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
-    const t = now();
-    try {
-      return await work();
-    } finally {
-      durations[step] = now() - t;
-    }
+  const run: Run = {
+    options,
+    clock: startStopwatch(options.now ?? Date.now),
+    onEvent: options.onEvent ?? (() => {}),
+    loadBegan: false,
   };
-  let workspace: Workspace | undefined;
-  let safety: SafetyCopyHooks | undefined;
-  let loadBegan = false;
   try {
-    const source = await time("resolve", () =>
-      resolveSource(options.source, { client: options.client, signal: options.signal }),
-    );
-    onEvent("restore.source", {
-      location: source.location,
-      size: source.size,
-      sha256: source.meta?.sha256,
-      created_at: source.meta?.created_at,
-    });
-    const inst = await locateNeo4j({
-      home: options.neo4jHome,
-      runner: options.runner,
-      signal: options.signal,
-      ...(options.service === undefined ? {} : { service: options.service }),
-    });
-    const { preflight, conf } = await preflightRestore({
-      inst,
-      meta: source.meta,
-      storedSize: source.size,
-      target: options.database,
-      backupDb: options.backupDatabase ?? options.database,
-      freeBytes: options.freeBytes ?? freeBytesAt,
-    });
-    const target = await checkTarget(inst, options, conf);
-    onEvent("restore.target", { ...target });
-    onEvent("restore.preflight", { ...preflight });
-    const hasData = await replacesData(target, conf);
-    if (hasData && options.safetyCopy === false) warnNoSafetyCopy(onEvent, options.database);
-    const safetyDir =
-      hasData && options.safetyCopy
-        ? (options.safetyCopy.dir ?? defaultSafetyDir(conf))
-        : undefined;
-    const report: RestoreServerReport = {
-      outcome: "dry-run",
-      source: sourceOf(source),
-      ...(source.meta ? { backup: describeBackup(source.meta)! } : {}),
-      sha256: { ...(source.meta ? { expected: source.meta.sha256 } : {}) },
-      size: { expected: source.meta?.size ?? source.size },
-      target,
-      preflight,
-      safety_copy: safetyDir
-        ? { status: "planned", dir: safetyDir }
-        : { status: hasData ? "skipped" : "not-needed" },
-      checks: [],
-      durations_ms: durations,
-    };
+    const plan = await planRestore(run);
     if (options.dryRun) {
-      report.plan = restorePlan(source, target, options.workDir, safetyDir);
-      return report;
+      plan.report.plan = restorePlan(
+        plan.source,
+        plan.report.target,
+        options.workDir,
+        plan.safetyDir,
+      );
+      return plan.report;
     }
+    const dumpPath = await fetchAndProveDump(run, plan);
+    await proveInEphemeral(run, plan, dumpPath);
+    // The download took a while: someone may have written to an empty target since.
+    if (plan.report.target.running && !options.force)
+      await checkTarget(plan.inst, options, plan.conf);
+    await load(run, plan);
+    await checkOnServer(run, plan);
+    plan.report.outcome = "restored";
+    return plan.report;
+  } catch (caught) {
+    throw failureOf(run, caught);
+  } finally {
+    if (run.workspace) await deleteQuietly(run.workspace.dir);
+    run.clock.stop();
+  }
+}
 
-    workspace = await createWorkspace(options.workDir);
-    const dumpPath = join(workspace.dir, `${options.database}.dump`);
-    onEvent("restore.download", { location: source.location, workspace: workspace.dir });
-    const digests = await time("download", () => fetchFrom(source, dumpPath, options));
-    report.sha256.actual = digests.stored.hex;
-    report.size.actual = digests.stored.size;
-    report.checks.push(...(await proveBytes(source, digests, dumpPath, options.sha256)));
-    onEvent("restore.verified", { sha256: digests.stored.hex, size: digests.stored.size });
-    warnOnVersion(source.meta, inst, onEvent);
-    const proven = await proveBeforeLoad({
-      dumpPath,
-      meta: source.meta,
-      neo4jHome: inst.home,
+/** One restore as it runs: what cleanup and the failure need to know. */
+interface Run {
+  options: RestoreServerOptions;
+  clock: Stopwatch;
+  onEvent: VerifyEventSink;
+  workspace?: Workspace;
+  safety?: SafetyCopyHooks;
+  /** The load began: a signal after this leaves the database replaced. */
+  loadBegan: boolean;
+}
+
+/** What was found before anything is downloaded or stopped. */
+interface Plan {
+  source: ResolvedSource;
+  inst: Neo4jInstallation;
+  conf: HomeConf;
+  safetyDir: string | undefined;
+  report: RestoreServerReport;
+}
+
+/** Resolve the source, locate and check the target, decide the safety copy: nothing changes yet. */
+async function planRestore(run: Run): Promise<Plan> {
+  const { options, onEvent } = run;
+  const source = await run.clock.time("resolve", () =>
+    resolveSource(options.source, { client: options.client, signal: options.signal }),
+  );
+  onEvent("restore.source", {
+    location: source.location,
+    size: source.size,
+    sha256: source.meta?.sha256,
+    created_at: source.meta?.created_at,
+  });
+  const inst = await locateNeo4j({
+    home: options.neo4jHome,
+    runner: options.runner,
+    signal: options.signal,
+    ...(options.service === undefined ? {} : { service: options.service }),
+  });
+  const { preflight, conf } = await preflightRestore({
+    inst,
+    meta: source.meta,
+    storedSize: source.size,
+    target: options.database,
+    backupDb: options.backupDatabase ?? options.database,
+    freeBytes: options.freeBytes ?? freeBytesAt,
+  });
+  const target = await checkTarget(inst, options, conf);
+  onEvent("restore.target", { ...target });
+  onEvent("restore.preflight", { ...preflight });
+  const hasData = await replacesData(target, conf);
+  if (hasData && options.safetyCopy === false) warnNoSafetyCopy(onEvent, options.database);
+  const safetyDir =
+    hasData && options.safetyCopy ? (options.safetyCopy.dir ?? defaultSafetyDir(conf)) : undefined;
+  const report: RestoreServerReport = {
+    outcome: "dry-run",
+    source: sourceOf(source),
+    ...(source.meta ? { backup: describeBackup(source.meta)! } : {}),
+    sha256: { ...(source.meta ? { expected: source.meta.sha256 } : {}) },
+    size: { expected: source.meta?.size ?? source.size },
+    target,
+    preflight,
+    safety_copy: safetyDir
+      ? { status: "planned", dir: safetyDir }
+      : { status: hasData ? "skipped" : "not-needed" },
+    checks: [],
+    durations_ms: run.clock.durations,
+  };
+  return { source, inst, conf, safetyDir, report };
+}
+
+/** Download into a private workspace and prove the bytes and the format; returns the dump's path. */
+async function fetchAndProveDump(run: Run, { source, inst, report }: Plan): Promise<string> {
+  const { options, onEvent } = run;
+  const workspace = await createWorkspace(options.workDir);
+  run.workspace = workspace;
+  const dumpPath = join(workspace.dir, `${options.database}.dump`);
+  onEvent("restore.download", { location: source.location, workspace: workspace.dir });
+  const { digests, checks } = await fetchAndProve({
+    source,
+    dest: dumpPath,
+    sha256: options.sha256,
+    unreadable: {
+      code: "RESTORE_FILE_UNREADABLE",
+      hint: "check the file named by --file and its permissions",
+    },
+    clock: run.clock,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  report.sha256.actual = digests.stored.hex;
+  report.size.actual = digests.stored.size;
+  report.checks.push(...(await proveBytes(source, checks, dumpPath)));
+  onEvent("restore.verified", { sha256: digests.stored.hex, size: digests.stored.size });
+  warnOnVersion(source.meta, inst, onEvent);
+  return dumpPath;
+}
+
+/** Load into a private ephemeral Neo4j and prove transaction id, counts, schema and indexes. */
+async function proveInEphemeral(run: Run, { source, inst, report }: Plan, dumpPath: string) {
+  const { options, onEvent } = run;
+  const proven = await proveBeforeLoad({
+    dumpPath,
+    meta: source.meta,
+    neo4jHome: inst.home,
+    runner: options.runner,
+    database: options.database,
+    workspaceDir: run.workspace!.dir,
+    instance: options.proofInstance,
+    indexTimeoutMs: options.indexTimeoutMs,
+    signal: options.signal,
+    onEvent,
+    time: run.clock.time,
+  });
+  report.checks.push(...proven.checks);
+  report.counts = {
+    ...(source.meta?.stats ? { expected: source.meta.stats } : {}),
+    actual: proven.counts,
+  };
+  report.proof = proven.proof;
+  onEvent("restore.proven", { proof: proven.proof.method, nodes: proven.counts.nodes });
+}
+
+/** Stop, (safety copy,) load, start: the only step that changes the server. */
+async function load(run: Run, { inst, safetyDir, report }: Plan): Promise<void> {
+  const { options, onEvent } = run;
+  if (safetyDir && options.safetyCopy)
+    run.safety = safetyCopyHooks({
+      inst,
+      db: options.database,
+      parentDir: safetyDir,
       runner: options.runner,
+      tool: options.safetyCopy.tool,
+      now: () => new Date((options.now ?? Date.now)()),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      onEvent,
+    });
+  const safety = run.safety;
+  await run.clock.time("neo4j_restore", () =>
+    loadDatabase({
+      installation: inst,
+      db: options.database,
+      dumpDir: run.workspace!.dir,
+      runner: options.runner,
+      driverFactory: options.connect,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      onStep: (step) => {
+        if (step === "load") run.loadBegan = true;
+        onEvent(`restore.neo4j.${step}`, { home: inst.home });
+      },
+      ...(safety ? { beforeLoad: safety.beforeLoad, afterFailedLoad: safety.afterFailedLoad } : {}),
+    }),
+  );
+  const copy = safety?.made();
+  if (copy) report.safety_copy = { status: "made", dir: safetyDir!, ...copy };
+}
+
+/** What a write cannot change, checked on the restored server. */
+async function checkOnServer(run: Run, { source, report }: Plan): Promise<void> {
+  const { options } = run;
+  await run.clock.time("served_checks", () =>
+    checkServed({
+      connect: options.connect,
       database: options.database,
-      workspaceDir: workspace.dir,
-      instance: options.proofInstance,
+      meta: source.meta,
       indexTimeoutMs: options.indexTimeoutMs,
       signal: options.signal,
-      onEvent,
-      time,
-    });
-    report.checks.push(...proven.checks);
-    report.counts = {
-      ...(source.meta?.stats ? { expected: source.meta.stats } : {}),
-      actual: proven.counts,
-    };
-    report.proof = proven.proof;
-    onEvent("restore.proven", { proof: proven.proof.method, nodes: proven.counts.nodes });
+      onEvent: run.onEvent,
+      record: (check) => report.checks.push(check),
+    }),
+  );
+}
 
-    // The download took a while: someone may have written to an empty target since.
-    if (target.running && !options.force) await checkTarget(inst, options, conf);
-    if (safetyDir && options.safetyCopy)
-      safety = safetyCopyHooks({
-        inst,
-        db: options.database,
-        parentDir: safetyDir,
-        runner: options.runner,
-        tool: options.safetyCopy.tool,
-        now: () => new Date(now()),
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        onEvent,
+/** The error to throw: with the safety copy named, and a signal told apart by when it came. */
+function failureOf(run: Run, caught: unknown): unknown {
+  const error = withSafetyCopy(caught, run.safety?.made());
+  if (
+    !run.options.signal?.aborted ||
+    (isNbsError(error) && error.code === "RESTORE_RESTART_FAILED")
+  )
+    return error;
+  return run.loadBegan
+    ? interruptedAfterLoad(run.options.database, error)
+    : new NbsError("RESTORE_INTERRUPTED", "restore interrupted before anything was loaded", {
+        hint: "check Neo4j with `neo4j status`; re-run the restore",
+        cause: error,
       });
-    await time("neo4j_restore", () =>
-      loadDatabase({
-        installation: inst,
-        db: options.database,
-        dumpDir: workspace!.dir,
-        runner: options.runner,
-        driverFactory: options.connect,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        onStep: (step) => {
-          if (step === "load") loadBegan = true;
-          onEvent(`restore.neo4j.${step}`, { home: inst.home });
-        },
-        ...(safety
-          ? { beforeLoad: safety.beforeLoad, afterFailedLoad: safety.afterFailedLoad }
-          : {}),
-      }),
-    );
-    const copy = safety?.made();
-    if (copy) report.safety_copy = { status: "made", dir: safetyDir!, ...copy };
-    await time("served_checks", () =>
-      checkServed({
-        connect: options.connect,
-        database: options.database,
-        meta: source.meta,
-        indexTimeoutMs: options.indexTimeoutMs,
-        signal: options.signal,
-        onEvent,
-        record: (check) => report.checks.push(check),
-      }),
-    );
-    report.outcome = "restored";
-    return report;
-  } catch (caught) {
-    const error = withSafetyCopy(caught, safety?.made());
-    if (options.signal?.aborted && !(isNbsError(error) && error.code === "RESTORE_RESTART_FAILED"))
-      throw loadBegan
-        ? interruptedAfterLoad(options.database, error)
-        : new NbsError("RESTORE_INTERRUPTED", "restore interrupted before anything was loaded", {
-            hint: "check Neo4j with `neo4j status`; re-run the restore",
-            cause: error,
-          });
-    throw error;
-  } finally {
-    await workspace?.remove().catch(() => undefined);
-    durations["total"] = now() - started;
-  }
 }
 
 /**
@@ -340,17 +397,9 @@ async function askNodes(options: RestoreServerOptions): Promise<number> {
 /** Every record the bytes can be compared with, and the dump format; throws before anything is loaded. */
 async function proveBytes(
   source: ResolvedSource,
-  digests: Awaited<ReturnType<typeof fetchHashing>>,
+  checks: Check[],
   dumpPath: string,
-  sha256: string | undefined,
 ): Promise<Check[]> {
-  const checks = integrityChecks({
-    meta: source.meta,
-    object: source.object,
-    stored: digests.stored,
-    ...(digests.original ? { original: digests.original } : {}),
-    expectedSha256: sha256,
-  });
   if (failedChecks(checks).length > 0)
     throw new NbsError(
       "RESTORE_BYTES_MISMATCH",
@@ -404,29 +453,4 @@ function sourceOf(source: ResolvedSource): RestoreServerReport["source"] {
     ...(source.bucket ? { bucket: source.bucket } : {}),
     ...(source.key ? { key: source.key } : {}),
   };
-}
-
-async function fetchFrom(source: ResolvedSource, dest: string, options: RestoreServerOptions) {
-  try {
-    const stream = await source.open(options.signal);
-    return await fetchHashing(stream, dest, {
-      total: source.size,
-      compression: source.meta?.compression?.algorithm,
-      signal: options.signal,
-      onProgress: options.onProgress,
-    });
-  } catch (error) {
-    if (isNbsError(error) || options.signal?.aborted) throw error;
-    if (source.kind === "file")
-      throw new NbsError(
-        "RESTORE_FILE_UNREADABLE",
-        `cannot read ${source.location}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-        { hint: "check the file named by --file and its permissions", cause: error },
-      );
-    throw toStorageError(error, { bucket: source.bucket!, key: source.key!, op: "download" });
-  }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, rename, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sha256File } from "@nbs/checksum";
 import { NbsError } from "@nbs/errors";
@@ -16,6 +16,8 @@ import {
   type ProcessRunner,
 } from "@nbs/neo4j-admin";
 import type { VerifyEventSink } from "./events.js";
+import { firstLine } from "./first-line.js";
+import { deleteQuietly } from "./workspace.js";
 
 /** The dump of the data a restore replaced, with its sidecar: the way back. Never deleted by nbs. */
 export interface SafetyCopy {
@@ -73,7 +75,7 @@ export function safetyCopyHooks(input: SafetyCopyInput): SafetyCopyHooks {
         input.onEvent("restore.safety-copy.dump", { dir });
         copy = await describe(await dumpStoppedDatabase(offline()), input, createdAt);
       } catch (error) {
-        if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        if (dir) await deleteQuietly(dir);
         throw new NbsError(
           "RESTORE_SAFETY_COPY_FAILED",
           `the safety copy of ${input.db} could not be made under ${input.parentDir}: ${firstLine(error)}; nothing was loaded, and Neo4j was started again with its data unchanged`,
@@ -127,8 +129,4 @@ async function describe(
   await writeFile(`${sidecar}.tmp`, serializeBackupMeta(meta), { mode: 0o640 });
   await rename(`${sidecar}.tmp`, sidecar);
   return { file, sidecar, sha256: digest.hex, size: digest.size };
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }

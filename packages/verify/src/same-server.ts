@@ -7,6 +7,7 @@ import {
   type HomeConf,
   type Neo4jInstallation,
 } from "@nbs/neo4j-admin";
+import { firstLine } from "./first-line.js";
 
 /** How the Bolt URI was tied to the installation whose server a restore stops. */
 export interface SameServerProof {
@@ -76,7 +77,7 @@ function mismatch(input: SameServerInput, what: string): NbsError {
 
 function askFailed(error: unknown, uri: string): NbsError {
   const code = (error as { code?: string }).code ?? "";
-  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+  const message = firstLine(error);
   if (code === "Neo.ClientError.Security.Forbidden")
     return new NbsError(
       "RESTORE_SERVER_UNPROVEN",

@@ -1,6 +1,6 @@
 import type { GraphStats, SchemaIndex } from "@nbs/metadata";
 import { describe, expect, it } from "vitest";
-import { schemaChecks, schemaMismatchError } from "./index.js";
+import { schemaChecks, schemaMismatchError } from "./schema-checks.js";
 
 const unique: SchemaIndex = {
   name: "person_id",

@@ -5,6 +5,7 @@ import type { Check } from "./checks.js";
 import type { VerifyEventSink } from "./events.js";
 import { checkIndexes } from "./index-checks.js";
 import { schemaChecks, schemaMismatchError } from "./schema-checks.js";
+import { firstLine } from "./first-line.js";
 
 export interface CheckServedInput {
   /** A new driver to the restored server, closed here. */
@@ -100,7 +101,7 @@ async function read<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+    const message = firstLine(error);
     throw new NbsError(
       "RESTORE_COUNT_FAILED",
       `the restored database cannot be read after the start: ${message}`,

@@ -18,7 +18,7 @@ export type StatusCode = Extract<
 >;
 
 /** Most urgent first: the order in which the exit's error names a problem. */
-export const STATUS_CODES: readonly StatusCode[] = [
+const STATUS_CODES: readonly StatusCode[] = [
   "NO_BACKUP",
   "BACKUP_STALE",
   "BACKUP_SHRANK",

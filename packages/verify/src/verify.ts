@@ -1,65 +1,34 @@
-import type { S3Client } from "@aws-sdk/client-s3";
 import { ERROR_CODES, NbsError, isNbsError, type NbsErrorCode } from "@nbs/errors";
 import {
   runNeo4jCommand,
   serverCommand,
-  type DriverFactory,
   type EphemeralInstance,
   type ProcessRunner,
-  type ServerProcesses,
 } from "@nbs/neo4j-admin";
-import { toStorageError } from "@nbs/s3-store";
 import { basename, join } from "node:path";
-import {
-  describeFailures,
-  failedChecks,
-  integrityChecks,
-  matchedReference,
-  short,
-  type Check,
-} from "./checks.js";
-import { fetchHashing } from "./download.js";
+import { describeFailures, failedChecks, matchedReference, short, type Check } from "./checks.js";
+import { restoreAndProve } from "./ephemeral-load.js";
+import type { VerifyEventSink } from "./events.js";
+import { fetchAndProve, type Digests } from "./fetch-and-prove.js";
 import { objectLockChecks, objectLockMissing } from "./lock-checks.js";
-import type { VerifyEventSink, VerifyProgress } from "./events.js";
-import type { VerifyMode, VerifyReport } from "./report.js";
 import { planSteps } from "./plan.js";
-import { restoreAndProve, type SmokeQuery } from "./restore.js";
-import { describeSource, resolveSource, type ResolvedSource, type VerifySource } from "./source.js";
+import type { VerifyReport } from "./report.js";
+import { describeSource, resolveSource, type ResolvedSource } from "./source.js";
+import { startStopwatch, type Stopwatch } from "./stopwatch.js";
+import type { VerifyOptions } from "./verify-options.js";
 import { createWorkspace, type Workspace } from "./workspace.js";
 
-export interface VerifyOptions {
-  source: VerifySource;
-  mode: VerifyMode;
-  /**
-   * The sha256 of the stored bytes as recorded elsewhere (lowercase hex): compared in addition to
-   * the sidecar, and the only reference for a local dump without one.
-   */
-  sha256?: string;
-  /** Needed for S3 sources; built and owned by the caller. */
-  client?: S3Client;
-  /** Needed for `check` and `load`: runs neo4j-admin / neo4j of `installDir`. */
-  runner?: ProcessRunner;
-  /** A Neo4j installation to borrow bin/ and lib/ from; its own data is never touched. */
-  installDir?: string;
-  /** Builds the driver to the ephemeral instance (default: the real neo4j-driver). */
-  driverFactory?: DriverFactory;
-  /** Finds and kills the ephemeral server at cleanup (default: /proc on Linux). */
-  serverProcesses?: ServerProcesses;
-  /** The database name inside the ephemeral instance (default "neo4j"; Community serves one). */
-  database?: string;
-  smoke?: SmokeQuery;
-  /** `load`: how long to wait for POPULATING indexes after the start (default 10 minutes). */
-  indexTimeoutMs?: number;
-  /** Parent of the private workspace (default: the OS temp directory). */
-  workDir?: string;
-  /** Leave the workspace (download, ephemeral home and its logs) in place for inspection. */
-  keepWorkspace?: boolean;
-  /** Resolve the source and describe the plan; nothing is downloaded. */
-  dryRun?: boolean;
-  signal?: AbortSignal;
-  onEvent?: VerifyEventSink;
-  onProgress?: (progress: VerifyProgress) => void;
-  now?: () => number;
+/** One verification as it runs: the report it fills, and what cleanup must undo. */
+interface Run {
+  options: VerifyOptions;
+  report: VerifyReport;
+  clock: Stopwatch;
+  now: () => number;
+  onEvent: VerifyEventSink;
+  /** The step running, named in the failure. */
+  stage: string;
+  workspace?: Workspace;
+  instance?: EphemeralInstance;
 }
 
 /**
@@ -68,9 +37,29 @@ export interface VerifyOptions {
  * and throws only on bugs. The workspace is removed on success, failure and abort.
  */
 export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport> {
+  const run = startRun(options);
+  try {
+    assertCollaborators(options);
+    const source = await resolve(run);
+    if (options.dryRun) return dryRun(run, source);
+    const digests = await step(run, "download", () => download(run, source));
+    if (source.bucket !== undefined && source.key !== undefined)
+      await step(run, "object-lock", () => checkObjectLock(run, source));
+    const { mode } = options;
+    if (mode !== "checksum") await step(run, "neo4j", () => proveInNeo4j(run, source, mode));
+    verdict(run.report, source, digests);
+  } catch (error) {
+    recordFailure(run, error);
+  } finally {
+    await cleanUpAfter(run);
+    run.clock.stop();
+  }
+  return run.report;
+}
+
+function startRun(options: VerifyOptions): Run {
   const now = options.now ?? Date.now;
-  const started = now();
-  const onEvent: VerifyEventSink = options.onEvent ?? (() => {});
+  const clock = startStopwatch(now);
   const report: VerifyReport = {
     ok: false,
     outcome: "failed",
@@ -80,180 +69,198 @@ export async function verifyBackup(options: VerifyOptions): Promise<VerifyReport
     sha256: {},
     size: {},
     checks: [],
-    durations_ms: {},
+    durations_ms: clock.durations,
   };
-  const time = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
-    const t = now();
-    try {
-      return await work();
-    } finally {
-      report.durations_ms[step] = now() - t;
-    }
-  };
-  const record = (check: Check) => report.checks.push(check);
-  let stage = "resolve";
-  let workspace: Workspace | undefined;
-  let instance: EphemeralInstance | undefined;
-  try {
-    assertCollaborators(options);
-    const source = await time("resolve", () =>
-      resolveSource(options.source, {
-        client: options.client,
-        signal: options.signal,
-        onLatest: (passedOver) => {
-          report.skipped = passedOver.skipped;
-          report.uncommitted = passedOver.uncommitted;
-          if (passedOver.uncommitted.length > 0)
-            onEvent("verify.latest.uncommitted", {
-              keys: passedOver.uncommitted,
-              message:
-                "newer dumps without a .meta.json were ignored: uploads still running, or ones that never committed",
-            });
-        },
-      }),
+  return { options, report, clock, now, onEvent: options.onEvent ?? (() => {}), stage: "resolve" };
+}
+
+/** Run a step under its name: a failure inside it names it as the stage. */
+function step<T>(run: Run, stage: string, work: () => Promise<T>): Promise<T> {
+  run.stage = stage;
+  return work();
+}
+
+async function resolve(run: Run): Promise<ResolvedSource> {
+  const { options, report, onEvent } = run;
+  const source = await run.clock.time("resolve", () =>
+    resolveSource(options.source, {
+      client: options.client,
+      signal: options.signal,
+      onLatest: (passedOver) => {
+        report.skipped = passedOver.skipped;
+        report.uncommitted = passedOver.uncommitted;
+        if (passedOver.uncommitted.length > 0)
+          onEvent("verify.latest.uncommitted", {
+            keys: passedOver.uncommitted,
+            message:
+              "newer dumps without a .meta.json were ignored: uploads still running, or ones that never committed",
+          });
+      },
+    }),
+  );
+  describeResolved(report, source);
+  onEvent("verify.source", {
+    location: source.location,
+    sidecar: report.sidecar,
+    size: report.size.expected,
+    sha256: report.sha256.expected,
+    created_at: source.meta?.created_at,
+  });
+  return source;
+}
+
+function dryRun(run: Run, source: ResolvedSource): VerifyReport {
+  run.report.plan = planSteps(run.options, source);
+  run.report.ok = true;
+  run.report.outcome = "dry-run";
+  return run.report;
+}
+
+/** Into a private workspace, hashing as it streams; throws when the bytes disagree with a record. */
+async function download(run: Run, source: ResolvedSource): Promise<Digests> {
+  const { options, report, onEvent } = run;
+  const workspace = await createWorkspace(options.workDir);
+  run.workspace = workspace;
+  report.workspace = { dir: workspace.dir, kept: options.keepWorkspace === true };
+  // `checksum` needs the bytes' digest only: the dump is written when Neo4j reads it, or to keep.
+  const writeDump = options.mode !== "checksum" || options.keepWorkspace === true;
+  onEvent("verify.download", {
+    location: source.location,
+    workspace: workspace.dir,
+    size: source.size,
+  });
+  const { digests, checks } = await fetchAndProve({
+    source,
+    dest: writeDump ? dumpPathIn(run) : undefined,
+    sha256: options.sha256,
+    unreadable: { code: "FILE_UNREADABLE" },
+    clock: run.clock,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
+  report.sha256.actual = digests.stored.hex;
+  report.size.actual = digests.stored.size;
+  report.checks.push(...checks);
+  onEvent("verify.integrity", {
+    sha256: digests.stored.hex,
+    size: digests.stored.size,
+    passed: checks.filter((c) => c.status === "pass").length,
+    failed: failedChecks(checks).length,
+  });
+  if (failedChecks(checks).length > 0) {
+    throw new NbsError(
+      mismatchCode(checks),
+      `${source.location} does not match what was recorded: ${describeFailures(checks)}`,
+      { hint: mismatchHint(checks) },
     );
-    describeResolved(report, source);
-    onEvent("verify.source", {
-      location: source.location,
-      sidecar: report.sidecar,
-      size: report.size.expected,
-      sha256: report.sha256.expected,
-      created_at: source.meta?.created_at,
-    });
-    if (options.dryRun) {
-      report.plan = planSteps(options, source);
-      report.ok = true;
-      report.outcome = "dry-run";
-      return report;
-    }
+  }
+  return digests;
+}
 
-    stage = "download";
-    workspace = await createWorkspace(options.workDir);
-    report.workspace = { dir: workspace.dir, kept: options.keepWorkspace === true };
-    const dumpPath = join(workspace.dir, `${options.database ?? "neo4j"}.dump`);
-    // `checksum` needs the bytes' digest only: the dump is written when Neo4j reads it, or to keep.
-    const writeDump = options.mode !== "checksum" || options.keepWorkspace === true;
-    onEvent("verify.download", {
-      location: source.location,
-      workspace: workspace.dir,
-      size: source.size,
-    });
-    const digests = await time("download", () =>
-      fetchFrom(source, writeDump ? dumpPath : undefined, options),
-    );
-    report.sha256.actual = digests.stored.hex;
-    report.size.actual = digests.stored.size;
-    const integrity = integrityChecks({
-      meta: source.meta,
-      object: source.object,
-      stored: digests.stored,
-      ...(digests.original ? { original: digests.original } : {}),
-      expectedSha256: options.sha256,
-    });
-    integrity.forEach(record);
-    onEvent("verify.integrity", {
-      sha256: digests.stored.hex,
-      size: digests.stored.size,
-      passed: integrity.filter((c) => c.status === "pass").length,
-      failed: failedChecks(integrity).length,
-    });
-    if (failedChecks(integrity).length > 0) {
-      throw new NbsError(
-        mismatchCode(integrity),
-        `${source.location} does not match what was recorded: ${describeFailures(integrity)}`,
-        { hint: mismatchHint(integrity) },
-      );
-    }
+function dumpPathIn(run: Run): string {
+  return join(run.workspace!.dir, `${run.options.database ?? "neo4j"}.dump`);
+}
 
-    if (source.bucket !== undefined && source.key !== undefined) {
-      stage = "object-lock";
-      const locks = await objectLockChecks({
-        client: options.client!,
-        bucket: source.bucket,
-        key: source.key,
-        meta: source.meta,
-        now: new Date(now()),
-        signal: options.signal,
-      });
-      locks.forEach(record);
-      const failed = failedChecks(locks);
-      if (failed.length > 0) throw objectLockMissing(source.location, failed);
-    }
+async function checkObjectLock(run: Run, source: ResolvedSource): Promise<void> {
+  const locks = await objectLockChecks({
+    client: run.options.client!,
+    bucket: source.bucket!,
+    key: source.key!,
+    meta: source.meta,
+    now: new Date(run.now()),
+    signal: run.options.signal,
+  });
+  run.report.checks.push(...locks);
+  const failed = failedChecks(locks);
+  if (failed.length > 0) throw objectLockMissing(source.location, failed);
+}
 
-    if (options.mode !== "checksum") {
-      stage = "neo4j";
-      const restored = await restoreAndProve({
-        mode: options.mode,
-        dumpPath,
-        installDir: options.installDir!,
-        runner: options.runner!,
-        ...(options.driverFactory ? { driverFactory: options.driverFactory } : {}),
-        ...(options.serverProcesses ? { processes: options.serverProcesses } : {}),
-        database: options.database ?? "neo4j",
-        tmpRoot: workspace.dir,
-        meta: source.meta,
-        smoke: options.smoke,
-        indexTimeoutMs: options.indexTimeoutMs,
-        signal: options.signal,
-        onEvent,
-        record,
-        time,
-        adopt: (i) => (instance = i),
-      });
-      report.neo4j = restored.neo4j;
-      report.proof = restored.proof;
-      if (restored.counts)
-        report.counts = {
-          ...(source.meta?.stats ? { expected: source.meta.stats } : {}),
-          actual: restored.counts,
-        };
-    }
-    if (matchedReference(report.checks)) {
-      report.ok = true;
-      report.outcome = "verified";
-    } else {
-      // Everything that ran passed, but nothing proved these are the bytes that were backed up.
-      report.outcome = "unverified";
-      report.failure = {
-        code: "UNVERIFIED",
-        category: ERROR_CODES.UNVERIFIED,
-        message: `${source.location} is unverified: no sidecar and no --sha256 to compare its sha256 ${short(digests.stored.hex)} with`,
-        hint: `pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its ${basename(source.location)}.meta.json next to it`,
-        stage: "verdict",
-      };
-    }
-  } catch (error) {
-    if (!isNbsError(error) && !options.signal?.aborted) throw error;
-    const failure = options.signal?.aborted
-      ? new NbsError("INTERRUPTED", "verification interrupted; workspace cleaned up", {
-          cause: error,
-        })
-      : (error as NbsError);
-    report.failure = {
-      code: failure.code,
-      category: failure.category,
-      message: failure.message,
-      ...(failure.hint ? { hint: failure.hint } : {}),
-      stage,
+async function proveInNeo4j(
+  run: Run,
+  source: ResolvedSource,
+  mode: "check" | "load",
+): Promise<void> {
+  const { options, report } = run;
+  const restored = await restoreAndProve({
+    mode,
+    dumpPath: dumpPathIn(run),
+    installDir: options.installDir!,
+    runner: options.runner!,
+    ...(options.driverFactory ? { driverFactory: options.driverFactory } : {}),
+    ...(options.serverProcesses ? { processes: options.serverProcesses } : {}),
+    database: options.database ?? "neo4j",
+    tmpRoot: run.workspace!.dir,
+    meta: source.meta,
+    smoke: options.smoke,
+    indexTimeoutMs: options.indexTimeoutMs,
+    signal: options.signal,
+    onEvent: run.onEvent,
+    record: (check: Check) => report.checks.push(check),
+    time: run.clock.time,
+    adopt: (instance) => (run.instance = instance),
+  });
+  report.neo4j = restored.neo4j;
+  report.proof = restored.proof;
+  if (restored.counts)
+    report.counts = {
+      ...(source.meta?.stats ? { expected: source.meta.stats } : {}),
+      actual: restored.counts,
     };
-  } finally {
-    await time("cleanup", () =>
+}
+
+/** Everything that ran passed: verified, or unverified when nothing proved these are the backed-up bytes. */
+function verdict(report: VerifyReport, source: ResolvedSource, digests: Digests): void {
+  if (matchedReference(report.checks)) {
+    report.ok = true;
+    report.outcome = "verified";
+    return;
+  }
+  report.outcome = "unverified";
+  report.failure = {
+    code: "UNVERIFIED",
+    category: ERROR_CODES.UNVERIFIED,
+    message: `${source.location} is unverified: no sidecar and no --sha256 to compare its sha256 ${short(digests.stored.hex)} with`,
+    hint: `pass the sha256 recorded when the backup was taken with --sha256 <hex>, or put its ${basename(source.location)}.meta.json next to it`,
+    stage: "verdict",
+  };
+}
+
+/** An expected failure (or an abort) becomes the report's `failure`; a bug is rethrown. */
+function recordFailure(run: Run, error: unknown): void {
+  const { signal } = run.options;
+  if (!isNbsError(error) && !signal?.aborted) throw error;
+  const failure = signal?.aborted
+    ? new NbsError("INTERRUPTED", "verification interrupted; workspace cleaned up", {
+        cause: error,
+      })
+    : (error as NbsError);
+  run.report.failure = {
+    code: failure.code,
+    category: failure.category,
+    message: failure.message,
+    ...(failure.hint ? { hint: failure.hint } : {}),
+    stage: run.stage,
+  };
+}
+
+async function cleanUpAfter(run: Run): Promise<void> {
+  const { options, workspace } = run;
+  await run.clock
+    .time("cleanup", () =>
       cleanUp({
-        instance,
+        instance: run.instance,
         workspace,
         keep: options.keepWorkspace === true,
-        failed: !report.ok,
+        failed: !run.report.ok,
         runner: options.runner,
       }),
-    ).catch((error: unknown) =>
-      onEvent("verify.cleanup.failed", {
+    )
+    .catch((error: unknown) =>
+      run.onEvent("verify.cleanup.failed", {
         message: error instanceof Error ? error.message : String(error),
         workspace: workspace?.dir,
       }),
     );
-    report.durations_ms["total"] = now() - started;
-  }
-  return report;
 }
 
 function assertCollaborators(options: VerifyOptions): void {
@@ -312,29 +319,6 @@ function describeResolved(report: VerifyReport, source: ResolvedSource): void {
     report.size.expected = meta.size;
   } else if (source.object) {
     report.size.expected = source.object.size;
-  }
-}
-
-async function fetchFrom(source: ResolvedSource, dest: string | undefined, options: VerifyOptions) {
-  const total = source.size;
-  try {
-    const stream = await source.open(options.signal);
-    return await fetchHashing(stream, dest, {
-      total,
-      compression: source.meta?.compression?.algorithm,
-      signal: options.signal,
-      onProgress: options.onProgress,
-    });
-  } catch (error) {
-    if (isNbsError(error) || options.signal?.aborted) throw error;
-    if (source.kind === "file") {
-      throw new NbsError(
-        "FILE_UNREADABLE",
-        `cannot read ${source.location}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-        { cause: error },
-      );
-    }
-    throw toStorageError(error, { bucket: source.bucket!, key: source.key!, op: "download" });
   }
 }
 

@@ -14,3 +14,8 @@ export async function createWorkspace(parent: string = tmpdir()): Promise<Worksp
   await chmod(dir, 0o700);
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** Remove a directory and what it holds, ignoring any error: for cleanup that must not mask another failure. */
+export function deleteQuietly(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true }).catch(() => undefined);
+}

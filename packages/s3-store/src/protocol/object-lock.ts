@@ -2,7 +2,7 @@ import { GetObjectLockConfigurationCommand, type S3Client } from "@aws-sdk/clien
 import type { ObjectLockInfo } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { toStorageError } from "../transport/errors.js";
-import type { StoreEvent } from "./put.js";
+import type { StoreEvent } from "./store-event.js";
 import {
   getObjectRetention,
   putObjectRetention,

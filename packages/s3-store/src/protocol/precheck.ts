@@ -1,7 +1,7 @@
 import type { BackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { headObject, type ObjectInfo } from "../transport/head-object.js";
-import type { StoreEvent } from "./put.js";
+import type { StoreEvent } from "./store-event.js";
 import { readSidecar } from "./sidecar.js";
 import type { StoredTarget } from "./verify-object.js";
 

@@ -21,16 +21,12 @@ import { assertBucketLockable, lockInfo, settleRetention } from "./object-lock.j
 import { assertObjectLockRequest, type ObjectLockRequest } from "../transport/object-lock.js";
 import { precheck } from "./precheck.js";
 import { writeSidecar } from "./sidecar.js";
+import type { StoreEvent } from "./store-event.js";
 import { storageInfo, verifyObject, type StoredTarget } from "./verify-object.js";
 
 export type SidecarFields = Omit<BackupMetaInput, "sha256" | "size" | "storage" | "uploaded_at">;
 
-/** Progress of the protocol for logs; `warn` marks what an operator should know about. */
-export type StoreEvent = (
-  event: string,
-  fields: Record<string, unknown>,
-  level?: "debug" | "info" | "warn",
-) => void;
+export type { StoreEvent } from "./store-event.js";
 
 export interface PutBackupInput {
   client: S3Client;

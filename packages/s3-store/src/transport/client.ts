@@ -8,7 +8,7 @@ import * as tls from "node:tls";
 import { bodyChunksPlugin } from "./body-chunks.js";
 import { payloadSigningPlugin, type PayloadSigning } from "./payload-signing.js";
 import { createRetryStrategy, DEFAULT_MAX_ATTEMPTS } from "./retry.js";
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./timeouts.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from "./timeout-defaults.js";
 
 /**
  * How the SDK adds its own request/response checksums (CRC32 trailers by default since

@@ -3,7 +3,7 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   deadServerBoundMs,
-} from "./timeouts.js";
+} from "./timeout-defaults.js";
 
 describe("deadServerBoundMs", () => {
   it("bounds a dead server under 2 minutes with the defaults: 5 × (5 s + 15 s) + 15 s of backoff", () => {

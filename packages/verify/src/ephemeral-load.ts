@@ -22,6 +22,7 @@ import {
   type ContentProof,
 } from "./content-proof.js";
 import { checkIndexes } from "./index-checks.js";
+import { firstLine } from "./first-line.js";
 
 export interface SmokeQuery {
   cypher: string;
@@ -194,7 +195,7 @@ async function count(instance: EphemeralInstance, input: RestoreInput) {
     return await input.time("counts", () => captureStats(instance.driver(), input.database));
   } catch (error) {
     if (input.signal?.aborted) throw error;
-    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    const message = firstLine(error);
     input.record({
       id: "neo4j.counts",
       name: "count nodes and relationships",
@@ -295,7 +296,7 @@ async function smoke(
     rows = (await input.time("smoke", () => instance.query(query.cypher))).length;
   } catch (error) {
     if (input.signal?.aborted) throw error;
-    const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    const message = firstLine(error);
     input.record({ id: "smoke.query", name, group: "neo4j", status: "fail", detail: message });
     throw new NbsError("SMOKE_QUERY_FAILED", `the smoke query failed: ${message}`, {
       hint: "check the Cypher of --smoke-query against the restored database",
