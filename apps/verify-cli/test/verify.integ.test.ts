@@ -100,8 +100,8 @@ function snapshot(root: string): Map<string, string> {
   return out;
 }
 
-/** Whether a java process whose command line names `dir` runs (read from /proc, no ps spawned). */
-function jvmNaming(dir: string): boolean {
+/** Whether a Neo4j server JVM (not `neo4j start`'s launcher) whose command line names `dir` runs. */
+function serverJvmNaming(dir: string): boolean {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let cmdline: string;
@@ -110,7 +110,7 @@ function jvmNaming(dir: string): boolean {
     } catch {
       continue; // gone meanwhile
     }
-    if (cmdline.includes("java") && cmdline.includes(dir)) return true;
+    if (cmdline.includes("EntryPoint") && cmdline.includes(dir)) return true;
   }
   return false;
 }
@@ -578,10 +578,10 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
       (chunk, child) => {
         if (!sent && chunk.includes('"verify.neo4j.starting"')) {
           sent = true;
-          // Once `neo4j start` launched the JVM (polled, bounded), not after a fixed wait.
+          // Once `neo4j start` launched the server JVM (polled, bounded), not after a fixed wait.
           const since = Date.now();
           const poll = setInterval(() => {
-            if (jvmNaming(work) || Date.now() - since > 60_000) {
+            if (serverJvmNaming(work) || Date.now() - since > 60_000) {
               clearInterval(poll);
               child.kill("SIGINT");
             }
