@@ -4,8 +4,7 @@ import {
   getS3TestEnv,
   type EphemeralNeo4j,
 } from "@nbs/testenv";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,11 +61,25 @@ async function sourceAnswers(): Promise<boolean> {
   }
 }
 
-/** Processes whose command line mentions `text` (a Neo4j home, a workspace). */
-const processesWith = (text: string) =>
-  execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
-    .split("\n")
-    .filter((line) => line.includes(text) && !line.includes("ps -eo"));
+/**
+ * Processes whose command line mentions `text` (a Neo4j home, a workspace), as "pid args" lines.
+ * Read from /proc in this process: polled every 50 ms while a JVM starts, a `ps` spawned per
+ * probe cost more CPU than the start it watched.
+ */
+function processesWith(text: string): string[] {
+  const lines: string[] = [];
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let args: string;
+    try {
+      args = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (args.includes(text)) lines.push(`${pid} ${args}`);
+  }
+  return lines;
+}
 
 describeInteg("faults around a real Neo4j", () => {
   it.skipIf(!tmpfsAvailable)(

@@ -195,19 +195,6 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
     expect(await nodes()).toBe(6);
   });
 
-  it("refuses without --force when Neo4j is not running (emptiness cannot be checked), exit 2", async () => {
-    await server.stop();
-    try {
-      const run = await restore(["--latest"]);
-      expect(run.code, run.stderr).toBe(2);
-      expect(JSON.parse(run.stdout)).toMatchObject({
-        error: { code: "RESTORE_TARGET_UNKNOWN" },
-      });
-    } finally {
-      await server.start();
-    }
-  });
-
   it("a dump that does not load fails in the proof, before the server is stopped (exit 6)", async () => {
     const dir = mkdtempSync(join(scratch, "truncated-"));
     const file = join(dir, "neo4j.dump");
@@ -225,5 +212,15 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
     expect(run.events.map((e) => e["event"])).not.toContain("restore.neo4j.stop");
     expect(serverPid()).toBe(pid);
     expect(await nodes()).toBe(before);
+  });
+
+  // The last test: it leaves the server stopped (afterAll removes it), so no test waits for a restart.
+  it("refuses without --force when Neo4j is not running (emptiness cannot be checked), exit 2", async () => {
+    await server.stop();
+    const run = await restore(["--latest"]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      error: { code: "RESTORE_TARGET_UNKNOWN" },
+    });
   });
 });

@@ -46,6 +46,7 @@ let source: EphemeralNeo4j;
 let s3Env: Record<string, string>;
 let dumpFile: string;
 let key: string;
+let busy: { backup: Run; committed: number };
 const runs: Run[] = [];
 const scratchDirs: string[] = [];
 const scratch = () => {
@@ -99,6 +100,21 @@ function snapshot(root: string): Map<string, string> {
   return out;
 }
 
+/** Whether a Neo4j server JVM (not `neo4j start`'s launcher) whose command line names `dir` runs. */
+function serverJvmNaming(dir: string): boolean {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (cmdline.includes("EntryPoint") && cmdline.includes(dir)) return true;
+  }
+  return false;
+}
+
 beforeAll(async () => {
   // backup.sh and upload_backup_to_s3.sh run this checkout's nbs-upload (a devDependency, so turbo builds it first).
   const uploadCli = join(
@@ -141,8 +157,43 @@ beforeAll(async () => {
   expect(backup.code, backup.stderr).toBe(0);
   dumpFile = (JSON.parse(backup.stdout) as { file: string }).file;
   key = await upload("e2e");
+  // backup.sh started the source again: take the busy backup now (its test asserts on it),
+  // rather than stopping the source here and starting it once more in that test.
+  busy = await busyBackup();
   await source.stop();
-});
+}, 1_500_000);
+
+/** backup.sh while a writer commits through the dump; the source is running and stays so. */
+async function busyBackup(): Promise<{ backup: Run; committed: number }> {
+  const writer = source.driver();
+  let writing = true;
+  let committed = 0;
+  const writes = (async () => {
+    while (writing) {
+      try {
+        await writer.executeQuery("CREATE (:Busy)");
+        committed += 1;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50)); // down for the dump; keep trying
+      }
+    }
+  })();
+  try {
+    // The writer is going once its first transaction committed (polled, bounded).
+    for (let waited = 0; committed === 0 && waited < 60_000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
+    const backup = await script(
+      "backup.sh",
+      ["--db", "neo4j", "--out-dir", scratch(), "--neo4j-home", source.home, "--json"],
+      { NEO4J_URI: source.uri, NEO4J_PASSWORD: source.password },
+    );
+    return { backup, committed };
+  } finally {
+    writing = false;
+    await writes;
+    await writer.close();
+  }
+}
 
 afterAll(async () => {
   await source?.remove();
@@ -527,7 +578,14 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
       (chunk, child) => {
         if (!sent && chunk.includes('"verify.neo4j.starting"')) {
           sent = true;
-          setTimeout(() => child.kill("SIGINT"), 1500); // let `neo4j start` launch the JVM first
+          // Once `neo4j start` launched the server JVM (polled, bounded), not after a fixed wait.
+          const since = Date.now();
+          const poll = setInterval(() => {
+            if (serverJvmNaming(work) || Date.now() - since > 60_000) {
+              clearInterval(poll);
+              child.kill("SIGINT");
+            }
+          }, 100);
         }
       },
     );
@@ -596,36 +654,9 @@ describeInteg("nbs-verify against the real MinIO and Neo4j", () => {
   });
 
   it("on a busy database (a writer committing through the dump) marks the counts inexact, and verify raises no false alarm", async () => {
-    await source.start();
-    const writer = source.driver();
-    let writing = true;
-    let committed = 0;
-    const writes = (async () => {
-      while (writing) {
-        try {
-          await writer.executeQuery("CREATE (:Busy)");
-          committed += 1;
-        } catch {
-          await new Promise((r) => setTimeout(r, 50)); // down for the dump; keep trying
-        }
-      }
-    })();
-    const out = scratch();
-    let backup: Run;
-    try {
-      await new Promise((r) => setTimeout(r, 300)); // let the writer get going
-      backup = await script(
-        "backup.sh",
-        ["--db", "neo4j", "--out-dir", out, "--neo4j-home", source.home, "--json"],
-        { NEO4J_URI: source.uri, NEO4J_PASSWORD: source.password },
-      );
-      runs.push(backup);
-    } finally {
-      writing = false;
-      await writes;
-      await writer.close();
-      await source.stop();
-    }
+    // The busy backup was taken in beforeAll, while backup.sh's restart had the source up.
+    const { backup, committed } = busy;
+    runs.push(backup);
     expect(backup.code, backup.stderr).toBe(0);
     expect(committed).toBeGreaterThan(0);
     expect(backup.events.map((e) => e["event"])).toContain("dump.stats.inexact");

@@ -174,11 +174,12 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
     target = undefined;
   });
 
+  // The last test: it disposes the source, which is running (dumpDatabase started it again),
+  // instead of loading and starting a third instance only to dispose it.
   it("dispose of a running instance leaves no process of it behind and deletes its home", async () => {
-    const instance = await createEphemeralInstance({ installDir, runner });
+    const instance = source;
     try {
-      await instance.load(dumped.path);
-      await instance.start();
+      expect(await source.query("RETURN 1 AS one")).toEqual([{ one: 1 }]); // running
       const pid = Number((await readFile(join(instance.home, "run", "neo4j.pid"), "utf8")).trim());
       expect(await processesNaming(instance.home)).toContain(pid);
     } finally {
