@@ -2,8 +2,9 @@
 # The containers leg of the test command (tooling/dev.sh), on the podman socket of
 # `services.sh up podman` (DOCKER_HOST in .nbs/services.env) and the local images (images.sh):
 #   leg.sh [testcontainers] [compose] [kube] [image-job]   (default all four, in this order)
-#   testcontainers  the @testcontainers/minio and @testcontainers/neo4j suites of @nbs/testenv
-#                   with NBS_TESTENV=containers (the same tests GitHub's Docker runs);
+#   testcontainers  the @testcontainers/minio and @testcontainers/neo4j suites of @nbs/testenv,
+#                   every test, with NBS_TESTENV=containers (the same tests GitHub's Docker runs;
+#                   the dump/load round trip uses createEphemeralNeo4j's local homes in both modes);
 #                   report: .vitest-results/containers.json
 #   compose         config/docker.yaml end to end (config/test-compose.sh)
 #   kube            the CronJob's pod of config/kubernetes with `podman kube play`
@@ -33,8 +34,7 @@ step_testcontainers() {
   trap remove_testcontainers RETURN
   NBS_TESTENV=containers pnpm exec vitest run --config tooling/vitest.integ.ts \
     --reporter=default --reporter=json --outputFile.json=.vitest-results/containers.json \
-    tooling/testenv/test/s3.integ.test.ts tooling/testenv/test/neo4j.integ.test.ts \
-    -t "S3 test env|service instance"
+    tooling/testenv/test/s3.integ.test.ts tooling/testenv/test/neo4j.integ.test.ts
 }
 
 step_compose() { bash config/test-compose.sh; }
