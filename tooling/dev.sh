@@ -2,7 +2,7 @@
 # Developer and CI entry point.
 #   dev.sh test   install (frozen lockfile), build, typecheck, lint, unit tests, API reports
 #                 (api-extractor; `pnpm api:update` after a deliberate API change), the static
-#                 checks (knip, prettier, ops-checks, automation, promtool), then the integration
+#                 checks (knip, prettier, ops-checks, automation, promtool, config/kubernetes), then the integration
 #                 tests against local MinIO, versitygw, Neo4j and toxiproxy (started here if not
 #                 running, and stopped again on exit only if this run started them). The
 #                 services start in the background while the build and unit tests run; the
@@ -51,6 +51,7 @@ static_checks() {
   bash tooling/ops-checks/check.sh # secrets scan, parliament, HCL parse, lifecycle agreement, checkov
   bash tooling/automation/check.sh
   bash tooling/prometheus/check.sh # promtool check rules + test rules on config/prometheus
+  bash tooling/containers/check.sh  # config/kubernetes: strict decoding + kubeconform -strict
 }
 
 # The nbs images (they package this build), then the leg: Testcontainers, Compose, Kubernetes.

@@ -6,8 +6,8 @@
 #   the dump Job's pod (jobs/dump.yaml, the PVC a podman volume of that name); "scale to 1":
 #   Neo4j started again, the graph still there; the upload-verify Job's pod
 #   (jobs/upload-verify.yaml, envFrom the ConfigMap and the Secret) against a MinIO container.
-# First every manifest decodes strictly into the k8s.io/api types (tooling/containers/k8s-check.sh): see
-# docs/neo4j/server.md for what is and is not validated.
+# The manifests' schema is checked by the static checks (tooling/containers/check.sh: strict
+# decoding and kubeconform -strict): see docs/neo4j/server.md for what is and is not validated.
 #   config/kubernetes/test-kube.sh   (run by tooling/containers/leg.sh kube)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,8 +16,6 @@ root="$(cd "$here/../.." && pwd)"
 source "$root/tooling/services/lib.sh"
 say() { echo "nbs kube test: $*" >&2; }
 fail() { say "FAILED: $*"; exit 1; }
-
-bash "$root/tooling/containers/k8s-check.sh" "$here"/*.yaml "$here"/jobs/*.yaml
 
 id="nbs-kube-$$"
 work="$(mktemp -d "${TMPDIR:-/tmp}/nbs-kube.XXXXXX")"

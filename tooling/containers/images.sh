@@ -29,13 +29,15 @@ trap 'rm -rf "$WORK"' EXIT
 img_log() { echo "nbs images: $*" >&2; }
 
 # sha256 of the inputs: strings given as "s:<text>", files and directories (every file's path
-# and content, sorted).
+# and content, sorted). Paths count relative to their directory (a file: its name), so another
+# checkout of the same sources (a CI clone, act's workspace copy) finds the same tag.
 img_hash() {
   local arg
   for arg in "$@"; do
     case "$arg" in
       s:*) printf '%s\n' "${arg#s:}" ;;
-      *) (cd "$arg" 2>/dev/null && find . -type f -print0 | sort -z | xargs -0 sha256sum) || sha256sum "$arg" ;;
+      *) (cd "$arg" 2>/dev/null && find . -type f -print0 | sort -z | xargs -0 sha256sum) \
+        || (cd "$(dirname "$arg")" && sha256sum "$(basename "$arg")") ;;
     esac
   done | sha256sum | cut -c1-16
 }

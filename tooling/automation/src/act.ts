@@ -45,7 +45,15 @@ function localRepositories(workflow: string): string[] {
  */
 export async function runAct(options: {
   workflow: string;
-  event: "workflow_dispatch" | "schedule";
+  event: "workflow_dispatch" | "schedule" | "push";
+  /** The event's payload (act's `-e`), e.g. `{ ref: "refs/tags/v1.2.3" }` for a push. */
+  payload?: Record<string, unknown>;
+  /** Only this job (act's `-j`) and the jobs it needs. */
+  job?: string;
+  /** act's `-v`: also its debug lines, e.g. "Skipping step '<name>' due to '<if>'". */
+  verbose?: boolean;
+  /** act's `-n`: evaluate every job and step condition, run nothing. */
+  dryRun?: boolean;
   inputs?: Record<string, string>;
   vars?: Record<string, string>;
   secrets?: Record<string, string>;
@@ -68,10 +76,16 @@ export async function runAct(options: {
       .join(""),
     { mode: 0o600 },
   );
+  const eventFile = join(dir, "event.json");
+  if (options.payload) writeFileSync(eventFile, JSON.stringify(options.payload));
   const args = [
     options.event,
     "-W",
     options.workflow,
+    ...(options.payload ? ["-e", eventFile] : []),
+    ...(options.job ? ["-j", options.job] : []),
+    ...(options.verbose ? ["-v"] : []),
+    ...(options.dryRun ? ["-n"] : []),
     "-P",
     "ubuntu-latest=-self-hosted",
     ...(options.extraLabels ?? []).flatMap((l) => ["-P", `${l}=-self-hosted`]),

@@ -36,13 +36,17 @@ export function run(
   });
 }
 
-/** PATH, HOME and JAVA_HOME of this process: what any tool needs, and no more. */
+/**
+ * PATH, HOME, JAVA_HOME and JAVA_OPTS of this process: what any tool needs, and no more.
+ * JAVA_OPTS carries the test command's JVM flags (tooling/dev.sh: C1 only, serial GC) to the
+ * Neo4j starts and neo4j-admin calls of the act runs, as to every other JVM of the tests.
+ */
 export function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env["PATH"] ?? "/usr/bin:/bin",
     HOME: process.env["HOME"] ?? "/tmp",
   };
-  for (const name of ["JAVA_HOME", "NBS_CACHE_DIR"]) {
+  for (const name of ["JAVA_HOME", "JAVA_OPTS", "NBS_CACHE_DIR"]) {
     const value = process.env[name];
     if (value) env[name] = value;
   }
