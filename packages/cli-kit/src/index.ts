@@ -52,4 +52,12 @@ export {
   reportUsageError,
 } from "./command-line.js";
 export type { ParseOptions } from "./command-line.js";
+export { SSE_SETTINGS, applyKmsKey } from "./sse-settings.js";
+export type { Sse } from "./sse-settings.js";
+export { neo4jServerSettings } from "./neo4j-settings.js";
+export { bucketSettings, checkDb, requireBucket } from "./bucket-settings.js";
+export { backupSourceSettings } from "./source-settings.js";
+export { storeClient } from "./s3-client.js";
+export { v8Gc } from "./v8-gc.js";
+export type { V8GcFunction } from "./v8-gc.js";
 export { formatAge, parseAge, parseShare } from "./thresholds.js";
