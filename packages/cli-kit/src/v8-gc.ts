@@ -2,7 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 /** V8's `gc()` with the options its extension takes (type, execution, flavor). */
-export type V8GcFunction = (options: {
+type V8GcFunction = (options: {
   type: "major" | "minor";
   execution: "sync";
   flavor?: "last-resort";
