@@ -1,5 +1,5 @@
 import { tmpdir } from "node:os";
-import { s3ClientOptions, withoutCredentials, type Outcome } from "@nbs/cli-kit";
+import { storeClient, withoutCredentials, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import {
   backupKey,
@@ -9,10 +9,10 @@ import {
   type ShrinkRecord,
 } from "@nbs/metadata";
 import { createSpawnRunner, dumpDatabaseToStream, locateNeo4j } from "@nbs/neo4j-admin";
+import type { createS3Client } from "@nbs/s3-store";
 import {
   backupStream,
   checkShrink,
-  createS3Client,
   type ShrinkGuardInput,
   type SidecarFields,
   type SseOptions,
@@ -129,8 +129,7 @@ export async function runDumpToS3(
         "no NEO4J_URI / NEO4J_PASSWORD: the sidecar will have no stats, and verify cannot compare counts",
     });
   }
-  const client = (deps.createClient ?? createS3Client)({
-    ...s3ClientOptions(settings),
+  const client = storeClient(settings, deps.createClient, {
     payloadSigning: settings.payloadSigning,
     maxSockets: settings.concurrency * 2 + 2,
   });

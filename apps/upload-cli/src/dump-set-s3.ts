@@ -1,4 +1,4 @@
-import { s3ClientOptions, type Outcome } from "@nbs/cli-kit";
+import { storeClient, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import {
   backupKey,
@@ -9,13 +9,8 @@ import {
   type SetMember,
 } from "@nbs/metadata";
 import { dumpDatabaseSet, dumpDatabaseToStream } from "@nbs/neo4j-admin";
-import {
-  backupStream,
-  createS3Client,
-  getSetManifest,
-  putSetManifest,
-  type SseOptions,
-} from "@nbs/s3-store";
+import type { createS3Client } from "@nbs/s3-store";
+import { backupStream, getSetManifest, putSetManifest, type SseOptions } from "@nbs/s3-store";
 import type { DumpDeps } from "./dump.js";
 import type { SetPlan } from "./dump-set.js";
 import type { DumpSettings } from "./dump-settings.js";
@@ -74,8 +69,7 @@ export async function runDumpSetToS3(
       manifest_key: manifestKey,
       keys: Object.fromEntries(keys),
     };
-  const client = (deps.createClient ?? createS3Client)({
-    ...s3ClientOptions(settings),
+  const client = storeClient(settings, deps.createClient, {
     payloadSigning: settings.payloadSigning,
     maxSockets: settings.concurrency * 2 + 2,
   });

@@ -1,4 +1,6 @@
 import {
+  applyKmsKey,
+  neo4jServerSettings,
   LOG_SETTINGS,
   METRICS_SETTINGS,
   parseBool,
@@ -7,9 +9,9 @@ import {
   setting as S,
   withEndpointRegion,
   S3_CONNECTION_SETTINGS,
+  SSE_SETTINGS,
   type SettingsOf,
 } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/errors";
 import { backupStream } from "@nbs/s3-store";
 import { OBJECT_LOCK_SETTINGS } from "./object-lock-settings.js";
 import { DOWNTIME_SETTINGS } from "./downtime-settings.js";
@@ -41,34 +43,12 @@ export const DUMP_SETTINGS = {
     undefined,
     parseString,
   ),
-  neo4jHome: S(
-    ["NEO4J_HOME"],
-    "string",
-    "Neo4j installation (its bin/neo4j and bin/neo4j-admin are used)",
-    undefined,
-    parseString,
-  ),
-  neo4jService: S(
-    ["NEO4J_SERVICE"],
-    "string",
-    "systemd unit running that Neo4j (e.g. neo4j for the Debian/RPM packages): stop and start it with systemctl instead of bin/neo4j",
-    undefined,
-    parseString,
-  ),
-  neo4jUri: S(
-    ["NEO4J_URI"],
-    "string",
-    "Bolt URI for statistics while online (skipped when unset)",
-    undefined,
-    parseString,
-  ),
-  neo4jUser: S(
-    ["NEO4J_USERNAME"],
-    "string",
-    "Bolt user (password from NEO4J_PASSWORD only)",
-    "neo4j",
-    parseString,
-  ),
+  ...neo4jServerSettings({
+    home: "Neo4j installation (its bin/neo4j and bin/neo4j-admin are used)",
+    service:
+      "systemd unit running that Neo4j (e.g. neo4j for the Debian/RPM packages): stop and start it with systemctl instead of bin/neo4j",
+    uri: "Bolt URI for statistics while online (skipped when unset)",
+  }),
   createdBy: S(
     ["NBS_CREATED_BY"],
     "string",
@@ -98,8 +78,7 @@ export const DUMP_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   bucket: UPLOAD_SETTINGS.bucket,
   prefix: UPLOAD_SETTINGS.prefix,
-  sse: UPLOAD_SETTINGS.sse,
-  kmsKey: UPLOAD_SETTINGS.kmsKey,
+  ...SSE_SETTINGS,
   ...OBJECT_LOCK_SETTINGS,
   retentionDays: UPLOAD_SETTINGS.retentionDays,
   maxShrink: UPLOAD_SETTINGS.maxShrink,
@@ -122,20 +101,6 @@ export function resolveDumpSettings(
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ) {
-  const { settings: s, origins } = resolveSettings(DUMP_SETTINGS, flags, env, file);
-  // As for the upload command: a KMS key implies aws:kms and conflicts with an explicit other SSE.
-  if (s.kmsKey !== undefined) {
-    if (
-      s.sse === "none" ||
-      (origins["sse"] !== "default" &&
-        origins["sse"] !== "env" &&
-        (s.sse === "AES256" || s.sse === "bucket"))
-    ) {
-      throw new NbsError("FLAGS_CONFLICT", `--kms-key conflicts with --sse ${s.sse}`, {
-        hint: "drop --sse or use --sse aws:kms",
-      });
-    }
-    s.sse = "aws:kms";
-  }
-  return { settings: withEndpointRegion(s), origins };
+  const { settings, origins } = resolveSettings(DUMP_SETTINGS, flags, env, file);
+  return { settings: withEndpointRegion(applyKmsKey(settings, origins)), origins };
 }

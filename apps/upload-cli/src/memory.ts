@@ -1,5 +1,4 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { v8Gc } from "@nbs/cli-kit";
 
 /** V8's `gc()` with the options its extension takes (type, execution, flavor). */
 export type GcFunction = (options: {
@@ -35,22 +34,4 @@ export function createMemoryReclaimer(
     gc({ type: "major", execution: "sync", flavor: "last-resort" });
     return performance.now() - started;
   };
-}
-
-/**
- * V8's collector without `node --expose-gc` on every entry point: the flag is turned on just long
- * enough for a fresh vm context to receive `gc` (the program's own global scope never gets one),
- * then off again. When Node already runs with --expose-gc, that `gc` is used and no flag touched.
- */
-function v8Gc(): GcFunction | undefined {
-  const existing = (globalThis as { gc?: unknown }).gc;
-  if (typeof existing === "function") return existing as GcFunction;
-  try {
-    setFlagsFromString("--expose-gc");
-    return runInNewContext("gc") as GcFunction;
-  } catch {
-    return undefined;
-  } finally {
-    setFlagsFromString("--no-expose-gc");
-  }
 }

@@ -1,4 +1,7 @@
 import {
+  bucketSettings,
+  checkDb,
+  requireBucket,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
   parseBool,
@@ -9,7 +12,7 @@ import {
   withEndpointRegion,
   type SettingsOf,
 } from "@nbs/cli-kit";
-import { isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
+import { normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { parseSpan, type KeepRules } from "@nbs/s3-store";
 
@@ -26,8 +29,7 @@ const count = (period: string) =>
 export const PRUNE_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
-  bucket: S(["BACKUP_S3_BUCKET"], "string", "the backup bucket", undefined, parseString),
-  prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix to prune under", "", parseString),
+  ...bucketSettings({ bucket: "the backup bucket", prefix: "key prefix to prune under" }),
   db: S(
     ["NBS_DB"],
     "string",
@@ -115,18 +117,8 @@ export function resolvePruneSettings(
   file: Record<string, unknown>,
 ): { settings: PruneSettings; origins: Record<string, string> } {
   const { settings: s, origins } = resolveSettings(PRUNE_SETTINGS, flags, env, file);
-  if (s.bucket === undefined || s.bucket === "")
-    throw new NbsError("BUCKET_REQUIRED", "missing --bucket", {
-      hint: "pass --bucket or set BACKUP_S3_BUCKET",
-    });
-  if (!isValidBucketName(s.bucket))
-    throw new NbsError("BUCKET_NAME_INVALID", `invalid bucket name ${JSON.stringify(s.bucket)}`, {
-      hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
-    });
-  if (s.db !== undefined && !isValidDbName(s.db))
-    throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(s.db)}`, {
-      hint: "use letters, digits, '.', '_' or '-'",
-    });
+  const bucket = requireBucket(s.bucket);
+  checkDb(s.db);
   const rules: KeepRules = {
     ...(s.keepLast ? { last: s.keepLast } : {}),
     ...(s.keepHourly ? { hourly: s.keepHourly } : {}),
@@ -143,7 +135,7 @@ export function resolvePruneSettings(
   return {
     settings: withEndpointRegion({
       ...s,
-      bucket: s.bucket,
+      bucket,
       prefix: normalizePrefix(s.prefix),
       rules,
     }),

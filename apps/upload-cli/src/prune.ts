@@ -1,12 +1,7 @@
-import { s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import {
-  applyPrunePlan,
-  createS3Client,
-  listPruneTargets,
-  planPrune,
-  type PlanEntry,
-} from "@nbs/s3-store";
+import type { createS3Client } from "@nbs/s3-store";
+import { applyPrunePlan, listPruneTargets, planPrune, type PlanEntry } from "@nbs/s3-store";
 import type { PruneSettings } from "./prune-settings.js";
 
 export interface PruneDeps {
@@ -41,7 +36,7 @@ export async function runPrune(settings: PruneSettings, deps: PruneDeps): Promis
     throw new NbsError("REGION_MISSING", "no AWS region configured", {
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
-  const client = (deps.createClient ?? createS3Client)(s3ClientOptions(settings));
+  const client = storeClient(settings, deps.createClient);
   try {
     const targets = await listPruneTargets({
       client,

@@ -1,9 +1,9 @@
 import {
+  bucketSettings,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
   parseBool,
   parsePositiveInt,
-  parseString,
   resolveSettings,
   setting as S,
   withEndpointRegion,
@@ -14,20 +14,10 @@ import {
 export const RETENTION_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
-  bucket: S(
-    ["BACKUP_S3_BUCKET"],
-    "string",
-    "bucket whose lifecycle --apply changes",
-    undefined,
-    parseString,
-  ),
-  prefix: S(
-    ["BACKUP_S3_PREFIX"],
-    "string",
-    "key prefix the rule covers (one per environment)",
-    "",
-    parseString,
-  ),
+  ...bucketSettings({
+    bucket: "bucket whose lifecycle --apply changes",
+    prefix: "key prefix the rule covers (one per environment)",
+  }),
   days: S(
     ["BACKUP_RETENTION_DAYS"],
     "number",

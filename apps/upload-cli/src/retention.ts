@@ -1,7 +1,8 @@
-import { s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import { normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import { applyLifecycleRule, createS3Client, retentionRule } from "@nbs/s3-store";
+import type { createS3Client } from "@nbs/s3-store";
+import { applyLifecycleRule, retentionRule } from "@nbs/s3-store";
 import type { RetentionSettings } from "./retention-settings.js";
 
 /** What this command sets, and what it does not (docs/neo4j/server.md "Retention and immutability"). */
@@ -50,7 +51,7 @@ export async function runRetention(
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
   }
-  const client = (deps.createClient ?? createS3Client)(s3ClientOptions(settings));
+  const client = storeClient(settings, deps.createClient);
   try {
     const result = await applyLifecycleRule({
       client,

@@ -1,4 +1,6 @@
 import {
+  applyKmsKey,
+  bucketSettings,
   parseBool,
   parseChoice,
   parseShare,
@@ -11,13 +13,12 @@ import {
   LOG_SETTINGS,
   METRICS_SETTINGS,
   S3_CONNECTION_SETTINGS,
+  SSE_SETTINGS,
   type SettingsOf,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { PAYLOAD_SIGNING_MODES, type PartChecksum } from "@nbs/s3-store";
 import { OBJECT_LOCK_SETTINGS } from "./object-lock-settings.js";
-
-type Sse = "AES256" | "aws:kms" | "bucket" | "none";
 
 const PART_CHECKSUMS: readonly PartChecksum[] = ["SHA256", "CRC32", "none"];
 
@@ -29,8 +30,7 @@ export const UPLOAD_SETTINGS = {
   ...LOG_SETTINGS,
   ...METRICS_SETTINGS,
   file: S(["NBS_FILE"], "string", "Neo4j dump to upload", undefined, parseString),
-  bucket: S(["BACKUP_S3_BUCKET"], "string", "target bucket", undefined, parseString),
-  prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix (one per environment)", "", parseString),
+  ...bucketSettings({ bucket: "target bucket", prefix: "key prefix (one per environment)" }),
   retentionDays: S(
     ["BACKUP_RETENTION_DAYS"],
     "number",
@@ -47,21 +47,7 @@ export const UPLOAD_SETTINGS = {
     undefined,
     "50%",
   ),
-  sse: S(
-    ["BACKUP_SSE", "BACKUP_USE_SSE_KMS"],
-    "string",
-    "server-side encryption: bucket (the bucket's default encryption, required to apply), AES256, aws:kms, or none for stores without SSE (BACKUP_USE_SSE_KMS=true|false: aws:kms|AES256)",
-    "bucket",
-    parseSse,
-    ["bucket", "AES256", "aws:kms", "none"],
-  ),
-  kmsKey: S(
-    ["BACKUP_KMS_KEY_ARN"],
-    "string",
-    "KMS key id or ARN (implies --sse aws:kms)",
-    undefined,
-    parseString,
-  ),
+  ...SSE_SETTINGS,
   ...OBJECT_LOCK_SETTINGS,
   compress: S(
     ["NBS_COMPRESS"],
@@ -187,29 +173,11 @@ function parsePartSize(raw: unknown, what: string): number {
   return bytes;
 }
 
-function parseSse(raw: unknown, what: string): Sse {
-  if (what === "BACKUP_USE_SSE_KMS") return parseBool(raw, what) ? "aws:kms" : "AES256";
-  return parseChoice(["bucket", "AES256", "aws:kms", "none"] as const)(raw, what);
-}
-
 export function resolveUploadSettings(
   flags: Record<string, unknown>,
   env: Record<string, string | undefined>,
   file: Record<string, unknown>,
 ): { settings: UploadSettings; origins: Record<string, string> } {
-  const { settings: s, origins } = resolveSettings(UPLOAD_SETTINGS, flags, env, file);
-  if (s.kmsKey !== undefined) {
-    if (
-      s.sse === "none" ||
-      (origins["sse"] !== "default" &&
-        origins["sse"] !== "env" &&
-        (s.sse === "AES256" || s.sse === "bucket"))
-    ) {
-      throw new NbsError("FLAGS_CONFLICT", `--kms-key conflicts with --sse ${s.sse}`, {
-        hint: "drop --sse or use --sse aws:kms",
-      });
-    }
-    s.sse = "aws:kms";
-  }
-  return { settings: withEndpointRegion(s), origins };
+  const { settings, origins } = resolveSettings(UPLOAD_SETTINGS, flags, env, file);
+  return { settings: withEndpointRegion(applyKmsKey(settings, origins)), origins };
 }

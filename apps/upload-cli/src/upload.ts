@@ -1,9 +1,9 @@
-import { createProgress, s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { createProgress, storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import { isValidBucketName } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
+import type { createS3Client } from "@nbs/s3-store";
 import {
   backupFile,
-  createS3Client,
   type BackupFileOptions,
   type BackupFileResult,
   type UploadProgress,
@@ -70,8 +70,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
   };
   if (settings.dryRun) return render(await backupFile({ ...options, dryRun: true }), settings);
 
-  const client = (deps.createClient ?? createS3Client)({
-    ...s3ClientOptions(settings),
+  const client = storeClient(settings, deps.createClient, {
     payloadSigning: settings.payloadSigning,
     maxSockets: settings.concurrency * 2 + 2,
   });

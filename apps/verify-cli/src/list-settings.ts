@@ -1,4 +1,7 @@
 import {
+  bucketSettings,
+  checkDb,
+  requireBucket,
   parseBool,
   parseString,
   resolveSettings,
@@ -8,8 +11,7 @@ import {
   S3_CONNECTION_SETTINGS,
   type SettingsOf,
 } from "@nbs/cli-kit";
-import { isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
-import { NbsError } from "@nbs/errors";
+import { normalizePrefix } from "@nbs/metadata";
 
 const S = setting;
 
@@ -17,8 +19,7 @@ const S = setting;
 export const LIST_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
-  bucket: S(["BACKUP_S3_BUCKET"], "string", "the backup bucket", undefined, parseString),
-  prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix to list under", "", parseString),
+  ...bucketSettings({ bucket: "the backup bucket", prefix: "key prefix to list under" }),
   db: S(["NBS_DB"], "string", "only backups of this database", undefined, parseString),
   all: S(
     ["NBS_LIST_ALL"],
@@ -57,25 +58,4 @@ export function resolveListSettings(
     }),
     origins,
   };
-}
-
-/** The bucket a command reads; missing or malformed is a usage error naming the fix. */
-export function requireBucket(bucket: string | undefined): string {
-  if (bucket === undefined || bucket === "")
-    throw new NbsError("BUCKET_REQUIRED", "missing --bucket", {
-      hint: "pass --bucket or set BACKUP_S3_BUCKET",
-    });
-  if (!isValidBucketName(bucket))
-    throw new NbsError("BUCKET_NAME_INVALID", `invalid bucket name ${JSON.stringify(bucket)}`, {
-      hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
-    });
-  return bucket;
-}
-
-export function checkDb(db: string | undefined): string | undefined {
-  if (db !== undefined && !isValidDbName(db))
-    throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(db)}`, {
-      hint: "use letters, digits, '.', '_' or '-'",
-    });
-  return db;
 }

@@ -1,6 +1,6 @@
-import { formatBytes, s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { formatBytes, storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import { createS3Client } from "@nbs/s3-store";
+import type { createS3Client } from "@nbs/s3-store";
 import { catalogBackups, type CatalogEntry } from "@nbs/verify";
 import type { ResolvedListSettings } from "./list-settings.js";
 
@@ -22,7 +22,7 @@ export async function runList(settings: ResolvedListSettings, deps: ListDeps): P
     throw new NbsError("REGION_MISSING", "no AWS region configured", {
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
-  const client = (deps.createClient ?? createS3Client)(s3ClientOptions(settings));
+  const client = storeClient(settings, deps.createClient);
   try {
     const backups = await catalogBackups({
       client,

@@ -1,5 +1,4 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
+import { v8Gc } from "@nbs/cli-kit";
 
 /** V8's `gc()` with the options its extension takes. */
 export type MinorGcFunction = (options: { type: "minor"; execution: "sync" }) => void;
@@ -35,23 +34,4 @@ export function createDownloadReclaimer(
     gc?.({ type: "minor", execution: "sync" });
     return gc !== undefined;
   };
-}
-
-/**
- * V8's collector without `node --expose-gc` on every entry point: the flag is turned on just long
- * enough for a fresh vm context to receive `gc` (the program's own global scope never gets one),
- * then off again. When Node already runs with --expose-gc, that `gc` is used and no flag touched.
- * (The same as nbs-upload's apps/upload-cli/src/memory.ts.)
- */
-function v8Gc(): MinorGcFunction | undefined {
-  const existing = (globalThis as { gc?: unknown }).gc;
-  if (typeof existing === "function") return existing as MinorGcFunction;
-  try {
-    setFlagsFromString("--expose-gc");
-    return runInNewContext("gc") as MinorGcFunction;
-  } catch {
-    return undefined;
-  } finally {
-    setFlagsFromString("--no-expose-gc");
-  }
 }

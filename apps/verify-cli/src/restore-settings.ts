@@ -1,4 +1,7 @@
 import {
+  backupSourceSettings,
+  checkDb,
+  neo4jServerSettings,
   parseBool,
   parseDuration,
   parseString,
@@ -11,7 +14,6 @@ import {
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { DEFAULT_INDEX_TIMEOUT_MS, type VerifySource } from "@nbs/verify";
-import { checkDb } from "./list-settings.js";
 import { checkServiceName } from "./service-name.js";
 import { chooseSource, parseSha256 } from "./settings.js";
 
@@ -24,29 +26,11 @@ const S = setting;
 export const RESTORE_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
-  s3Uri: S(
-    ["NBS_S3_URI"],
-    "string",
-    "backup to restore: s3://<bucket>/<key>",
-    undefined,
-    parseString,
-  ),
-  bucket: S(
-    ["BACKUP_S3_BUCKET"],
-    "string",
-    "bucket (with --key or --latest)",
-    undefined,
-    parseString,
-  ),
-  key: S(["NBS_KEY"], "string", "object key of the dump (with --bucket)", undefined, parseString),
-  latest: S(
-    ["NBS_LATEST"],
-    "boolean",
-    "restore the newest committed backup of --db under --prefix (a broken newest one fails, never an older one in its place)",
-    false,
-    parseBool,
-  ),
-  prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix for --latest", "", parseString),
+  ...backupSourceSettings({
+    s3Uri: "backup to restore: s3://<bucket>/<key>",
+    latest:
+      "restore the newest committed backup of --db under --prefix (a broken newest one fails, never an older one in its place)",
+  }),
   db: S(
     ["NBS_DB"],
     "string",
@@ -89,34 +73,12 @@ export const RESTORE_SETTINGS = {
     undefined,
     parseSha256,
   ),
-  neo4jHome: S(
-    ["NEO4J_HOME"],
-    "string",
-    "the Neo4j installation to restore into: its server is stopped, the database replaced, the server started",
-    undefined,
-    parseString,
-  ),
-  neo4jService: S(
-    ["NEO4J_SERVICE"],
-    "string",
-    "systemd unit running that Neo4j: stop, start and ask it with systemctl instead of bin/neo4j",
-    undefined,
-    parseString,
-  ),
-  neo4jUri: S(
-    ["NEO4J_URI"],
-    "string",
-    "Bolt URI of that server: emptiness check before; online, schema and index states after",
-    undefined,
-    parseString,
-  ),
-  neo4jUser: S(
-    ["NEO4J_USERNAME"],
-    "string",
-    "Bolt user (password from NEO4J_PASSWORD only)",
-    "neo4j",
-    parseString,
-  ),
+  ...neo4jServerSettings({
+    home: "the Neo4j installation to restore into: its server is stopped, the database replaced, the server started",
+    service:
+      "systemd unit running that Neo4j: stop, start and ask it with systemctl instead of bin/neo4j",
+    uri: "Bolt URI of that server: emptiness check before; online, schema and index states after",
+  }),
   force: S(
     [],
     "boolean",

@@ -3,7 +3,7 @@ import {
   createRedactor,
   redactValue,
   secretValuesFrom,
-  s3ClientOptions,
+  storeClient,
   type CliLogger,
   type Level,
   type Outcome,
@@ -11,7 +11,7 @@ import {
 } from "@nbs/cli-kit";
 import { NbsError, isNbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
-import { createS3Client } from "@nbs/s3-store";
+import type { createS3Client } from "@nbs/s3-store";
 import {
   renderRestoreSummaryMarkdown,
   restoreToServer,
@@ -51,9 +51,7 @@ export async function runRestore(
     throw new NbsError("REGION_MISSING", "no AWS region configured", {
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
-  const client = needsS3
-    ? (deps.createClient ?? createS3Client)(s3ClientOptions(settings))
-    : undefined;
+  const client = needsS3 ? storeClient(settings, deps.createClient) : undefined;
   // The password stays in this closure: never in settings, events or the report.
   const password = env["NEO4J_PASSWORD"] ?? "";
   const connect = () =>

@@ -1,4 +1,6 @@
 import {
+  backupSourceSettings,
+  checkDb,
   parseBool,
   parseChoice,
   parseDuration,
@@ -12,7 +14,7 @@ import {
   S3_CONNECTION_SETTINGS,
   type SettingsOf,
 } from "@nbs/cli-kit";
-import { isValidBucketName, isValidDbName, normalizePrefix } from "@nbs/metadata";
+import { isValidBucketName, normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import {
   DEFAULT_INDEX_TIMEOUT_MS,
@@ -48,29 +50,10 @@ export const VERIFY_SETTINGS = {
   ...S3_CONNECTION_SETTINGS,
   ...LOG_SETTINGS,
   ...METRICS_SETTINGS,
-  s3Uri: S(
-    ["NBS_S3_URI"],
-    "string",
-    "backup to verify: s3://<bucket>/<key>",
-    undefined,
-    parseString,
-  ),
-  bucket: S(
-    ["BACKUP_S3_BUCKET"],
-    "string",
-    "bucket (with --key or --latest)",
-    undefined,
-    parseString,
-  ),
-  key: S(["NBS_KEY"], "string", "object key of the dump (with --bucket)", undefined, parseString),
-  latest: S(
-    ["NBS_LATEST"],
-    "boolean",
-    "verify the newest committed backup under --prefix (and --db)",
-    false,
-    parseBool,
-  ),
-  prefix: S(["BACKUP_S3_PREFIX"], "string", "key prefix for --latest", "", parseString),
+  ...backupSourceSettings({
+    s3Uri: "backup to verify: s3://<bucket>/<key>",
+    latest: "verify the newest committed backup under --prefix (and --db)",
+  }),
   db: S(
     ["NBS_DB"],
     "string",
@@ -191,10 +174,7 @@ export function resolveVerifySettings(
   file: Record<string, unknown>,
 ): { settings: ResolvedVerifySettings; origins: Record<string, string> } {
   const { settings: s, origins } = resolveSettings(VERIFY_SETTINGS, flags, env, file);
-  if (s.db !== undefined && !isValidDbName(s.db))
-    throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(s.db)}`, {
-      hint: "use letters, digits, '.', '_' or '-'",
-    });
+  checkDb(s.db);
   if (origins["expectMinRows"] !== "default" && s.smokeQuery === undefined) {
     throw new NbsError("SETTING_MISSING", "--expect-min-rows needs --smoke-query", {
       hint: "pass the Cypher to run with --smoke-query",

@@ -1,4 +1,5 @@
 import {
+  requireBucket,
   parseAge,
   parseShare,
   parseString,
@@ -12,7 +13,7 @@ import {
 } from "@nbs/cli-kit";
 import { isValidDbName, normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import { LIST_SETTINGS, requireBucket } from "./list-settings.js";
+import { LIST_SETTINGS } from "./list-settings.js";
 
 const S = setting;
 // list's connection, bucket, prefix, log and --json settings; status always looks at every state.

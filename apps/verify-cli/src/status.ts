@@ -1,6 +1,6 @@
-import { s3ClientOptions, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import { createS3Client } from "@nbs/s3-store";
+import type { createS3Client } from "@nbs/s3-store";
 import { catalogBackups, evaluateStatus, type StatusReport } from "@nbs/verify";
 import { appendFile } from "node:fs/promises";
 import { renderStatusMarkdown, renderStatusTable } from "./status-render.js";
@@ -37,7 +37,7 @@ export async function runStatus(
     throw new NbsError("REGION_MISSING", "no AWS region configured", {
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
-  const client = (deps.createClient ?? createS3Client)(s3ClientOptions(settings));
+  const client = storeClient(settings, deps.createClient);
   let entries;
   try {
     entries = (

@@ -2,7 +2,7 @@ import {
   createProgress,
   createRedactor,
   redactValue,
-  s3ClientOptions,
+  storeClient,
   secretValuesFrom,
   type CliLogger,
   type Level,
@@ -11,7 +11,7 @@ import {
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
-import { createS3Client } from "@nbs/s3-store";
+import type { createS3Client } from "@nbs/s3-store";
 import { renderSummaryMarkdown, verifyBackup, type VerifyReport } from "@nbs/verify";
 import { appendFile, writeFile } from "node:fs/promises";
 import { createDownloadReclaimer } from "./memory.js";
@@ -45,9 +45,7 @@ export async function runVerify(
       hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
     });
   }
-  const client = needsS3
-    ? (deps.createClient ?? createS3Client)(s3ClientOptions(settings))
-    : undefined;
+  const client = needsS3 ? storeClient(settings, deps.createClient) : undefined;
   let progress: ReturnType<typeof createProgress> | undefined;
   const reclaim = createDownloadReclaimer();
   logger.log("info", "verify.start", {

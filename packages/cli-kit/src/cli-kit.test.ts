@@ -1,18 +1,17 @@
 import { ERROR_CODES, NbsError, type ErrorCategory, type NbsErrorCode } from "@nbs/errors";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { pick } from "./config.js";
+import { ExitCode, exitCodeFor } from "./exit-codes.js";
+import { runCommand } from "./run.js";
 import {
-  ExitCode,
   createCliLogger,
-  exitCodeFor,
   parseDuration,
   parseSize,
-  pick,
   resolveSettings,
   S3_CONNECTION_SETTINGS,
   s3ClientOptions,
   parseBool,
-  runCommand,
 } from "./index.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzEXAMPLEKEYfake";

@@ -1,7 +1,7 @@
 import { NbsError } from "@nbs/errors";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { parseCommandLine } from "./index.js";
+import { parseCommandLine } from "./command-line.js";
 
 /** Stands in for yargs: every builder call is a no-op, parsing yields `parsed`. */
 function fakeParser(parsed: Record<string, unknown> = { _: [] }) {

@@ -34,7 +34,7 @@ export function setting<V, const F extends V | undefined>(
 const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** Seconds a store that never answers can hold one request with the default settings. */
-export const DEFAULT_DEAD_SERVER_BOUND_S = Math.ceil(
+const DEFAULT_DEAD_SERVER_BOUND_S = Math.ceil(
   deadServerBoundMs({
     maxAttempts: DEFAULT_MAX_ATTEMPTS,
     connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
@@ -43,7 +43,6 @@ export const DEFAULT_DEAD_SERVER_BOUND_S = Math.ceil(
 );
 
 const REQUEST_CHECKSUMS = ["WHEN_REQUIRED", "WHEN_SUPPORTED"] as const;
-export type RequestChecksum = (typeof REQUEST_CHECKSUMS)[number];
 
 /**
  * How both CLIs reach the store. Credentials are deliberately absent: the SDK chain only.
@@ -140,4 +139,3 @@ export const LOG_SETTINGS = {
     LOG_FORMATS,
   ),
 };
-export type LogSettings = SettingsOf<typeof LOG_SETTINGS>;

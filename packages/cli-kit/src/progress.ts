@@ -1,6 +1,6 @@
 import type { CliLogger } from "./logger.js";
 
-export interface ProgressOptions {
+interface ProgressOptions {
   logger: CliLogger;
   event: string;
   total: number;

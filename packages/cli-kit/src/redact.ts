@@ -13,7 +13,7 @@ export const SECRET_ENV_VARS = [
 ] as const;
 
 const SECRET_FIELD = /secret|password|passwd|token|authorization|credential|signature/i;
-export const REDACTED = "[REDACTED]";
+const REDACTED = "[REDACTED]";
 
 /** Collect the secret values present in an environment (ignoring trivially short ones). */
 export function secretValuesFrom(env: Record<string, string | undefined>): string[] {

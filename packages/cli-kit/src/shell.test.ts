@@ -13,9 +13,9 @@ import {
   resolveSettings,
   setting,
   runCli,
-  type Command,
   type JsonDocument,
 } from "./index.js";
+import type { Command } from "./shell.js";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzEXAMPLEKEYfake";
 

@@ -30,7 +30,7 @@ type Resolve<S> = (
 ) => { settings: S; origins: Record<string, string> };
 
 /** What a command's `run` gets besides its settings. */
-export interface CommandContext<K> {
+interface CommandContext<K> {
   logger: CliLogger;
   env: Record<string, string | undefined>;
   /** Aborted on Ctrl-C / SIGTERM: stop, clean up, and fail (reported as exit 130). */
