@@ -5,8 +5,7 @@ import { buildBackupMeta, setManifestKey, type SetManifest, type SetMember } fro
 import { detectDumpFormat, dumpDatabase, dumpDatabaseSet } from "@nbs/neo4j-admin";
 import { access, mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { DumpDeps } from "./dump.js";
-import type { SetPlan } from "./dump-set.js";
+import type { DumpDeps, SetPlan } from "./dump-deps.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { writeLocalSidecar, writeNewFile } from "./local-sidecar.js";
 import { TOOL_DUMP } from "./tool.js";

@@ -16,8 +16,7 @@ import {
   putSetManifest,
   type SseOptions,
 } from "@nbs/s3-store";
-import type { DumpDeps } from "./dump.js";
-import type { SetPlan } from "./dump-set.js";
+import type { DumpDeps, SetPlan } from "./dump-deps.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { logRequests } from "./request-log.js";
 import { TOOL_DUMP } from "./tool.js";

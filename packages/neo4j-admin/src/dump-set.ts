@@ -9,7 +9,7 @@ import {
   stopForDump,
   withDriverFactory,
   type DumpDatabaseOptions,
-} from "./dump-database.js";
+} from "./dump-steps.js";
 import { openDowntimeWindow } from "./downtime.js";
 import { serverCommand } from "./installation.js";
 import { locateNeo4j } from "./locate.js";

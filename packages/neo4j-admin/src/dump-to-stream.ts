@@ -13,7 +13,7 @@ import {
   stopForDump,
   withDriverFactory,
   type DumpDatabaseOptions,
-} from "./dump-database.js";
+} from "./dump-steps.js";
 import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
 import { DUMP_HEADER_BYTES, detectDumpFormat, type DumpFormat } from "./dump-format.js";
 import { Neo4jCommandError } from "./errors.js";
