@@ -151,6 +151,7 @@ export async function runDumpToS3(
     const onProgress = streamProgress(logger, started);
     const result = await dumpDatabaseToStream({
       home: inst.home,
+      installation: inst,
       service: settings.neo4jService,
       db: settings.db,
       runner,

@@ -66,6 +66,7 @@ export async function runDumpSetToFiles(
   };
   const result = await dumpDatabaseSet({
     home: plan.inst.home,
+    installation: plan.inst,
     service: plan.inst.service,
     dbs: plan.dbs,
     runner: plan.runner,
@@ -76,6 +77,7 @@ export async function runDumpSetToFiles(
       // The server is stopped: dumpDatabase dumps it as is and starts nothing.
       const dumped = await dumpDatabase({
         home: plan.inst.home,
+        installation: plan.inst,
         service: plan.inst.service,
         db,
         outDir,

@@ -94,6 +94,7 @@ export async function runDumpSetToS3(
     const started = Date.now();
     const result = await dumpDatabaseSet({
       home: plan.inst.home,
+      installation: plan.inst,
       service: plan.inst.service,
       dbs: plan.dbs,
       runner: plan.runner,
@@ -105,6 +106,7 @@ export async function runDumpSetToS3(
         // The server is stopped: the stream dumps it as is and starts nothing.
         const streamed = await dumpDatabaseToStream({
           home: plan.inst.home,
+          installation: plan.inst,
           service: plan.inst.service,
           db,
           runner: plan.runner,

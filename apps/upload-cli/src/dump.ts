@@ -95,6 +95,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
   const started = Date.now();
   const result = await dumpDatabase({
     home: inst.home,
+    installation: inst,
     service,
     db: settings.db,
     outDir: settings.outDir,

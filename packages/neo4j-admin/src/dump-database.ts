@@ -12,12 +12,11 @@ import {
   statsOf,
   stopForDump,
   withDriverFactory,
-  locateOptions,
+  installationOf,
   type DumpDatabaseOptions,
 } from "./dump-steps.js";
 import { serverCommand } from "./installation.js";
 import type { Neo4jInstallation } from "./installation.js";
-import { locateNeo4j } from "./locate.js";
 import { placeDump } from "./place-dump.js";
 import { runNeo4jCommand } from "./run-command.js";
 import { prepareSnapshot } from "./snapshot.js";
@@ -51,7 +50,7 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   const options = withDriverFactory(given);
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
-  const inst = await locateNeo4j({ ...locateOptions(options), runner, signal });
+  const inst = await installationOf(options);
   const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
     signal,
     timeoutMs,

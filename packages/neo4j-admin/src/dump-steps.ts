@@ -4,6 +4,7 @@ import type { GraphStats } from "@nbs/metadata";
 import { connectBolt, type BoltConnection } from "./bolt.js";
 import type { DowntimeWindow } from "./downtime.js";
 import { serverCommand, type Neo4jInstallation } from "./installation.js";
+import { locateNeo4j } from "./locate.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
 import type { PreparedSnapshot, SnapshotOptions } from "./snapshot.js";
@@ -23,6 +24,11 @@ export interface DumpDatabaseOptions {
   confDir?: string;
   /** The systemd unit running it: stopped and started through systemctl instead of bin/neo4j. */
   service?: string | undefined;
+  /**
+   * The installation at `home` when the caller located it already: not located again (each
+   * `neo4j-admin --version` is a JVM start). The `service` above still applies.
+   */
+  installation?: Neo4jInstallation;
   db: string;
   outDir: string;
   runner: ProcessRunner;
@@ -49,6 +55,23 @@ export interface DumpDatabaseOptions {
    * Bolt probe (undefined without Bolt). In snapshot mode this is before the dump starts.
    */
   onRestarted?: (downtimeMs: number | undefined) => void;
+}
+
+/** The installation to dump: the caller's, or located here (`neo4j-admin --version`). */
+export async function installationOf(
+  options: Pick<
+    DumpDatabaseOptions,
+    "home" | "confDir" | "service" | "installation" | "runner" | "signal"
+  >,
+): Promise<Neo4jInstallation> {
+  const given = options.installation;
+  if (given === undefined)
+    return locateNeo4j({
+      ...locateOptions(options),
+      runner: options.runner,
+      signal: options.signal,
+    });
+  return options.service === undefined ? given : { ...given, service: options.service };
 }
 
 /** What locateNeo4j needs of the options (the home, its conf and its systemd unit). */
