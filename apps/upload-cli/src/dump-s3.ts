@@ -18,7 +18,7 @@ import {
   type SseOptions,
   type StreamProgress,
 } from "@nbs/s3-store";
-import type { DumpDeps } from "./dump.js";
+import type { DumpDeps } from "./dump-deps.js";
 import { planStopWindow } from "./downtime-plan.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { objectLockRequest } from "./object-lock-settings.js";
@@ -150,6 +150,7 @@ export async function runDumpToS3(
     const onProgress = streamProgress(logger, started);
     const result = await dumpDatabaseToStream({
       home: inst.home,
+      installation: inst,
       service: settings.neo4jService,
       db: settings.db,
       runner,

@@ -5,8 +5,7 @@ import { buildBackupMeta, setManifestKey, type SetManifest, type SetMember } fro
 import { detectDumpFormat, dumpDatabase, dumpDatabaseSet } from "@nbs/neo4j-admin";
 import { access, mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { DumpDeps } from "./dump.js";
-import type { SetPlan } from "./dump-set.js";
+import type { DumpDeps, SetPlan } from "./dump-deps.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { writeLocalSidecar, writeNewFile } from "./local-sidecar.js";
 import { TOOL_DUMP } from "./tool.js";
@@ -67,6 +66,7 @@ export async function runDumpSetToFiles(
   };
   const result = await dumpDatabaseSet({
     home: plan.inst.home,
+    installation: plan.inst,
     service: plan.inst.service,
     dbs: plan.dbs,
     runner: plan.runner,
@@ -77,6 +77,7 @@ export async function runDumpSetToFiles(
       // The server is stopped: dumpDatabase dumps it as is and starts nothing.
       const dumped = await dumpDatabase({
         home: plan.inst.home,
+        installation: plan.inst,
         service: plan.inst.service,
         db,
         outDir,

@@ -11,8 +11,7 @@ import {
 import { dumpDatabaseSet, dumpDatabaseToStream } from "@nbs/neo4j-admin";
 import type { createS3Client } from "@nbs/s3-store";
 import { backupStream, getSetManifest, putSetManifest, type SseOptions } from "@nbs/s3-store";
-import type { DumpDeps } from "./dump.js";
-import type { SetPlan } from "./dump-set.js";
+import type { DumpDeps, SetPlan } from "./dump-deps.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { logRequests } from "./request-log.js";
 import { TOOL_DUMP } from "./tool.js";
@@ -89,6 +88,7 @@ export async function runDumpSetToS3(
     const started = Date.now();
     const result = await dumpDatabaseSet({
       home: plan.inst.home,
+      installation: plan.inst,
       service: plan.inst.service,
       dbs: plan.dbs,
       runner: plan.runner,
@@ -100,6 +100,7 @@ export async function runDumpSetToS3(
         // The server is stopped: the stream dumps it as is and starts nothing.
         const streamed = await dumpDatabaseToStream({
           home: plan.inst.home,
+          installation: plan.inst,
           service: plan.inst.service,
           db,
           runner: plan.runner,

@@ -6,22 +6,9 @@ import {
   isValidServiceName,
   listOnlineDatabases,
   locateNeo4j,
-  type Neo4jInstallation,
-  type ProcessRunner,
 } from "@nbs/neo4j-admin";
-import type { DumpDeps } from "./dump.js";
+import type { DumpDeps, SetPlan } from "./dump-deps.js";
 import type { DumpSettings } from "./dump-settings.js";
-
-/** What both set paths (file and `--to-s3`) share, resolved before anything is stopped. */
-export interface SetPlan {
-  dbs: string[];
-  /** The window's time, whole seconds: every member's key and the manifest are named by it. */
-  createdAt: Date;
-  id: string;
-  runner: ProcessRunner;
-  inst: Neo4jInstallation;
-  bolt: { uri: string; user: string; password: string } | undefined;
-}
 
 /**
  * `nbs-upload dump --all-databases` or `--db a --db b`: every database in one stop window, each

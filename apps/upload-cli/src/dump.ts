@@ -1,5 +1,5 @@
 import { sha256File } from "@nbs/checksum";
-import { withoutCredentials, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { withoutCredentials, type Outcome } from "@nbs/cli-kit";
 import { buildBackupMeta, isValidDbName, serializeBackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import {
@@ -11,15 +11,10 @@ import {
 } from "@nbs/neo4j-admin";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { planStopWindow } from "./downtime-plan.js";
+import type { DumpDeps } from "./dump-deps.js";
 import type { DumpSettings } from "./dump-settings.js";
 import { TOOL_DUMP } from "./tool.js";
 import { defaultCreatedBy } from "./who.js";
-
-export interface DumpDeps {
-  logger: CliLogger;
-  env: Record<string, string | undefined>;
-  signal: AbortSignal;
-}
 
 /** Take a dump of a local Neo4j the way Community requires, and write its local sidecar beside it. */
 export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<Outcome> {
@@ -100,6 +95,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
   const started = Date.now();
   const result = await dumpDatabase({
     home: inst.home,
+    installation: inst,
     service,
     db: settings.db,
     outDir: settings.outDir,

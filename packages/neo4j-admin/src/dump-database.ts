@@ -1,59 +1,27 @@
 import { mkdtemp, rm, statfs } from "node:fs/promises";
 import { join } from "node:path";
-import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/errors";
 import type { GraphStats } from "@nbs/metadata";
-import { connectBolt, type BoltConnection } from "./bolt.js";
 import { buildDumpCommand, dumpFileName } from "./commands.js";
-import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
+import { openDowntimeWindow } from "./downtime.js";
+import {
+  countOnline,
+  restartAfter,
+  restarted,
+  snapshotThenRestart,
+  statsOf,
+  stopForDump,
+  withDriverFactory,
+  installationOf,
+  type DumpDatabaseOptions,
+} from "./dump-steps.js";
 import { serverCommand } from "./installation.js";
 import type { Neo4jInstallation } from "./installation.js";
-import { locateNeo4j } from "./locate.js";
 import { placeDump } from "./place-dump.js";
 import { runNeo4jCommand } from "./run-command.js";
-import type { ProcessRunner } from "./runner.js";
-import { prepareSnapshot, type PreparedSnapshot, type SnapshotOptions } from "./snapshot.js";
-import { captureStats } from "./stats.js";
-import { stopServer } from "./stop-server.js";
-import { lastTransactionId, storeTransactionId } from "./transaction-id.js";
+import { prepareSnapshot } from "./snapshot.js";
+import { storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
-import { waitForBolt } from "./wait-for-bolt.js";
-import { manualStart } from "./service-control.js";
-
-export interface DumpDatabaseOptions {
-  /** NEO4J_HOME of the instance to back up. */
-  home: string;
-  /** Its conf directory, when not `<home>/conf`. */
-  confDir?: string;
-  /** The systemd unit running it: stopped and started through systemctl instead of bin/neo4j. */
-  service?: string | undefined;
-  db: string;
-  outDir: string;
-  runner: ProcessRunner;
-  /**
-   * The running instance's Bolt URI and credentials: stats (counts and schema) are captured
-   * before the stop and Bolt is awaited after the restart, each over a driver opened and closed here.
-   */
-  bolt?: BoltConnection;
-  /** Instead of `bolt`: a factory for those drivers (tests, ephemeral instances). */
-  driverFactory?: () => Driver;
-  now: () => Date;
-  signal?: AbortSignal;
-  /** Per command. Default 1 hour (dumps of large stores take a while). */
-  timeoutMs?: number;
-  /** For Bolt to answer after the restart. Default 5 minutes. */
-  restartTimeoutMs?: number;
-  /**
-   * Snapshot mode: copy the stopped store to a private staging home, start the server again at
-   * once, and dump from the copy (see snapshot.ts). Only for a running server.
-   */
-  snapshot?: SnapshotOptions;
-  /**
-   * Called once the server answers Bolt again after the stop, with the downtime measured by a
-   * Bolt probe (undefined without Bolt). In snapshot mode this is before the dump starts.
-   */
-  onRestarted?: (downtimeMs: number | undefined) => void;
-}
 
 export interface DumpDatabaseResult {
   path: string;
@@ -82,7 +50,7 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   const options = withDriverFactory(given);
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
-  const inst = await locateNeo4j({ ...locateOptions(options), runner, signal });
+  const inst = await installationOf(options);
   const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
     signal,
     timeoutMs,
@@ -160,97 +128,6 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   };
 }
 
-/** What locateNeo4j needs of the options (the home, its conf and its systemd unit). */
-export function locateOptions(options: Pick<DumpDatabaseOptions, "home" | "confDir" | "service">) {
-  return {
-    home: options.home,
-    ...(options.confDir === undefined ? {} : { confDir: options.confDir }),
-    ...(options.service === undefined ? {} : { service: options.service }),
-  };
-}
-
-/**
- * Snapshot mode, with the server stopped: copy its store, start it again (whether the copy
- * worked or not), and only then throw the copy's failure; returns the copy to dump from.
- */
-export async function snapshotThenRestart(
-  inst: Neo4jInstallation,
-  options: Omit<DumpDatabaseOptions, "outDir">,
-  snapshot: PreparedSnapshot,
-  window: DowntimeWindow | undefined,
-): Promise<{ copy: Neo4jInstallation; downtimeMs: number | undefined }> {
-  const copied = await snapshot.take().then(
-    (copy) => ({ copy }),
-    (error: unknown) => ({ error }),
-  );
-  await restartAfter(
-    inst,
-    options,
-    undefined,
-    "error" in copied ? copied.error : undefined,
-    "error" in copied ? "the snapshot failed and" : "the store was copied but",
-  );
-  const downtimeMs = await restarted(window, options);
-  if ("error" in copied) throw copied.error;
-  return { copy: copied.copy, downtimeMs };
-}
-
-/** The downtime once the restarted server answered, handed to `onRestarted`. */
-export async function restarted(
-  window: { measure(): Promise<number | undefined> } | undefined,
-  options: Pick<DumpDatabaseOptions, "onRestarted">,
-): Promise<number | undefined> {
-  const downtimeMs = await window?.measure();
-  options.onRestarted?.(downtimeMs);
-  return downtimeMs;
-}
-
-type DriverOptions = Pick<DumpDatabaseOptions, "bolt" | "driverFactory">;
-
-/** The options with a driver factory made from `bolt` (when given and no factory was). */
-export function withDriverFactory<O extends DriverOptions>(given: O): O {
-  const bolt = given.bolt;
-  return given.driverFactory === undefined && bolt !== undefined
-    ? { ...given, driverFactory: () => connectBolt(bolt) }
-    : given;
-}
-
-/**
- * Counts (and schema) of a running DBMS, between two reads of its last transaction, and its
- * edition; nothing without a driver factory or when it is not running.
- */
-export async function countOnline(
-  options: Pick<DumpDatabaseOptions, "db" | "driverFactory">,
-  inst: Neo4jInstallation,
-  wasRunning: boolean,
-): Promise<{ counted: CountedStats | undefined; edition: Neo4jEdition }> {
-  if (!wasRunning || !options.driverFactory) return { counted: undefined, edition: inst.edition };
-  const driver = options.driverFactory();
-  try {
-    const counted = await countSteadily(driver, options.db);
-    return { counted, edition: await editionOf(driver, inst.edition) };
-  } catch (error) {
-    throw new NbsError(
-      "STATS_FAILED",
-      `cannot count the graph of ${options.db} before the dump: ${firstLine(error)}`,
-      {
-        hint: "check NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD, or leave NEO4J_URI unset to dump without stats",
-        cause: error,
-      },
-    );
-  } finally {
-    await driver.close();
-  }
-}
-
-/** The sidecar's stats: what was counted online, with whether it describes the stopped store. */
-export function statsOf(
-  counted: CountedStats | undefined,
-  dumpedAtTx: number | undefined,
-): GraphStats | undefined {
-  return counted ? { ...counted.stats, ...describeCounting(counted, dumpedAtTx) } : undefined;
-}
-
 /** A dump that failed with less than this free beside it failed for lack of space. */
 const FULL_BELOW_BYTES = 1024 * 1024;
 
@@ -289,121 +166,6 @@ async function dumpInto(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-/**
- * Stop the server for a dump; a stop that fails, times out or is interrupted still leaves it
- * running (see stopServer): NEO4J_STOP_FAILED, or NEO4J_NOT_RESTARTED when it did not come back.
- */
-export async function stopForDump(
-  inst: Neo4jInstallation,
-  options: Omit<DumpDatabaseOptions, "outDir">,
-  timeoutMs: number,
-): Promise<void> {
-  await stopServer(inst, {
-    runner: options.runner,
-    signal: options.signal,
-    timeoutMs,
-    start: () => restart(inst, options),
-    codes: { stopFailed: "NEO4J_STOP_FAILED", notRestarted: "NEO4J_NOT_RESTARTED" },
-    consequence: "nothing was dumped",
-  });
-}
-
-async function restartAfter(
-  inst: Neo4jInstallation,
-  options: Omit<DumpDatabaseOptions, "outDir">,
-  dumped: string | undefined,
-  dumpError: unknown,
-  said?: string,
-): Promise<void> {
-  try {
-    await restart(inst, options);
-  } catch (restartError) {
-    const what =
-      said ??
-      (dumped === undefined ? "the dump failed and" : `the dump was written to ${dumped} but`);
-    throw new NbsError("NEO4J_NOT_RESTARTED", `${what} Neo4j did not restart`, {
-      hint: `start it by hand: ${manualStart(inst)}`,
-      cause: dumpError === undefined ? restartError : new AggregateError([dumpError, restartError]),
-    });
-  }
-}
-
-// The restart must happen even after a cancelled dump, so it ignores the abort signal.
-export async function restart(
-  inst: Neo4jInstallation,
-  options: Omit<DumpDatabaseOptions, "outDir">,
-): Promise<void> {
-  await runNeo4jCommand(options.runner, serverCommand(inst, "start"), {
-    timeoutMs: options.timeoutMs ?? 600_000,
-  });
-  if (!options.driverFactory) return;
-  const driver = options.driverFactory();
-  try {
-    await waitForBolt(driver, {
-      database: options.db,
-      timeoutMs: options.restartTimeoutMs ?? 300_000,
-      logHint: `Neo4j was restarted after the dump; see the logs under ${inst.home}`,
-    });
-  } finally {
-    await driver.close();
-  }
-}
-
-interface CountedStats {
-  stats: GraphStats;
-  /** The transaction the counts describe; undefined when unknown or `moving`. */
-  tx: number | undefined;
-  /** Transactions committed during every attempt: the counts are not even a consistent snapshot. */
-  moving: boolean;
-}
-
-const COUNT_ATTEMPTS = 3;
-
-/** Count between two reads of the last transaction id; count again while writes move it. */
-async function countSteadily(driver: Driver, database: string): Promise<CountedStats> {
-  for (let attempt = 1; ; attempt += 1) {
-    const before = await lastTransactionId(driver, database);
-    const stats = await captureStats(driver, database);
-    const after = await lastTransactionId(driver, database);
-    if (before === undefined || after === undefined) return { stats, tx: undefined, moving: false };
-    if (before === after) return { stats, tx: before, moving: false };
-    if (attempt === COUNT_ATTEMPTS) return { stats, tx: undefined, moving: true };
-  }
-}
-
-/**
- * Counts are taken online and the database stops a moment later; clients may commit in between.
- * `exact` says whether they did: true when the last committed transaction was the same while
- * counting and in the stopped store (the counts describe the dump), false when it moved, and
- * absent when either id could not be read. `counted_at_tx` is absent when writes kept moving it
- * or it could not be read; `dumped_at_tx` when the store's (Neo4j 5) could not be read.
- */
-function describeCounting(
-  counted: CountedStats,
-  dumpedAtTx: number | undefined,
-): Pick<GraphStats, "exact" | "counted_at_tx" | "dumped_at_tx"> {
-  const known = counted.tx !== undefined && dumpedAtTx !== undefined;
-  const exact = counted.moving ? false : known ? counted.tx === dumpedAtTx : undefined;
-  return {
-    ...(exact === undefined ? {} : { exact }),
-    ...(counted.tx === undefined ? {} : { counted_at_tx: counted.tx }),
-    ...(dumpedAtTx === undefined ? {} : { dumped_at_tx: dumpedAtTx }),
-  };
-}
-
-export function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
-}
-
-async function editionOf(driver: Driver, fallback: Neo4jEdition): Promise<Neo4jEdition> {
-  const { records } = await driver.executeQuery(
-    "CALL dbms.components() YIELD edition RETURN edition",
-    {},
-  );
-  const edition: unknown = records[0]?.get("edition");
-  return edition === "community" || edition === "enterprise" ? edition : fallback;
 }
 
 function why(error: NodeJS.ErrnoException): string {

@@ -3,16 +3,15 @@ import type { GraphStats } from "@nbs/metadata";
 import {
   countOnline,
   firstLine,
-  locateOptions,
+  installationOf,
   restart,
   statsOf,
   stopForDump,
   withDriverFactory,
   type DumpDatabaseOptions,
-} from "./dump-database.js";
+} from "./dump-steps.js";
 import { openDowntimeWindow } from "./downtime.js";
 import { serverCommand } from "./installation.js";
-import { locateNeo4j } from "./locate.js";
 import { runNeo4jCommand } from "./run-command.js";
 import { manualStart } from "./service-control.js";
 import { storeTransactionId } from "./transaction-id.js";
@@ -55,7 +54,7 @@ export async function dumpDatabaseSet<T>(given: DumpSetOptions<T>): Promise<Dump
   const options = withDriverFactory(given);
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
-  const inst = await locateNeo4j({ ...locateOptions(options), runner, signal });
+  const inst = await installationOf(options);
   const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
     signal,
     timeoutMs,

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { dumpDatabaseToStream, type DumpStream, type StreamExit } from "./index.js";
+import { dumpDatabaseToStream, locateNeo4j, type DumpStream, type StreamExit } from "./index.js";
 import { basename, fakeInstall, fakeRunner, type RecordedRun } from "../test/fakes.js";
 
 const now = () => new Date("2026-03-04T05:06:07.890Z");
@@ -120,6 +120,27 @@ describe("dumpDatabaseToStream", () => {
       "neo4j start",
     ]);
     expect(sim.runs.at(-2)!.args).toEqual(["database", "dump", "neo4j", "--to-stdout"]);
+  });
+
+  it("does not locate an installation the caller located already (no second `neo4j-admin --version` JVM)", async () => {
+    const sim = simulator({ stdout: DUMP });
+    const home = await fakeInstall();
+    const installation = await locateNeo4j({ home, runner: sim.runner });
+    sim.runs.length = 0;
+    await dumpDatabaseToStream({
+      home,
+      installation,
+      db: "neo4j",
+      runner: sim.runner,
+      now,
+      consume: readAll,
+    });
+    expect(steps(sim.runs)).toEqual([
+      "neo4j status",
+      "neo4j stop",
+      "neo4j-admin database dump",
+      "neo4j start",
+    ]);
   });
 
   it("fails with NEO4J_COMMAND_FAILED (stderr tail, secrets masked) when neo4j-admin exits non-zero, and restarts the server", async () => {

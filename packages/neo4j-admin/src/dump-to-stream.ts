@@ -5,7 +5,7 @@ import type { GraphStats } from "@nbs/metadata";
 import {
   countOnline,
   firstLine,
-  locateOptions,
+  installationOf,
   restart,
   restarted,
   snapshotThenRestart,
@@ -13,12 +13,11 @@ import {
   stopForDump,
   withDriverFactory,
   type DumpDatabaseOptions,
-} from "./dump-database.js";
+} from "./dump-steps.js";
 import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
 import { DUMP_HEADER_BYTES, detectDumpFormat, type DumpFormat } from "./dump-format.js";
 import { Neo4jCommandError } from "./errors.js";
 import { serverCommand, type Neo4jCommand, type Neo4jInstallation } from "./installation.js";
-import { locateNeo4j } from "./locate.js";
 import { redactText } from "./redact.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { StreamExit } from "./runner.js";
@@ -84,7 +83,7 @@ export async function dumpDatabaseToStream<T>(
   const options = withDriverFactory(given);
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
-  const inst = await locateNeo4j({ ...locateOptions(options), runner, signal });
+  const inst = await installationOf(options);
   const command = buildDumpToStdoutCommand(inst, options.db);
   if (!command || !runner.stream) {
     throw new NbsError(

@@ -4,7 +4,8 @@
 export { dumpDatabase } from "./dump-database.js";
 export { databaseStoreBytes } from "./snapshot.js";
 export type { SnapshotMode, SnapshotOptions } from "./snapshot.js";
-export type { DumpDatabaseOptions, DumpDatabaseResult } from "./dump-database.js";
+export type { DumpDatabaseResult } from "./dump-database.js";
+export type { DumpDatabaseOptions } from "./dump-steps.js";
 export type { BoltConnection } from "./bolt.js";
 export { dumpDatabaseSet } from "./dump-set.js";
 export type { DumpSetOptions, DumpSetResult, SetMemberInfo } from "./dump-set.js";
