@@ -7,8 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import neo4j, { type Driver } from "neo4j-driver";
+import { writeInitialPassword } from "./initial-password.ts";
 import { DEFAULT_NEO4J_VERSION, neo4jAnswers, neo4jInstallDir } from "./neo4j.ts";
 import { repoRoot } from "./services-env.ts";
+import { stopNeo4jServer } from "./stop-server.ts";
 
 const run = promisify(execFile);
 
@@ -24,7 +26,7 @@ export interface EphemeralNeo4j {
   admin(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
   /** `bin/neo4j start`, then waits until HTTP accepts the credentials. */
   start(): Promise<void>;
-  /** `bin/neo4j stop` (waits for shutdown). */
+  /** Stops the server and waits for its shutdown, as `bin/neo4j stop` does (stopNeo4jServer). */
   stop(): Promise<void>;
   driver(): Driver;
   /** Stops it if running and deletes the home. */
@@ -66,7 +68,7 @@ export async function createEphemeralNeo4j(
   const bin = (name: string, args: readonly string[]) =>
     run(join(home, "bin", name), [...args], { env, cwd: home, maxBuffer: 1 << 24 });
   const password = randomBytes(12).toString("hex");
-  await bin("neo4j-admin", ["dbms", "set-initial-password", password]);
+  await writeInitialPassword(home, password);
 
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   let running = false;
@@ -88,7 +90,7 @@ export async function createEphemeralNeo4j(
       }
     },
     async stop() {
-      await bin("neo4j", ["stop"]);
+      await stopNeo4jServer(home);
       running = false;
     },
     driver: () => neo4j.driver(instance.uri, neo4j.auth.basic("neo4j", password)),
