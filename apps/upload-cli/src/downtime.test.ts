@@ -1,9 +1,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { estimateDowntime } from "./downtime-plan.js";
+import { runMain } from "@nbs/testenv/doubles";
 import { main } from "./main.js";
 
 /** A Neo4j home whose bin scripts log their arguments; its store holds `storeMiB` MiB. */
@@ -26,15 +26,7 @@ function fakeHome(storeMiB: number) {
   return { home, calls: () => readFileSync(calls, "utf8") };
 }
 
-async function run(argv: string[], env: Record<string, string>) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = "";
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { NBS_LOG_FORMAT: "json", ...env }, { stdout, stderr });
-  await new Promise((r) => setTimeout(r, 20));
-  return { code, err };
-}
+const run = (argv: string[], env: Record<string, string> = {}) => runMain(main, argv, env);
 
 describe("nbs-upload dump --max-downtime", () => {
   it("refuses before the stop with exit 2 and the estimate when the last recorded rate says the stop would last longer", async () => {

@@ -1,26 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { runMain, tempDumpFile } from "@nbs/testenv/doubles";
 import { main } from "./main.js";
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { NBS_LOG_FORMAT: "json", ...env }, { stdout, stderr });
-  return { code, out, err };
-}
+const run = (argv: string[], env: Record<string, string> = {}) => runMain(main, argv, env);
 
-function dump(): string {
-  const file = join(mkdtempSync(join(tmpdir(), "nbs-lock-")), "neo4j-20261124T101500Z.dump");
-  writeFileSync(file, "not really a dump");
-  return file;
-}
+const dump = () => tempDumpFile("not really a dump");
 
 const base = () => [
   "--file",

@@ -1,20 +1,10 @@
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { EXIT_CODES_HELP } from "@nbs/cli-kit";
+import { runMain } from "@nbs/testenv/doubles";
 import { main } from "./main.js";
 import { renderPlan } from "./prune.js";
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { NBS_LOG_FORMAT: "json", ...env }, { stdout, stderr });
-  await new Promise((r) => setTimeout(r, 20));
-  return { code, out, err };
-}
+const run = (argv: string[], env: Record<string, string> = {}) => runMain(main, argv, env);
 
 describe("nbs-upload prune command line", () => {
   it("--help states the guarantees and ends with the exit codes", async () => {

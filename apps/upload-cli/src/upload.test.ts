@@ -1,9 +1,7 @@
 import type { CliLogger } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import type { S3ClientOptions } from "@nbs/s3-store";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { tempDumpFile } from "@nbs/testenv/doubles";
 import { describe, expect, it } from "vitest";
 import { resolveUploadSettings } from "./settings.js";
 import { progressReporter, runUpload } from "./upload.js";
@@ -12,8 +10,7 @@ const quiet: CliLogger = { log: () => {}, flush: () => Promise.resolve(), format
 
 describe("nbs-upload wiring", () => {
   it("hands --payload-signing and --ca-bundle to the S3 client it creates", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "nbs-wire-")), "neo4j-20261124T101500Z.dump");
-    writeFileSync(file, "not a dump");
+    const file = tempDumpFile();
     const { settings } = resolveUploadSettings(
       { file, bucket: "nbs-test", allowAnyFile: true, payloadSigning: "always" },
       { BACKUP_S3_ENDPOINT: "https://minio.internal:9000", AWS_CA_BUNDLE: "/etc/ca.pem" },

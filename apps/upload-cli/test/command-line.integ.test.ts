@@ -2,7 +2,7 @@ import { EXIT_CODES_HELP } from "@nbs/cli-kit";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { upload as runCli } from "@nbs/testenv/run-cli";
 
 const SCRIPTS = fileURLToPath(new URL("../../../scripts/neo4j/", import.meta.url));
 

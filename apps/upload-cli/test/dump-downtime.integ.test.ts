@@ -9,7 +9,7 @@ import {
   type EphemeralNeo4j,
 } from "@nbs/testenv";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { upload as runCli } from "@nbs/testenv/run-cli";
 
 // `nbs-upload dump --to-s3 --snapshot auto` against a real Neo4j of its own and the local MinIO:
 // the downtime is measured over Bolt and recorded in the sidecar, the --json result, the

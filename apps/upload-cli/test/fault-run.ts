@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli, type CliRun } from "./run-cli.js";
+import { upload as runCli, type CliRun } from "@nbs/testenv/run-cli";
 
 export type LogEvent = Record<string, unknown>;
 

@@ -3,7 +3,7 @@ import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { getLocal, type CompletedRequest, type Mockttp } from "mockttp";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { dumpFile, endState, expectCommitted, expectNothing } from "./end-state.js";
-import { runCli, type CliRun } from "./run-cli.js";
+import { upload as runCli, type CliRun } from "@nbs/testenv/run-cli";
 
 // Scripted HTTP answers in front of the real MinIO: mockttp serves plain http to nbs-upload and
 // passes requests through to MinIO's https untouched (Host kept, so SigV4 signatures still hold).

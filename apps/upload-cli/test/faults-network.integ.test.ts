@@ -3,7 +3,7 @@ import { describeInteg, getS3TestEnv, getToxiproxy, type ToxiProxy } from "@nbs/
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { dumpFile, endState, expectCommitted, expectNothing } from "./end-state.js";
-import { runCli, type CliRun } from "./run-cli.js";
+import { upload as runCli, type CliRun } from "@nbs/testenv/run-cli";
 
 // Network faults between nbs-upload and the real MinIO: toxiproxy forwards TCP, so TLS passes
 // through and MinIO's certificate (valid for 127.0.0.1) is what the CLI checks.

@@ -9,7 +9,7 @@ import {
 import { describeInteg, getS3TestEnv } from "@nbs/testenv";
 import { expect, it } from "vitest";
 import { keyOf, seed, type SeedBackup } from "./prune-seed.js";
-import { runCli } from "./run-cli.js";
+import { upload as runCli } from "@nbs/testenv/run-cli";
 
 interface Row {
   action: string;

@@ -5,7 +5,7 @@ import { sidecarKey } from "@nbs/metadata";
 import { describeInteg, getS3TestEnv, getToxiproxy, type S3TestEnv } from "@nbs/testenv";
 import { beforeAll, expect, it } from "vitest";
 import { allKeys, keyOf, seed, type SeedBackup } from "./prune-seed.js";
-import { runCli } from "./run-cli.js";
+import { upload as runCli } from "@nbs/testenv/run-cli";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { describeInteg, getS3TestEnv, type S3TestEnv } from "@nbs/testenv";
 import { beforeAll, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { upload as runCli } from "@nbs/testenv/run-cli";
 
 let s3: S3TestEnv;
 let client: S3Client;

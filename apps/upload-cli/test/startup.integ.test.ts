@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { upload as runCli } from "@nbs/testenv/run-cli";
 
 describe("nbs-upload startup", () => {
   it("keeps Node's compile cache in the user's cache directory, and not when it is disabled", async () => {

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { runCli } from "./run-cli.js";
+import { upload as runCli } from "@nbs/testenv/run-cli";
 
 let s3: S3TestEnv;
 let client: S3Client;

@@ -2,22 +2,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXIT_CODES_HELP } from "@nbs/cli-kit";
+import { runMain } from "@nbs/testenv/doubles";
 import { main } from "./main.js";
 
-async function run(argv: string[], env: Record<string, string> = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { NBS_LOG_FORMAT: "json", ...env }, { stdout, stderr });
-  await new Promise((r) => setTimeout(r, 20));
-  return { code, out, err };
-}
+const run = (argv: string[], env: Record<string, string> = {}) => runMain(main, argv, env);
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
+import { runMain } from "@nbs/testenv/doubles";
 import { main } from "./main.js";
 
 // restore-set's guards, end to end through the CLI: a fake installation whose bin/neo4j and
@@ -19,17 +19,7 @@ const temp = (prefix: string) => {
   return dir;
 };
 
-async function run(argv: string[], env: Record<string, string>) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { NBS_LOG_FORMAT: "json", ...env }, { stdout, stderr });
-  await new Promise((r) => setTimeout(r, 20));
-  return { code, out, err };
-}
+const run = (argv: string[], env: Record<string, string> = {}) => runMain(main, argv, env);
 
 /** A Neo4j 5.26 installation whose server is `running` or not; its commands go to calls.log. */
 function fakeInstall(running: boolean): { home: string; calls: () => string[] } {

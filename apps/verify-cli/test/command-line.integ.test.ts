@@ -1,6 +1,6 @@
 import { EXIT_CODES_HELP } from "@nbs/cli-kit";
 import { describe, expect, it } from "vitest";
-import { script, verify } from "./run-cli.js";
+import { script, verify } from "@nbs/testenv/run-cli";
 
 // Through the built entry and the shell entry point (no services needed; in the integ tier
 // because they need dist/).

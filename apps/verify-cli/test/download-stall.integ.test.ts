@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify } from "./run-cli.js";
+import { script, verify } from "@nbs/testenv/run-cli";
 
 // A download whose body stops coming in the middle (MinIO reached through toxiproxy, the
 // answer stalled after it started) must end in exit 4 within the request timeout, not hang.

@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script } from "./run-cli.js";
+import { script } from "@nbs/testenv/run-cli";
 
 // `backup.sh --to-s3`: neo4j-admin's --to-stdout piped into a multipart upload, against the real
 // MinIO and a throwaway source DBMS of its own (its stop/start touches nothing shared).

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify } from "./run-cli.js";
+import { script, verify } from "@nbs/testenv/run-cli";
 import { mountTmpfs, tmpfsAvailable } from "./tmpfs.js";
 
 // nbs-verify's workspace on a real filesystem that fills up (a 2 MiB tmpfs, an 8 MiB backup).

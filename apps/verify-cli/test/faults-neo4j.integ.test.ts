@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { script, verify } from "./run-cli.js";
+import { script, verify } from "@nbs/testenv/run-cli";
 import { mountTmpfs, tmpfsAvailable } from "./tmpfs.js";
 
 // Faults around a real Neo4j: backup.sh into an out-dir that cannot take the dump (it stops the

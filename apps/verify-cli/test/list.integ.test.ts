@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify } from "./run-cli.js";
+import { script, verify } from "@nbs/testenv/run-cli";
 
 // `nbs-verify list` against the real MinIO: committed backups newest first, --db, --all, broken
 // ones marked. The dumps are small random files uploaded by the real nbs-upload with

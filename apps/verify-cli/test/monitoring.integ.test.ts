@@ -13,7 +13,7 @@ import {
   until,
   type PrometheusStack,
 } from "./prometheus-stack.js";
-import { script } from "./run-cli.js";
+import { script } from "@nbs/testenv/run-cli";
 
 // The shipped alert rules end to end: real nbs runs (the operator scripts, MinIO) write their
 // metrics to node_exporter's textfile collector or push them to a Pushgateway; a real Prometheus

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Session, Transaction } from "neo4j-driver";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, type Run } from "./run-cli.js";
+import { script, type CliRun as Run } from "@nbs/testenv/run-cli";
 
 // Whatever stopped Neo4j starts it again (docs/neo4j/server.md): a `neo4j stop` that gives up
 // (NEO4J_SHUTDOWN_TIMEOUT while an open transaction holds the server) or is interrupted has

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify, type Run } from "./run-cli.js";
+import { script, verify, type CliRun as Run } from "@nbs/testenv/run-cli";
 
 // What a loaded dump is proven to hold, against the real Neo4j: its last committed transaction
 // against the sidecar's dumped_at_tx, and its index states. One source DBMS is backed up by

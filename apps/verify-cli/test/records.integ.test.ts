@@ -10,7 +10,7 @@ import { putVerificationRecord, type VerificationRecord } from "@nbs/s3-store";
 import { describeInteg, getS3TestEnv } from "@nbs/testenv";
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { verify } from "./run-cli.js";
+import { verify } from "@nbs/testenv/run-cli";
 
 // nbs-verify --record against the real MinIO: a verified backup gets <key>.verify/<time>-<mode>.json
 // next to it (dump and sidecar untouched), a failed one gets nothing, a record is never

@@ -21,7 +21,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify, type Run } from "./run-cli.js";
+import { script, verify, type CliRun as Run } from "@nbs/testenv/run-cli";
 
 // The guards of `nbs-verify restore` against real Neo4j servers: the operator's server is a
 // private instance made for this file; "another server" is the shared one from `services up`.

@@ -10,7 +10,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify, type Run } from "./run-cli.js";
+import { script, verify, type CliRun as Run } from "@nbs/testenv/run-cli";
 
 // `nbs-verify restore` onto a real Neo4j. The "operator's server" is a private instance (own
 // home, ports, password) made for this file, so its stop/load/start touches nothing shared.

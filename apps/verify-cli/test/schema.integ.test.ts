@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify, type Run } from "./run-cli.js";
+import { script, verify, type CliRun as Run } from "@nbs/testenv/run-cli";
 
 // A source DBMS with a uniqueness constraint and an index is backed up by backup.sh twice:
 // as seeded, and after the constraint was dropped. Each dump is loaded by nbs-verify --mode load.

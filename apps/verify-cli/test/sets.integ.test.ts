@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import neo4j from "neo4j-driver";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify } from "./run-cli.js";
+import { script, verify } from "@nbs/testenv/run-cli";
 
 // Sets (every database in one stop window, system included) and the systemd path, against a
 // real Neo4j 5.26 Community of this file's own and the real MinIO. What is NOT real here: the

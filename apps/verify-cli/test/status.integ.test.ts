@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify } from "./run-cli.js";
+import { script, verify } from "@nbs/testenv/run-cli";
 
 // `nbs-verify status` against the real MinIO. Backups are real uploads (nbs-upload with
 // --allow-any-file and a local sidecar carrying stats): their dump time comes from the file name,

@@ -29,7 +29,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { VERIFY_CLI, script, verify, type Run } from "./run-cli.js";
+import { cliPath, script, verify, type CliRun as Run } from "@nbs/testenv/run-cli";
 
 // The graph seeded into the source DBMS, and what the sidecar's stats must say about it.
 const COUNTS = {
@@ -122,7 +122,7 @@ beforeAll(async () => {
     "dist",
     "cli.js",
   );
-  for (const cli of [VERIFY_CLI, uploadCli])
+  for (const cli of [cliPath("@nbs/verify-cli"), uploadCli])
     expect(existsSync(cli), `build first: pnpm turbo run build --filter @nbs/verify-cli...`).toBe(
       true,
     );

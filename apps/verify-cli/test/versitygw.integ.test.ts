@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script } from "./run-cli.js";
+import { script } from "@nbs/testenv/run-cli";
 
 // versitygw (posix) is a second, independent S3 implementation. It accepts SSE headers and
 // silently does not encrypt, so nbs must refuse to commit there unless told `--sse none`.

@@ -52,7 +52,7 @@ const steps = (runs: RecordedRun[]) =>
 
 describe("dumpDatabase", () => {
   it("stops the server, dumps to <db>-<UTC stamp>.dump, and starts it again", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = neo4jSimulator();
     const result = await dumpDatabase({ home, db: "neo4j", outDir, runner, now });
 
@@ -74,7 +74,7 @@ describe("dumpDatabase", () => {
   });
 
   it("restarts the server even when the dump fails, and leaves no partial file", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = neo4jSimulator({ dumpFails: true });
     await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({
       code: "NEO4J_COMMAND_FAILED",
@@ -86,7 +86,7 @@ describe("dumpDatabase", () => {
   });
 
   it("starts the server again when the stop fails (it may have stopped anyway), and dumps nothing", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = neo4jSimulator({ stopFails: true });
     await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({
       code: "NEO4J_STOP_FAILED",
@@ -104,8 +104,8 @@ describe("dumpDatabase", () => {
   });
 
   it("finds an out-dir it cannot write before stopping anything", async () => {
-    const home = await fakeInstall();
-    const notADir = join(await tempDir("nbs-out-"), "a-file");
+    const home = fakeInstall();
+    const notADir = join(tempDir("nbs-out-"), "a-file");
     await writeFile(notADir, "");
     const runner = neo4jSimulator();
     await expect(
@@ -118,7 +118,7 @@ describe("dumpDatabase", () => {
   });
 
   it("never overwrites an existing dump, and still restarts", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     await writeFile(join(outDir, `neo4j-${utcStamp(now())}.dump`), "older");
     const runner = neo4jSimulator();
     await expect(dumpDatabase({ home, db: "neo4j", outDir, runner, now })).rejects.toMatchObject({
@@ -129,7 +129,7 @@ describe("dumpDatabase", () => {
   });
 
   it("dumps a stopped server without starting it", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = neo4jSimulator({ running: false });
     await dumpDatabase({ home, db: "neo4j", outDir, runner, now });
     expect(steps(runner.runs)).toEqual([
@@ -140,7 +140,7 @@ describe("dumpDatabase", () => {
   });
 
   it("captures stats and the edition while online, then waits for Bolt after the restart", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const graph = fakeGraph(() => 7);
     const runner = neo4jSimulator();
     const result = await dumpDatabase({
@@ -175,7 +175,7 @@ describe("dumpDatabase", () => {
   });
 
   it("measures the downtime over Bolt: from the last answer before the stop to the first after the start", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = neo4jSimulator({ dumpMs: 400 });
     const graph = fakeGraph(
       () => 7,
@@ -198,13 +198,13 @@ describe("dumpDatabase", () => {
   });
 
   it("records no downtime without Bolt (nothing to probe)", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const result = await dumpDatabase({ home, db: "neo4j", outDir, runner: neo4jSimulator(), now });
     expect(result).not.toHaveProperty("downtimeMs");
   });
 
   it("calls the counts exact when the stopped store holds the transaction they were taken at", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const result = await dumpDatabase({
       home,
       db: "neo4j",
@@ -217,7 +217,7 @@ describe("dumpDatabase", () => {
   });
 
   it("calls the counts inexact when a write committed between counting and the stop", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const result = await dumpDatabase({
       home,
       db: "neo4j",
@@ -230,7 +230,7 @@ describe("dumpDatabase", () => {
   });
 
   it("counts again while writes move the transaction id, and calls the counts inexact after 3 tries", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     let tx = 100;
     const graph = fakeGraph(() => tx++);
     const result = await dumpDatabase({
@@ -250,7 +250,7 @@ describe("dumpDatabase", () => {
     const settled = await dumpDatabase({
       home,
       db: "neo4j",
-      outDir: await tempDir("nbs-out-"),
+      outDir: tempDir("nbs-out-"),
       runner: neo4jSimulator({ storeTx: () => 203 }),
       now,
       driverFactory: settling.driverFactory,
@@ -259,7 +259,7 @@ describe("dumpDatabase", () => {
   });
 
   it("leaves exactness unknown when the bookmark does not carry a transaction id", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const result = await dumpDatabase({
       home,
       db: "neo4j",
@@ -274,7 +274,7 @@ describe("dumpDatabase", () => {
   });
 
   it("fails NEO4J naming the credentials when counting fails, and leaves the server running", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = neo4jSimulator();
     const denied = Object.assign(
       new Error("The client is unauthorized due to authentication failure."),

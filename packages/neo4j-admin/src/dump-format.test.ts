@@ -88,7 +88,7 @@ describe("detectDumpFormat", () => {
   });
 
   it("reads the head of a file given its path", async () => {
-    const dir = await tempDir("nbs-dump-format-");
+    const dir = tempDir("nbs-dump-format-");
     await writeFile(join(dir, "neo4j.dump"), dump5());
     expect(await detectDumpFormat(join(dir, "neo4j.dump"))).toMatchObject({ kind: "neo4j-5-dump" });
   });

@@ -25,7 +25,7 @@ describe("dumpDatabaseSet", () => {
   it("stops once, dumps every database in order inside the window, starts once", async () => {
     const s = server();
     const result = await dumpDatabaseSet({
-      home: await fakeInstall(),
+      home: fakeInstall(),
       dbs: ["system", "neo4j", "sales"],
       runner: s.runner,
       now,
@@ -48,7 +48,7 @@ describe("dumpDatabaseSet", () => {
   it("a failed member ends the window: the rest are not dumped, the server is started, the failure thrown", async () => {
     const s = server();
     const error = await dumpDatabaseSet({
-      home: await fakeInstall(),
+      home: fakeInstall(),
       dbs: ["system", "neo4j", "sales"],
       runner: s.runner,
       now,
@@ -65,7 +65,7 @@ describe("dumpDatabaseSet", () => {
   it("a start that fails after the window is NEO4J_NOT_RESTARTED naming how to start it, also after a failed member", async () => {
     const s = server({ startFails: true });
     const error = await dumpDatabaseSet({
-      home: await fakeInstall(),
+      home: fakeInstall(),
       dbs: ["system", "neo4j"],
       runner: s.runner,
       now,
@@ -84,7 +84,7 @@ describe("dumpDatabaseSet", () => {
     await s.runner.run("neo4j", ["stop"]);
     s.log.length = 0;
     await dumpDatabaseSet({
-      home: await fakeInstall(),
+      home: fakeInstall(),
       dbs: ["system", "neo4j"],
       runner: s.runner,
       now,

@@ -74,7 +74,7 @@ describe("dumpDatabaseToStream", () => {
     let consumed = false;
     await expect(
       dumpDatabaseToStream({
-        home: await fakeInstall(),
+        home: fakeInstall(),
         db: "neo4j",
         runner: sim.runner,
         now,
@@ -96,7 +96,7 @@ describe("dumpDatabaseToStream", () => {
 
   it("stops the server, streams neo4j-admin's stdout to the consumer, and starts the server again", async () => {
     const sim = simulator({ stdout: DUMP });
-    const home = await fakeInstall();
+    const home = fakeInstall();
     let format: string | undefined;
     const result = await dumpDatabaseToStream({
       home,
@@ -153,7 +153,7 @@ describe("dumpDatabaseToStream", () => {
       },
     });
     const error = await dumpDatabaseToStream({
-      home: await fakeInstall(),
+      home: fakeInstall(),
       db: "nosuch",
       runner: sim.runner,
       now,
@@ -167,7 +167,7 @@ describe("dumpDatabaseToStream", () => {
   it("stops the dump and restarts the server when the consumer fails", async () => {
     const sim = simulator({ stdout: DUMP, endsOnKill: true });
     const error = await dumpDatabaseToStream({
-      home: await fakeInstall(),
+      home: fakeInstall(),
       db: "neo4j",
       runner: sim.runner,
       now,
@@ -181,7 +181,7 @@ describe("dumpDatabaseToStream", () => {
   it("refuses output that does not start like a Neo4j dump (NOT_A_DUMP)", async () => {
     const sim = simulator({ stdout: Buffer.from("INFO Starting dump of database 'neo4j'\n") });
     const error = await dumpDatabaseToStream({
-      home: await fakeInstall(),
+      home: fakeInstall(),
       db: "neo4j",
       runner: sim.runner,
       now,
@@ -193,7 +193,7 @@ describe("dumpDatabaseToStream", () => {
 
   it("refuses Neo4j 4.x (no --to-stdout) before stopping anything", async () => {
     const sim = simulator({ stdout: DUMP });
-    const home = await fakeInstall(["neo4j-kernel-4.4.40.jar"]);
+    const home = fakeInstall(["neo4j-kernel-4.4.40.jar"]);
     const runner = {
       ...sim.runner,
       run: (file: string, args: readonly string[]) =>

@@ -7,8 +7,8 @@ import { createEphemeralHome } from "./ephemeral-home.js";
 import { fakeInstall, tempDir } from "../test/fakes.js";
 
 const newHome = async () => {
-  const installDir = await fakeInstall();
-  const tmpRoot = await tempDir("nbs-eph-root-");
+  const installDir = fakeInstall();
+  const tmpRoot = tempDir("nbs-eph-root-");
   const made = await createEphemeralHome({
     installDir,
     tmpRoot,
@@ -67,7 +67,7 @@ describe("assertEphemeralHome", () => {
   });
 
   it("refuses a marker that is a symlink or directory", async () => {
-    const foreign = await tempDir("nbs-foreign-");
+    const foreign = tempDir("nbs-foreign-");
     await mkdir(join(foreign, EPHEMERAL_MARKER));
     await expect(assertEphemeralHome(foreign, "x")).rejects.toMatchObject({
       code: "NOT_EPHEMERAL_HOME",

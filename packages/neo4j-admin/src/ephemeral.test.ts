@@ -37,8 +37,8 @@ const fakeDriver = () =>
 async function newInstance(processes: ServerProcesses) {
   const runner = fakeRunner(({ args }) => (args[0] === "--version" ? { stdout: "5.26.30\n" } : {}));
   const instance = await createEphemeralInstance({
-    installDir: await fakeInstall(),
-    tmpRoot: await tempDir("nbs-eph-root-"),
+    installDir: fakeInstall(),
+    tmpRoot: tempDir("nbs-eph-root-"),
     runner,
     driverFactory: fakeDriver,
     ports: { bolt: 7001, http: 7002 },

@@ -47,11 +47,11 @@ const steps = (runs: RecordedRun[]) =>
   runs.map((r) => `${basename(r.file)} ${r.args.slice(0, 2).join(" ")}`);
 
 async function setup(runner: ReturnType<typeof server>) {
-  const installation = await locateNeo4j({ home: await fakeInstall(), runner });
+  const installation = await locateNeo4j({ home: fakeInstall(), runner });
   return {
     installation,
     db: "neo4j",
-    dumpDir: await tempDir("nbs-load-"),
+    dumpDir: tempDir("nbs-load-"),
     runner,
     driverFactory: answering,
   };

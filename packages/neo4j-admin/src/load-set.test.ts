@@ -33,9 +33,9 @@ function server(options: { failLoad?: string; failCopy?: string } = {}) {
 }
 
 async function restore(s: ReturnType<typeof server>) {
-  const work = await tempDir("nbs-set-");
+  const work = tempDir("nbs-set-");
   return loadDatabaseSet({
-    home: await fakeInstall(),
+    home: fakeInstall(),
     members: [
       { db: "system", dir: `${work}/system` },
       { db: "neo4j", dir: `${work}/neo4j` },

@@ -8,10 +8,7 @@ const versionRunner = (stdout: string) => fakeRunner(() => ({ stdout }));
 
 describe("locateNeo4j", () => {
   it("identifies an explicit home by neo4j-admin --version and its lib/ jars", async () => {
-    const home = await fakeInstall([
-      "neo4j-kernel-4.4.44.jar",
-      "neo4j-enterprise-kernel-4.4.44.jar",
-    ]);
+    const home = fakeInstall(["neo4j-kernel-4.4.44.jar", "neo4j-enterprise-kernel-4.4.44.jar"]);
     const runner = versionRunner("neo4j-admin 4.4.44\n");
     const inst = await locateNeo4j({ home, runner });
     expect(inst).toMatchObject({ home, confDir: join(home, "conf"), edition: "enterprise" });
@@ -23,8 +20,8 @@ describe("locateNeo4j", () => {
   });
 
   it("finds neo4j-admin on a caller-supplied search path and resolves symlinks to the home", async () => {
-    const home = await fakeInstall();
-    const binDir = await tempDir("nbs-path-");
+    const home = fakeInstall();
+    const binDir = tempDir("nbs-path-");
     await symlink(join(home, "bin", "neo4j-admin"), join(binDir, "neo4j-admin"));
     const inst = await locateNeo4j({
       searchPath: `/nonexistent:${binDir}`,
@@ -35,7 +32,7 @@ describe("locateNeo4j", () => {
   });
 
   it("falls back to the kernel jar's version when the launcher prints none", async () => {
-    const home = await fakeInstall(["neo4j-kernel-2025.01.0.jar"]);
+    const home = fakeInstall(["neo4j-kernel-2025.01.0.jar"]);
     const inst = await locateNeo4j({ home, runner: versionRunner("banner only") });
     expect(inst.version).toMatchObject({ raw: "2025.01.0", family: "5" });
   });

@@ -16,8 +16,8 @@ function fakeServer(args: string[]) {
 
 describe.skipIf(!existsSync("/proc/self/cmdline"))("procServerProcesses (Linux)", () => {
   it("finds the processes naming the home, SIGKILLs them and waits until they are gone", async () => {
-    const home = await tempDir("nbs-eph-home-");
-    const other = await tempDir("nbs-eph-other-");
+    const home = tempDir("nbs-eph-home-");
+    const other = tempDir("nbs-eph-other-");
     const server = fakeServer([`--home-dir=${home}`, `--config-dir=${home}/conf`]);
     const neighbour = fakeServer([`--home-dir=${other}`]);
     const spaced = fakeServer(["--home-dir", home]);
@@ -38,7 +38,7 @@ describe.skipIf(!existsSync("/proc/self/cmdline"))("procServerProcesses (Linux)"
   });
 
   it("ignores a pid file whose pid is not a server of this home (reused)", async () => {
-    const home = await tempDir("nbs-eph-home-");
+    const home = tempDir("nbs-eph-home-");
     await mkdir(join(home, "run"));
     const unrelated = fakeServer(["--not-neo4j"]);
     try {

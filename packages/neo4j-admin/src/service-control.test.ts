@@ -34,7 +34,7 @@ const systemctlCalls = (runs: RecordedRun[]) =>
 
 describe("a Neo4j run by systemd (service)", () => {
   it("is asked with systemctl is-active, stopped and started with systemctl, never bin/neo4j", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = systemdSimulator();
     const result = await dumpDatabase({ home, service: "neo4j", db: "neo4j", outDir, runner, now });
     expect(basename(result.path)).toBe("neo4j-20260304T050607Z.dump");
@@ -46,7 +46,7 @@ describe("a Neo4j run by systemd (service)", () => {
   });
 
   it("a systemctl stop that fails: waits until the unit is inactive, starts it with systemctl, NEO4J_STOP_FAILED", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = systemdSimulator({ stopFails: true });
     const error = await dumpDatabase({
       home,
@@ -64,7 +64,7 @@ describe("a Neo4j run by systemd (service)", () => {
   });
 
   it("a restart that fails names systemctl start in its hint", async () => {
-    const [home, outDir] = [await fakeInstall(), await tempDir("nbs-out-")];
+    const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const base = systemdSimulator();
     const runner = fakeRunner((run) =>
       run.file === "systemctl" && run.args[0] === "start"

@@ -13,7 +13,7 @@ const now = () => new Date("2026-03-04T05:06:07.890Z");
  * whichever home its NEO4J_CONF names, and fails while that home's server runs.
  */
 async function storeServer(options: { dumpFails?: boolean } = {}) {
-  const home = await fakeInstall();
+  const home = fakeInstall();
   await mkdir(join(home, "data", "databases", "neo4j"), { recursive: true });
   await mkdir(join(home, "data", "transactions", "neo4j"), { recursive: true });
   await writeFile(join(home, "data", "databases", "neo4j", "store"), "live-store");
@@ -45,7 +45,7 @@ const steps = (runs: RecordedRun[]) =>
 describe("dumpDatabase in snapshot mode", () => {
   it("stops, copies the store, starts again, then dumps the copy; the copy is removed", async () => {
     const { home, runner } = await storeServer();
-    const [outDir, staging] = [await tempDir("nbs-out-"), await tempDir("nbs-staging-")];
+    const [outDir, staging] = [tempDir("nbs-out-"), tempDir("nbs-staging-")];
     const restartedAfter: string[] = [];
     const result = await dumpDatabase({
       home,
@@ -71,7 +71,7 @@ describe("dumpDatabase in snapshot mode", () => {
 
   it("removes the copy when the dump of it fails; the server was started before", async () => {
     const { home, runner } = await storeServer({ dumpFails: true });
-    const [outDir, staging] = [await tempDir("nbs-out-"), await tempDir("nbs-staging-")];
+    const [outDir, staging] = [tempDir("nbs-out-"), tempDir("nbs-staging-")];
     await expect(
       dumpDatabase({
         home,
@@ -93,7 +93,7 @@ describe("dumpDatabase in snapshot mode", () => {
 
   it("refuses before the stop when the staging directory lacks the store's size plus the margin", async () => {
     const { home, runner } = await storeServer();
-    const [outDir, staging] = [await tempDir("nbs-out-"), await tempDir("nbs-staging-")];
+    const [outDir, staging] = [tempDir("nbs-out-"), tempDir("nbs-staging-")];
     const error = await dumpDatabase({
       home,
       db: "neo4j",
@@ -114,7 +114,7 @@ describe("dumpDatabase in snapshot mode", () => {
 
   it("starts the server again when the copy fails, and dumps nothing", async () => {
     const { home, runner } = await storeServer();
-    const [outDir, staging] = [await tempDir("nbs-out-"), await tempDir("nbs-staging-")];
+    const [outDir, staging] = [tempDir("nbs-out-"), tempDir("nbs-staging-")];
     // A FIFO in the store: the copy fails (ERR_FS_CP_FIFO_PIPE) while the server is stopped.
     execFileSync("mkfifo", [join(home, "data", "databases", "neo4j", "pipe")]);
     const error = await dumpDatabase({

@@ -35,7 +35,7 @@ async function options(
   server: ReturnType<typeof stoppingServer>,
   extra: Partial<StopServerOptions> = {},
 ): Promise<[Awaited<ReturnType<typeof locateNeo4j>>, StopServerOptions]> {
-  const inst = await locateNeo4j({ home: await fakeInstall(), runner: server.runner });
+  const inst = await locateNeo4j({ home: fakeInstall(), runner: server.runner });
   return [
     inst,
     {

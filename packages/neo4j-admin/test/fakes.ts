@@ -1,7 +1,5 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { onTestFinished } from "vitest";
+import { fakeNeo4jInstall } from "@nbs/testenv/doubles";
+export { tempDir } from "@nbs/testenv/doubles";
 import type { ProcessRunner, RunOptions, RunResult } from "../src/runner.js";
 
 export interface RecordedRun {
@@ -28,25 +26,7 @@ export function fakeRunner(
   };
 }
 
-/** A directory shaped like a Neo4j installation: executable bin scripts and lib jars. */
-export async function fakeInstall(jars: string[] = ["neo4j-kernel-5.26.30.jar"]): Promise<string> {
-  const home = await tempDir("nbs-fake-neo4j-");
-  await mkdir(join(home, "bin"));
-  await mkdir(join(home, "lib"));
-  await mkdir(join(home, "conf"));
-  for (const script of ["neo4j", "neo4j-admin"]) {
-    await writeFile(join(home, "bin", script), "#!/bin/sh\nexit 0\n");
-    await chmod(join(home, "bin", script), 0o755);
-  }
-  for (const jar of jars) await writeFile(join(home, "lib", jar), "");
-  return home;
-}
+/** A directory shaped like a Neo4j installation whose bin scripts exit 0 (testenv's). */
+export const fakeInstall = (jars?: string[]): string => fakeNeo4jInstall({ exitCode: 0, jars });
 
 export const basename = (file: string): string => file.split("/").at(-1) ?? file;
-
-/** A temp directory removed when the current test finishes. */
-export async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}

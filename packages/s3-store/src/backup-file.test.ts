@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import { backupFile, type BackupFileOptions } from "./index.js";
-import { notFound, s3, sha } from "./protocol/s3-mock.js";
+import { notFound, s3, sha } from "../test/s3-mock.js";
 
 beforeEach(() => s3.reset());
 

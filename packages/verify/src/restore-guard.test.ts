@@ -1,24 +1,24 @@
 import { parseBackupMeta } from "@nbs/metadata";
-import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { proofInstance } from "../test/restore-doubles.js";
+import {
+  DUMP as dump,
+  fakeNeo4jInstall,
+  fakeOperatorServer,
+  localBackup as backupFile,
+  type FakeServerOptions,
+  sha256 as sha,
+} from "@nbs/testenv/doubles";
 import { restoreToServer, type RestoreServerOptions } from "./index.js";
 
 // The guards of `restoreToServer` before and around the stop: same server, same database,
 // loadable version, free space, valid name, and the safety copy. Neo4j is faked here; the
 // same cases against a real Neo4j are in apps/verify-cli/test/restore-guard.integ.test.ts.
 
-const dump = Buffer.concat([
-  Buffer.from("DZV1"),
-  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
-  Buffer.alloc(4096, 7),
-]);
 const previous = Buffer.concat([dump, Buffer.from("the data being replaced")]);
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 const temps: string[] = [];
 const temp = (prefix: string) => {
@@ -28,64 +28,14 @@ const temp = (prefix: string) => {
 };
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function fakeInstall(): string {
-  const home = temp("nbs-fake-neo4j-");
-  for (const dir of ["bin", "lib", "conf"]) mkdirSync(join(home, dir));
-  for (const tool of ["neo4j-admin", "neo4j"])
-    writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
-  writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
-  writeFileSync(join(home, "conf", "neo4j.conf"), "server.bolt.listen_address=:7999\n");
-  return home;
-}
+const fakeInstall = () => fakeNeo4jInstall({ conf: "server.bolt.listen_address=:7999\n" });
+/** A local backup of Neo4j 5.26.30 whose sidecar has `extra`. */
+const localBackup = (extra: Record<string, unknown> = {}) =>
+  backupFile({ meta: { neo4j: { version: "5.26.30" }, ...extra } });
 
-function localBackup(extra: Record<string, unknown> = {}): string {
-  const file = join(temp("nbs-restore-file-"), "neo4j-20261124T101500Z.dump");
-  writeFileSync(file, dump);
-  const meta = {
-    schemaVersion: 1,
-    sha256: sha(dump),
-    size: dump.length,
-    db_name: "neo4j",
-    created_at: "2026-11-24T10:15:00Z",
-    created_by: "backup.sh@db1",
-    tool: { name: "nbs-upload", version: "0.1.0" },
-    neo4j: { version: "5.26.30" },
-    stats: { nodes: 5, relationships: 4 },
-    ...extra,
-  };
-  writeFileSync(`${file}.meta.json`, JSON.stringify(meta));
-  return file;
-}
-
-/** The operator's server; `neo4j-admin database dump` writes `<to-path>/<db>.dump`. */
-function fakeServer(
-  options: { running?: boolean; failLoads?: number; failDump?: boolean } = {},
-): ProcessRunner & { steps: string[] } {
-  let running = options.running ?? true;
-  let failLoads = options.failLoads ?? 0;
-  const steps: string[] = [];
-  const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
-  // A non-zero exit: runNeo4jCommand turns it into the error a real failure gives.
-  const fail = () => Promise.resolve({ ...ok, exitCode: 1, stderr: "boom" });
-  return {
-    steps,
-    run(file, args) {
-      if (args.includes("--version"))
-        return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
-      const step = `${file.split("/").at(-1)} ${args.slice(0, 2).join(" ")}`;
-      steps.push(step);
-      if (args[0] === "status") return Promise.resolve({ ...ok, exitCode: running ? 0 : 3 });
-      if (args[0] === "stop" || args[0] === "start") running = args[0] === "start";
-      if (args[1] === "dump") {
-        if (options.failDump) return fail();
-        const dir = args.find((a) => a.startsWith("--to-path="))!.slice("--to-path=".length);
-        writeFileSync(join(dir, `${args[2]}.dump`), previous);
-      }
-      if (args[1] === "load" && failLoads-- > 0) return fail();
-      return Promise.resolve(ok);
-    },
-  };
-}
+/** The operator's server; `neo4j-admin database dump` writes `previous` to `<to-path>/<db>.dump`. */
+const fakeServer = (options: FakeServerOptions = {}) =>
+  fakeOperatorServer({ dumpBytes: previous, ...options });
 
 /** A Bolt connection to a server at `home` whose graph holds 5 nodes and 4 relationships. */
 function served(

@@ -1,29 +1,16 @@
-import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import type { ProcessRunner } from "@nbs/neo4j-admin";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { graph, proofInstance, servedFrom } from "../test/restore-doubles.js";
+import {
+  DUMP as dump,
+  fakeNeo4jInstall,
+  fakeOperatorServer,
+  localBackup as backupFile,
+} from "@nbs/testenv/doubles";
 import { restoreToServer, type RestoreServerOptions } from "./index.js";
-
-const dump = Buffer.concat([
-  Buffer.from("DZV1"),
-  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
-  Buffer.alloc(4096, 7),
-]);
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-const meta = (bytes: Buffer, extra: Record<string, unknown> = {}) => ({
-  schemaVersion: 1,
-  sha256: sha(bytes),
-  size: bytes.length,
-  db_name: "neo4j",
-  created_at: "2026-11-24T10:15:00Z",
-  created_by: "backup.sh@db1",
-  tool: { name: "nbs-upload", version: "0.1.0" },
-  stats: { nodes: 5, relationships: 4 },
-  ...extra,
-});
 
 const temps: string[] = [];
 const temp = (prefix: string) => {
@@ -33,59 +20,22 @@ const temp = (prefix: string) => {
 };
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function fakeInstall(): string {
-  const home = temp("nbs-fake-neo4j-");
-  mkdirSync(join(home, "bin"));
-  mkdirSync(join(home, "lib"));
-  for (const tool of ["neo4j-admin", "neo4j"])
-    writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
-  writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
-  return home;
-}
-
 /** A local dump with a sidecar describing `described` (the dump itself by default). */
-function localBackup(
+const localBackup = (
   bytes: Buffer = dump,
   described: Buffer = bytes,
   extra: Record<string, unknown> = {},
-): string {
-  const file = join(temp("nbs-restore-file-"), "neo4j-20261124T101500Z.dump");
-  writeFileSync(file, bytes);
-  writeFileSync(`${file}.meta.json`, JSON.stringify(meta(described, extra)));
-  return file;
-}
-
-/** The operator's server: `neo4j status/stop/start` and a load; every step recorded. */
-function fakeServer(
-  options: { running?: boolean; onLoad?: () => void } = {},
-): ProcessRunner & { steps: string[] } {
-  let running = options.running ?? true;
-  const steps: string[] = [];
-  const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
-  return {
-    steps,
-    run(file, args) {
-      if (args.includes("--version"))
-        return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
-      const step = `${file.split("/").at(-1)} ${args.slice(0, 2).join(" ")}`;
-      steps.push(step);
-      if (args[0] === "status") return Promise.resolve({ ...ok, exitCode: running ? 0 : 3 });
-      if (args[0] === "stop" || args[0] === "start") running = args[0] === "start";
-      if (args[1] === "load") options.onLoad?.();
-      return Promise.resolve(ok);
-    },
-  };
-}
+) => backupFile({ bytes, described, meta: extra });
 
 function options(
   over: Partial<RestoreServerOptions> = {},
 ): RestoreServerOptions & { workDir: string } {
   const { connect = graph({ nodes: 5, relationships: 4 }), ...rest } = over;
-  const neo4jHome = fakeInstall();
+  const neo4jHome = fakeNeo4jInstall();
   return {
     source: { kind: "file", path: localBackup() },
     neo4jHome,
-    runner: fakeServer(),
+    runner: fakeOperatorServer(),
     connect: servedFrom(neo4jHome, connect),
     database: "neo4j",
     force: true,
@@ -100,7 +50,7 @@ const SERVER_STEPS = ["neo4j stop", "neo4j-admin database load", "neo4j start"];
 
 describe("restoreToServer", () => {
   it("proves the bytes, then stops, loads, starts, and compares counts", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const o = options({ runner });
     const report = await restoreToServer(o);
     expect(report).toMatchObject({
@@ -114,7 +64,7 @@ describe("restoreToServer", () => {
   });
 
   it("never touches the server when the bytes differ from the sidecar", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const tampered = Buffer.from(dump);
     tampered.writeUInt8(tampered.readUInt8(100) ^ 1, 100);
     await expect(
@@ -126,7 +76,7 @@ describe("restoreToServer", () => {
   });
 
   it("never loads a dump with nothing to compare its sha256 with", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const file = join(temp("nbs-restore-file-"), "neo4j.dump");
     writeFileSync(file, dump);
     await expect(
@@ -136,7 +86,7 @@ describe("restoreToServer", () => {
   });
 
   it("never loads verified bytes that are not a Neo4j dump", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const text = Buffer.from("just some text, not a dump\n".repeat(10));
     await expect(
       restoreToServer(options({ runner, source: { kind: "file", path: localBackup(text) } })),
@@ -145,7 +95,7 @@ describe("restoreToServer", () => {
   });
 
   it("refuses a database holding data without --force, before downloading anything", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const o = options({ runner, force: false });
     await expect(restoreToServer(o)).rejects.toMatchObject({
       code: "RESTORE_TARGET_NOT_EMPTY",
@@ -157,7 +107,7 @@ describe("restoreToServer", () => {
 
   it("restores into an empty database without --force", async () => {
     let restored = false;
-    const runner = fakeServer({ onLoad: () => (restored = true) });
+    const runner = fakeOperatorServer({ onLoad: () => (restored = true) });
     const empty = graph({ nodes: 0, relationships: 0 });
     const full = graph({ nodes: 5, relationships: 4 });
     const report = await restoreToServer(
@@ -167,7 +117,7 @@ describe("restoreToServer", () => {
   });
 
   it("refuses a server that is not running without --force (emptiness unknown)", async () => {
-    const runner = fakeServer({ running: false });
+    const runner = fakeOperatorServer({ running: false });
     await expect(restoreToServer(options({ runner, force: false }))).rejects.toMatchObject({
       code: "RESTORE_TARGET_UNKNOWN",
     });
@@ -175,7 +125,7 @@ describe("restoreToServer", () => {
   });
 
   it("fails RESTORE_COUNTS_DIFFER when the dump, loaded where no client writes, differs from the sidecar: the server is never stopped", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const error: unknown = await restoreToServer(
       options({ runner, proofInstance: proofInstance({ nodes: 4, relationships: 4 }) }),
     ).catch((e: unknown) => e);
@@ -197,7 +147,7 @@ describe("restoreToServer", () => {
   });
 
   it("fails TRANSACTION_MISMATCH before the stop when the dump holds another transaction than dumped_at_tx", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const stats = { nodes: 5, relationships: 4, exact: false, dumped_at_tx: 42 };
     const source = { kind: "file" as const, path: localBackup(dump, dump, { stats }) };
     await expect(
@@ -221,7 +171,7 @@ describe("restoreToServer", () => {
       state: "FAILED",
       failureMessage: "Property value is too large to index",
     };
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const error: unknown = await restoreToServer(
       options({ runner, connect: graph({ nodes: 5, relationships: 4, indexes: [failed] }) }),
     ).catch((e: unknown) => e);
@@ -243,7 +193,7 @@ describe("restoreToServer", () => {
     const stats = { nodes: 5, relationships: 4, schema: { indexes: [], constraints: [person] } };
     const source = { kind: "file" as const, path: localBackup(dump, dump, { stats }) };
     // The dump lacks it: found in the proof, before the stop.
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     await expect(restoreToServer(options({ source, runner }))).rejects.toMatchObject({
       code: "SCHEMA_MISMATCH",
       category: "NEO4J",
@@ -257,7 +207,7 @@ describe("restoreToServer", () => {
       labelsOrTypes: ["Person"],
       properties: ["id"],
     };
-    const after = fakeServer();
+    const after = fakeOperatorServer();
     const error: unknown = await restoreToServer(
       options({
         source,
@@ -271,7 +221,7 @@ describe("restoreToServer", () => {
   });
 
   it("--dry-run checks the target and plans; nothing downloaded, nothing stopped", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     const o = options({ runner, dryRun: true });
     const report = await restoreToServer(o);
     expect(report.outcome).toBe("dry-run");
@@ -283,7 +233,7 @@ describe("restoreToServer", () => {
   });
 
   it("--neo4j-service: asks, stops and starts the systemd unit through systemctl, never bin/neo4j", async () => {
-    const runner = fakeServer();
+    const runner = fakeOperatorServer();
     await restoreToServer(options({ runner, service: "neo4j" }));
     expect(runner.steps).toEqual([
       "systemctl is-active --quiet",
@@ -295,7 +245,7 @@ describe("restoreToServer", () => {
   });
 
   it("--neo4j-service: a failed load still starts the unit again through systemctl", async () => {
-    const server = fakeServer();
+    const server = fakeOperatorServer();
     const runner: ProcessRunner = {
       run: (file, args, opts) =>
         args[1] === "load"

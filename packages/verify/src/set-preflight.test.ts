@@ -1,43 +1,11 @@
-import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { graph, servedFrom } from "../test/restore-doubles.js";
+import { fakeNeo4jInstall, fakeOperatorServer } from "@nbs/testenv/doubles";
 import { preflightRestoreSet, type SetPreflightInput } from "./index.js";
 
-const temps: string[] = [];
-afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function fakeInstall(): string {
-  const home = mkdtempSync(join(tmpdir(), "nbs-fake-neo4j-"));
-  temps.push(home);
-  mkdirSync(join(home, "bin"));
-  mkdirSync(join(home, "lib"));
-  for (const tool of ["neo4j-admin", "neo4j"])
-    writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
-  writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
-  return home;
-}
-
-/** The operator's server (running): every command recorded, none of them a stop here. */
-function fakeServer(): ProcessRunner & { steps: string[] } {
-  const steps: string[] = [];
-  const ok: RunResult = { exitCode: 0, stdout: "", stderr: "", timedOut: false };
-  return {
-    steps,
-    run(file, args) {
-      if (args.includes("--version"))
-        return Promise.resolve({ ...ok, stdout: "neo4j-admin 5.26.30\n" });
-      steps.push(`${file.split("/").at(-1)} ${args.slice(0, 2).join(" ")}`);
-      return Promise.resolve(ok);
-    },
-  };
-}
-
 function input(over: Partial<SetPreflightInput> = {}) {
-  const neo4jHome = over.neo4jHome ?? fakeInstall();
-  const runner = fakeServer();
+  const neo4jHome = over.neo4jHome ?? fakeNeo4jInstall();
+  const runner = fakeOperatorServer();
   return {
     runner,
     input: {

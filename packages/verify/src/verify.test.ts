@@ -9,11 +9,12 @@ import type { DriverFactory, ProcessRunner, RunResult, ServerProcesses } from "@
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fakeNeo4jInstall } from "@nbs/testenv/doubles";
 import { verifyBackup, type VerifyOptions } from "./index.js";
 
 const s3 = mockClient(S3Client);
@@ -70,17 +71,6 @@ const committed = (bytes: Buffer = dump, sidecar: unknown = meta()) => ({
   [KEY]: { bytes, metadata: { "nbs-sha256": sha(dump), "nbs-db": "neo4j" } },
   [`${KEY}.meta.json`]: { bytes: JSON.stringify(sidecar) },
 });
-
-/** A Neo4j installation that is only a shape on disk; the fake runner answers for it. */
-function fakeInstall(): string {
-  const home = temp("nbs-fake-neo4j-");
-  mkdirSync(join(home, "bin"));
-  mkdirSync(join(home, "lib"));
-  for (const tool of ["neo4j-admin", "neo4j"])
-    writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
-  writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
-  return home;
-}
 
 function fakeRunner(
   answers: { load?: RunResult; check?: RunResult; lastTx?: number } = {},
@@ -377,7 +367,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     store(committed());
     const runner = fakeRunner();
     const report = await verifyBackup(
-      options({ mode: "check", runner, installDir: fakeInstall() }),
+      options({ mode: "check", runner, installDir: fakeNeo4jInstall() }),
     );
     expect(report).toMatchObject({ ok: true, neo4j: { version: "5.26.30", database: "neo4j" } });
     expect(report.checks.filter((c) => c.group === "neo4j").map((c) => [c.id, c.status])).toEqual([
@@ -416,7 +406,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
         source: { kind: "file", path: file },
         mode: "check",
         runner,
-        installDir: fakeInstall(),
+        installDir: fakeNeo4jInstall(),
         serverProcesses,
       }),
     );
@@ -495,7 +485,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
         source: { kind: "file", path: localDump() },
         mode: "check",
         runner,
-        installDir: fakeInstall(),
+        installDir: fakeNeo4jInstall(),
       }),
     );
     expect(report).toMatchObject({ ok: false, outcome: "unverified" });
@@ -514,7 +504,13 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     const runner = fakeRunner();
     const serverProcesses = fakeServer();
     const report = await verifyBackup(
-      options({ mode: "load", runner, installDir: fakeInstall(), driverFactory, serverProcesses }),
+      options({
+        mode: "load",
+        runner,
+        installDir: fakeNeo4jInstall(),
+        driverFactory,
+        serverProcesses,
+      }),
     );
     expect(report).toMatchObject({
       ok: true,
@@ -559,7 +555,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       options({
         mode: "load",
         runner: fakeRunner(),
-        installDir: fakeInstall(),
+        installDir: fakeNeo4jInstall(),
         driverFactory: fakeDriver({ nodes: 5, relationships: 4, ...intact }),
       }),
     );
@@ -574,7 +570,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       options({
         mode: "load",
         runner: fakeRunner(),
-        installDir: fakeInstall(),
+        installDir: fakeNeo4jInstall(),
         driverFactory: fakeDriver({ nodes: 5, relationships: 4 }),
       }),
     );
@@ -602,7 +598,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       options({
         mode: "load",
         runner,
-        installDir: fakeInstall(),
+        installDir: fakeNeo4jInstall(),
         driverFactory: fakeDriver(unavailable),
         serverProcesses,
       }),
@@ -632,7 +628,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       options({
         mode: "load",
         runner,
-        installDir: fakeInstall(),
+        installDir: fakeNeo4jInstall(),
         driverFactory: fakeDriver(new Error("offline")),
         serverProcesses,
         keepWorkspace: true,
@@ -697,7 +693,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
         // a mode that writes the dump (checksum only hashes it)
         mode: "check",
         runner: fakeRunner(),
-        installDir: fakeInstall(),
+        installDir: fakeNeo4jInstall(),
         signal: controller.signal,
         onProgress: (p) => {
           if (p.bytes >= 256 * 1024 && !controller.signal.aborted) {
@@ -740,7 +736,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
     ].join("\n");
     const runner = fakeRunner({ check: { exitCode: 1, stdout, stderr, timedOut: false } });
     const verdict = await verifyBackup(
-      options({ mode: "check", runner, installDir: fakeInstall() }),
+      options({ mode: "check", runner, installDir: fakeNeo4jInstall() }),
     );
     expect(verdict).toMatchObject({
       ok: false,
@@ -778,7 +774,7 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
 describe("what proves the loaded dump holds the recorded state (--mode load / check)", () => {
   const busy = { nodes: 5, relationships: 4, exact: false, counted_at_tx: 40, dumped_at_tx: 42 };
   const load = (extra: Partial<VerifyOptions>) =>
-    verifyBackup(options({ mode: "load", installDir: fakeInstall(), ...extra }));
+    verifyBackup(options({ mode: "load", installDir: fakeNeo4jInstall(), ...extra }));
 
   it("proves an inexact backup by its transaction id: the loaded store's last transaction = dumped_at_tx", async () => {
     store(committed(dump, meta({ stats: busy })));
@@ -841,7 +837,11 @@ describe("what proves the loaded dump holds the recorded state (--mode load / ch
   it("--mode check proves by the transaction id alone", async () => {
     store(committed(dump, meta({ stats: busy })));
     const report = await verifyBackup(
-      options({ mode: "check", runner: fakeRunner({ lastTx: 42 }), installDir: fakeInstall() }),
+      options({
+        mode: "check",
+        runner: fakeRunner({ lastTx: 42 }),
+        installDir: fakeNeo4jInstall(),
+      }),
     );
     expect(report).toMatchObject({ ok: true, proof: { method: "transaction-id" } });
   });

@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runCli } from "./run-cli.ts";
+import { runCli } from "@nbs/testenv/run-cli";
 
 // What versitygw (posix, tooling/services) does with S3 Object Lock, pinned (measured v1.8.0):
 // it stores a per-object retention, reports and enforces it (no versioning: a locked object

@@ -22,7 +22,7 @@ import { beforeAll, expect, it } from "vitest";
 import { toMinioPolicy, type PolicyDocument } from "../src/minio-policy.ts";
 import { renderConfigFile } from "../src/placeholders.ts";
 import { createUserWithPolicy, type MinioUser } from "./minio-admin.ts";
-import { runCli } from "./run-cli.ts";
+import { runCli } from "@nbs/testenv/run-cli";
 
 // S3 Object Lock on the real MinIO: a bucket created with Object Lock, the shipped upload and
 // verify policies, and retention of one day (CLI) or a few seconds (library, to see it end).

@@ -24,7 +24,7 @@ import { beforeAll, expect, it } from "vitest";
 import { toMinioPolicy, type PolicyDocument } from "../src/minio-policy.ts";
 import { renderConfigFile, type PlaceholderValues } from "../src/placeholders.ts";
 import { createUserWithPolicy, mc, type MinioUser } from "./minio-admin.ts";
-import { runCli } from "./run-cli.ts";
+import { runCli } from "@nbs/testenv/run-cli";
 
 const PREFIX = "proof";
 const MIB = 1024 * 1024;

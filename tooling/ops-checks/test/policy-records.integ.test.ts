@@ -11,7 +11,7 @@ import { beforeAll, expect, it } from "vitest";
 import { toMinioPolicy, type PolicyDocument } from "../src/minio-policy.ts";
 import { renderConfigFile } from "../src/placeholders.ts";
 import { createUserWithPolicy, mc, type MinioUser } from "./minio-admin.ts";
-import { runCli } from "./run-cli.ts";
+import { runCli } from "@nbs/testenv/run-cli";
 
 // config/aws/iam-verify-policy.json on the real MinIO: the verify role writes verification
 // records (nbs-verify --record) and nothing else, and without that grant --record fails loudly.

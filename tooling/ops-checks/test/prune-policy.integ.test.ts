@@ -13,7 +13,7 @@ import { expect, it } from "vitest";
 import { toMinioPolicy, type PolicyDocument } from "../src/minio-policy.ts";
 import { renderConfigFile } from "../src/placeholders.ts";
 import { createUserWithPolicy } from "./minio-admin.ts";
-import { runCli } from "./run-cli.ts";
+import { runCli } from "@nbs/testenv/run-cli";
 
 const PREFIX = "proof";
 

@@ -15,7 +15,7 @@ import {
   preconditionFailed,
   s3,
   sha,
-} from "./s3-mock.js";
+} from "../../test/s3-mock.js";
 
 beforeEach(() => s3.reset());
 

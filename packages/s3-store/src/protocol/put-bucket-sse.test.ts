@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { beforeEach, describe, expect, it } from "vitest";
 import { putBackup } from "../index.js";
-import { KEY, file, headSidecarAsWritten, input, notFound, s3, sha } from "./s3-mock.js";
+import { KEY, file, headSidecarAsWritten, input, notFound, s3, sha } from "../../test/s3-mock.js";
 
 beforeEach(() => s3.reset());
 

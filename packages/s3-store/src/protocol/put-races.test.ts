@@ -23,7 +23,7 @@ import {
   preconditionFailed,
   s3,
   sha,
-} from "./s3-mock.js";
+} from "../../test/s3-mock.js";
 import { multipartEtag } from "../transport/part-checksums.js";
 
 beforeEach(() => s3.reset());

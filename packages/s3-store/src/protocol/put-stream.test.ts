@@ -23,7 +23,7 @@ import {
   headSidecarAsWritten,
   notFound,
   s3,
-} from "./s3-mock.js";
+} from "../../test/s3-mock.js";
 
 beforeEach(() => s3.reset());
 

@@ -24,7 +24,7 @@ import {
   preconditionFailed,
   s3,
   sha,
-} from "./s3-mock.js";
+} from "../../test/s3-mock.js";
 import { compositeCrc32, crc32Base64 } from "../transport/part-checksums.js";
 
 beforeEach(() => s3.reset());

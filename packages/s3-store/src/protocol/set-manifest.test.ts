@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-s3";
 import type { SetManifest } from "@nbs/metadata";
 import { beforeEach, describe, expect, it } from "vitest";
-import { body, preconditionFailed, s3 } from "./s3-mock.js";
+import { body, preconditionFailed, s3 } from "../../test/s3-mock.js";
 import { latestSetManifest, putSetManifest } from "./set-manifest.js";
 
 const client = new S3Client({ region: "us-east-1" });

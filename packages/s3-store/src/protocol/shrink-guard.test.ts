@@ -8,7 +8,7 @@ import {
 import { buildBackupMeta, serializeBackupMeta } from "@nbs/metadata";
 import { beforeEach, describe, expect, it } from "vitest";
 import { checkShrink } from "../index.js";
-import { body, s3 } from "./s3-mock.js";
+import { body, s3 } from "../../test/s3-mock.js";
 
 const OLD = "p/neo4j/neo4j-20261124T101500Z.dump";
 const NEWER = "p/neo4j/neo4j-20261126T101500Z.dump";

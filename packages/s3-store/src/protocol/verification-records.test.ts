@@ -8,7 +8,7 @@ import {
 import { NbsError } from "@nbs/errors";
 import { beforeEach, describe, expect, it } from "vitest";
 import { listDumps } from "./list.js";
-import { body, KEY, preconditionFailed, s3, SIDECAR } from "./s3-mock.js";
+import { body, KEY, preconditionFailed, s3, SIDECAR } from "../../test/s3-mock.js";
 import {
   latestVerifications,
   listVerificationRecords,

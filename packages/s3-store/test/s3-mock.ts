@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import type { PutBackupInput } from "../index.js";
+import type { PutBackupInput } from "../src/index.js";
 
 // Shared by the unit tests that drive the upload protocol against a mocked S3 client.
 

@@ -9,8 +9,17 @@ import {
 import { createHash, randomBytes } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import { putBackup } from "../index.js";
-import { KEY, MIB, echoParts, file, headSidecarAsWritten, input, notFound, s3 } from "./s3-mock.js";
-import { SIGN_PAYLOAD } from "../transport/payload-signing.js";
+import {
+  KEY,
+  MIB,
+  echoParts,
+  file,
+  headSidecarAsWritten,
+  input,
+  notFound,
+  s3,
+} from "../../test/s3-mock.js";
+import { SIGN_PAYLOAD } from "./payload-signing.js";
 
 beforeEach(() => s3.reset());
 

@@ -1,0 +1,13 @@
+// Test doubles and fixtures shared by the unit tests of every package: `@nbs/testenv/doubles`.
+export { tempDir } from "./temp-dir.ts";
+export { runMain, type MainRun } from "./run-main.ts";
+export { fakeNeo4jInstall, type FakeInstallOptions } from "./neo4j-install.ts";
+export {
+  DUMP,
+  backupMeta,
+  localBackup,
+  sha256,
+  tempDumpFile,
+  type LocalBackupOptions,
+} from "./local-backup.ts";
+export { fakeOperatorServer, type FakeServer, type FakeServerOptions } from "./operator-server.ts";
