@@ -1,11 +1,19 @@
 import { defineCommand, runCli, type CliIo, type CliMain } from "@nbs/cli-kit";
 import type { BackupFileResult } from "@nbs/s3-store";
-import { DUMP_SETTINGS, resolveDumpSettings } from "./dump-settings.js";
-import type { PlanRow } from "./prune.js";
-import { PRUNE_SETTINGS, resolvePruneSettings, type PruneSettings } from "./prune-settings.js";
-import { RETENTION_SETTINGS, resolveRetentionSettings } from "./retention-settings.js";
+import { DUMP_SETTINGS, resolveDumpSettings } from "./commands/dump/settings.js";
+import type { PlanRow } from "./commands/prune/run.js";
+import {
+  PRUNE_SETTINGS,
+  resolvePruneSettings,
+  type PruneSettings,
+} from "./commands/prune/settings.js";
+import { RETENTION_SETTINGS, resolveRetentionSettings } from "./commands/retention/settings.js";
 import { dumpMetrics, uploadMetrics } from "./metrics.js";
-import { UPLOAD_SETTINGS, resolveUploadSettings, type UploadSettings } from "./settings.js";
+import {
+  UPLOAD_SETTINGS,
+  resolveUploadSettings,
+  type UploadSettings,
+} from "./commands/upload/settings.js";
 import { TOOL } from "./tool.js";
 
 export type Io = CliIo;
@@ -17,7 +25,7 @@ const upload = defineCommand<UploadSettings, BackupFileResult>({
   settings: UPLOAD_SETTINGS,
   resolve: resolveUploadSettings,
   run: async (settings, { logger, env, signal, tty, keep }) => {
-    const { runUpload } = await import("./upload.js");
+    const { runUpload } = await import("./commands/upload/run.js");
     return runUpload(settings, { logger, env, signal, tty, onResult: keep });
   },
   metrics: uploadMetrics,
@@ -30,7 +38,7 @@ const dump = defineCommand({
   settings: DUMP_SETTINGS,
   resolve: resolveDumpSettings,
   run: async (settings, { logger, env, signal }) => {
-    const { runDump } = await import("./dump.js");
+    const { runDump } = await import("./commands/dump/run.js");
     return runDump(settings, { logger, env, signal });
   },
   metrics: dumpMetrics,
@@ -46,7 +54,7 @@ const retention = defineCommand({
   settings: RETENTION_SETTINGS,
   resolve: resolveRetentionSettings,
   run: async (settings, { logger, signal }) => {
-    const { runRetention } = await import("./retention.js");
+    const { runRetention } = await import("./commands/retention/run.js");
     return runRetention(settings, { logger, signal });
   },
 });
@@ -60,7 +68,7 @@ const prune = defineCommand<PruneSettings, PlanRow[]>({
   settings: PRUNE_SETTINGS,
   resolve: resolvePruneSettings,
   run: async (settings, { logger, signal, stdout, json, keep }) => {
-    const { runPrune } = await import("./prune.js");
+    const { runPrune } = await import("./commands/prune/run.js");
     return runPrune(settings, { logger, signal, stdout, table: !json, keep });
   },
   render: (doc, plan) => (plan ? { ...doc, plan } : doc),

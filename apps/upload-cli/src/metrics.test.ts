@@ -1,9 +1,9 @@
 import type { FinishedRun } from "@nbs/cli-kit";
 import type { BackupFileResult } from "@nbs/s3-store";
 import { describe, expect, it } from "vitest";
-import { resolveDumpSettings } from "./dump-settings.js";
+import { resolveDumpSettings } from "./commands/dump/settings.js";
 import { dumpMetrics, uploadMetrics } from "./metrics.js";
-import { resolveUploadSettings } from "./settings.js";
+import { resolveUploadSettings } from "./commands/upload/settings.js";
 
 const endedAt = new Date(1_800_000_000_000);
 const ok = (result: Record<string, unknown>): FinishedRun => ({

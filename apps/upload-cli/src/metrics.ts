@@ -9,8 +9,8 @@ import {
 import { normalizePrefix, parseBackupFileName } from "@nbs/metadata";
 import type { BackupFileResult } from "@nbs/s3-store";
 import { basename } from "node:path";
-import type { DumpSettings } from "./dump-settings.js";
-import type { UploadSettings } from "./settings.js";
+import type { DumpSettings } from "./commands/dump/settings.js";
+import type { UploadSettings } from "./commands/upload/settings.js";
 
 /** What a stored (or dumped) backup says about itself: the `--json` result or the sidecar. */
 interface BackupFacts {

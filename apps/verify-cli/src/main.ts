@@ -3,8 +3,8 @@ import type { VerifyReport } from "@nbs/verify";
 import pkg from "../package.json" with { type: "json" };
 import { verifyMetrics } from "./metrics.js";
 import { list, restore, restoreSet } from "./ops-commands.js";
-import { status } from "./status-command.js";
-import { VERIFY_SETTINGS, resolveVerifySettings } from "./settings.js";
+import { status } from "./commands/status/command.js";
+import { VERIFY_SETTINGS, resolveVerifySettings } from "./commands/verify/settings.js";
 
 export type Io = CliIo;
 
@@ -26,7 +26,7 @@ const verify = defineCommand({
   resolve: resolveVerifySettings,
   // Imported only when it runs: `--help` and usage errors do not load it.
   run: async (settings, { logger, env, signal, tty, keep }) => {
-    const { runVerify } = await import("./verify.js");
+    const { runVerify } = await import("./commands/verify/run.js");
     return runVerify(settings, { logger, env, signal, tty, onReport: keep });
   },
   // `{ ok: false, error }` alone is not enough for a CI job reading --json: it also wants the

@@ -2,7 +2,7 @@ import type { FinishedRun } from "@nbs/cli-kit";
 import type { VerifyReport } from "@nbs/verify";
 import { describe, expect, it } from "vitest";
 import { verifyMetrics } from "./metrics.js";
-import { resolveVerifySettings } from "./settings.js";
+import { resolveVerifySettings } from "./commands/verify/settings.js";
 
 const endedAt = new Date(1_800_000_000_000);
 const ok: FinishedRun = {

@@ -1,7 +1,7 @@
 import { attemptSamples, type FinishedRun, type RunMetrics } from "@nbs/cli-kit";
 import { parseBackupKey } from "@nbs/metadata";
 import type { VerifyReport } from "@nbs/verify";
-import type { ResolvedVerifySettings } from "./settings.js";
+import type { ResolvedVerifySettings } from "./commands/verify/settings.js";
 
 /**
  * `nbs-verify`: a verification attempt of one stored backup, grouped by its database and key

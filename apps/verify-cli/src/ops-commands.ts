@@ -1,8 +1,11 @@
 import { defineCommand } from "@nbs/cli-kit";
 import type { CatalogEntry } from "@nbs/verify";
-import { LIST_SETTINGS, resolveListSettings } from "./list-settings.js";
-import { RESTORE_SETTINGS, resolveRestoreSettings } from "./restore-settings.js";
-import { RESTORE_SET_SETTINGS, resolveRestoreSetSettings } from "./restore-set-settings.js";
+import { LIST_SETTINGS, resolveListSettings } from "./commands/list/settings.js";
+import { RESTORE_SETTINGS, resolveRestoreSettings } from "./commands/restore/settings.js";
+import {
+  RESTORE_SET_SETTINGS,
+  resolveRestoreSetSettings,
+} from "./commands/restore-set/settings.js";
 
 // Each implementation is imported only when its command runs: `--help` and usage errors load none.
 
@@ -17,7 +20,7 @@ export const list = defineCommand<
   settings: LIST_SETTINGS,
   resolve: resolveListSettings,
   run: async (settings, { logger, signal, stdout, json, keep }) => {
-    const { runList } = await import("./list.js");
+    const { runList } = await import("./commands/list/run.js");
     return runList(settings, { logger, signal, stdout, table: !json, keep });
   },
   // The entries go to the --json document only; the final log event carries the counts.
@@ -32,7 +35,7 @@ export const restore = defineCommand({
   settings: RESTORE_SETTINGS,
   resolve: resolveRestoreSettings,
   run: async (settings, { logger, env, signal, tty }) => {
-    const { runRestore } = await import("./restore.js");
+    const { runRestore } = await import("./commands/restore/run.js");
     return runRestore(settings, { logger, env, signal, ...(tty ? { tty } : {}) });
   },
 });
@@ -45,7 +48,7 @@ export const restoreSet = defineCommand({
   settings: RESTORE_SET_SETTINGS,
   resolve: resolveRestoreSetSettings,
   run: async (settings, { logger, env, signal }) => {
-    const { runRestoreSet } = await import("./restore-set.js");
+    const { runRestoreSet } = await import("./commands/restore-set/run.js");
     return runRestoreSet(settings, { logger, env, signal });
   },
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { resolveListSettings } from "./list-settings.js";
-import { renderTable } from "./list.js";
-import { resolveRestoreSettings } from "./restore-settings.js";
+import { resolveListSettings } from "./commands/list/settings.js";
+import { renderTable } from "./commands/list/run.js";
+import { resolveRestoreSettings } from "./commands/restore/settings.js";
 
 const NEO4J = {
   NEO4J_HOME: "/opt/neo4j",
