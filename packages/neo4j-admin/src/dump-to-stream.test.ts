@@ -124,7 +124,7 @@ describe("dumpDatabaseToStream", () => {
 
   it("does not locate an installation the caller located already (no second `neo4j-admin --version` JVM)", async () => {
     const sim = simulator({ stdout: DUMP });
-    const home = await fakeInstall();
+    const home = fakeInstall();
     const installation = await locateNeo4j({ home, runner: sim.runner });
     sim.runs.length = 0;
     await dumpDatabaseToStream({
