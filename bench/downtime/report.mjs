@@ -1,7 +1,7 @@
 // Medians and ratios of bench/downtime/run.sh's samples.tsv: writes report.json and prints one
 // machine-readable line (JSON) with the medians per mode and the two target ratios.
 //   node report.mjs DIR
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2];
@@ -38,6 +38,7 @@ const env = Object.fromEntries(
 const report = {
   bench: "downtime",
   store_bytes: Number(env.store_bytes),
+  filesystem: env.filesystem,
   modes,
   snapshot_vs_dump_downtime: ratio(modes.snapshot?.downtime_ms, modes.dump?.downtime_ms),
   dump_vs_plain_total: ratio(modes.dump?.total_ms, modes.plain?.total_ms),
@@ -48,3 +49,41 @@ const report = {
 };
 writeFileSync(join(dir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report));
+
+// The breakdown per mode (medians, ms): nbs's `dump.step` events (--verbose), `locate_ms` of
+// `dump.neo4j`, and the plain pipeline's step times; printed as a second JSON line.
+const breakdown = {};
+for (const mode of Object.keys(modes)) {
+  const perRun = [];
+  for (const s of samples.filter((x) => x.mode === mode)) {
+    const steps = {};
+    if (mode === "plain") {
+      let prev;
+      const file = join(dir, `steps-plain-${s.run}.txt`);
+      for (const line of (existsSync(file) ? readFileSync(file, "utf8") : "").trim().split("\n")) {
+        const [name, at] = line.split(" ");
+        if (prev !== undefined && name) steps[name] = Number(at) - prev;
+        prev = Number(at);
+      }
+    } else {
+      const file = join(dir, `log-${mode}-${s.run}.jsonl`);
+      for (const line of (existsSync(file) ? readFileSync(file, "utf8") : "").split("\n")) {
+        if (!line.startsWith("{")) continue;
+        const e = JSON.parse(line);
+        if (e.event === "dump.step") steps[e.step] = (steps[e.step] ?? 0) + e.duration_ms;
+        if (e.event === "dump.neo4j" && e.locate_ms !== undefined) steps.version = e.locate_ms;
+        if (e.event === "dump.step" && e.method !== undefined) steps.copy_method = e.method;
+      }
+    }
+    perRun.push(steps);
+  }
+  const names = [...new Set(perRun.flatMap((r) => Object.keys(r)))];
+  breakdown[mode] = Object.fromEntries(
+    names.map((n) => {
+      const values = perRun.map((r) => r[n]);
+      return [n, typeof values[0] === "string" ? values[0] : median(values)];
+    }),
+  );
+}
+writeFileSync(join(dir, "breakdown.json"), `${JSON.stringify(breakdown, null, 2)}\n`);
+console.log(JSON.stringify({ breakdown }));

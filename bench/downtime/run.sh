@@ -5,12 +5,15 @@
 # s3://…; neo4j start`; mc, as aws-cli is not installed here). Interleaved runs, order rotating.
 # NEVER part of the test suite.
 #
-#   bash bench/downtime/run.sh [--nodes N] [--runs N] [--modes dump,snapshot,plain] [--out DIR]
+#   bash bench/downtime/run.sh [--nodes N] [--runs N] [--modes dump,snapshot,plain] [--out DIR] [--xfs]
 #
 #   --nodes N    graph size: N nodes and N relationships (default 4500000: a store of > 1 GiB)
 #   --runs N     timed runs per mode, interleaved (default 3)
 #   --modes L    comma list of dump, snapshot, plain (default all three)
 #   --out DIR    samples and report (default bench/results/downtime-<utc time>)
+#   --xfs        put the bench's Neo4j (store and snapshot directory) on a loop-mounted XFS image
+#                made with reflink=1, so that `--snapshot auto` clones instead of copying (needs
+#                root; installs xfsprogs with apt-get when mkfs.xfs is missing)
 #
 # Downtime is measured the same way for every mode by bench/downtime/probe.mjs (Bolt `RETURN 1`
 # every 100 ms: from the last answer before the stop to the first answer after the start); nbs's
@@ -25,13 +28,14 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-nodes=4500000 runs=3 modes="dump,snapshot,plain" out=""
+nodes=4500000 runs=3 modes="dump,snapshot,plain" out="" xfs=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --modes) modes="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --xfs) xfs=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -60,13 +64,33 @@ install="${XDG_CACHE_HOME:-$HOME/.cache}/nbs/neo4j/${NEO4J_VERSION:-5.26.30}"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 out="${out:-$root/bench/results/downtime-$stamp}"
 mkdir -p "$out"
-work="$(mktemp -d "${NBS_BENCH_TMP:-${TMPDIR:-/tmp}}/nbs-bench-downtime-XXXXXX")"
+xfs_image="" xfs_mount=""
+if [ "$xfs" = 1 ]; then
+  [ "$(id -u)" = 0 ] || die "--xfs needs root (losetup, mount)"
+  if ! command -v mkfs.xfs >/dev/null; then
+    log "installing xfsprogs (mkfs.xfs)"
+    apt-get install -y xfsprogs >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y xfsprogs >/dev/null; } \
+      || die "cannot install xfsprogs"
+  fi
+  xfs_image="$(mktemp "${NBS_BENCH_TMP:-${TMPDIR:-/tmp}}/nbs-bench-xfs-XXXXXX.img")"
+  xfs_mount="$(mktemp -d "${NBS_BENCH_TMP:-${TMPDIR:-/tmp}}/nbs-bench-xfs-XXXXXX")"
+  # Sparse: the store, a copy's worth of room for runs that copy, and the logs.
+  truncate -s 6G "$xfs_image"
+  mkfs.xfs -q -m reflink=1 "$xfs_image"
+  mount -o loop "$xfs_image" "$xfs_mount"
+fi
+work="$(mktemp -d "${xfs_mount:-${NBS_BENCH_TMP:-${TMPDIR:-/tmp}}}/nbs-bench-downtime-XXXXXX")"
 home="$work/home"
 bucket="nbs-bench-downtime-$(date +%s)-$RANDOM"
 cleanup() {
   NEO4J_HOME="$home" "$home/bin/neo4j" stop >/dev/null 2>&1 || true
   mc rb --force "nbs/$bucket" >/dev/null 2>&1 || true
   rm -rf "$work"
+  if [ -n "$xfs_mount" ]; then
+    umount "$xfs_mount" || umount -l "$xfs_mount" || true
+    rmdir "$xfs_mount" || true
+  fi
+  [ -z "$xfs_image" ] || rm -f "$xfs_image"
 }
 trap cleanup EXIT
 
@@ -127,7 +151,7 @@ mc encrypt set sse-s3 "nbs/$bucket" >/dev/null
   echo "date=$stamp"
   echo "commit=$(git -C "$root" rev-parse --short HEAD)"
   echo "machine=$(uname -srm); $(nproc) cores; $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-  echo "filesystem=$(df -T "$work" | awk 'NR == 2 { print $2 }')"
+  echo "filesystem=$(df -T "$work" | awk 'NR == 2 { print $2 }')$([ "$xfs" = 0 ] || echo " (loop image, reflink=1)")"
   echo "neo4j=${NEO4J_VERSION:-5.26.30}"
   echo "s3=MinIO (local, https); plain pipeline uploads with mc pipe ($("$NBS_MC" --version 2>/dev/null | head -n 1)), aws-cli not installed"
   echo "store_bytes=$store_bytes"
@@ -151,14 +175,20 @@ for ((r = 1; r <= runs; r++)); do
         extra=()
         [ "$mode" = dump ] || extra=(--snapshot auto --snapshot-dir "$work/staging")
         node apps/upload-cli/dist/cli.js dump --to-s3 --bucket "$bucket" --prefix "bench/$mode-$r" \
-          --endpoint "$BACKUP_S3_ENDPOINT" --db neo4j --json --state-dir "$work/state" "${extra[@]}" \
+          --endpoint "$BACKUP_S3_ENDPOINT" --db neo4j --json --verbose --state-dir "$work/state" "${extra[@]}" \
           >"$out/result-$mode-$r.json" 2>"$out/log-$mode-$r.jsonl" || die "nbs $mode run $r failed; see $out/log-$mode-$r.jsonl"
         ;;
       plain)
+        # Each step's end time (ms) is written to steps-plain-N.txt for the breakdown.
         bash -c 'set -euo pipefail
+          t() { echo "$1 $(date +%s%3N)" >>"$3"; }
+          t begin "" "$3"
           "$NEO4J_HOME/bin/neo4j" stop
+          t stop "" "$3"
           "$NEO4J_HOME/bin/neo4j-admin" database dump neo4j --to-stdout | "$NBS_MC" --quiet pipe "nbs/$1/bench/plain-$2/neo4j.dump"
-          "$NEO4J_HOME/bin/neo4j" start' _ "$bucket" "$r" >"$out/log-plain-$r.txt" 2>&1 \
+          t dump "" "$3"
+          "$NEO4J_HOME/bin/neo4j" start
+          t start "" "$3"' _ "$bucket" "$r" "$out/steps-plain-$r.txt" >"$out/log-plain-$r.txt" 2>&1 \
           || die "plain run $r failed; see $out/log-plain-$r.txt"
         ;;
       *) die "unknown mode $mode" ;;

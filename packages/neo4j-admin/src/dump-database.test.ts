@@ -65,7 +65,6 @@ describe("dumpDatabase", () => {
     expect(await readFile(result.path, "utf8")).toBe("DZV1-data");
     expect(await readdir(outDir)).toEqual(["neo4j-20260304T050607Z.dump"]);
     expect(steps(runner.runs)).toEqual([
-      "neo4j-admin --version",
       "neo4j status",
       "neo4j stop",
       "neo4j-admin database dump",
@@ -94,7 +93,6 @@ describe("dumpDatabase", () => {
         "neo4j stop exited with 1: Neo4j (pid 4242) took more than 120 seconds to stop; Neo4j was started again and nothing was dumped",
     });
     expect(steps(runner.runs)).toEqual([
-      "neo4j-admin --version",
       "neo4j status",
       "neo4j stop",
       "neo4j status",
@@ -133,7 +131,6 @@ describe("dumpDatabase", () => {
     const runner = neo4jSimulator({ running: false });
     await dumpDatabase({ home, db: "neo4j", outDir, runner, now });
     expect(steps(runner.runs)).toEqual([
-      "neo4j-admin --version",
       "neo4j status",
       "neo4j-admin database dump",
     ]);
@@ -165,7 +162,6 @@ describe("dumpDatabase", () => {
     // The counting, the downtime clock's and the restart's drivers.
     expect(graph.closed()).toBe(3);
     expect(steps(runner.runs)).toEqual([
-      "neo4j-admin --version",
       "neo4j status",
       "neo4j stop",
       "neo4j-admin database info",
@@ -295,7 +291,7 @@ describe("dumpDatabase", () => {
         "cannot count the graph of neo4j before the dump: The client is unauthorized due to authentication failure.",
       hint: expect.stringContaining("NEO4J_PASSWORD"),
     });
-    expect(steps(runner.runs)).toEqual(["neo4j-admin --version", "neo4j status"]);
+    expect(steps(runner.runs)).toEqual(["neo4j status"]);
     expect(await readdir(outDir)).toEqual([]);
   });
 });
@@ -333,7 +329,10 @@ function fakeGraph(tx: () => number | undefined, failure?: Error, up: () => bool
           return Promise.resolve();
         },
         lastBookmarks: () => last,
-        run: () => (up() ? Promise.resolve({}) : Promise.reject(new Error("ECONNREFUSED"))),
+        run: (cypher: string) => {
+          queries.push(cypher);
+          return up() ? Promise.resolve({}) : Promise.reject(new Error("ECONNREFUSED"));
+        },
         close: () => Promise.resolve(),
       };
     },

@@ -15,13 +15,14 @@ import {
   installationOf,
   type DumpDatabaseOptions,
 } from "./dump-steps.js";
-import { serverCommand } from "./installation.js";
 import type { Neo4jInstallation } from "./installation.js";
 import { placeDump } from "./place-dump.js";
 import { runNeo4jCommand } from "./run-command.js";
 import { prepareSnapshot } from "./snapshot.js";
 import { storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
+import { timed } from "./dump-timing.js";
+import { serverRunning } from "./server-running.js";
 
 export interface DumpDatabaseResult {
   path: string;
@@ -51,12 +52,9 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const inst = await installationOf(options);
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
-    signal,
-    timeoutMs,
-    okExitCodes: [0, 3],
-  });
-  const wasRunning = status.exitCode === 0;
+  const wasRunning = await timed(options.onStep, "status", () =>
+    serverRunning(inst, { runner, signal, timeoutMs, processes: options.processes }),
+  );
 
   const { counted, edition } = await countOnline(options, inst, wasRunning);
 
@@ -97,11 +95,13 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
         // Read while stopped: the transaction the dump will hold, to tell whether the counts
         // describe it. Unknown when it fails: the counts then compare strictly; the restart still runs.
         dumpedAtTx = counted
-          ? await storeTransactionId(runner, source, options.db, { signal, timeoutMs }).catch(
-              () => undefined,
-            )
+          ? await timed(options.onStep, "info", () =>
+              storeTransactionId(runner, source, options.db, { signal, timeoutMs }),
+            ).catch(() => undefined)
           : undefined;
-        const dumpError = await dumpInto(source, options, work, path, timeoutMs).then(
+        const dumpError = await timed(options.onStep, "dump", () =>
+          dumpInto(source, options, work, path, timeoutMs),
+        ).then(
           () => undefined,
           (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
         );

@@ -14,6 +14,8 @@ import { lastTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
 import { waitForBolt } from "./wait-for-bolt.js";
 import { manualStart } from "./service-control.js";
+import { timed, type OnDumpStep } from "./dump-timing.js";
+import type { ServerProcesses } from "./server-processes.js";
 
 // The steps of an offline dump, shared by dumpDatabase (to a file) and dumpDatabaseToStream.
 
@@ -55,6 +57,13 @@ export interface DumpDatabaseOptions {
    * Bolt probe (undefined without Bolt). In snapshot mode this is before the dump starts.
    */
   onRestarted?: (downtimeMs: number | undefined) => void;
+  /**
+   * Finds the server's processes (default /proc): a live one means running, without the
+   * `neo4j status` JVM (see serverRunning).
+   */
+  processes?: ServerProcesses;
+  /** Called after each step (status, count, stop, copy, start, bolt, info, dump) with its duration. */
+  onStep?: OnDumpStep;
 }
 
 /** The installation to dump: the caller's, or located here (`neo4j-admin --version`). */
@@ -93,7 +102,12 @@ export async function snapshotThenRestart(
   snapshot: PreparedSnapshot,
   window: DowntimeWindow | undefined,
 ): Promise<{ copy: Neo4jInstallation; downtimeMs: number | undefined }> {
-  const copied = await snapshot.take().then(
+  const copied = await timed(
+    options.onStep,
+    "copy",
+    () => snapshot.take(),
+    () => ({ method: snapshot.method ?? "copy", bytes: snapshot.storeBytes }),
+  ).then(
     (copy) => ({ copy }),
     (error: unknown) => ({ error }),
   );
@@ -134,12 +148,22 @@ export function withDriverFactory<O extends DriverOptions>(given: O): O {
  * edition; nothing without a driver factory or when it is not running.
  */
 export async function countOnline(
-  options: Pick<DumpDatabaseOptions, "db" | "driverFactory">,
+  options: Pick<DumpDatabaseOptions, "db" | "driverFactory" | "onStep">,
   inst: Neo4jInstallation,
   wasRunning: boolean,
 ): Promise<{ counted: CountedStats | undefined; edition: Neo4jEdition }> {
-  if (!wasRunning || !options.driverFactory) return { counted: undefined, edition: inst.edition };
-  const driver = options.driverFactory();
+  const factory = options.driverFactory;
+  if (!wasRunning || !factory) return { counted: undefined, edition: inst.edition };
+  return timed(options.onStep, "count", () => countWith(factory, options.db, inst));
+}
+
+async function countWith(
+  factory: () => Driver,
+  db: string,
+  inst: Neo4jInstallation,
+): Promise<{ counted: CountedStats; edition: Neo4jEdition }> {
+  const options = { db };
+  const driver = factory();
   try {
     const counted = await countSteadily(driver, options.db);
     return { counted, edition: await editionOf(driver, inst.edition) };
@@ -174,14 +198,14 @@ export async function stopForDump(
   options: Omit<DumpDatabaseOptions, "outDir">,
   timeoutMs: number,
 ): Promise<void> {
-  await stopServer(inst, {
+  await timed(options.onStep, "stop", () => stopServer(inst, {
     runner: options.runner,
     signal: options.signal,
     timeoutMs,
     start: () => restart(inst, options),
     codes: { stopFailed: "NEO4J_STOP_FAILED", notRestarted: "NEO4J_NOT_RESTARTED" },
     consequence: "nothing was dumped",
-  });
+  }));
 }
 
 export async function restartAfter(
@@ -209,17 +233,22 @@ export async function restart(
   inst: Neo4jInstallation,
   options: Omit<DumpDatabaseOptions, "outDir">,
 ): Promise<void> {
-  await runNeo4jCommand(options.runner, serverCommand(inst, "start"), {
-    timeoutMs: options.timeoutMs ?? 600_000,
-  });
-  if (!options.driverFactory) return;
-  const driver = options.driverFactory();
+  await timed(options.onStep, "start", () =>
+    runNeo4jCommand(options.runner, serverCommand(inst, "start"), {
+      timeoutMs: options.timeoutMs ?? 600_000,
+    }),
+  );
+  const factory = options.driverFactory;
+  if (!factory) return;
+  const driver = factory();
   try {
-    await waitForBolt(driver, {
-      database: options.db,
-      timeoutMs: options.restartTimeoutMs ?? 300_000,
-      logHint: `Neo4j was restarted after the dump; see the logs under ${inst.home}`,
-    });
+    await timed(options.onStep, "bolt", () =>
+      waitForBolt(driver, {
+        database: options.db,
+        timeoutMs: options.restartTimeoutMs ?? 300_000,
+        logHint: `Neo4j was restarted after the dump; see the logs under ${inst.home}`,
+      }),
+    );
   } finally {
     await driver.close();
   }

@@ -17,13 +17,15 @@ import {
 import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
 import { DUMP_HEADER_BYTES, detectDumpFormat, type DumpFormat } from "./dump-format.js";
 import { Neo4jCommandError } from "./errors.js";
-import { serverCommand, type Neo4jCommand, type Neo4jInstallation } from "./installation.js";
+import type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
 import { redactText } from "./redact.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { StreamExit } from "./runner.js";
 import { prepareSnapshot, type PreparedSnapshot } from "./snapshot.js";
 import { storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
+import { timed } from "./dump-timing.js";
+import { serverRunning } from "./server-running.js";
 import { manualStart } from "./service-control.js";
 
 /** What is known about a streamed dump before its first byte (all of it is taken before the stop). */
@@ -92,12 +94,9 @@ export async function dumpDatabaseToStream<T>(
       { hint: "dump to a file with --out-dir instead; Neo4j was not stopped" },
     );
   }
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
-    signal,
-    timeoutMs,
-    okExitCodes: [0, 3],
-  });
-  const wasRunning = status.exitCode === 0;
+  const wasRunning = await timed(options.onStep, "status", () =>
+    serverRunning(inst, { runner, signal, timeoutMs, processes: options.processes }),
+  );
   const { counted, edition } = await countOnline(options, inst, wasRunning);
   const createdAt = options.now();
   const snapshot =
@@ -169,9 +168,9 @@ async function stopAndStream<T>(
   const restartsHere = wasRunning && !snapshot;
   try {
     const dumpedAtTx = counted
-      ? await storeTransactionId(runner, source, options.db, { signal, timeoutMs }).catch(
-          () => undefined,
-        )
+      ? await timed(options.onStep, "info", () =>
+          storeTransactionId(runner, source, options.db, { signal, timeoutMs }),
+        ).catch(() => undefined)
       : undefined;
     const info: StreamedDumpInfo = {
       stats: statsOf(counted, dumpedAtTx),
@@ -206,7 +205,7 @@ async function stopAndStream<T>(
     ]);
     // The DBMS starts again as soon as the dump process ended; the consumer may still be
     // finishing (the last parts, the commit) meanwhile.
-    await proc.exit;
+    await timed(options.onStep, "dump", () => proc.exit);
     if (restartsHere) await restartNow();
     [consumed] = await consuming;
     if (consumed.status === "fulfilled" && restartError === undefined)

@@ -3,9 +3,10 @@
 // internal; tests import it from its module. etc/neo4j-admin.api.md is the reviewed report.
 export { dumpDatabase } from "./dump-database.js";
 export { databaseStoreBytes } from "./snapshot.js";
-export type { SnapshotMode, SnapshotOptions } from "./snapshot.js";
+export type { SnapshotMethod, SnapshotMode, SnapshotOptions } from "./snapshot.js";
 export type { DumpDatabaseResult } from "./dump-database.js";
 export type { DumpDatabaseOptions } from "./dump-steps.js";
+export type { DumpStepName, DumpStepTiming, OnDumpStep } from "./dump-timing.js";
 export type { BoltConnection } from "./bolt.js";
 export { dumpDatabaseSet } from "./dump-set.js";
 export type { DumpSetOptions, DumpSetResult, SetMemberInfo } from "./dump-set.js";

@@ -40,6 +40,13 @@ const answering = () =>
       probed.push(`${o.database}: ${query}`);
       return Promise.resolve({ records: [] });
     },
+    session: ({ database }: { database: string }) => ({
+      run: (query: string) => {
+        probed.push(`${database}: ${query}`);
+        return Promise.resolve({ records: [] });
+      },
+      close: () => Promise.resolve(),
+    }),
     close: () => Promise.resolve(),
   }) as unknown as Driver;
 
@@ -62,7 +69,6 @@ describe("loadDatabase", () => {
     const runner = server();
     expect(await loadDatabase(await setup(runner))).toEqual({ wasRunning: true });
     expect(steps(runner.runs)).toEqual([
-      "neo4j-admin --version",
       "neo4j status",
       "neo4j stop",
       "neo4j-admin database load",
@@ -99,7 +105,7 @@ describe("loadDatabase", () => {
       message:
         "neo4j stop exited with 1: failed to stop; Neo4j was started again and nothing was loaded",
     });
-    expect(steps(runner.runs).slice(1)).toEqual([
+    expect(steps(runner.runs)).toEqual([
       "neo4j status",
       "neo4j stop",
       "neo4j status",
@@ -120,7 +126,7 @@ describe("loadDatabase", () => {
   it("starts a server that was stopped before, once loaded", async () => {
     const runner = server({ running: false });
     expect(await loadDatabase(await setup(runner))).toEqual({ wasRunning: false });
-    expect(steps(runner.runs).slice(1)).toEqual([
+    expect(steps(runner.runs)).toEqual([
       "neo4j status",
       "neo4j-admin database load",
       "neo4j start",

@@ -7,12 +7,28 @@ import { fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 const versionRunner = (stdout: string) => fakeRunner(() => ({ stdout }));
 
 describe("locateNeo4j", () => {
-  it("identifies an explicit home by neo4j-admin --version and its lib/ jars", async () => {
-    const home = fakeInstall(["neo4j-kernel-4.4.44.jar", "neo4j-enterprise-kernel-4.4.44.jar"]);
-    const runner = versionRunner("neo4j-admin 4.4.44\n");
+  it("identifies an explicit home by its lib/ jars alone: no neo4j-admin --version JVM", async () => {
+    const home = fakeInstall([
+      "neo4j-kernel-4.4.44.jar",
+      "neo4j-kernel-api-4.4.44.jar",
+      "neo4j-enterprise-kernel-4.4.44.jar",
+    ]);
+    const runner = versionRunner("neo4j-admin 9.9.9\n");
     const inst = await locateNeo4j({ home, runner });
     expect(inst).toMatchObject({ home, confDir: join(home, "conf"), edition: "enterprise" });
     expect(inst.version).toMatchObject({ raw: "4.4.44", family: "4" });
+    expect(runner.runs).toEqual([]);
+  });
+
+  it.each([
+    ["no kernel jar", ["neo4j-cypher-5.26.30.jar"]],
+    ["two kernel versions (upgrade leftovers)", ["neo4j-kernel-5.26.1.jar", "neo4j-kernel-5.26.30.jar"]],
+  ])("asks neo4j-admin --version when lib/ has %s", async (_, jars) => {
+    const home = fakeInstall(jars);
+    const runner = versionRunner("neo4j-admin 5.26.30\n");
+    const inst = await locateNeo4j({ home, runner });
+    expect(inst.version).toMatchObject({ raw: "5.26.30", family: "5" });
+    expect(runner.runs).toHaveLength(1);
     expect(runner.runs[0]).toMatchObject({
       file: join(home, "bin", "neo4j-admin"),
       args: ["--version"],
@@ -31,7 +47,7 @@ describe("locateNeo4j", () => {
     expect(inst.edition).toBe("community");
   });
 
-  it("falls back to the kernel jar's version when the launcher prints none", async () => {
+  it("reads a calendar version from the kernel jar", async () => {
     const home = fakeInstall(["neo4j-kernel-2025.01.0.jar"]);
     const inst = await locateNeo4j({ home, runner: versionRunner("banner only") });
     expect(inst.version).toMatchObject({ raw: "2025.01.0", family: "5" });

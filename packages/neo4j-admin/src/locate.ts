@@ -22,7 +22,11 @@ export interface LocateNeo4jOptions {
   service?: string;
 }
 
-/** Find a Neo4j installation and identify its version (neo4j-admin --version) and edition (lib/ jars). */
+/**
+ * Find a Neo4j installation and identify its version and edition. The version is the kernel
+ * jar's (`lib/neo4j-kernel-<version>.jar`, what `neo4j-admin --version` reports, read without
+ * starting a JVM); `neo4j-admin --version` is run only when lib/ holds no single kernel version.
+ */
 export async function locateNeo4j(options: LocateNeo4jOptions): Promise<Neo4jInstallation> {
   const home = options.home ?? (await homeFromSearchPath(options.searchPath ?? ""));
   await assertExecutable(join(home, "bin", "neo4j-admin"));
@@ -53,6 +57,8 @@ async function detectVersion(
   jars: readonly string[],
   options: LocateNeo4jOptions,
 ): Promise<Neo4jVersion> {
+  const fromJar = kernelJarVersion(jars);
+  if (fromJar !== undefined) return fromJar;
   const command = {
     file: join(home, "bin", "neo4j-admin"),
     args: ["--version"],
@@ -70,6 +76,22 @@ async function detectVersion(
     const kernel = jars.find((jar) => /^neo4j-kernel-\d/.test(jar));
     if (kernel === undefined) throw error;
     return parseNeo4jVersion(kernel);
+  }
+}
+
+/**
+ * The version named by the kernel jar, when lib/ holds exactly one kernel version (a
+ * distribution ships one; leftovers of an upgrade make it ambiguous: ask neo4j-admin).
+ */
+export function kernelJarVersion(jars: readonly string[]): Neo4jVersion | undefined {
+  const versions = new Set(
+    jars.flatMap((jar) => /^neo4j-kernel-(\d[^/]*)\.jar$/.exec(jar)?.[1] ?? []),
+  );
+  if (versions.size !== 1) return undefined;
+  try {
+    return parseNeo4jVersion([...versions][0]!);
+  } catch {
+    return undefined;
   }
 }
 

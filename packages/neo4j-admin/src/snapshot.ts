@@ -21,10 +21,15 @@ export interface SnapshotOptions {
   marginBytes?: number;
 }
 
+/** How the files were copied: cloned (FICLONE: shared extents, no bytes copied) or copied. */
+export type SnapshotMethod = "reflink" | "copy";
+
 /** A snapshot planned while the server still runs: sized, space checked, private home made. */
 export interface PreparedSnapshot {
   /** Bytes of the database's store and transaction-log directories. */
   storeBytes: number;
+  /** How take() copied the store; undefined before it succeeded. */
+  readonly method: SnapshotMethod | undefined;
   /** Copy the stopped store into the private home; returns the installation that reads it. */
   take(): Promise<Neo4jInstallation>;
   /** Remove the copy and its home; safe to call more than once and after a failed take. */
@@ -112,22 +117,42 @@ export async function prepareSnapshot(
   const copy: Neo4jInstallation = { ...inst, home, confDir: join(home, "conf") };
   const target = await storeDirectories(copy, db);
   let disposed = false;
+  let method: SnapshotMethod | undefined;
   return {
     storeBytes,
+    get method() {
+      return method;
+    },
     async take() {
-      const mode =
-        options.mode === "copy"
-          ? 0
-          : options.mode === "reflink"
-            ? constants.COPYFILE_FICLONE_FORCE
-            : constants.COPYFILE_FICLONE;
-      try {
-        for (const [from, to] of [
-          [dirs.store, target.store],
-          [dirs.transactions, target.transactions],
-        ] as const) {
+      const pairs = [
+        [dirs.store, target.store],
+        [dirs.transactions, target.transactions],
+      ] as const;
+      const copyAll = async (flags: number) => {
+        for (const [from, to] of pairs) {
           await mkdir(join(to, ".."), { recursive: true });
-          await cp(from, to, { recursive: true, mode, preserveTimestamps: true });
+          await cp(from, to, { recursive: true, mode: flags, preserveTimestamps: true });
+        }
+      };
+      try {
+        if (options.mode === "copy") {
+          await copyAll(0);
+          method = "copy";
+        } else {
+          // `auto` is `cp --reflink=auto`: clone (FICLONE) where the filesystem can, else copy.
+          // Cloning is forced first so that which one happened is known, not guessed.
+          const cloned = await copyAll(constants.COPYFILE_FICLONE_FORCE).then(
+            () => true,
+            (error: NodeJS.ErrnoException) => {
+              if (options.mode === "reflink" || !cannotClone(error)) throw error;
+              return false;
+            },
+          );
+          if (!cloned) {
+            for (const [, to] of pairs) await rm(to, { recursive: true, force: true });
+            await copyAll(0);
+          }
+          method = cloned ? "reflink" : "copy";
         }
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -152,6 +177,13 @@ export async function prepareSnapshot(
       disposed = true;
     },
   };
+}
+
+/** The errors of a clone the filesystem (or the pair of filesystems) cannot do. */
+function cannotClone(error: NodeJS.ErrnoException): boolean {
+  return ["ENOTSUP", "EOPNOTSUPP", "EXDEV", "EINVAL", "ENOSYS", "ENOTTY"].includes(
+    error.code ?? "",
+  );
 }
 
 function mib(bytes: number): number {

@@ -1,14 +1,30 @@
 import neo4j, { type Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/errors";
 import { createServer, type Socket } from "node:net";
-import { describe, expect, it } from "vitest";
-import { waitForBolt } from "./wait-for-bolt.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { BOLT_POLL_INTERVAL_MS, waitForBolt } from "./wait-for-bolt.js";
 
 const options = { database: "neo4j", timeoutMs: 300, intervalMs: 20, logHint: "see the logs" };
 
-const refusing = {
-  executeQuery: () => Promise.reject(new Error("connect ECONNREFUSED")),
-} as unknown as Driver;
+/**
+ * A driver double whose sessions answer `run` with `answer()`; its managed-transaction API
+ * (executeQuery, whose retries back off for up to 30 s) fails the test if used.
+ */
+function driverAnswering(answer: (query: string, database: string | undefined) => Promise<unknown>) {
+  return {
+    session: ({ database }: { database?: string } = {}) => ({
+      run: (query: string) => answer(query, database),
+      close: () => Promise.resolve(),
+    }),
+    executeQuery: () => Promise.reject(new Error("managed transactions retry with back-off")),
+  } as unknown as Driver;
+}
+
+const refusing = driverAnswering(() => Promise.reject(new Error("connect ECONNREFUSED")));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("waitForBolt", () => {
   it("stops waiting as soon as the server process is gone, naming its pid", async () => {
@@ -45,7 +61,7 @@ describe("waitForBolt", () => {
     });
   });
   it("fails NEO4J at its deadline when a probe never settles", async () => {
-    const hung = { executeQuery: () => new Promise(() => {}) } as unknown as Driver;
+    const hung = driverAnswering(() => new Promise(() => {}));
     const started = Date.now();
     const error = await waitForBolt(hung, options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NbsError);
@@ -55,12 +71,42 @@ describe("waitForBolt", () => {
 
   it("keeps polling through failed probes until one answers", async () => {
     let calls = 0;
-    const flaky = {
-      executeQuery: () =>
-        ++calls < 3 ? Promise.reject(new Error("not yet")) : Promise.resolve({}),
-    } as unknown as Driver;
+    const flaky = driverAnswering(() =>
+      ++calls < 3 ? Promise.reject(new Error("not yet")) : Promise.resolve({}),
+    );
     await waitForBolt(flaky, { ...options, timeoutMs: 5000 });
     expect(calls).toBe(3);
+  });
+
+  it("answers within one short interval of the server coming up: one query per probe, no retries", async () => {
+    vi.useFakeTimers();
+    const upAt = 7_000; // the server answers from this (virtual) time on
+    const start = Date.now();
+    const probes: { query: string; database: string | undefined }[] = [];
+    const starting = driverAnswering((query, database) => {
+      probes.push({ query, database });
+      if (Date.now() - start >= upAt) return Promise.resolve({});
+      const unavailable = Object.assign(new Error("database is starting"), {
+        code: "Neo.TransientError.General.DatabaseUnavailable",
+      });
+      return Promise.reject(unavailable);
+    });
+    let doneAt: number | undefined;
+    const waiting = waitForBolt(starting, {
+      database: "system",
+      query: "SHOW DEFAULT DATABASE",
+      timeoutMs: 60_000,
+      logHint: "see logs",
+    }).then(() => (doneAt = Date.now()));
+    await vi.advanceTimersByTimeAsync(upAt + 1_000);
+    await waiting;
+    // Done by the first probe after the server came up, at most one interval later.
+    expect(doneAt! - start).toBeGreaterThanOrEqual(upAt);
+    expect(doneAt! - start).toBeLessThanOrEqual(upAt + BOLT_POLL_INTERVAL_MS);
+    expect(probes.length).toBe(Math.ceil(upAt / BOLT_POLL_INTERVAL_MS) + 1);
+    expect(new Set(probes.map((p) => `${p.database} ${p.query}`))).toEqual(
+      new Set(["system SHOW DEFAULT DATABASE"]),
+    );
   });
 
   it("ends in NEO4J within its bound against a port that accepts and never speaks Bolt", async () => {

@@ -4,6 +4,7 @@ import { NbsError } from "@nbs/errors";
 export interface WaitForBoltOptions {
   database: string;
   timeoutMs: number;
+  /** Between the end of a failed probe and the next. Default 100 ms. */
   intervalMs?: number;
   signal?: AbortSignal;
   /** The probe (default `RETURN 1`; the system database answers only system commands). */
@@ -17,10 +18,16 @@ export interface WaitForBoltOptions {
   exitedPid?: () => Promise<number | undefined>;
 }
 
+/** Default pause between two probes: the wait ends at most this long after the server answers. */
+export const BOLT_POLL_INTERVAL_MS = 100;
+
 /**
- * Poll until `database` answers a query over Bolt, or fail after `timeoutMs`. Each probe is cut
- * at the deadline too: a port that accepts connections and never speaks Bolt would otherwise
- * hold one probe for as long as the driver's own timeouts allow.
+ * Poll until `database` answers a query over Bolt, or fail after `timeoutMs`. Each probe is one
+ * auto-commit query in its own session: not the driver's managed transactions, whose retries of
+ * a server still starting back off for up to 30 s (so the wait would end seconds after the
+ * server answered). Probes follow each other at a short fixed interval. Each probe is cut at the
+ * deadline too: a port that accepts connections and never speaks Bolt would otherwise hold one
+ * probe for as long as the driver's own timeouts allow.
  */
 export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
@@ -33,7 +40,7 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
     }
     try {
       await beforeDeadline(
-        driver.executeQuery(options.query ?? "RETURN 1", {}, { database: options.database }),
+        probeOnce(driver, options.database, options.query ?? "RETURN 1"),
         deadline - Date.now(),
       );
       return;
@@ -61,7 +68,18 @@ export async function waitForBolt(driver: Driver, options: WaitForBoltOptions): 
         },
       );
     }
-    await new Promise((done) => setTimeout(done, options.intervalMs ?? 500));
+    await new Promise((done) => setTimeout(done, options.intervalMs ?? BOLT_POLL_INTERVAL_MS));
+  }
+}
+
+/** One query, no retries: resolves when the server answered it, rejects at its first failure. */
+async function probeOnce(driver: Driver, database: string, query: string): Promise<void> {
+  const session = driver.session({ database });
+  try {
+    await session.run(query);
+  } finally {
+    // A session of a server that is not up yet may not close promptly; the probe is over anyway.
+    void session.close().catch(() => undefined);
   }
 }
 

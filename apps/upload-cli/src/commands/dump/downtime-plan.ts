@@ -3,7 +3,12 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { CliLogger } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import { databaseStoreBytes, type Neo4jInstallation, type SnapshotOptions } from "@nbs/neo4j-admin";
+import {
+  databaseStoreBytes,
+  type DumpStepTiming,
+  type Neo4jInstallation,
+  type SnapshotOptions,
+} from "@nbs/neo4j-admin";
 
 /** One recorded stop window: how long a store of this size kept the server down. */
 export interface DowntimeRecord {
@@ -159,8 +164,29 @@ export async function planStopWindow(input: StopWindowInput) {
     ...(snapshot ? { snapshot: snapshot.mode, snapshot_dir: snapshot.stagingDir } : {}),
     ...(plan.estimateMs === undefined ? {} : { estimated_downtime_ms: plan.estimateMs }),
   });
+  let copyMethod: unknown;
   return {
     snapshot,
+    /** For --json: the snapshot's mode and how the store was copied (reflink or copy). */
+    snapshotResult: () =>
+      snapshot === undefined
+        ? {}
+        : {
+            snapshot: {
+              mode: snapshot.mode,
+              method: typeof copyMethod === "string" ? copyMethod : null,
+            },
+          },
+    /** Each step's duration, as a debug event (the breakdown of the window and what precedes it). */
+    onStep: (timing: DumpStepTiming): void => {
+      if (timing.step === "copy" && timing.ok) copyMethod = timing.detail?.["method"];
+      logger.log(timing.step === "copy" ? "info" : "debug", "dump.step", {
+        step: timing.step,
+        duration_ms: timing.durationMs,
+        ok: timing.ok,
+        ...timing.detail,
+      });
+    },
     onRestarted: (downtimeMs: number | undefined): void => {
       logger.log("info", "dump.restarted", {
         downtime_ms: downtimeMs ?? null,

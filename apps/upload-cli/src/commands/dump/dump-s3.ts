@@ -70,12 +70,14 @@ export async function runDumpToS3(
   const objectLock = objectLockRequest(settings, new Date());
   // Neo4j is started again by this run and outlives it: it gets no credential.
   const runner = createSpawnRunner({ env: withoutCredentials(env) });
+  const locating = Date.now();
   const inst = await locateNeo4j({ home: settings.neo4jHome!, runner, signal });
   logger.log("info", "dump.neo4j", {
     home: inst.home,
     ...(settings.neo4jService === undefined ? {} : { service: settings.neo4jService }),
     version: inst.version.raw,
     edition: inst.edition,
+    locate_ms: Date.now() - locating,
   });
   if (inst.version.family === "4") {
     throw new NbsError(
@@ -158,6 +160,7 @@ export async function runDumpToS3(
       signal,
       ...(window.snapshot ? { snapshot: window.snapshot } : {}),
       onRestarted: window.onRestarted,
+      onStep: window.onStep,
       ...(uri !== undefined && password !== undefined
         ? { bolt: { uri, user: settings.neo4jUser, password } }
         : {}),
@@ -254,6 +257,7 @@ export async function runDumpToS3(
       stats: stored.meta.stats ?? null,
       ...(stored.meta.shrink ? { shrink: stored.meta.shrink } : {}),
       downtime_ms: result.downtimeMs ?? null,
+      ...window.snapshotResult(),
     };
   } finally {
     client.destroy();

@@ -49,6 +49,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
   // Neo4j is started again by this run and outlives it: it gets no credential.
   const runner = createSpawnRunner({ env: withoutCredentials(env) });
   const password = env["NEO4J_PASSWORD"];
+  const locating = Date.now();
   const inst = await locateNeo4j({ home: settings.neo4jHome, runner, signal });
   const service = settings.neo4jService;
   logger.log("info", "dump.neo4j", {
@@ -56,6 +57,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     ...(settings.neo4jService === undefined ? {} : { service: settings.neo4jService }),
     version: inst.version.raw,
     edition: inst.edition,
+    locate_ms: Date.now() - locating,
   });
   if (settings.dryRun) {
     return {
@@ -104,6 +106,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     signal,
     ...(window.snapshot ? { snapshot: window.snapshot } : {}),
     onRestarted: window.onRestarted,
+    onStep: window.onStep,
     ...(uri !== undefined && password !== undefined
       ? { bolt: { uri, user: settings.neo4jUser, password } }
       : {}),
@@ -160,5 +163,6 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     neo4j_version: result.neo4j.version,
     stats: meta.stats ?? null,
     downtime_ms: result.downtimeMs ?? null,
+    ...window.snapshotResult(),
   };
 }
