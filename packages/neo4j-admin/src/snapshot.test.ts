@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { constants, copyFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { DumpStepTiming } from "./dump-timing.js";
 import { dumpDatabase } from "./dump-database.js";
 import { basename, fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 import type { RecordedRun } from "../test/fakes.js";
@@ -129,5 +131,34 @@ describe("dumpDatabase in snapshot mode", () => {
     expect(steps(runner.runs).slice(1)).toEqual(["neo4j stop", "neo4j start"]);
     expect(await readdir(staging)).toEqual([]);
     expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it("says how the store was copied: cloned where the filesystem can (auto), else copied", async () => {
+    const staging = tempDir("nbs-staging-");
+    // What this filesystem can do, asked the same way (a forced clone of a small file).
+    writeFileSync(join(staging, "probe"), "x");
+    let clones = true;
+    try {
+      copyFileSync(join(staging, "probe"), join(staging, "probe-clone"), constants.COPYFILE_FICLONE_FORCE);
+    } catch {
+      clones = false;
+    }
+    for (const mode of ["auto", "copy"] as const) {
+      const { home, runner } = await storeServer();
+      const copies: DumpStepTiming[] = [];
+      await dumpDatabase({
+        home,
+        db: "neo4j",
+        outDir: tempDir("nbs-out-"),
+        runner,
+        now,
+        snapshot: { mode, stagingDir: staging },
+        onStep: (timing) => {
+          if (timing.step === "copy") copies.push(timing);
+        },
+      });
+      const expected = mode === "auto" && clones ? "reflink" : "copy";
+      expect(copies).toMatchObject([{ ok: true, detail: { method: expected, bytes: 16 } }]);
+    }
   });
 });
