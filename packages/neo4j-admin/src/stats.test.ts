@@ -1,7 +1,7 @@
 import type { Driver } from "neo4j-driver";
 import neo4j from "neo4j-driver";
 import { describe, expect, it } from "vitest";
-import { captureSchema, captureStats, escapeName } from "./stats.js";
+import { COUNT_CONCURRENCY, captureSchema, captureStats, escapeName } from "./stats.js";
 
 /** Rows as the driver returns them: `get(key)` and `has(key)` over plain objects. */
 const rows = (...objects: Record<string, unknown>[]) =>
@@ -154,5 +154,32 @@ describe("captureSchema", () => {
 describe("escapeName", () => {
   it("wraps in backticks and doubles inner backticks", () => {
     expect(escapeName("a`b c")).toBe("`a``b c`");
+  });
+});
+
+describe("captureStats round trips", () => {
+  it("sends the count-store lookups at once (at most COUNT_CONCURRENCY per kind), not one after another", async () => {
+    const labels = Array.from({ length: 20 }, (_, i) => `L${i}`);
+    let inFlight = 0;
+    let most = 0;
+    const driver = {
+      executeQuery: async (cypher: string) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight -= 1;
+        if (cypher.startsWith("CALL db.labels"))
+          return { records: rows(...labels.map((name) => ({ name }))) };
+        if (cypher.startsWith("CALL") || cypher.startsWith("SHOW")) return { records: [] };
+        const label = /MATCH \(n:`?(L\d+)`?\)/.exec(cypher)?.[1];
+        return { records: rows({ c: neo4j.int(label ? Number(label.slice(1)) : 99) }) };
+      },
+    } as unknown as Driver;
+    const stats = await captureStats(driver, "neo4j");
+    expect(stats.labels).toEqual(Object.fromEntries(labels.map((l, i) => [l, i])));
+    expect(stats.nodes).toBe(99);
+    expect(most).toBeGreaterThan(1);
+    // Two totals, the label counts' workers and the two schema reads.
+    expect(most).toBeLessThanOrEqual(2 + COUNT_CONCURRENCY + 2);
   });
 });

@@ -18,25 +18,51 @@ export async function captureStats(driver: Driver, database: string): Promise<Gr
     return records.map((record) => String(record.get("name"))).sort();
   };
 
-  const labels: Record<string, number> = {};
-  for (const label of await names("CALL db.labels() YIELD label RETURN label AS name")) {
-    labels[label] = await count(`MATCH (n:${escapeName(label)}) RETURN count(n) AS c`);
-  }
-  const relationshipTypes: Record<string, number> = {};
-  for (const type of await names(
-    "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS name",
-  )) {
-    relationshipTypes[type] = await count(
-      `MATCH ()-[r:${escapeName(type)}]->() RETURN count(r) AS c`,
-    );
-  }
+  // Independent count-store lookups and schema reads, sent at once (each in its own session):
+  // the wait is a few round trips, not one per label and type.
+  const [labelNames, typeNames] = await Promise.all([
+    names("CALL db.labels() YIELD label RETURN label AS name"),
+    names("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS name"),
+  ]);
+  const [nodes, relationships, labelCounts, typeCounts, schema] = await Promise.all([
+    count("MATCH (n) RETURN count(n) AS c"),
+    count("MATCH ()-[r]->() RETURN count(r) AS c"),
+    mapLimited(labelNames, COUNT_CONCURRENCY, (label) =>
+      count(`MATCH (n:${escapeName(label)}) RETURN count(n) AS c`),
+    ),
+    mapLimited(typeNames, COUNT_CONCURRENCY, (type) =>
+      count(`MATCH ()-[r:${escapeName(type)}]->() RETURN count(r) AS c`),
+    ),
+    captureSchema(driver, database),
+  ]);
   return {
-    nodes: await count("MATCH (n) RETURN count(n) AS c"),
-    relationships: await count("MATCH ()-[r]->() RETURN count(r) AS c"),
-    labels,
-    relationship_types: relationshipTypes,
-    schema: await captureSchema(driver, database),
+    nodes,
+    relationships,
+    labels: Object.fromEntries(labelNames.map((label, i) => [label, labelCounts[i]!])),
+    relationship_types: Object.fromEntries(typeNames.map((type, i) => [type, typeCounts[i]!])),
+    schema,
   };
+}
+
+/** Per-label (and per-type) counts in flight at once: a graph of many labels does not drain the pool. */
+export const COUNT_CONCURRENCY = 8;
+
+/** `items.map(fn)` with at most `limit` calls pending at a time; results in order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**
@@ -47,14 +73,18 @@ export async function captureStats(driver: Driver, database: string): Promise<Gr
 export async function captureSchema(driver: Driver, database: string): Promise<GraphSchema> {
   const show = async (cypher: string) =>
     (await driver.executeQuery(cypher, {}, { database, routing: "READ" })).records;
-  const indexes = (await show("SHOW INDEXES YIELD *")).map((record): SchemaIndex => {
+  const [indexRecords, constraintRecords] = await Promise.all([
+    show("SHOW INDEXES YIELD *"),
+    show("SHOW CONSTRAINTS YIELD *"),
+  ]);
+  const indexes = indexRecords.map((record): SchemaIndex => {
     const owner: unknown = record.has("owningConstraint") ? record.get("owningConstraint") : null;
     return {
       ...definition((key) => record.get(key) as unknown),
       ...(typeof owner === "string" && owner !== "" ? { owning_constraint: owner } : {}),
     };
   });
-  const constraints = (await show("SHOW CONSTRAINTS YIELD *")).map((record): SchemaConstraint =>
+  const constraints = constraintRecords.map((record): SchemaConstraint =>
     definition((key) => record.get(key) as unknown),
   );
   return { indexes: byName(indexes), constraints: byName(constraints) };
