@@ -130,10 +130,7 @@ describe("dumpDatabase", () => {
     const [home, outDir] = [fakeInstall(), tempDir("nbs-out-")];
     const runner = neo4jSimulator({ running: false });
     await dumpDatabase({ home, db: "neo4j", outDir, runner, now });
-    expect(steps(runner.runs)).toEqual([
-      "neo4j status",
-      "neo4j-admin database dump",
-    ]);
+    expect(steps(runner.runs)).toEqual(["neo4j status", "neo4j-admin database dump"]);
   });
 
   it("captures stats and the edition while online, then waits for Bolt after the restart", async () => {

@@ -198,14 +198,16 @@ export async function stopForDump(
   options: Omit<DumpDatabaseOptions, "outDir">,
   timeoutMs: number,
 ): Promise<void> {
-  await timed(options.onStep, "stop", () => stopServer(inst, {
-    runner: options.runner,
-    signal: options.signal,
-    timeoutMs,
-    start: () => restart(inst, options),
-    codes: { stopFailed: "NEO4J_STOP_FAILED", notRestarted: "NEO4J_NOT_RESTARTED" },
-    consequence: "nothing was dumped",
-  }));
+  await timed(options.onStep, "stop", () =>
+    stopServer(inst, {
+      runner: options.runner,
+      signal: options.signal,
+      timeoutMs,
+      start: () => restart(inst, options),
+      codes: { stopFailed: "NEO4J_STOP_FAILED", notRestarted: "NEO4J_NOT_RESTARTED" },
+      consequence: "nothing was dumped",
+    }),
+  );
 }
 
 export async function restartAfter(

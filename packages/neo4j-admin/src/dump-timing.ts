@@ -3,14 +3,7 @@
  * before the stop, the online counting, and each part of the stop window.
  */
 export type DumpStepName =
-  | "status"
-  | "count"
-  | "stop"
-  | "copy"
-  | "start"
-  | "bolt"
-  | "info"
-  | "dump";
+  "status" | "count" | "stop" | "copy" | "start" | "bolt" | "info" | "dump";
 
 export interface DumpStepTiming {
   step: DumpStepName;

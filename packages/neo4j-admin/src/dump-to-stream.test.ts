@@ -86,12 +86,7 @@ describe("dumpDatabaseToStream", () => {
         "neo4j stop exited with 1: failed to stop; Neo4j was started again and nothing was dumped",
     });
     expect(consumed).toBe(false);
-    expect(steps(sim.runs)).toEqual([
-      "neo4j status",
-      "neo4j stop",
-      "neo4j status",
-      "neo4j start",
-    ]);
+    expect(steps(sim.runs)).toEqual(["neo4j status", "neo4j stop", "neo4j status", "neo4j start"]);
   });
 
   it("stops the server, streams neo4j-admin's stdout to the consumer, and starts the server again", async () => {

@@ -31,7 +31,10 @@ function fakeServer(home: () => string, pids: number[], lag = 0) {
 const fakeDriver = () =>
   ({
     executeQuery: () => Promise.resolve({ records: [] }),
-    session: () => ({ run: () => Promise.resolve({ records: [] }), close: () => Promise.resolve() }),
+    session: () => ({
+      run: () => Promise.resolve({ records: [] }),
+      close: () => Promise.resolve(),
+    }),
     close: () => Promise.resolve(),
   }) as unknown as Driver;
 

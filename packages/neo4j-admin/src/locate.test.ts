@@ -22,7 +22,10 @@ describe("locateNeo4j", () => {
 
   it.each([
     ["no kernel jar", ["neo4j-cypher-5.26.30.jar"]],
-    ["two kernel versions (upgrade leftovers)", ["neo4j-kernel-5.26.1.jar", "neo4j-kernel-5.26.30.jar"]],
+    [
+      "two kernel versions (upgrade leftovers)",
+      ["neo4j-kernel-5.26.1.jar", "neo4j-kernel-5.26.30.jar"],
+    ],
   ])("asks neo4j-admin --version when lib/ has %s", async (_, jars) => {
     const home = fakeInstall(jars);
     const runner = versionRunner("neo4j-admin 5.26.30\n");

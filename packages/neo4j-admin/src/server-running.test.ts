@@ -31,8 +31,7 @@ const found = (pids: number[] | undefined): ServerProcesses & { asked: string[] 
 };
 
 /** `neo4j status` (or systemctl is-active) answering `running`. */
-const statusRunner = (running: boolean) =>
-  fakeRunner(() => ({ exitCode: running ? 0 : 3 }));
+const statusRunner = (running: boolean) => fakeRunner(() => ({ exitCode: running ? 0 : 3 }));
 
 const ran = (runs: RecordedRun[]) => runs.map((r) => `${basename(r.file)} ${r.args.join(" ")}`);
 
@@ -49,16 +48,19 @@ describe("serverRunning", () => {
   it.each([
     ["no process found", [] as number[]],
     ["no /proc to look in", undefined],
-  ])("asks neo4j status when there is %s: not running is never concluded from a scan", async (_, pids) => {
-    const inst = install();
-    for (const running of [true, false]) {
-      const runner = statusRunner(running);
-      expect(await serverRunning(inst, { runner, timeoutMs: 1000, processes: found(pids) })).toBe(
-        running,
-      );
-      expect(ran(runner.runs)).toEqual(["neo4j status"]);
-    }
-  });
+  ])(
+    "asks neo4j status when there is %s: not running is never concluded from a scan",
+    async (_, pids) => {
+      const inst = install();
+      for (const running of [true, false]) {
+        const runner = statusRunner(running);
+        expect(await serverRunning(inst, { runner, timeoutMs: 1000, processes: found(pids) })).toBe(
+          running,
+        );
+        expect(ran(runner.runs)).toEqual(["neo4j status"]);
+      }
+    },
+  );
 
   it("asks systemd for a unit-managed server, whatever the processes", async () => {
     const inst = install("neo4j.service");

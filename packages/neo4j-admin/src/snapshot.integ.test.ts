@@ -1,11 +1,13 @@
+import { constants, copyFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describeInteg } from "@nbs/testenv";
 import neo4j, { type Driver } from "neo4j-driver";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { BoltConnection } from "./bolt.js";
 import { dumpDatabase } from "./dump-database.js";
+import type { DumpStepTiming } from "./dump-timing.js";
 import { createEphemeralInstance, type EphemeralInstance } from "./ephemeral.js";
 import type { ProcessRunner } from "./runner.js";
 import { createSpawnRunner } from "./spawn-runner.js";
@@ -91,18 +93,66 @@ describeInteg("dump downtime and snapshot mode against a real Neo4j", () => {
 
   it("dump mode: records the downtime, and the server answers again only after the dump was written", async () => {
     const outDir = await mkdtemp(join(workDir, "out-"));
-    const { result, watch } = await dumpOf(outDir, {});
+    const commands: string[] = [];
+    const recording: ProcessRunner = {
+      run: (file, args, options) => {
+        commands.push(`${basename(file)} ${args[0]}`);
+        return runner.run(file, args, options);
+      },
+    };
+    const steps: DumpStepTiming[] = [];
+    const { result, watch } = await dumpOf(outDir, {
+      runner: recording,
+      onStep: (timing) => steps.push(timing),
+    });
     expect(result.downtimeMs).toBeGreaterThan(0);
     const written = (await stat(result.path)).mtimeMs;
     expect(watch.backAt()).toBeGreaterThan(written);
+    // The running server is known from its process: no `neo4j status` JVM before the stop.
+    expect(commands).toEqual([
+      "neo4j stop",
+      "neo4j-admin database",
+      "neo4j-admin database",
+      "neo4j start",
+    ]);
+    expect(steps.map((t) => [t.step, t.ok])).toEqual([
+      ["status", true],
+      ["count", true],
+      ["stop", true],
+      ["info", true],
+      ["dump", true],
+      ["start", true],
+      ["bolt", true],
+    ]);
   });
 
   it("snapshot mode: the server answers again before the dump is written; the dump restores the same counts; the copy is gone", async () => {
     const outDir = await mkdtemp(join(workDir, "out-"));
     const staging = await mkdtemp(join(workDir, "staging-"));
+    const copies: DumpStepTiming[] = [];
     const { result, watch } = await dumpOf(outDir, {
       snapshot: { mode: "auto", stagingDir: staging },
+      onStep: (timing) => {
+        if (timing.step === "copy") copies.push(timing);
+      },
     });
+    // `auto` clones where this filesystem can (XFS, btrfs) and copies elsewhere, and says which.
+    writeFileSync(join(staging, "probe"), "x");
+    const clones = (() => {
+      try {
+        copyFileSync(
+          join(staging, "probe"),
+          join(staging, "clone"),
+          constants.COPYFILE_FICLONE_FORCE,
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    await rm(join(staging, "probe"), { force: true });
+    await rm(join(staging, "clone"), { force: true });
+    expect(copies).toMatchObject([{ ok: true, detail: { method: clones ? "reflink" : "copy" } }]);
     expect(result.downtimeMs).toBeGreaterThan(0);
     const written = (await stat(result.path)).mtimeMs;
     expect(watch.backAt()).toBeLessThan(written);

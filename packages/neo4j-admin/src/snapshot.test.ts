@@ -139,7 +139,11 @@ describe("dumpDatabase in snapshot mode", () => {
     writeFileSync(join(staging, "probe"), "x");
     let clones = true;
     try {
-      copyFileSync(join(staging, "probe"), join(staging, "probe-clone"), constants.COPYFILE_FICLONE_FORCE);
+      copyFileSync(
+        join(staging, "probe"),
+        join(staging, "probe-clone"),
+        constants.COPYFILE_FICLONE_FORCE,
+      );
     } catch {
       clones = false;
     }

@@ -10,7 +10,9 @@ const options = { database: "neo4j", timeoutMs: 300, intervalMs: 20, logHint: "s
  * A driver double whose sessions answer `run` with `answer()`; its managed-transaction API
  * (executeQuery, whose retries back off for up to 30 s) fails the test if used.
  */
-function driverAnswering(answer: (query: string, database: string | undefined) => Promise<unknown>) {
+function driverAnswering(
+  answer: (query: string, database: string | undefined) => Promise<unknown>,
+) {
   return {
     session: ({ database }: { database?: string } = {}) => ({
       run: (query: string) => answer(query, database),
