@@ -19,7 +19,6 @@ import { DUMP_HEADER_BYTES, detectDumpFormat, type DumpFormat } from "./dump-for
 import { Neo4jCommandError } from "./errors.js";
 import type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
 import { redactText } from "./redact.js";
-import { runNeo4jCommand } from "./run-command.js";
 import type { StreamExit } from "./runner.js";
 import { prepareSnapshot, type PreparedSnapshot } from "./snapshot.js";
 import { storeTransactionId } from "./transaction-id.js";
