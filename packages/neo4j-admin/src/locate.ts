@@ -83,7 +83,7 @@ async function detectVersion(
  * The version named by the kernel jar, when lib/ holds exactly one kernel version (a
  * distribution ships one; leftovers of an upgrade make it ambiguous: ask neo4j-admin).
  */
-export function kernelJarVersion(jars: readonly string[]): Neo4jVersion | undefined {
+function kernelJarVersion(jars: readonly string[]): Neo4jVersion | undefined {
   const versions = new Set(
     jars.flatMap((jar) => /^neo4j-kernel-(\d[^/]*)\.jar$/.exec(jar)?.[1] ?? []),
   );
