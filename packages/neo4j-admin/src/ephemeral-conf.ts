@@ -24,6 +24,8 @@ export function renderEphemeralConf(family: CommandFamily, input: EphemeralConfI
     `${connector}.bolt.listen_address=127.0.0.1:${input.boltPort}`,
     `${connector}.http.listen_address=127.0.0.1:${input.httpPort}`,
     `${connector}.https.enabled=false`,
+    // Only Bolt is used: no HTTP server to start (Jetty and its handlers cost CPU on every start).
+    `${connector}.http.enabled=false`,
     "dbms.security.auth_enabled=true",
     `${family === "4" ? "dbms.default_database" : "initial.dbms.default_database"}=${input.database}`,
     `${p}.directories.data=${dir("data")}`,
@@ -34,6 +36,10 @@ export function renderEphemeralConf(family: CommandFamily, input: EphemeralConfI
     `${p}.memory.heap.initial_size=256m`,
     `${p}.memory.heap.max_size=512m`,
     `${p}.memory.pagecache.size=64m`,
+    // A store that lives for one load: no transaction log space reserved ahead of writes.
+    `${family === "4" ? "dbms" : "db"}.tx_log.preallocate=false`,
   ];
+  // A throwaway instance reports nothing home (4.x has no such setting under this name).
+  if (family !== "4") lines.push("dbms.usage_report.enabled=false");
   return `${lines.join("\n")}\n`;
 }

@@ -83,6 +83,16 @@ describe("renderEphemeralConf", () => {
     expect(conf).toContain("initial.dbms.default_database=movies");
     expect(conf).toContain("server.https.enabled=false");
   });
+  it("starts no HTTP server, preallocates no transaction log and reports no usage (Bolt is all a throwaway instance serves)", () => {
+    const five = renderEphemeralConf("5", input);
+    expect(five).toContain("server.http.enabled=false");
+    expect(five).toContain("db.tx_log.preallocate=false");
+    expect(five).toContain("dbms.usage_report.enabled=false");
+    const four = renderEphemeralConf("4", input);
+    expect(four).toContain("dbms.connector.http.enabled=false");
+    expect(four).toContain("dbms.tx_log.preallocate=false");
+    expect(four).not.toContain("usage_report");
+  });
   it("uses dbms.* settings for 4.x", () => {
     const conf = renderEphemeralConf("4", input);
     expect(conf).toContain("dbms.connector.bolt.listen_address=127.0.0.1:1");

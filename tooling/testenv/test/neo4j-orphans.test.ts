@@ -1,0 +1,65 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { repoRoot } from "../src/services-env.ts";
+
+const script = join(repoRoot, "tooling", "services", "neo4j-orphans.sh");
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+/** A process whose command line looks like a Neo4j server's serving `home` (no JVM needed). */
+function fakeServer(home: string): number {
+  const child = spawn(
+    process.execPath,
+    [
+      "-e",
+      "setInterval(() => {}, 1000)",
+      "org.neo4j.server.CommunityEntryPoint",
+      `--home-dir=${home}`,
+    ],
+    { stdio: "ignore" },
+  );
+  children.push(child);
+  return child.pid!;
+}
+
+function orphans(since?: number): { code: number | null; stdout: string } {
+  const run = spawnSync("bash", since === undefined ? [script] : [script, String(since)], {
+    encoding: "utf8",
+  });
+  return { code: run.status, stdout: run.stdout };
+}
+
+async function commandLineSeen(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--home-dir=")) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+it("names a Neo4j server whose home was deleted and fails; one whose home exists passes", async () => {
+  const home = mkdtempSync(join(tmpdir(), "nbs-orphan-test-"));
+  const pid = fakeServer(home);
+  await commandLineSeen(pid);
+  expect(orphans().stdout).not.toContain(`pid ${pid}:`);
+
+  rmSync(home, { recursive: true, force: true });
+  const found = orphans();
+  expect(found.code).toBe(1);
+  expect(found.stdout).toContain(`pid ${pid}: Neo4j server whose home ${home} is gone`);
+});
+
+it("ignores an orphan that started before `since` (another run's)", async () => {
+  const home = mkdtempSync(join(tmpdir(), "nbs-orphan-test-"));
+  const pid = fakeServer(home);
+  await commandLineSeen(pid);
+  rmSync(home, { recursive: true, force: true });
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  expect(orphans(Math.floor(uptime) + 60).stdout).not.toContain(`pid ${pid}:`);
+  expect(orphans(Math.floor(uptime) - 60).stdout).toContain(`pid ${pid}:`);
+});
