@@ -15,10 +15,10 @@ import {
   installationOf,
   type DumpDatabaseOptions,
 } from "./dump-steps.js";
-import { serverCommand } from "./installation.js";
 import type { Neo4jInstallation } from "./installation.js";
 import { placeDump } from "./place-dump.js";
 import { runNeo4jCommand } from "./run-command.js";
+import { serverRunning } from "./server-status.js";
 import { prepareSnapshot } from "./snapshot.js";
 import { storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
@@ -51,12 +51,7 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const inst = await installationOf(options);
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
-    signal,
-    timeoutMs,
-    okExitCodes: [0, 3],
-  });
-  const wasRunning = status.exitCode === 0;
+  const wasRunning = await serverRunning(runner, inst, { signal, timeoutMs });
 
   const { counted, edition } = await countOnline(options, inst, wasRunning);
 

@@ -17,9 +17,9 @@ import {
 import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
 import { DUMP_HEADER_BYTES, detectDumpFormat, type DumpFormat } from "./dump-format.js";
 import { Neo4jCommandError } from "./errors.js";
-import { serverCommand, type Neo4jCommand, type Neo4jInstallation } from "./installation.js";
+import type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
 import { redactText } from "./redact.js";
-import { runNeo4jCommand } from "./run-command.js";
+import { serverRunning } from "./server-status.js";
 import type { StreamExit } from "./runner.js";
 import { prepareSnapshot, type PreparedSnapshot } from "./snapshot.js";
 import { storeTransactionId } from "./transaction-id.js";
@@ -92,12 +92,7 @@ export async function dumpDatabaseToStream<T>(
       { hint: "dump to a file with --out-dir instead; Neo4j was not stopped" },
     );
   }
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
-    signal,
-    timeoutMs,
-    okExitCodes: [0, 3],
-  });
-  const wasRunning = status.exitCode === 0;
+  const wasRunning = await serverRunning(runner, inst, { signal, timeoutMs });
   const { counted, edition } = await countOnline(options, inst, wasRunning);
   const createdAt = options.now();
   const snapshot =
