@@ -20,7 +20,12 @@ export function failureOf(error: NbsError): { code: string; message: string; hin
 }
 
 /** A download's bar (on a terminal) or progress events, made on its first report. */
-export function downloadProgress(logger: CliLogger, event: string, tty?: NodeJS.WriteStream) {
+export function downloadProgress(options: {
+  logger: CliLogger;
+  event: string;
+  tty?: NodeJS.WriteStream | undefined;
+}) {
+  const { logger, event, tty } = options;
   let progress: ReturnType<typeof createProgress> | undefined;
   return {
     update: (p: { bytes: number; total: number }): void => {

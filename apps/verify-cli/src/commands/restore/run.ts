@@ -52,7 +52,11 @@ export async function runRestore(
   // The password stays in this closure: never in settings, events or the report.
   const password = env["NEO4J_PASSWORD"] ?? "";
   const connect = () => boltDriver(settings.neo4jUri, settings.neo4jUser, password);
-  const progress = downloadProgress(logger, "restore.download.progress", deps.tty);
+  const progress = downloadProgress({
+    logger,
+    event: "restore.download.progress",
+    tty: deps.tty,
+  });
   logger.log("info", "restore.start", {
     source: settings.source,
     database: settings.asDb ?? settings.db,

@@ -40,7 +40,11 @@ export async function runVerify(
   const needsS3 = settings.source.kind !== "file";
   if (needsS3) requireRegion(settings.region);
   const client = needsS3 ? storeClient(settings, deps.createClient) : undefined;
-  const progress = downloadProgress(logger, "verify.download.progress", deps.tty);
+  const progress = downloadProgress({
+    logger,
+    event: "verify.download.progress",
+    tty: deps.tty,
+  });
   const reclaim = createDownloadReclaimer();
   logger.log("info", "verify.start", {
     source: settings.source,
