@@ -1,3 +1,4 @@
+import { parseString, setting } from "@nbs/cli-kit";
 import { hostname, userInfo } from "node:os";
 
 /** "github-actions:<repo>/<workflow>#<run>" in CI, else "user@host". Never includes secrets. */
@@ -15,3 +16,12 @@ export function defaultCreatedBy(env: Record<string, string | undefined>): strin
   }
   return `${user}@${hostname()}`.slice(0, 200);
 }
+
+/** `--created-by`: recorded in the sidecar (dump and upload); unset, defaultCreatedBy's answer. */
+export const CREATED_BY_SETTING = setting(
+  ["NBS_CREATED_BY"],
+  "string",
+  "who made the backup (default: the GitHub Actions run, else user@host)",
+  undefined,
+  parseString,
+);

@@ -1,8 +1,10 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   createEphemeralNeo4j,
+  DEMO_GRAPH,
   describeInteg,
   getS3TestEnv,
+  seedDemoGraph,
   type EphemeralNeo4j,
 } from "@nbs/testenv";
 import { createHash } from "node:crypto";
@@ -15,12 +17,7 @@ import { script, verify, type CliRun as Run } from "@nbs/testenv/run-cli";
 // `nbs-verify restore` onto a real Neo4j. The "operator's server" is a private instance (own
 // home, ports, password) made for this file, so its stop/load/start touches nothing shared.
 
-const COUNTS = {
-  nodes: 5,
-  relationships: 5,
-  labels: { Movie: 2, Person: 3 },
-  relationship_types: { ACTED_IN: 4, DIRECTED: 1 },
-};
+const COUNTS = DEMO_GRAPH;
 
 let client: S3Client;
 let bucket: string;
@@ -62,11 +59,8 @@ beforeAll(async () => {
   s3Env = { ...s3.processEnv(), BACKUP_S3_BUCKET: bucket, BACKUP_S3_PREFIX: "r" };
   server = await createEphemeralNeo4j();
   await server.start();
-  await query("UNWIND range(1, 3) AS i CREATE (:Person {id: i})");
-  await query("UNWIND range(1, 2) AS i CREATE (:Movie {id: i})");
-  await query("MATCH (p:Person), (m:Movie) WHERE p.id <= 2 CREATE (p)-[:ACTED_IN]->(m)");
-  await query("MATCH (p:Person {id: 3}), (m:Movie {id: 1}) CREATE (p)-[:DIRECTED]->(m)");
-  await query("CREATE CONSTRAINT person_id FOR (p:Person) REQUIRE p.id IS UNIQUE");
+  await seedDemoGraph(server);
+  await query("CREATE CONSTRAINT person_id FOR (p:Person) REQUIRE p.name IS UNIQUE");
   const backup = await script(
     "backup.sh",
     ["--db", "neo4j", "--out-dir", scratch, "--neo4j-home", server.home, "--json"],
@@ -116,7 +110,7 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
 
   it("restores the latest backup over a changed graph: counts back, server running, password never printed", async () => {
     await query("UNWIND range(1, 10) AS i CREATE (:Extra {id: i})");
-    await query("MATCH ()-[r:DIRECTED]->() DELETE r");
+    await query("MATCH ()-[r:KNOWS]->() DELETE r");
     await query("DROP CONSTRAINT person_id");
     expect(await nodes()).toBe(15);
     const pid = serverPid();
@@ -149,7 +143,7 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
     );
     // What the server now serves, asked independently of nbs.
     expect(await nodes()).toBe(5);
-    expect(Number(String((await query("MATCH ()-[r:DIRECTED]->() RETURN count(r)"))[0]))).toBe(1);
+    expect(Number(String((await query("MATCH ()-[r:KNOWS]->() RETURN count(r)"))[0]))).toBe(1);
     expect(await query("MATCH (n:Extra) RETURN n")).toEqual([]);
     // The uniqueness constraint dropped after the backup is back.
     expect(await query("SHOW CONSTRAINTS YIELD name RETURN name")).toEqual(["person_id"]);

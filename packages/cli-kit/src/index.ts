@@ -31,10 +31,16 @@ export {
   setting,
   withEndpointRegion,
 } from "./common-settings.js";
-export { SSE_SETTINGS, applyKmsKey } from "./sse-settings.js";
+export { SSE_SETTINGS, applyKmsKey, sseOptions } from "./sse-settings.js";
+export {
+  WORK_DIR_SETTING,
+  dryRunSetting,
+  jsonSetting,
+  summaryMdSetting,
+} from "./report-settings.js";
 export { neo4jServerSettings } from "./neo4j-settings.js";
 export { bucketSettings, checkDb, requireBucket } from "./bucket-settings.js";
 export { backupSourceSettings } from "./source-settings.js";
-export { storeClient } from "./s3-client.js";
+export { requireRegion, storeClient } from "./s3-client.js";
 export { v8Gc } from "./v8-gc.js";
 export { formatAge, parseAge, parseShare } from "./thresholds.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyKmsKey } from "./index.js";
+import { applyKmsKey, sseOptions } from "./index.js";
 
 describe("applyKmsKey (the KMS-vs-SSE rule of every command that writes)", () => {
   it("turns a KMS key into aws:kms over the default or an environment's SSE", () => {
@@ -21,5 +21,14 @@ describe("applyKmsKey (the KMS-vs-SSE rule of every command that writes)", () =>
         }),
       );
     }
+  });
+});
+
+describe("sseOptions (what dump --to-s3 asks the store for)", () => {
+  it("names the KMS key only with aws:kms", () => {
+    expect(sseOptions({ sse: "aws:kms", kmsKey: "k" })).toEqual({ mode: "aws:kms", kmsKeyId: "k" });
+    expect(sseOptions({ sse: "aws:kms" })).toEqual({ mode: "aws:kms" });
+    expect(sseOptions({ sse: "AES256", kmsKey: "k" })).toEqual({ mode: "AES256" });
+    expect(sseOptions({ sse: "bucket" })).toEqual({ mode: "bucket" });
   });
 });

@@ -1,4 +1,5 @@
 import { NbsError } from "@nbs/errors";
+import type { SseOptions } from "@nbs/s3-store";
 import { parseBool, parseChoice, parseString } from "./config.js";
 import { setting } from "./common-settings.js";
 
@@ -46,4 +47,12 @@ export function applyKmsKey<T extends { sse: Sse; kmsKey?: string | undefined }>
     });
   }
   return { ...settings, sse: "aws:kms" };
+}
+
+/** What the store is asked for: the settings' SSE, with the KMS key when one is given. */
+export function sseOptions(settings: { sse: Sse; kmsKey?: string | undefined }): SseOptions {
+  if (settings.sse !== "aws:kms") return { mode: settings.sse };
+  return settings.kmsKey === undefined
+    ? { mode: "aws:kms" }
+    : { mode: "aws:kms", kmsKeyId: settings.kmsKey };
 }

@@ -11,8 +11,7 @@ import {
   type DumpDatabaseOptions,
 } from "./dump-steps.js";
 import { openDowntimeWindow } from "./downtime.js";
-import { serverCommand } from "./installation.js";
-import { runNeo4jCommand } from "./run-command.js";
+import { serverRunning } from "./server-running.js";
 import { manualStart } from "./service-control.js";
 import { storeTransactionId } from "./transaction-id.js";
 import type { Neo4jInstallation } from "./installation.js";
@@ -55,12 +54,7 @@ export async function dumpDatabaseSet<T>(given: DumpSetOptions<T>): Promise<Dump
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const inst = await installationOf(options);
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
-    signal,
-    timeoutMs,
-    okExitCodes: [0, 3],
-  });
-  const wasRunning = status.exitCode === 0;
+  const wasRunning = await serverRunning(inst, { runner, signal, timeoutMs });
   // The system database answers no count query: it has no stats, as a dump of it has none.
   const counts = new Map<string, Awaited<ReturnType<typeof countOnline>>>();
   for (const db of options.dbs.filter((name) => name !== "system"))

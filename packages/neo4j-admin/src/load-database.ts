@@ -3,6 +3,7 @@ import { NbsError } from "@nbs/errors";
 import { buildLoadCommand } from "./commands.js";
 import { serverCommand, type Neo4jInstallation } from "./installation.js";
 import { runNeo4jCommand } from "./run-command.js";
+import { serverRunning } from "./server-running.js";
 import type { ProcessRunner } from "./runner.js";
 import { stopServer } from "./stop-server.js";
 import { waitForBolt } from "./wait-for-bolt.js";
@@ -50,12 +51,7 @@ export interface LoadDatabaseResult {
 export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDatabaseResult> {
   const { installation: inst, runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
-    signal,
-    timeoutMs,
-    okExitCodes: [0, 3],
-  });
-  const wasRunning = status.exitCode === 0;
+  const wasRunning = await serverRunning(inst, { runner, signal, timeoutMs });
   if (wasRunning) {
     options.onStep?.("stop");
     // A failed or interrupted stop starts the server again (RESTORE_STOP_FAILED, or the

@@ -7,6 +7,7 @@ import { locateOptions } from "./dump-steps.js";
 import { serverCommand, type Neo4jInstallation } from "./installation.js";
 import { locateNeo4j } from "./locate.js";
 import { runNeo4jCommand } from "./run-command.js";
+import { serverRunning } from "./server-running.js";
 import type { ProcessRunner } from "./runner.js";
 import { dumpStoppedDatabase, loadStoppedDatabase } from "./safety-copy.js";
 import { manualStart } from "./service-control.js";
@@ -45,13 +46,9 @@ export async function loadDatabaseSet(options: LoadSetOptions): Promise<LoadSetR
   const { runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
   const inst = await locateNeo4j({ ...locateOptions(options), runner, signal });
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
-    signal,
-    timeoutMs,
-    okExitCodes: [0, 3],
-  });
+  const running = await serverRunning(inst, { runner, signal, timeoutMs });
   const start = () => startAndWait(inst, options, timeoutMs);
-  if (status.exitCode === 0)
+  if (running)
     await stopServer(inst, {
       runner,
       signal,

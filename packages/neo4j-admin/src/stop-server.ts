@@ -1,6 +1,7 @@
 import { NbsError, isNbsError, type NbsErrorCode } from "@nbs/errors";
 import { serverCommand, type Neo4jInstallation } from "./installation.js";
 import { runNeo4jCommand } from "./run-command.js";
+import { serverRunning } from "./server-running.js";
 import type { ProcessRunner } from "./runner.js";
 import { procServerProcesses, type ServerProcesses } from "./server-processes.js";
 import { manualStart } from "./service-control.js";
@@ -103,11 +104,9 @@ async function stillRunning(
 ): Promise<string[]> {
   const pids = await processes.find(inst.home);
   if (pids !== undefined && pids.length > 0) return pids.map((pid) => `pid ${pid}`);
-  const status = await runNeo4jCommand(runner, serverCommand(inst, "status"), {
-    timeoutMs: 120_000,
-    okExitCodes: [0, 3],
-  });
-  return status.exitCode === 0 ? ["neo4j status: running"] : [];
+  return (await serverRunning(inst, { runner, timeoutMs: 120_000 }))
+    ? ["neo4j status: running"]
+    : [];
 }
 
 function firstLine(error: unknown): string {

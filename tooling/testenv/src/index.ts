@@ -17,3 +17,4 @@ export { IntegServicesUnavailableError } from "./unavailable.ts";
 export { getToxiproxy } from "./toxiproxy.ts";
 export type { ToxiProxy, Toxic, ToxiproxyServer } from "./toxiproxy.ts";
 export { describeReadmeExample } from "./readme-example.ts";
+export { DEMO_GRAPH, seedDemoGraph } from "./demo-graph.ts";

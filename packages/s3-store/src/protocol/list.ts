@@ -24,6 +24,21 @@ export interface ListBackupsInput {
   signal?: AbortSignal;
 }
 
+/** The listing's pages under `<prefix>/<db>/` (without --db the prefix; without both the bucket). */
+export function pagesUnder(input: ListBackupsInput) {
+  const scope = [normalizePrefix(input.prefix), input.db]
+    .filter((s) => s !== undefined && s !== "")
+    .join("/");
+  return paginateListObjectsV2(
+    {
+      client: input.client,
+      pageSize: 1000,
+      ...(input.signal ? { abortSignal: input.signal } : {}),
+    },
+    { Bucket: input.bucket, Prefix: scope === "" ? undefined : `${scope}/` },
+  );
+}
+
 /**
  * Backups that have a sidecar next to them, newest dump time first. Dumps without a sidecar
  * (uploads that never committed) are not backups and are left out. Pages through any size.
@@ -105,19 +120,11 @@ export interface DumpListing extends BackupListing {
  */
 export async function listDumps(input: ListBackupsInput): Promise<DumpListing[]> {
   const prefix = normalizePrefix(input.prefix);
-  const scope = [prefix, input.db].filter((s) => s !== undefined && s !== "").join("/");
   const dumps = new Map<string, BackupListing>();
   const sidecars = new Set<string>();
   const others: string[] = [];
   try {
-    const pages = paginateListObjectsV2(
-      {
-        client: input.client,
-        pageSize: 1000,
-        ...(input.signal ? { abortSignal: input.signal } : {}),
-      },
-      { Bucket: input.bucket, Prefix: scope === "" ? undefined : `${scope}/` },
-    );
+    const pages = pagesUnder(input);
     for await (const page of pages) {
       for (const obj of page.Contents ?? []) {
         const key = obj.Key ?? "";

@@ -1,12 +1,7 @@
-import {
-  DeleteObjectCommand,
-  HeadObjectCommand,
-  paginateListObjectsV2,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { normalizePrefix, parseBackupKey, sidecarKey } from "@nbs/metadata";
 import { isNotFound, toStorageError } from "../transport/errors.js";
-import { listDumps, type DumpListing } from "./list.js";
+import { listDumps, pagesUnder, type DumpListing } from "./list.js";
 import type { PlanEntry, PruneCandidate } from "./prune-plan.js";
 import { readSidecar } from "./sidecar.js";
 import {
@@ -115,18 +110,9 @@ export async function listPruneTargets(input: PruneListInput): Promise<PruneTarg
  * backup is gone (a prune interrupted after the dump's delete) are not in `listDumps`.
  */
 async function strayRecords(input: PruneListInput): Promise<Map<string, VerificationRef>> {
-  const prefix = normalizePrefix(input.prefix);
-  const scope = [prefix, input.db].filter((s) => s !== undefined && s !== "").join("/");
   const keys: string[] = [];
   try {
-    const pages = paginateListObjectsV2(
-      {
-        client: input.client,
-        pageSize: 1000,
-        ...(input.signal ? { abortSignal: input.signal } : {}),
-      },
-      { Bucket: input.bucket, Prefix: scope === "" ? undefined : `${scope}/` },
-    );
+    const pages = pagesUnder(input);
     for await (const page of pages) for (const o of page.Contents ?? []) keys.push(o.Key ?? "");
   } catch (error) {
     throw toStorageError(error, { bucket: input.bucket, op: "list", signal: input.signal });

@@ -4,7 +4,7 @@ import { NbsError } from "@nbs/errors";
 import type { PutBackupResult, SidecarFields, StoreEvent } from "./put.js";
 import { headObject } from "../transport/head-object.js";
 import { precheck } from "./precheck.js";
-import { assertBucketLockable, lockInfo, settleRetention } from "./object-lock.js";
+import { assertBucketLockable, lockInfo, settleRetention } from "./retention-policy.js";
 import { assertObjectLockRequest, type ObjectLockRequest } from "../transport/object-lock.js";
 import { writeSidecar } from "./sidecar.js";
 import { assertSseOptions, type SseOptions } from "../transport/sse.js";

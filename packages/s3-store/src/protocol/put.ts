@@ -17,7 +17,7 @@ import { uploadFile, type UploadFileResult } from "../transport/upload-file.js";
 import type { PartChecksum, UploadProgress } from "../transport/upload-input.js";
 import { checkAdoptable } from "./adopt.js";
 import { keyConflict } from "./conflict.js";
-import { assertBucketLockable, lockInfo, settleRetention } from "./object-lock.js";
+import { assertBucketLockable, lockInfo, settleRetention } from "./retention-policy.js";
 import { assertObjectLockRequest, type ObjectLockRequest } from "../transport/object-lock.js";
 import { precheck } from "./precheck.js";
 import { writeSidecar } from "./sidecar.js";

@@ -1,4 +1,4 @@
-import { PutObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import { paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import { NbsError } from "@nbs/errors";
 import {
   normalizePrefix,
@@ -9,7 +9,8 @@ import {
 } from "@nbs/metadata";
 import { toStorageError } from "../transport/errors.js";
 import { recoverPreconditionFailed } from "../transport/precondition.js";
-import { sseParams, type SseOptions } from "../transport/sse.js";
+import { putJsonIfAbsent } from "../transport/put-if-absent.js";
+import type { SseOptions } from "../transport/sse.js";
 import { readSidecarText } from "./sidecar.js";
 
 const serialize = (manifest: SetManifest) => `${JSON.stringify(manifest, null, 2)}\n`;
@@ -31,17 +32,13 @@ export async function putSetManifest(input: {
   const key = setManifestKey(input.prefix, input.manifest.id);
   const body = serialize(input.manifest);
   try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentType: "application/json",
-        IfNoneMatch: "*",
-        ...sseParams(input.sse),
-      }),
-      signal ? { abortSignal: signal } : {},
-    );
+    await putJsonIfAbsent(client, {
+      bucket,
+      key,
+      body: Buffer.from(body, "utf8"),
+      sse: input.sse,
+      signal,
+    });
     return key;
   } catch (error) {
     return recoverPreconditionFailed(

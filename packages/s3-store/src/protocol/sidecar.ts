@@ -1,10 +1,11 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import { parseBackupMeta, serializeBackupMeta, type BackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import { toStorageError } from "../transport/errors.js";
 import { getObject } from "../transport/get-object.js";
 import { objectLockParams, type ObjectLockRequest } from "../transport/object-lock.js";
+import { putJsonIfAbsent } from "../transport/put-if-absent.js";
 import { sseParams, type SseOptions } from "../transport/sse.js";
 import { recoverPreconditionFailed } from "../transport/precondition.js";
 
@@ -100,22 +101,18 @@ export async function writeSidecar(
   const body = Buffer.from(serializeBackupMeta(meta), "utf8");
   const lock = objectLockParams(objectLock);
   try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentLength: body.byteLength,
-        ContentType: "application/json",
-        IfNoneMatch: "*",
-        ...sseParams(sse),
-        // The sidecar is locked like its dump; S3 requires a checksum on a lock-bearing PUT.
-        ...(lock.ObjectLockMode === undefined
+    await putJsonIfAbsent(client, {
+      bucket,
+      key,
+      body,
+      sse,
+      signal,
+      // The sidecar is locked like its dump; S3 requires a checksum on a lock-bearing PUT.
+      extra:
+        lock.ObjectLockMode === undefined
           ? {}
-          : { ...lock, ChecksumSHA256: createHash("sha256").update(body).digest("base64") }),
-      }),
-      signal ? { abortSignal: signal } : {},
-    );
+          : { ...lock, ChecksumSHA256: createHash("sha256").update(body).digest("base64") },
+    });
     return { state: "written", bytes: body.byteLength };
   } catch (error) {
     return recoverPreconditionFailed(

@@ -1,9 +1,10 @@
-import { PutObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import { paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import { NbsError } from "@nbs/errors";
 import { toStorageError } from "../transport/errors.js";
 import { getObject } from "../transport/get-object.js";
 import { recoverPreconditionFailed } from "../transport/precondition.js";
-import { sseParams, type SseOptions } from "../transport/sse.js";
+import { putJsonIfAbsent } from "../transport/put-if-absent.js";
+import type { SseOptions } from "../transport/sse.js";
 
 /**
  * Verification records: a successful verification leaves `<dumpKey>.verify/<time>-<mode>.json`
@@ -130,18 +131,13 @@ export async function putVerificationRecord(
   const text = `${JSON.stringify(record, null, 2)}\n`;
   const body = Buffer.from(text, "utf8");
   try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: body,
-        ContentLength: body.byteLength,
-        ContentType: "application/json",
-        IfNoneMatch: "*",
-        ...sseParams(input.sse ?? { mode: "bucket" }),
-      }),
-      signal ? { abortSignal: signal } : {},
-    );
+    await putJsonIfAbsent(client, {
+      bucket,
+      key,
+      body,
+      sse: input.sse ?? { mode: "bucket" },
+      signal,
+    });
     return { key, bytes: body.byteLength };
   } catch (error) {
     return recoverPreconditionFailed(

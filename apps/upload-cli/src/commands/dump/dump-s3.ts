@@ -1,5 +1,11 @@
 import { tmpdir } from "node:os";
-import { storeClient, withoutCredentials, type Outcome } from "@nbs/cli-kit";
+import {
+  sseOptions,
+  storeClient,
+  withoutCredentials,
+  type Outcome,
+  requireRegion,
+} from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import {
   backupKey,
@@ -15,7 +21,6 @@ import {
   checkShrink,
   type ShrinkGuardInput,
   type SidecarFields,
-  type SseOptions,
   type StreamProgress,
 } from "@nbs/s3-store";
 import type { DumpDeps } from "./deps.js";
@@ -56,17 +61,8 @@ export async function runDumpToS3(
       hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
     });
   }
-  if (settings.region === undefined && !settings.dryRun) {
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
-  }
-  const sse: SseOptions =
-    settings.sse !== "aws:kms"
-      ? { mode: settings.sse }
-      : settings.kmsKey === undefined
-        ? { mode: "aws:kms" }
-        : { mode: "aws:kms", kmsKeyId: settings.kmsKey };
+  if (!settings.dryRun) requireRegion(settings.region);
+  const sse = sseOptions(settings);
   const objectLock = objectLockRequest(settings, new Date());
   // Neo4j is started again by this run and outlives it: it gets no credential.
   const runner = createSpawnRunner({ env: withoutCredentials(env) });

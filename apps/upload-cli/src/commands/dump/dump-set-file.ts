@@ -1,13 +1,14 @@
 import { sha256File } from "@nbs/checksum";
 import type { Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import { buildBackupMeta, setManifestKey, type SetManifest, type SetMember } from "@nbs/metadata";
-import { detectDumpFormat, dumpDatabase, dumpDatabaseSet } from "@nbs/neo4j-admin";
+import { buildBackupMeta, setManifestKey, type SetMember } from "@nbs/metadata";
+import { detectDumpFormat, dumpDatabase } from "@nbs/neo4j-admin";
 import { access, mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { DumpDeps, SetPlan } from "./deps.js";
 import type { DumpSettings } from "./settings.js";
 import { writeLocalSidecar, writeNewFile } from "./local-sidecar.js";
+import { dumpSetWindow, neo4jOf, setManifestOf } from "./set-window.js";
 import { TOOL_DUMP } from "../../tool.js";
 import { defaultCreatedBy } from "../../who.js";
 
@@ -60,20 +61,12 @@ export async function runDumpSetToFiles(
     });
   const createdBy = settings.createdBy ?? defaultCreatedBy(env);
   const started = Date.now();
-  const neo4j = {
-    version: plan.inst.version.raw,
-    ...(plan.inst.edition === "unknown" ? {} : { edition: plan.inst.edition }),
-  };
-  const result = await dumpDatabaseSet({
-    home: plan.inst.home,
-    installation: plan.inst,
-    service: plan.inst.service,
-    dbs: plan.dbs,
-    runner: plan.runner,
-    now: () => plan.createdAt,
+  const neo4j = neo4jOf(plan.inst.version.raw, plan.inst.edition);
+  const result = await dumpSetWindow(
+    plan,
+    logger,
     signal,
-    ...(plan.bolt ? { bolt: plan.bolt } : {}),
-    dumpMember: async ({ db, stats }): Promise<SetMember & { file: string }> => {
+    async ({ db, stats }): Promise<SetMember & { file: string }> => {
       // The server is stopped: dumpDatabase dumps it as is and starts nothing.
       const dumped = await dumpDatabase({
         home: plan.inst.home,
@@ -112,24 +105,14 @@ export async function runDumpSetToFiles(
         file: dumped.path,
       };
     },
-  }).catch((error: unknown) => {
-    logger.log("error", "dump.set.incomplete", {
-      set: plan.id,
-      message: "a member failed: the set was not committed (no manifest); Neo4j was started again",
-    });
-    throw error;
-  });
-  const manifest: SetManifest = {
-    schemaVersion: 1,
-    kind: "nbs-set",
-    id: plan.id,
-    created_at: result.createdAt.replace(/\.\d{3}Z$/, "Z"),
-    created_by: createdBy,
-    tool: TOOL_DUMP,
+  );
+  const manifest = setManifestOf(
+    plan,
+    result,
+    createdBy,
     neo4j,
-    ...(result.downtimeMs === undefined ? {} : { downtime_ms: result.downtimeMs }),
-    members: result.members.map(({ dumped: { file: _, ...member } }) => member),
-  };
+    result.members.map(({ dumped: { file: _, ...member } }) => member),
+  );
   await writeNewFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   logger.log("info", "dump.set.committed", {
     manifest: manifestPath,

@@ -1,18 +1,18 @@
-import { storeClient, type Outcome } from "@nbs/cli-kit";
+import { sseOptions, storeClient, type Outcome, requireRegion } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import {
   backupKey,
   isValidBucketName,
   normalizePrefix,
   setManifestKey,
-  type SetManifest,
   type SetMember,
 } from "@nbs/metadata";
-import { dumpDatabaseSet, dumpDatabaseToStream } from "@nbs/neo4j-admin";
+import { dumpDatabaseToStream } from "@nbs/neo4j-admin";
 import type { createS3Client } from "@nbs/s3-store";
-import { backupStream, getSetManifest, putSetManifest, type SseOptions } from "@nbs/s3-store";
+import { backupStream, getSetManifest, putSetManifest } from "@nbs/s3-store";
 import type { DumpDeps, SetPlan } from "./deps.js";
 import type { DumpSettings } from "./settings.js";
+import { dumpSetWindow, neo4jOf, setManifestOf } from "./set-window.js";
 import { logRequests } from "../../request-log.js";
 import { TOOL_DUMP } from "../../tool.js";
 import { defaultCreatedBy } from "../../who.js";
@@ -42,16 +42,8 @@ export async function runDumpSetToS3(
         hint: "pass --bucket or set BACKUP_S3_BUCKET (3-63 lowercase letters, digits, '.' and '-')",
       },
     );
-  if (settings.region === undefined && !settings.dryRun)
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
-  const sse: SseOptions =
-    settings.sse !== "aws:kms"
-      ? { mode: settings.sse }
-      : settings.kmsKey === undefined
-        ? { mode: "aws:kms" }
-        : { mode: "aws:kms", kmsKeyId: settings.kmsKey };
+  if (!settings.dryRun) requireRegion(settings.region);
+  const sse = sseOptions(settings);
   const prefix = normalizePrefix(settings.prefix);
   const manifestKey = setManifestKey(prefix, plan.id);
   const keys = new Map(
@@ -86,16 +78,11 @@ export async function runDumpSetToS3(
         },
       );
     const started = Date.now();
-    const result = await dumpDatabaseSet({
-      home: plan.inst.home,
-      installation: plan.inst,
-      service: plan.inst.service,
-      dbs: plan.dbs,
-      runner: plan.runner,
-      now: () => plan.createdAt,
+    const result = await dumpSetWindow(
+      plan,
+      logger,
       signal,
-      ...(plan.bolt ? { bolt: plan.bolt } : {}),
-      dumpMember: async ({ db, stats }): Promise<SetMember> => {
+      async ({ db, stats }): Promise<SetMember> => {
         const key = keys.get(db)!;
         // The server is stopped: the stream dumps it as is and starts nothing.
         const streamed = await dumpDatabaseToStream({
@@ -121,10 +108,7 @@ export async function runDumpSetToS3(
                   ? {}
                   : { retention_days: settings.retentionDays }),
                 tool: TOOL_DUMP,
-                neo4j: {
-                  version: dump.info.neo4j.version,
-                  ...(plan.inst.edition === "unknown" ? {} : { edition: plan.inst.edition }),
-                },
+                neo4j: neo4jOf(dump.info.neo4j.version, plan.inst.edition),
                 ...(stats ? { stats } : {}),
                 set: { id: plan.id, manifest_key: manifestKey },
               },
@@ -151,28 +135,14 @@ export async function runDumpSetToS3(
           size: stored.size,
         };
       },
-    }).catch((error: unknown) => {
-      logger.log("error", "dump.set.incomplete", {
-        set: plan.id,
-        message:
-          "a member failed: the set was not committed (no manifest); Neo4j was started again",
-      });
-      throw error;
-    });
-    const manifest: SetManifest = {
-      schemaVersion: 1,
-      kind: "nbs-set",
-      id: plan.id,
-      created_at: result.createdAt.replace(/\.\d{3}Z$/, "Z"),
-      created_by: createdBy,
-      tool: TOOL_DUMP,
-      neo4j: {
-        version: result.neo4j.version,
-        ...(result.neo4j.edition === "unknown" ? {} : { edition: result.neo4j.edition }),
-      },
-      ...(result.downtimeMs === undefined ? {} : { downtime_ms: result.downtimeMs }),
-      members: result.members.map((m) => m.dumped),
-    };
+    );
+    const manifest = setManifestOf(
+      plan,
+      result,
+      createdBy,
+      neo4jOf(result.neo4j.version, result.neo4j.edition),
+      result.members.map((m) => m.dumped),
+    );
     await putSetManifest({ client, bucket, prefix, manifest, sse, signal });
     logger.log("info", "dump.set.committed", {
       manifest_key: manifestKey,

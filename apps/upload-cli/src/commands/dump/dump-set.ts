@@ -1,14 +1,10 @@
 import { withoutCredentials, type Outcome } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import { isValidDbName } from "@nbs/metadata";
-import {
-  createSpawnRunner,
-  isValidServiceName,
-  listOnlineDatabases,
-  locateNeo4j,
-} from "@nbs/neo4j-admin";
+import { createSpawnRunner, listOnlineDatabases, locateNeo4j } from "@nbs/neo4j-admin";
 import type { DumpDeps, SetPlan } from "./deps.js";
 import type { DumpSettings } from "./settings.js";
+import { neo4jHomeOf } from "./neo4j-target.js";
 
 /**
  * `nbs-upload dump --all-databases` or `--db a --db b`: every database in one stop window, each
@@ -32,16 +28,7 @@ export async function runDumpSet(settings: DumpSettings, deps: DumpDeps): Promis
       `${settings.snapshot !== "off" ? "--snapshot" : "--max-downtime"} takes one database, not a set`,
       { hint: "dump the set without it (one stop window for all databases), or dump one --db" },
     );
-  if (!settings.neo4jHome)
-    throw new NbsError("NEO4J_HOME_REQUIRED", "no Neo4j installation given", {
-      hint: "pass --neo4j-home or set NEO4J_HOME",
-    });
-  if (settings.neo4jService !== undefined && !isValidServiceName(settings.neo4jService))
-    throw new NbsError(
-      "NEO4J_SERVICE_INVALID",
-      `invalid systemd unit name ${JSON.stringify(settings.neo4jService)}`,
-      { hint: "pass --neo4j-service as systemctl takes it, e.g. neo4j" },
-    );
+  const home = neo4jHomeOf(settings);
   const named = settings.allDatabases ? [] : settings.db.split(",");
   const bad = named.find((db) => !isValidDbName(db));
   if (bad !== undefined)
@@ -51,7 +38,7 @@ export async function runDumpSet(settings: DumpSettings, deps: DumpDeps): Promis
   // Neo4j is started again by this run and outlives it: it gets no credential.
   const runner = createSpawnRunner({ env: withoutCredentials(env) });
   const inst = await locateNeo4j({
-    home: settings.neo4jHome,
+    home,
     runner,
     signal,
     ...(settings.neo4jService === undefined ? {} : { service: settings.neo4jService }),

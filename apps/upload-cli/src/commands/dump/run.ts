@@ -2,17 +2,12 @@ import { sha256File } from "@nbs/checksum";
 import { withoutCredentials, type Outcome } from "@nbs/cli-kit";
 import { buildBackupMeta, isValidDbName, serializeBackupMeta } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
-import {
-  createSpawnRunner,
-  detectDumpFormat,
-  dumpDatabase,
-  isValidServiceName,
-  locateNeo4j,
-} from "@nbs/neo4j-admin";
+import { createSpawnRunner, detectDumpFormat, dumpDatabase, locateNeo4j } from "@nbs/neo4j-admin";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { planStopWindow } from "./downtime-plan.js";
 import type { DumpDeps } from "./deps.js";
 import type { DumpSettings } from "./settings.js";
+import { neo4jHomeOf } from "./neo4j-target.js";
 import { TOOL_DUMP } from "../../tool.js";
 import { defaultCreatedBy } from "../../who.js";
 
@@ -28,16 +23,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
     throw new NbsError("DB_NAME_INVALID", `invalid database name ${JSON.stringify(settings.db)}`, {
       hint: "pass --db",
     });
-  if (!settings.neo4jHome)
-    throw new NbsError("NEO4J_HOME_REQUIRED", "no Neo4j installation given", {
-      hint: "pass --neo4j-home or set NEO4J_HOME",
-    });
-  if (settings.neo4jService !== undefined && !isValidServiceName(settings.neo4jService))
-    throw new NbsError(
-      "NEO4J_SERVICE_INVALID",
-      `invalid systemd unit name ${JSON.stringify(settings.neo4jService)}`,
-      { hint: "pass --neo4j-service as systemctl takes it, e.g. neo4j" },
-    );
+  const home = neo4jHomeOf(settings);
   if (settings.toS3) {
     const { runDumpToS3 } = await import("./dump-s3.js");
     return runDumpToS3(settings, deps);
@@ -50,7 +36,7 @@ export async function runDump(settings: DumpSettings, deps: DumpDeps): Promise<O
   const runner = createSpawnRunner({ env: withoutCredentials(env) });
   const password = env["NEO4J_PASSWORD"];
   const locating = Date.now();
-  const inst = await locateNeo4j({ home: settings.neo4jHome, runner, signal });
+  const inst = await locateNeo4j({ home, runner, signal });
   const service = settings.neo4jService;
   logger.log("info", "dump.neo4j", {
     home: inst.home,

@@ -1,5 +1,7 @@
 import {
   applyKmsKey,
+  dryRunSetting,
+  jsonSetting,
   neo4jServerSettings,
   LOG_SETTINGS,
   METRICS_SETTINGS,
@@ -14,6 +16,7 @@ import {
 } from "@nbs/cli-kit";
 import { backupStream } from "@nbs/s3-store";
 import { OBJECT_LOCK_SETTINGS } from "../../object-lock-settings.js";
+import { CREATED_BY_SETTING } from "../../who.js";
 import { DOWNTIME_SETTINGS } from "./downtime-settings.js";
 import { UPLOAD_SETTINGS } from "../upload/settings.js";
 
@@ -49,24 +52,12 @@ export const DUMP_SETTINGS = {
       "systemd unit running that Neo4j (e.g. neo4j for the Debian/RPM packages): stop and start it with systemctl instead of bin/neo4j",
     uri: "Bolt URI for statistics while online (skipped when unset)",
   }),
-  createdBy: S(
-    ["NBS_CREATED_BY"],
-    "string",
-    "who made the backup (default: the GitHub Actions run, else user@host)",
-    undefined,
-    parseString,
-  ),
-  dryRun: S(
-    ["NBS_DRY_RUN"],
-    "boolean",
-    "print what would be done; Neo4j is not touched",
-    false,
-    parseBool,
-  ),
+  createdBy: CREATED_BY_SETTING,
+  dryRun: dryRunSetting("print what would be done; Neo4j is not touched"),
   ...DOWNTIME_SETTINGS,
   ...LOG_SETTINGS,
   ...METRICS_SETTINGS,
-  json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),
+  json: jsonSetting("print the final result as JSON on stdout"),
   toS3: S(
     ["NBS_TO_S3"],
     "boolean",

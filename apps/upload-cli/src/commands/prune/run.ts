@@ -1,5 +1,4 @@
-import { storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/errors";
+import { storeClient, type CliLogger, type Outcome, requireRegion } from "@nbs/cli-kit";
 import type { createS3Client } from "@nbs/s3-store";
 import { applyPrunePlan, listPruneTargets, planPrune, type PlanEntry } from "@nbs/s3-store";
 import type { PruneSettings } from "./settings.js";
@@ -32,10 +31,7 @@ export interface PlanRow {
  * it; with --apply delete what it removes (sidecar, dump, verification records, in that order).
  */
 export async function runPrune(settings: PruneSettings, deps: PruneDeps): Promise<Outcome> {
-  if (settings.region === undefined)
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
+  requireRegion(settings.region);
   const client = storeClient(settings, deps.createClient);
   try {
     const targets = await listPruneTargets({

@@ -1,4 +1,4 @@
-import { storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { storeClient, type CliLogger, type Outcome, requireRegion } from "@nbs/cli-kit";
 import { normalizePrefix } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import type { createS3Client } from "@nbs/s3-store";
@@ -46,11 +46,7 @@ export async function runRetention(
       hint: "pass --bucket or set BACKUP_S3_BUCKET",
     });
   }
-  if (settings.region === undefined) {
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
-  }
+  requireRegion(settings.region);
   const client = storeClient(settings, deps.createClient);
   try {
     const result = await applyLifecycleRule({

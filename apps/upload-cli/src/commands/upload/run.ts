@@ -1,4 +1,10 @@
-import { createProgress, storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import {
+  createProgress,
+  storeClient,
+  type CliLogger,
+  type Outcome,
+  requireRegion,
+} from "@nbs/cli-kit";
 import { isValidBucketName } from "@nbs/metadata";
 import { NbsError } from "@nbs/errors";
 import type { createS3Client } from "@nbs/s3-store";
@@ -34,11 +40,7 @@ export async function runUpload(settings: UploadSettings, deps: UploadDeps): Pro
     throw new NbsError("BUCKET_NAME_INVALID", `invalid bucket name ${JSON.stringify(bucket)}`, {
       hint: "S3 bucket names are 3-63 lowercase letters, digits, '.' and '-'",
     });
-  if (settings.region === undefined && !settings.dryRun) {
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
-  }
+  if (!settings.dryRun) requireRegion(settings.region);
   const objectLock = objectLockRequest(settings, new Date());
   const onProgress = progressReporter(logger, deps.tty);
   const options: BackupFileOptions = {

@@ -1,5 +1,7 @@
 import {
   applyKmsKey,
+  dryRunSetting,
+  jsonSetting,
   bucketSettings,
   parseBool,
   parseChoice,
@@ -19,6 +21,7 @@ import {
 import { NbsError } from "@nbs/errors";
 import { PAYLOAD_SIGNING_MODES, type PartChecksum } from "@nbs/s3-store";
 import { OBJECT_LOCK_SETTINGS } from "../../object-lock-settings.js";
+import { CREATED_BY_SETTING } from "../../who.js";
 
 const PART_CHECKSUMS: readonly PartChecksum[] = ["SHA256", "CRC32", "none"];
 
@@ -64,13 +67,7 @@ export const UPLOAD_SETTINGS = {
     undefined,
     parseString,
   ),
-  createdBy: S(
-    ["NBS_CREATED_BY"],
-    "string",
-    "who made the backup (default: the GitHub Actions run, else user@host)",
-    undefined,
-    parseString,
-  ),
+  createdBy: CREATED_BY_SETTING,
   commitSha: S(
     ["NBS_COMMIT_SHA", "GITHUB_SHA"],
     "string",
@@ -85,14 +82,8 @@ export const UPLOAD_SETTINGS = {
     false,
     parseBool,
   ),
-  dryRun: S(
-    ["NBS_DRY_RUN"],
-    "boolean",
-    "print the plan; no writes, no credentials needed",
-    false,
-    parseBool,
-  ),
-  json: S(["NBS_JSON"], "boolean", "print the final result as JSON on stdout", false, parseBool),
+  dryRun: dryRunSetting("print the plan; no writes, no credentials needed"),
+  json: jsonSetting("print the final result as JSON on stdout"),
   partSize: S(
     ["NBS_PART_SIZE"],
     "string",

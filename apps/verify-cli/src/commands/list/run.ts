@@ -1,5 +1,10 @@
-import { formatBytes, storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/errors";
+import {
+  formatBytes,
+  storeClient,
+  type CliLogger,
+  type Outcome,
+  requireRegion,
+} from "@nbs/cli-kit";
 import type { createS3Client } from "@nbs/s3-store";
 import { catalogBackups, type CatalogEntry } from "@nbs/verify";
 import type { ResolvedListSettings } from "./settings.js";
@@ -18,10 +23,7 @@ export interface ListDeps {
 
 /** List backups under the prefix, newest first; broken ones are shown, never dropped. */
 export async function runList(settings: ResolvedListSettings, deps: ListDeps): Promise<Outcome> {
-  if (settings.region === undefined)
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
+  requireRegion(settings.region);
   const client = storeClient(settings, deps.createClient);
   try {
     const backups = await catalogBackups({

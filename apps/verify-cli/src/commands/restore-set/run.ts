@@ -11,9 +11,9 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import neo4j from "neo4j-driver";
 import type { RestoreSetSettings } from "./settings.js";
 import { writeSetSummary } from "./summary.js";
+import { boltDriver, failureOf } from "../../outputs.js";
 
 export interface RestoreSetDeps {
   logger: CliLogger;
@@ -61,7 +61,7 @@ export async function runRestoreSet(
       neo4jHome: home,
       service: settings.neo4jService,
       runner,
-      connect: () => driverFor(uri, settings.neo4jUser, env["NEO4J_PASSWORD"] ?? ""),
+      connect: () => boltDriver(uri, settings.neo4jUser, env["NEO4J_PASSWORD"] ?? ""),
       uri,
       neo4jVersion: manifest.neo4j?.version,
       memberSizes: members.map((m) => m.size),
@@ -120,23 +120,14 @@ export async function runRestoreSet(
     return report as Outcome;
   } catch (error) {
     if (isNbsError(error))
-      await writeSetSummary(settings.summaryMd, env, report, {
-        code: error.code,
-        message: error.message,
-        ...(error.hint ? { hint: error.hint } : {}),
-      }).catch(() => undefined);
+      await writeSetSummary(settings.summaryMd, env, report, failureOf(error)).catch(
+        () => undefined,
+      );
     throw error;
   } finally {
     client?.destroy();
     if (work !== undefined) await rm(work, { recursive: true, force: true });
   }
-}
-
-function driverFor(uri: string, user: string, password: string) {
-  return neo4j.driver(uri, neo4j.auth.basic(user, password), {
-    logging: { level: "error", logger: () => {} },
-    connectionTimeout: 30_000,
-  });
 }
 
 function manualStop(inst: { home: string; service?: string }): string {

@@ -1,15 +1,20 @@
 import {
+  bucketSettings,
+  dryRunSetting,
+  jsonSetting,
+  neo4jServerSettings,
   parseBool,
   parseString,
   resolveSettings,
   setting as S,
+  summaryMdSetting,
   withEndpointRegion,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
+  WORK_DIR_SETTING,
   type SettingsOf,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
-import { RESTORE_SETTINGS } from "../restore/settings.js";
 import { checkServiceName } from "../../service-name.js";
 
 /** `nbs-verify restore-set`: every database of a set onto a Neo4j, `system` first. */
@@ -30,18 +35,16 @@ export const RESTORE_SET_SETTINGS = {
     undefined,
     parseString,
   ),
-  bucket: RESTORE_SETTINGS.bucket,
-  prefix: RESTORE_SETTINGS.prefix,
-  neo4jHome: RESTORE_SETTINGS.neo4jHome,
-  neo4jService: RESTORE_SETTINGS.neo4jService,
-  neo4jUri: S(
-    ["NEO4J_URI"],
-    "string",
-    "Bolt URI of that server: proven to be the server of --neo4j-home before the stop, waited for after the start (NEO4J_USERNAME / NEO4J_PASSWORD log in both times)",
-    undefined,
-    parseString,
-  ),
-  neo4jUser: RESTORE_SETTINGS.neo4jUser,
+  ...bucketSettings({
+    bucket: "the bucket of --set",
+    prefix: "key prefix the sets are under (<prefix>/sets/<id>.json)",
+  }),
+  ...neo4jServerSettings({
+    home: "the Neo4j installation to restore into: its server is stopped, the databases replaced, the server started",
+    service:
+      "systemd unit running that Neo4j: stop, start and ask it with systemctl instead of bin/neo4j",
+    uri: "Bolt URI of that server: proven to be the server of --neo4j-home before the stop, waited for after the start (NEO4J_USERNAME / NEO4J_PASSWORD log in both times)",
+  }),
   safetyDir: S(
     ["NBS_SAFETY_DIR"],
     "string",
@@ -56,16 +59,14 @@ export const RESTORE_SET_SETTINGS = {
     false,
     parseBool,
   ),
-  workDir: RESTORE_SETTINGS.workDir,
-  dryRun: S(
-    ["NBS_DRY_RUN"],
-    "boolean",
+  workDir: WORK_DIR_SETTING,
+  dryRun: dryRunSetting(
     "read the manifest, run the checks before the stop and print the plan; nothing fetched, Neo4j not touched",
-    false,
-    parseBool,
   ),
-  summaryMd: RESTORE_SETTINGS.summaryMd,
-  json: S(["NBS_JSON"], "boolean", "print the result as JSON on stdout", false, parseBool),
+  summaryMd: summaryMdSetting(
+    'append a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY"), also on failure: the checks before the stop and the safety copy',
+  ),
+  json: jsonSetting("print the result as JSON on stdout"),
 };
 export type RestoreSetSettings = SettingsOf<typeof RESTORE_SET_SETTINGS>;
 

@@ -1,6 +1,5 @@
 import { createRedactor, secretValuesFrom } from "@nbs/cli-kit";
-import { NbsError } from "@nbs/errors";
-import { appendFile } from "node:fs/promises";
+import { appendSummary } from "../../outputs.js";
 
 interface Failure {
   code: string;
@@ -22,13 +21,7 @@ export async function writeSetSummary(
   if (path === undefined) return;
   const redact = createRedactor(secretValuesFrom(env));
   const text = redact(renderSetSummary(report, failure));
-  await appendFile(path, text).catch((error: NodeJS.ErrnoException) => {
-    throw new NbsError(
-      "REPORT_NOT_WRITABLE",
-      `cannot append the summary to ${path}: ${error.code ?? error.message}`,
-      { hint: "pass a writable path with --summary-md" },
-    );
-  });
+  await appendSummary(path, text);
 }
 
 function renderSetSummary(report: Record<string, unknown> | undefined, failure?: Failure): string {

@@ -1,15 +1,14 @@
 import {
-  createProgress,
   createRedactor,
   redactValue,
+  requireRegion,
   secretValuesFrom,
   storeClient,
   type CliLogger,
-  type Level,
   type Outcome,
   withoutCredentials,
 } from "@nbs/cli-kit";
-import { NbsError, isNbsError } from "@nbs/errors";
+import { isNbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
 import type { createS3Client } from "@nbs/s3-store";
 import {
@@ -18,9 +17,8 @@ import {
   type RestoreFailure,
   type RestoreServerReport,
 } from "@nbs/verify";
-import { appendFile } from "node:fs/promises";
-import neo4j from "neo4j-driver";
 import type { ResolvedRestoreSettings } from "./settings.js";
+import { appendSummary, boltDriver, downloadProgress, failureOf, levelOf } from "../../outputs.js";
 import { TOOL } from "../../tool.js";
 
 export interface RestoreDeps {
@@ -31,11 +29,13 @@ export interface RestoreDeps {
   createClient?: typeof createS3Client;
 }
 
-const WARN_EVENTS = new Set([
-  "restore.neo4j.version-mismatch",
-  "restore.proof.neo4j.version-mismatch",
-  "restore.safety-copy.skipped",
-]);
+const level = levelOf(
+  new Set([
+    "restore.neo4j.version-mismatch",
+    "restore.proof.neo4j.version-mismatch",
+    "restore.safety-copy.skipped",
+  ]),
+);
 
 /**
  * Restore a backup onto the operator's Neo4j: verify the bytes, prove the dump in a private
@@ -47,19 +47,16 @@ export async function runRestore(
 ): Promise<Outcome> {
   const { logger, env } = deps;
   const needsS3 = settings.source.kind !== "file";
-  if (needsS3 && settings.region === undefined)
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
+  if (needsS3) requireRegion(settings.region);
   const client = needsS3 ? storeClient(settings, deps.createClient) : undefined;
   // The password stays in this closure: never in settings, events or the report.
   const password = env["NEO4J_PASSWORD"] ?? "";
-  const connect = () =>
-    neo4j.driver(settings.neo4jUri, neo4j.auth.basic(settings.neo4jUser, password), {
-      logging: { level: "error", logger: () => {} },
-      connectionTimeout: 30_000,
-    });
-  let progress: ReturnType<typeof createProgress> | undefined;
+  const connect = () => boltDriver(settings.neo4jUri, settings.neo4jUser, password);
+  const progress = downloadProgress({
+    logger,
+    event: "restore.download.progress",
+    tty: deps.tty,
+  });
   logger.log("info", "restore.start", {
     source: settings.source,
     database: settings.asDb ?? settings.db,
@@ -90,26 +87,14 @@ export async function runRestore(
       ...(settings.workDir !== undefined ? { workDir: settings.workDir } : {}),
       signal: deps.signal,
       onEvent: (event, fields) => logger.log(level(event), event, fields),
-      onProgress: (p) => {
-        progress ??= createProgress({
-          logger,
-          event: "restore.download.progress",
-          total: p.total,
-          ...(deps.tty ? { tty: deps.tty } : {}),
-        });
-        progress.update(p.bytes);
-      },
+      onProgress: progress.update,
     });
-    progress?.done();
+    progress.done();
     await writeSummary(settings, env, report);
     return { ...report };
   } catch (error) {
     if (isNbsError(error))
-      await writeSummary(settings, env, undefined, {
-        code: error.code,
-        message: error.message,
-        ...(error.hint ? { hint: error.hint } : {}),
-      }).catch(() => undefined);
+      await writeSummary(settings, env, undefined, failureOf(error)).catch(() => undefined);
     throw error;
   } finally {
     client?.destroy();
@@ -129,15 +114,5 @@ async function writeSummary(
     report ? (redactValue(report, redact) as RestoreServerReport) : undefined,
     failure ? (redactValue(failure, redact) as RestoreFailure) : undefined,
   );
-  await appendFile(settings.summaryMd, text).catch((error: NodeJS.ErrnoException) => {
-    throw new NbsError(
-      "REPORT_NOT_WRITABLE",
-      `cannot append the summary to ${settings.summaryMd}: ${error.code ?? error.message}`,
-      { hint: "pass a writable path with --summary-md" },
-    );
-  });
-}
-
-function level(event: string): Level {
-  return WARN_EVENTS.has(event) ? "warn" : "info";
+  await appendSummary(settings.summaryMd, text);
 }

@@ -1,6 +1,8 @@
 import {
   backupSourceSettings,
   checkDb,
+  dryRunSetting,
+  jsonSetting,
   neo4jServerSettings,
   parseBool,
   parseDuration,
@@ -8,8 +10,10 @@ import {
   resolveSettings,
   withEndpointRegion,
   setting,
+  summaryMdSetting,
   LOG_SETTINGS,
   S3_CONNECTION_SETTINGS,
+  WORK_DIR_SETTING,
   type SettingsOf,
 } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
@@ -95,28 +99,14 @@ export const RESTORE_SETTINGS = {
     undefined,
     `${DEFAULT_INDEX_TIMEOUT_MS / 60_000}m`,
   ),
-  dryRun: S(
-    ["NBS_DRY_RUN"],
-    "boolean",
+  dryRun: dryRunSetting(
     "resolve the source, check the target and print the plan; nothing downloaded, Neo4j not touched",
-    false,
-    parseBool,
   ),
-  json: S(["NBS_JSON"], "boolean", "print the final report as JSON on stdout", false, parseBool),
-  summaryMd: S(
-    ["NBS_SUMMARY_MD"],
-    "string",
+  json: jsonSetting("print the final report as JSON on stdout"),
+  summaryMd: summaryMdSetting(
     'append a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY"), also on failure: the checks before the stop and the safety copy',
-    undefined,
-    parseString,
   ),
-  workDir: S(
-    ["NBS_WORK_DIR"],
-    "string",
-    "parent of the private temp workspace (default: the OS temp dir); needs room for the dump",
-    undefined,
-    parseString,
-  ),
+  workDir: WORK_DIR_SETTING,
 };
 
 export type RestoreSettings = SettingsOf<typeof RESTORE_SETTINGS>;

@@ -1,10 +1,10 @@
-import { storeClient, type CliLogger, type Outcome } from "@nbs/cli-kit";
+import { storeClient, type CliLogger, type Outcome, requireRegion } from "@nbs/cli-kit";
 import { NbsError } from "@nbs/errors";
 import type { createS3Client } from "@nbs/s3-store";
 import { catalogBackups, evaluateStatus, type StatusReport } from "@nbs/verify";
-import { appendFile } from "node:fs/promises";
 import { renderStatusMarkdown, renderStatusTable } from "./render.js";
 import type { ResolvedStatusSettings } from "./settings.js";
+import { appendSummary } from "../../outputs.js";
 
 export interface StatusDeps {
   logger: CliLogger;
@@ -33,10 +33,7 @@ export async function runStatus(
   settings: ResolvedStatusSettings,
   deps: StatusDeps,
 ): Promise<Outcome> {
-  if (settings.region === undefined)
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
+  requireRegion(settings.region);
   const client = storeClient(settings, deps.createClient);
   let entries;
   try {
@@ -74,15 +71,7 @@ export async function runStatus(
   if (deps.table) deps.stdout.write(renderStatusTable(report));
   if (settings.summaryMd !== undefined) {
     const where = `s3://${settings.bucket}/${settings.prefix}`;
-    await appendFile(settings.summaryMd, renderStatusMarkdown(report, where)).catch(
-      (error: NodeJS.ErrnoException) => {
-        throw new NbsError(
-          "REPORT_NOT_WRITABLE",
-          `cannot append the summary to ${settings.summaryMd}: ${error.code ?? error.message}`,
-          { hint: "pass a writable path with --summary-md" },
-        );
-      },
-    );
+    await appendSummary(settings.summaryMd, renderStatusMarkdown(report, where));
   }
   const problems = report.databases.flatMap((d) => d.problems);
   const first = problems[0];

@@ -6,6 +6,7 @@ import {
   resolveSettings,
   withEndpointRegion,
   setting,
+  summaryMdSetting,
   LOG_SETTINGS,
   METRICS_SETTINGS,
   S3_CONNECTION_SETTINGS,
@@ -61,12 +62,8 @@ export const STATUS_SETTINGS = {
     undefined,
     "50%",
   ),
-  summaryMd: S(
-    ["NBS_SUMMARY_MD"],
-    "string",
+  summaryMd: summaryMdSetting(
     'append a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY")',
-    undefined,
-    parseString,
   ),
 };
 

@@ -1,11 +1,10 @@
 import {
-  createProgress,
   createRedactor,
   redactValue,
-  storeClient,
+  requireRegion,
   secretValuesFrom,
+  storeClient,
   type CliLogger,
-  type Level,
   type Outcome,
   withoutCredentials,
 } from "@nbs/cli-kit";
@@ -13,9 +12,10 @@ import { NbsError } from "@nbs/errors";
 import { createSpawnRunner } from "@nbs/neo4j-admin";
 import type { createS3Client } from "@nbs/s3-store";
 import { renderSummaryMarkdown, verifyBackup, type VerifyReport } from "@nbs/verify";
-import { appendFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createDownloadReclaimer } from "../../memory.js";
 import type { ResolvedVerifySettings } from "./settings.js";
+import { appendSummary, downloadProgress, levelOf } from "../../outputs.js";
 
 export interface VerifyDeps {
   logger: CliLogger;
@@ -27,11 +27,9 @@ export interface VerifyDeps {
   createClient?: typeof createS3Client;
 }
 
-const WARN_EVENTS = new Set([
-  "verify.latest.uncommitted",
-  "verify.neo4j.version-mismatch",
-  "verify.cleanup.failed",
-]);
+const level = levelOf(
+  new Set(["verify.latest.uncommitted", "verify.neo4j.version-mismatch", "verify.cleanup.failed"]),
+);
 
 /** Run one verification; write `--report` and `--summary-md` whatever the verdict; throw on a failed one. */
 export async function runVerify(
@@ -40,13 +38,13 @@ export async function runVerify(
 ): Promise<Outcome> {
   const { logger, signal } = deps;
   const needsS3 = settings.source.kind !== "file";
-  if (needsS3 && settings.region === undefined) {
-    throw new NbsError("REGION_MISSING", "no AWS region configured", {
-      hint: "pass --region or set AWS_REGION (with --endpoint it defaults to us-east-1)",
-    });
-  }
+  if (needsS3) requireRegion(settings.region);
   const client = needsS3 ? storeClient(settings, deps.createClient) : undefined;
-  let progress: ReturnType<typeof createProgress> | undefined;
+  const progress = downloadProgress({
+    logger,
+    event: "verify.download.progress",
+    tty: deps.tty,
+  });
   const reclaim = createDownloadReclaimer();
   logger.log("info", "verify.start", {
     source: settings.source,
@@ -82,17 +80,11 @@ export async function runVerify(
           Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
         ),
       onProgress: (p) => {
-        progress ??= createProgress({
-          logger,
-          event: "verify.download.progress",
-          total: p.total,
-          ...(deps.tty ? { tty: deps.tty } : {}),
-        });
-        progress.update(p.bytes);
+        progress.update(p);
         reclaim(p.bytes);
       },
     });
-    progress?.done();
+    progress.done();
     deps.onReport?.(report);
     await writeOutputs(report, settings, logger, deps.env);
     if (!report.ok) {
@@ -108,10 +100,6 @@ export async function runVerify(
   } finally {
     client?.destroy();
   }
-}
-
-function level(event: string): Level {
-  return WARN_EVENTS.has(event) ? "warn" : "info";
 }
 
 async function writeOutputs(
@@ -136,14 +124,6 @@ async function writeOutputs(
   }
   if (settings.summaryMd !== undefined) {
     // Appended: $GITHUB_STEP_SUMMARY collects every step's summary in one file.
-    await appendFile(settings.summaryMd, renderSummaryMarkdown(report)).catch(
-      (error: NodeJS.ErrnoException) => {
-        throw new NbsError(
-          "REPORT_NOT_WRITABLE",
-          `cannot append the summary to ${settings.summaryMd}: ${error.code ?? error.message}`,
-          { hint: "pass a writable path with --summary-md" },
-        );
-      },
-    );
+    await appendSummary(settings.summaryMd, renderSummaryMarkdown(report));
   }
 }

@@ -1,6 +1,8 @@
 import {
   backupSourceSettings,
   checkDb,
+  dryRunSetting,
+  jsonSetting,
   parseBool,
   parseChoice,
   parseDuration,
@@ -9,9 +11,11 @@ import {
   resolveSettings,
   withEndpointRegion,
   setting,
+  summaryMdSetting,
   LOG_SETTINGS,
   METRICS_SETTINGS,
   S3_CONNECTION_SETTINGS,
+  WORK_DIR_SETTING,
   type SettingsOf,
 } from "@nbs/cli-kit";
 import { isValidBucketName, normalizePrefix } from "@nbs/metadata";
@@ -121,12 +125,8 @@ export const VERIFY_SETTINGS = {
     undefined,
     parseString,
   ),
-  summaryMd: S(
-    ["NBS_SUMMARY_MD"],
-    "string",
+  summaryMd: summaryMdSetting(
     'append a Markdown summary to this file (e.g. "$GITHUB_STEP_SUMMARY")',
-    undefined,
-    parseString,
   ),
   record: S(
     ["NBS_VERIFY_RECORD"],
@@ -135,14 +135,8 @@ export const VERIFY_SETTINGS = {
     false,
     parseBool,
   ),
-  json: S(["NBS_JSON"], "boolean", "print the final report as JSON on stdout", false, parseBool),
-  dryRun: S(
-    ["NBS_DRY_RUN"],
-    "boolean",
-    "resolve the source and print the plan; nothing is downloaded",
-    false,
-    parseBool,
-  ),
+  json: jsonSetting("print the final report as JSON on stdout"),
+  dryRun: dryRunSetting("resolve the source and print the plan; nothing is downloaded"),
   keepWorkspace: S(
     ["NBS_KEEP_WORKSPACE"],
     "boolean",
@@ -150,13 +144,7 @@ export const VERIFY_SETTINGS = {
     false,
     parseBool,
   ),
-  workDir: S(
-    ["NBS_WORK_DIR"],
-    "string",
-    "parent of the private temp workspace (default: the OS temp dir); needs room for the dump",
-    undefined,
-    parseString,
-  ),
+  workDir: WORK_DIR_SETTING,
 };
 
 /** Everything `nbs-verify` can be told, resolved once: flag > env > config file > default. */
