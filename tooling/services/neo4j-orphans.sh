@@ -2,7 +2,7 @@
 # Neo4j servers left behind: a server JVM (org.neo4j.server.CommunityEntryPoint) whose home
 # (--home-dir) no longer exists was started by a suite that deleted the home without stopping
 # it. It keeps burning CPU and memory until the machine goes away. tooling/dev.sh runs this after
-# the integration suites and fails the run when it finds one.
+# the integration suites and reports (and stops) any it finds.
 #   neo4j-orphans.sh [since]  print one line per orphan started at or after `since` (seconds
 #                             since boot, as in /proc/uptime; default 0: any); exit 1 if any
 set -euo pipefail
