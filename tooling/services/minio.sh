@@ -38,8 +38,10 @@ minio_go_install() {
   rm -rf "$bindir" && mv "$tmp" "$bindir"
 }
 
+# Both binaries (tooling/containers/images.sh packages both), mc unless --no-mc.
 minio_install() {
   minio_go_install github.com/minio/minio "$MINIO_PIN" "$(dirname "$MINIO_BIN")"
+  [ "$MINIO_WITH_MC" != true ] || minio_go_install github.com/minio/mc "$MC_PIN" "$(dirname "$MC_BIN")"
 }
 
 # After the server is healthy, also when it was already running (a demo's `up --no-mc`, then a
