@@ -83,6 +83,7 @@ cmd="${1:-}"
 [ $# -eq 0 ] || shift
 case "$cmd" in
   up)
+    # shellcheck disable=SC2034 # read by minio.sh
     if [ "${1:-}" = --no-mc ]; then MINIO_WITH_MC=false; shift; fi
     services=("$@"); [ ${#services[@]} -gt 0 ] || services=("${ALL_SERVICES[@]}")
     check_names "${services[@]}"
