@@ -10,6 +10,8 @@ MINIO_DIR="$NBS_STATE_DIR/minio"
 MINIO_STATE="$MINIO_DIR/state"
 MINIO_PID="$NBS_STATE_DIR/minio.pid"
 MC_CONFIG_DIR="$NBS_STATE_DIR/mc"
+# mc is built and set up unless `services.sh up --no-mc` (the demo: it needs only the server).
+MINIO_WITH_MC="${MINIO_WITH_MC:-true}"
 # The private CA (key and certificate; the certificate is AWS_CA_BUNDLE in services.env) and
 # MinIO's --certs-dir (public.crt, private.key, CAs/). Both persist with the state.
 MINIO_CA_DIR="$MINIO_DIR/ca"
@@ -26,14 +28,32 @@ minio_go_install() {
   nbs_log "building $module@$pin (first time takes minutes)"
   tmp="$bindir.tmp.$$"
   rm -rf "$tmp" && mkdir -p "$tmp"
+  # The standard library (~18 % of MinIO's compile) builds into GOCACHE while `go install` is
+  # still downloading modules (network-bound, about a minute cold); warm, this is a quick check.
+  CGO_ENABLED=0 GOFLAGS=-trimpath go build std >/dev/null 2>&1 &
+  local std=$!
   GOBIN="$tmp" CGO_ENABLED=0 GOFLAGS=-trimpath go install "$module@$pin" >&2 \
-    || { rm -rf "$tmp"; nbs_die "go install $module@$pin failed"; }
+    || { wait "$std" || true; rm -rf "$tmp"; nbs_die "go install $module@$pin failed"; }
+  wait "$std" || true
   rm -rf "$bindir" && mv "$tmp" "$bindir"
 }
 
+# Both binaries (tooling/containers/images.sh packages both), mc unless --no-mc.
 minio_install() {
   minio_go_install github.com/minio/minio "$MINIO_PIN" "$(dirname "$MINIO_BIN")"
-  minio_go_install github.com/minio/mc "$MC_PIN" "$(dirname "$MC_BIN")"
+  [ "$MINIO_WITH_MC" != true ] || minio_go_install github.com/minio/mc "$MC_PIN" "$(dirname "$MC_BIN")"
+}
+
+# After the server is healthy, also when it was already running (a demo's `up --no-mc`, then a
+# test's `up`): build mc unless --no-mc, and point its alias `nbs` at the server when it exists.
+minio_mc_setup() {
+  if [ "$MINIO_WITH_MC" = true ]; then
+    minio_go_install github.com/minio/mc "$MC_PIN" "$(dirname "$MC_BIN")"
+  fi
+  [ -x "$MC_BIN" ] || return 0
+  MC_CONFIG_DIR="$MC_CONFIG_DIR" "$MC_BIN" alias set nbs "https://127.0.0.1:$(minio_port PORT)" \
+    "$(minio_port ROOT_USER)" "$(minio_port ROOT_PASSWORD)" >/dev/null \
+    || nbs_die "mc alias set failed"
 }
 
 minio_port() { nbs_state_get "$MINIO_STATE" "$1"; }
@@ -186,6 +206,7 @@ minio_up() {
       nbs_stop_pid "$MINIO_PID" 20
     elif minio_wait_healthy 10; then
       nbs_log "minio already running (pid $(cat "$MINIO_PID"), https port $(minio_port PORT))"
+      minio_mc_setup
       return 0
     else
       nbs_log "minio pid $(cat "$MINIO_PID") is not answering over https with the local CA; restarting it"
@@ -211,10 +232,8 @@ minio_up() {
     tail -n 20 "$NBS_LOG_DIR/minio.log" >&2
     nbs_die "minio did not become healthy within 30s; see $NBS_LOG_DIR/minio.log"
   fi
-  MC_CONFIG_DIR="$MC_CONFIG_DIR" "$MC_BIN" alias set nbs "https://127.0.0.1:$port" \
-    "$(minio_port ROOT_USER)" "$(minio_port ROOT_PASSWORD)" >/dev/null \
-    || nbs_die "mc alias set failed"
   nbs_log "minio healthy"
+  minio_mc_setup
 }
 
 minio_down() {
@@ -246,7 +265,7 @@ export AWS_ACCESS_KEY_ID='$(minio_port ROOT_USER)'
 export AWS_SECRET_ACCESS_KEY='$(minio_port ROOT_PASSWORD)'
 export AWS_REGION='us-east-1'
 export NBS_KMS_KEY_ID='nbs-test-key'
-export NBS_MC='$MC_BIN'
-export MC_CONFIG_DIR='$MC_CONFIG_DIR'
 ENV
+  # mc only when built (not after `up --no-mc` on a cold cache)
+  [ ! -x "$MC_BIN" ] || printf "export NBS_MC='%s'\nexport MC_CONFIG_DIR='%s'\n" "$MC_BIN" "$MC_CONFIG_DIR"
 }

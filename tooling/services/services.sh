@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Local MinIO, versitygw, Neo4j and toxiproxy for integration tests and demos.
-#   services.sh up [minio] [versitygw] [neo4j] [toxiproxy] [podman]
+#   services.sh up [--no-mc] [minio] [versitygw] [neo4j] [toxiproxy] [podman]
 #                       install if needed and start the named services (default the first four;
 #                       podman, the container engine, only when named) side by
 #                       side; no-op for those already healthy; write .nbs/services.env (every
-#                       service that runs, named or not)
+#                       service that runs, named or not). --no-mc: MinIO without building the
+#                       mc client (dev.sh demo; a later `up` without it builds mc)
 #   services.sh down [minio] [versitygw] [neo4j] [toxiproxy] [podman]   stop what `up` started (by .nbs/*.pid); default all
 #   services.sh status  one line per service; exit 1 if any is stopped
 # NBS_STARTED_FILE=<file>: `up` appends the name of each service it launches (as soon as its
@@ -26,7 +27,7 @@ source "$here/../containers/podman.sh"
 
 ALL_SERVICES=(minio versitygw neo4j toxiproxy)
 
-usage() { echo "usage: services.sh up|down [minio|versitygw|neo4j|toxiproxy|podman]...|status" >&2; exit 2; }
+usage() { echo "usage: services.sh up [--no-mc]|down [minio|versitygw|neo4j|toxiproxy|podman]...|status" >&2; exit 2; }
 
 check_names() {
   local s
@@ -82,6 +83,8 @@ cmd="${1:-}"
 [ $# -eq 0 ] || shift
 case "$cmd" in
   up)
+    # shellcheck disable=SC2034 # read by minio.sh
+    if [ "${1:-}" = --no-mc ]; then MINIO_WITH_MC=false; shift; fi
     services=("$@"); [ ${#services[@]} -gt 0 ] || services=("${ALL_SERVICES[@]}")
     check_names "${services[@]}"
     cmd_up "${services[@]}"
