@@ -376,7 +376,6 @@ describe("verifyBackup (S3 mocked, fake neo4j-admin)", () => {
       ["neo4j.check", "pass"],
     ]);
     expect(runner.calls.map((a) => a.slice(0, 2).join(" "))).toEqual([
-      "--version",
       "dbms set-initial-password",
       "database load",
       "database info",
