@@ -45,6 +45,11 @@ function served(
   const record = (fields: Record<string, unknown>) => ({ get: (k: string) => fields[k] });
   return () =>
     ({
+      // waitForBolt's probe after the start: a plain query in a session.
+      session: () => ({
+        run: () => Promise.resolve({ records: [record({ c: 1 })] }),
+        close: () => Promise.resolve(),
+      }),
       verifyConnectivity: () =>
         answersWhenDown
           ? Promise.resolve({})

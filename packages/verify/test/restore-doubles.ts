@@ -22,8 +22,13 @@ export function graph(counts: {
     get: (k: string) => values[k],
     has: (k: string) => k in values,
   });
-  return () =>
-    ({
+  return () => {
+    const driver = {
+      // A plain query in a session (waitForBolt's probe) is answered as executeQuery answers it.
+      session: () => ({
+        run: (cypher: string) => driver.executeQuery(cypher),
+        close: () => Promise.resolve(),
+      }),
       executeQuery: (cypher: string) => {
         if (cypher.startsWith("SHOW DATABASE"))
           return Promise.resolve({ records: [record(counts.status ?? "online")] });
@@ -44,7 +49,9 @@ export function graph(counts: {
         return Promise.resolve({ records: [record(1)] });
       },
       close: () => Promise.resolve(),
-    }) as unknown as ReturnType<RestoreServerOptions["connect"]>;
+    };
+    return driver as unknown as ReturnType<RestoreServerOptions["connect"]>;
+  };
 }
 
 /** neo4j-admin and neo4j of the private instance the dump is proven in; `database info` says `lastTx`. */
