@@ -74,8 +74,12 @@ if [ "$xfs" = 1 ]; then
   fi
   xfs_image="$(mktemp "${NBS_BENCH_TMP:-${TMPDIR:-/tmp}}/nbs-bench-xfs-XXXXXX.img")"
   xfs_mount="$(mktemp -d "${NBS_BENCH_TMP:-${TMPDIR:-/tmp}}/nbs-bench-xfs-XXXXXX")"
-  # Sparse: the store, a copy's worth of room for runs that copy, and the logs.
-  truncate -s 6G "$xfs_image"
+  # Sparse: the store, a copy's worth of room for runs that copy, the import's CSV and the logs
+  # (about 260 bytes of store and 150 of CSV per node with its relationship): 6 GiB, or more for
+  # a larger graph.
+  image_bytes=$((nodes * 1000))
+  [ "$image_bytes" -ge $((6 * 1024 * 1024 * 1024)) ] || image_bytes=$((6 * 1024 * 1024 * 1024))
+  truncate -s "$image_bytes" "$xfs_image"
   mkfs.xfs -q -m reflink=1 "$xfs_image"
   mount -o loop "$xfs_image" "$xfs_mount"
 fi
