@@ -13,8 +13,6 @@ export function childEnv(
 ): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...base, ...options.env };
   if (options.jvmFlags && options.jvmFlags.length > 0)
-    env["JDK_JAVA_OPTIONS"] = [...options.jvmFlags, env["JDK_JAVA_OPTIONS"] ?? ""]
-      .join(" ")
-      .trim();
+    env["JDK_JAVA_OPTIONS"] = [...options.jvmFlags, env["JDK_JAVA_OPTIONS"] ?? ""].join(" ").trim();
   return env;
 }
