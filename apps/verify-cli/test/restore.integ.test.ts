@@ -114,10 +114,12 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
     await query("DROP CONSTRAINT person_id");
     expect(await nodes()).toBe(15);
     const pid = serverPid();
+    // The launcher logs each bin/neo4j and bin/neo4j-admin call (tooling/services/README.md).
+    const calls = join(scratch, "neo4j-calls.log");
     const run = await script(
       "restore_from_s3.sh",
       ["--latest", "--db", "neo4j", "--neo4j-home", server.home, "--force", "--json"],
-      { ...s3Env, ...neo4jEnv() },
+      { ...s3Env, ...neo4jEnv(), NBS_NEO4J_CALL_LOG: calls },
     );
     runs.push(run);
     expect(run.code, run.stderr).toBe(0);
@@ -158,6 +160,10 @@ describeInteg("nbs-verify restore onto a real Neo4j", () => {
       expect.arrayContaining(["served.online", "served.schema.constraint.person_id"]),
     );
     expect(run.stdout + run.stderr).not.toContain(server.password);
+    // The running server is found serving its home in /proc: no `neo4j status` JVM, before or
+    // right before the stop (one per restore before).
+    expect(readFileSync(calls, "utf8").split("\n")).not.toContain("neo4j status");
+    expect(readFileSync(calls, "utf8").split("\n")).toContain("neo4j stop");
   });
 
   it("refuses a corrupted backup before touching the server: exit 5, same process, same data", async () => {

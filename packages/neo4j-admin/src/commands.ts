@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { adminCommand } from "./installation.js";
+import { adminCommand, shortLived } from "./installation.js";
 import type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
 
 /** File name neo4j-admin reads and writes for a database's dump, in every version. */
@@ -76,7 +76,7 @@ export function buildSetInitialPasswordCommand(
     inst.version.family === "4"
       ? ["set-initial-password", password]
       : ["dbms", "set-initial-password", password];
-  return adminCommand(inst, args, [password]);
+  return shortLived(adminCommand(inst, args, [password]));
 }
 
 /** Print a stopped database's store facts as JSON (5.x; 4.x has no JSON form): undefined on 4.x. */
@@ -85,5 +85,5 @@ export function buildStoreInfoCommand(
   database: string,
 ): Neo4jCommand | undefined {
   if (inst.version.family === "4") return undefined;
-  return adminCommand(inst, ["database", "info", "--format=json", database]);
+  return shortLived(adminCommand(inst, ["database", "info", "--format=json", database]));
 }

@@ -40,6 +40,8 @@ export { locateNeo4j } from "./locate.js";
 export { isValidServiceName } from "./service-control.js";
 export type { LocateNeo4jOptions } from "./locate.js";
 export type { ServerProcesses } from "./server-processes.js";
+export { serverRunning } from "./server-running.js";
+export type { ServerRunningOptions } from "./server-running.js";
 export { runNeo4jCommand } from "./run-command.js";
 export type { RunCommandOptions } from "./run-command.js";
 export type {

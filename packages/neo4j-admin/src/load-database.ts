@@ -5,6 +5,7 @@ import { serverCommand, type Neo4jInstallation } from "./installation.js";
 import { runNeo4jCommand } from "./run-command.js";
 import { serverRunning } from "./server-running.js";
 import type { ProcessRunner } from "./runner.js";
+import type { ServerProcesses } from "./server-processes.js";
 import { stopServer } from "./stop-server.js";
 import { waitForBolt } from "./wait-for-bolt.js";
 import { manualStart } from "./service-control.js";
@@ -36,6 +37,13 @@ export interface LoadDatabaseOptions {
    * was put back (named in the error) or undefined when nothing was.
    */
   afterFailedLoad?: (loadError: Error) => Promise<string | undefined>;
+  /**
+   * Whether the server runs, when the caller has just asked with nothing in between (a restore's
+   * last check before the stop): not asked again. Omitted: asked here, as late as possible.
+   */
+  running?: boolean;
+  /** Finds the server's processes (default /proc): see serverRunning. */
+  processes?: ServerProcesses;
 }
 
 export interface LoadDatabaseResult {
@@ -51,7 +59,9 @@ export interface LoadDatabaseResult {
 export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDatabaseResult> {
   const { installation: inst, runner, signal } = options;
   const timeoutMs = options.timeoutMs ?? 3_600_000;
-  const wasRunning = await serverRunning(inst, { runner, signal, timeoutMs });
+  const wasRunning =
+    options.running ??
+    (await serverRunning(inst, { runner, signal, timeoutMs, processes: options.processes }));
   if (wasRunning) {
     options.onStep?.("stop");
     // A failed or interrupted stop starts the server again (RESTORE_STOP_FAILED, or the
@@ -63,6 +73,7 @@ export async function loadDatabase(options: LoadDatabaseOptions): Promise<LoadDa
       start: () => start(inst, options, options.db, timeoutMs),
       codes: { stopFailed: "RESTORE_STOP_FAILED", notRestarted: "RESTORE_RESTART_FAILED" },
       consequence: "nothing was loaded",
+      ...(options.processes ? { processes: options.processes } : {}),
     });
   }
   // From here on the database is being replaced: an interrupted load would leave it half

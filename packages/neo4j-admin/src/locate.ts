@@ -2,7 +2,7 @@ import { constants } from "node:fs";
 import { access, readdir, realpath } from "node:fs/promises";
 import { delimiter, dirname, join } from "node:path";
 import { NbsError } from "@nbs/errors";
-import type { Neo4jInstallation } from "./installation.js";
+import { shortLived, type Neo4jInstallation } from "./installation.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
 import { parseNeo4jVersion } from "./version.js";
@@ -59,12 +59,12 @@ async function detectVersion(
 ): Promise<Neo4jVersion> {
   const fromJar = kernelJarVersion(jars);
   if (fromJar !== undefined) return fromJar;
-  const command = {
+  const command = shortLived({
     file: join(home, "bin", "neo4j-admin"),
     args: ["--version"],
     env: { NEO4J_HOME: home, NEO4J_CONF: confDir },
     secrets: [],
-  };
+  });
   const result = await runNeo4jCommand(options.runner, command, {
     signal: options.signal,
     timeoutMs: options.timeoutMs ?? 120_000,

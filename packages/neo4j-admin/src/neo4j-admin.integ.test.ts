@@ -12,6 +12,8 @@ import { createSpawnRunner } from "./spawn-runner.js";
 import { detectDumpFormat } from "./dump-format.js";
 import { dumpDatabase } from "./dump-database.js";
 import { locateNeo4j } from "./locate.js";
+import type { ProcessRunner, RunResult } from "./runner.js";
+import { storeTransactionId } from "./transaction-id.js";
 import type { DumpDatabaseResult } from "./dump-database.js";
 import type { EphemeralInstance } from "./ephemeral.js";
 import type { GraphStats } from "@nbs/metadata";
@@ -155,6 +157,33 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
     await target.check();
     await target.start();
     expect(await captureStats(target.driver(), target.database)).toEqual(seededStats);
+  });
+
+  it("database info of a stopped store: the C1-only flags reach both JVMs, beside the operator's JAVA_OPTS", async () => {
+    await target!.stop();
+    // An operator's own JAVA_OPTS, here one that makes each JVM print the flags it was given.
+    const javaOpts = `${process.env["JAVA_OPTS"] ?? ""} -XX:+PrintCommandLineFlags`.trim();
+    const spawned = createSpawnRunner({ env: { ...process.env, JAVA_OPTS: javaOpts } });
+    const seen: RunResult[] = [];
+    const recording: ProcessRunner = {
+      run: async (file, args, options) => {
+        const result = await spawned.run(file, args, options);
+        seen.push(result);
+        return result;
+      },
+    };
+    const tx = await storeTransactionId(recording, target!.installation, "neo4j", {
+      timeoutMs: 300_000,
+    });
+    expect(tx).toEqual(expect.any(Number));
+    const { stdout, stderr } = seen[0]!;
+    // The bootloader and the tool JVM it spawns each took them...
+    const picked = "Picked up JDK_JAVA_OPTIONS: -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1";
+    expect(stderr.split("\n").filter((line) => line.includes(picked))).toHaveLength(2);
+    // ...and each runs with the operator's flags too.
+    const flags = stdout.split("\n").filter((line) => line.includes("-XX:+PrintCommandLineFlags"));
+    expect(flags).toHaveLength(2);
+    for (const line of flags) expect(line).toContain("-XX:CICompilerCount=1");
   });
 
   it("refuses to load into a directory that is not its own ephemeral home", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { NbsError } from "@nbs/errors";
 import { Neo4jCommandError } from "./errors.js";
 import { buildSetInitialPasswordCommand } from "./commands.js";
+import { SHORT_LIVED_JVM_FLAGS } from "./installation.js";
 import { parseNeo4jVersion } from "./version.js";
 import { runNeo4jCommand } from "./run-command.js";
 import { fakeRunner } from "../test/fakes.js";
@@ -28,6 +29,7 @@ describe("runNeo4jCommand", () => {
     expect(result.stdout).toBe("done");
     expect(runner.runs[0]?.options).toEqual({
       env: { NEO4J_HOME: "/opt/neo4j", NEO4J_CONF: "/opt/neo4j/conf" },
+      jvmFlags: SHORT_LIVED_JVM_FLAGS,
       cwd: "/tmp",
       timeoutMs: 5,
       signal,

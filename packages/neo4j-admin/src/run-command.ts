@@ -26,6 +26,7 @@ export async function runNeo4jCommand(
   try {
     result = await runner.run(command.file, command.args, {
       env: command.env,
+      ...(command.jvmFlags ? { jvmFlags: command.jvmFlags } : {}),
       cwd: options.cwd,
       timeoutMs: options.timeoutMs,
       signal: options.signal,

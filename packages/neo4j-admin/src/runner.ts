@@ -5,6 +5,12 @@ export interface RunOptions {
   /** Kill the process (SIGTERM, then SIGKILL) after this many milliseconds. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * JVM flags for a short-lived Java tool, put in `JDK_JAVA_OPTIONS` ahead of what the
+   * environment holds there (see child-env.ts). The java launcher reads it in every JVM, the
+   * tool's bootloader and the JVM it spawns alike.
+   */
+  jvmFlags?: readonly string[];
 }
 
 export interface RunResult {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { NbsError } from "@nbs/errors";
 import type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
+import { childEnv } from "./child-env.js";
 import { spawnStreaming } from "./spawn-stream.js";
 import { TailBuffer } from "./tail-buffer.js";
 
@@ -40,7 +41,7 @@ function runOnce(
     }
     const child = spawn(file, args, {
       cwd: options.cwd,
-      env: { ...baseEnv, ...options.env },
+      env: childEnv(baseEnv, options),
       stdio: ["ignore", "pipe", "pipe"],
     });
     const stdout = new TailBuffer(maxBytes);

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { childEnv } from "./child-env.js";
 import type { RunOptions, StreamExit, StreamingProcess } from "./runner.js";
 import { TailBuffer } from "./tail-buffer.js";
 
@@ -23,7 +24,7 @@ export function spawnStreaming(
 ): StreamingProcess {
   const child = spawn(file, args, {
     cwd: options.cwd,
-    env: { ...config.env, ...options.env },
+    env: childEnv(config.env, options),
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: Neo4j 5's neo4j-admin runs the dump in a child JVM that inherits
     // stdout and outlives a SIGTERM to its parent (observed with 5.26.30: the dump kept writing

@@ -6,12 +6,12 @@ import {
   detectDumpFormat,
   loadDatabase,
   locateNeo4j,
-  runNeo4jCommand,
-  serverCommand,
+  serverRunning,
   type DriverFactory,
   type HomeConf,
   type Neo4jInstallation,
   type ProcessRunner,
+  type ServerProcesses,
 } from "@nbs/neo4j-admin";
 import { join } from "node:path";
 import { describeFailures, failedChecks, matchedReference, type Check } from "./checks.js";
@@ -75,6 +75,11 @@ export interface RestoreServerOptions {
   indexTimeoutMs?: number;
   /** The private Neo4j the dump is proven in before the stop (tests: fakes). */
   proofInstance?: ProofInstanceOptions;
+  /**
+   * Finds the server's processes (default /proc): a live one serving the home means running
+   * without a `neo4j status` JVM; "not running" is still `neo4j status`'s word (serverRunning).
+   */
+  processes?: ServerProcesses;
   now?: () => number;
 }
 
@@ -106,10 +111,13 @@ export async function restoreToServer(options: RestoreServerOptions): Promise<Re
     }
     const dumpPath = await fetchAndProveDump(run, plan);
     await proveInEphemeral(run, plan, dumpPath);
-    // The download took a while: someone may have written to an empty target since.
-    if (plan.report.target.running && !options.force)
-      await checkTarget(plan.inst, options, plan.conf);
-    await load(run, plan);
+    // The download took a while: someone may have written to an empty target since. This is
+    // then the last look before the stop, so the load does not ask whether the server runs again.
+    const recheck =
+      plan.report.target.running && !options.force
+        ? await checkTarget(plan.inst, options, plan.conf)
+        : undefined;
+    await load(run, plan, recheck?.running);
     await checkOnServer(run, plan);
     plan.report.outcome = "restored";
     return plan.report;
@@ -243,8 +251,16 @@ async function proveInEphemeral(run: Run, { source, inst, report }: Plan, dumpPa
   onEvent("restore.proven", { proof: proven.proof.method, nodes: proven.counts.nodes });
 }
 
-/** Stop, (safety copy,) load, start: the only step that changes the server. */
-async function load(run: Run, { inst, safetyDir, report }: Plan): Promise<void> {
+/**
+ * Stop, (safety copy,) load, start: the only step that changes the server. `running`: what a
+ * check made just before found; without it the load asks (the state may have changed since the
+ * preflight: the download and the proof take minutes).
+ */
+async function load(
+  run: Run,
+  { inst, safetyDir, report }: Plan,
+  running: boolean | undefined,
+): Promise<void> {
   const { options, onEvent } = run;
   if (safetyDir && options.safetyCopy)
     run.safety = safetyCopyHooks({
@@ -265,6 +281,8 @@ async function load(run: Run, { inst, safetyDir, report }: Plan): Promise<void> 
       dumpDir: run.workspace!.dir,
       runner: options.runner,
       driverFactory: options.connect,
+      ...(running === undefined ? {} : { running }),
+      ...(options.processes ? { processes: options.processes } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       onStep: (step) => {
@@ -332,10 +350,12 @@ async function checkTarget(
   options: RestoreServerOptions,
   conf: HomeConf,
 ): Promise<RestoreServerReport["target"]> {
-  const status = await runNeo4jCommand(options.runner, serverCommand(inst, "status"), {
+  // A live process serving the home answers without a JVM; "not running" is `neo4j status`'s word.
+  const running = await serverRunning(inst, {
+    runner: options.runner,
     signal: options.signal,
     timeoutMs: 120_000,
-    okExitCodes: [0, 3],
+    processes: options.processes,
   });
   // The emptiness check and the counts go over the URI; the stop/load/start act on the home.
   const server = await proveSameServer({
@@ -343,7 +363,7 @@ async function checkTarget(
     conf,
     connect: options.connect,
     uri: options.neo4jUri ?? "the Bolt URI",
-    running: status.exitCode === 0,
+    running,
   });
   const base = {
     database: options.database,
@@ -352,7 +372,7 @@ async function checkTarget(
     edition: inst.edition,
     server,
   };
-  if (status.exitCode !== 0) {
+  if (!running) {
     if (!options.force)
       throw new NbsError(
         "RESTORE_TARGET_UNKNOWN",
