@@ -14,7 +14,11 @@ export function graph(counts: {
   relationships: number;
   indexes?: Record<string, unknown>[];
   constraints?: Record<string, unknown>[];
-  /** SHOW DATABASE's currentStatus (default online). */
+  /**
+   * SHOW DATABASE's currentStatus after the start (default online). A database that is not
+   * online refuses the served check's `RETURN 1` sent to it, as Neo4j does (the counts asked
+   * before the stop are answered).
+   */
   status?: string;
 }) {
   const record = (c: unknown) => ({ get: () => c });
@@ -29,7 +33,10 @@ export function graph(counts: {
         run: (cypher: string) => driver.executeQuery(cypher),
         close: () => Promise.resolve(),
       }),
-      executeQuery: (cypher: string) => {
+      executeQuery: (cypher: string, _params?: unknown, config?: { database?: string }) => {
+        const status = counts.status ?? "online";
+        if (status !== "online" && cypher === "RETURN 1" && config?.database)
+          return Promise.reject(new Error(`Database is unavailable (${status})`));
         if (cypher.startsWith("SHOW DATABASE"))
           return Promise.resolve({ records: [record(counts.status ?? "online")] });
         if (cypher === "SHOW INDEXES YIELD *")
@@ -96,7 +103,11 @@ export function servedFrom(
 ): RestoreServerOptions["connect"] {
   return () => {
     const driver = connect();
-    const query = driver.executeQuery.bind(driver) as (c: string) => Promise<unknown>;
+    const query = driver.executeQuery.bind(driver) as (
+      c: string,
+      p?: unknown,
+      o?: unknown,
+    ) => Promise<unknown>;
     const settings = {
       get: (k: string) => (k === "name" ? "server.directories.neo4j_home" : home),
     };
@@ -104,10 +115,10 @@ export function servedFrom(
     const down = Object.assign(new Error("connection refused"), { code: "ServiceUnavailable" });
     return Object.assign(driver, {
       verifyConnectivity: () => Promise.reject(down),
-      executeQuery: (cypher: string) =>
+      executeQuery: (cypher: string, params?: unknown, config?: unknown) =>
         cypher.startsWith("SHOW SETTINGS")
           ? Promise.resolve({ records: [settings] })
-          : query(cypher),
+          : query(cypher, params, config),
     });
   };
 }
