@@ -92,7 +92,10 @@ describeInteg("Neo4j test env (real Neo4j)", () => {
     const server = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {
       stdio: "ignore",
     });
-    cleanup.push(async () => void server.kill("SIGKILL"));
+    cleanup.push(() => {
+      server.kill("SIGKILL");
+      return Promise.resolve();
+    });
     await mkdir(join(db.home, "run"), { recursive: true });
     await writeFile(join(db.home, "run", "neo4j.pid"), `${server.pid}\n`);
     expect(running(server.pid!)).toBe(true);
