@@ -28,11 +28,18 @@ function fakeServer(home: string): number {
   return child.pid!;
 }
 
-function orphans(since?: number): { code: number | null; stdout: string } {
-  const run = spawnSync("bash", since === undefined ? [script] : [script, String(since)], {
-    encoding: "utf8",
-  });
+function orphans(...args: string[]): { code: number | null; stdout: string } {
+  const run = spawnSync("bash", [script, ...args], { encoding: "utf8" });
   return { code: run.status, stdout: run.stdout };
+}
+
+/** Running, not a zombie waiting for this process to reap it. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
 }
 
 async function commandLineSeen(pid: number): Promise<void> {
@@ -60,6 +67,27 @@ it("ignores an orphan that started before `since` (another run's)", async () => 
   await commandLineSeen(pid);
   rmSync(home, { recursive: true, force: true });
   const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
-  expect(orphans(Math.floor(uptime) + 60).stdout).not.toContain(`pid ${pid}:`);
-  expect(orphans(Math.floor(uptime) - 60).stdout).toContain(`pid ${pid}:`);
+  expect(orphans(String(Math.floor(uptime) + 60)).stdout).not.toContain(`pid ${pid}:`);
+  expect(orphans(String(Math.floor(uptime) - 60)).stdout).toContain(`pid ${pid}:`);
+});
+
+// What `dev.sh test` runs after the integration suites: an orphan fails the run (exit 1, which
+// set -e makes the run's), is named on one line, and is stopped; no orphan, exit 0.
+it("--stop: stops an orphan, names its pid and home in one FAIL line and exits 1", async () => {
+  const home = mkdtempSync(join(tmpdir(), "nbs-orphan-test-"));
+  const pid = fakeServer(home);
+  await commandLineSeen(pid);
+  const uptime = Math.floor(Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]));
+  expect(orphans("--stop", String(uptime - 60)).stdout).not.toContain(`pid ${pid}:`);
+  expect(running(pid)).toBe(true);
+
+  rmSync(home, { recursive: true, force: true });
+  const found = orphans("--stop", String(uptime - 60));
+  expect(found.code).toBe(1);
+  const lines = found.stdout.split("\n").filter((line) => line.includes(`pid ${pid}:`));
+  expect(lines).toEqual([
+    `neo4j-orphans: FAIL: pid ${pid}: Neo4j server whose home ${home} is gone (stopped now): a suite deleted its Neo4j home with a server still running in it (docs/ci-time.md)`,
+  ]);
+  expect(running(pid)).toBe(false);
+  expect(orphans("--stop", String(uptime - 60)).stdout).not.toContain(`pid ${pid}:`);
 });

@@ -1,4 +1,6 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -16,6 +18,15 @@ async function countNodes(db: EphemeralNeo4j, label: string): Promise<number> {
     return Number(records[0]!.get("c"));
   } finally {
     await driver.close();
+  }
+}
+
+/** Running, not a zombie waiting for this process to reap it. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
   }
 }
 
@@ -70,5 +81,27 @@ describeInteg("Neo4j test env (real Neo4j)", () => {
     ]);
     await target.start();
     expect(await countNodes(target, "Probe")).toBe(25);
+  });
+
+  // A CLI under test (restore-set, backup.sh, restore) starts Neo4j in the home on its own, after
+  // the test's stop(): remove() must stop that server too, or it runs on in a deleted home. A
+  // process standing in for it (no JVM needed: what remove() reads is `run/neo4j.pid`).
+  it("remove() stops a server it did not start (named in run/neo4j.pid) before deleting the home", async () => {
+    const db = await createEphemeralNeo4j();
+    cleanup.push(() => db.remove());
+    const server = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {
+      stdio: "ignore",
+    });
+    cleanup.push(() => {
+      server.kill("SIGKILL");
+      return Promise.resolve();
+    });
+    await mkdir(join(db.home, "run"), { recursive: true });
+    await writeFile(join(db.home, "run", "neo4j.pid"), `${server.pid}\n`);
+    expect(running(server.pid!)).toBe(true);
+
+    await db.remove();
+    expect(running(server.pid!)).toBe(false);
+    expect(existsSync(db.home)).toBe(false);
   });
 });
