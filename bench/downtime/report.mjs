@@ -39,6 +39,7 @@ const report = {
   bench: "downtime",
   store_bytes: Number(env.store_bytes),
   filesystem: env.filesystem,
+  server: env.server ?? "cold",
   modes,
   snapshot_vs_dump_downtime: ratio(modes.snapshot?.downtime_ms, modes.dump?.downtime_ms),
   dump_vs_plain_total: ratio(modes.dump?.total_ms, modes.plain?.total_ms),

@@ -5,7 +5,7 @@
 # s3://…; neo4j start`; mc, as aws-cli is not installed here). Interleaved runs, order rotating.
 # NEVER part of the test suite.
 #
-#   bash bench/downtime/run.sh [--nodes N] [--runs N] [--modes dump,snapshot,plain] [--out DIR] [--xfs]
+#   bash bench/downtime/run.sh [--nodes N] [--runs N] [--modes dump,snapshot,plain] [--out DIR] [--xfs] [--cold]
 #
 #   --nodes N    graph size: N nodes and N relationships (default 4500000: a store of > 1 GiB)
 #   --runs N     timed runs per mode, interleaved (default 3)
@@ -14,6 +14,10 @@
 #   --xfs        put the bench's Neo4j (store and snapshot directory) on a loop-mounted XFS image
 #                made with reflink=1, so that `--snapshot auto` clones instead of copying (needs
 #                root; installs xfsprogs with apt-get when mkfs.xfs is missing)
+#   --cold       skip bench/downtime/warm.mjs: by default, after each start and before the next
+#                run, the server is brought to the state of one in service (the read queries
+#                monitoring sends, their plans compiled); with --cold each run meets a server
+#                started seconds earlier, whose first queries (nbs's online counting) plan slowly
 #
 # Downtime is measured the same way for every mode by bench/downtime/probe.mjs (Bolt `RETURN 1`
 # every 100 ms: from the last answer before the stop to the first answer after the start); nbs's
@@ -28,7 +32,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-nodes=4500000 runs=3 modes="dump,snapshot,plain" out="" xfs=0
+nodes=4500000 runs=3 modes="dump,snapshot,plain" out="" xfs=0 warm=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes="$2"; shift 2 ;;
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
     --modes) modes="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --xfs) xfs=1; shift ;;
+    --cold) warm=0; shift ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -145,13 +150,14 @@ store_bytes="$(du -sb "$home/data/databases/neo4j" "$home/data/transactions/neo4
 log "store: $store_bytes bytes"
 "$home/bin/neo4j" start >/dev/null
 node "$here/probe.mjs" --wait || die "the bench Neo4j did not answer; see $home/logs"
+[ "$warm" = 0 ] || node "$here/warm.mjs" || die "the warm-up queries failed"
 mc mb "nbs/$bucket" >/dev/null
 # Default encryption (SSE-S3) for the bucket: nbs asks for the bucket's default and checks that it
 # was applied; mc's uploads get the same encryption, so every mode stores the same thing.
 mc encrypt set sse-s3 "nbs/$bucket" >/dev/null
 
 {
-  echo "command=bash bench/downtime/run.sh --nodes $nodes --runs $runs --modes $modes"
+  echo "command=bash bench/downtime/run.sh --nodes $nodes --runs $runs --modes $modes$([ "$xfs" = 0 ] || echo " --xfs")$([ "$warm" = 1 ] || echo " --cold")"
   echo "date=$stamp"
   echo "commit=$(git -C "$root" rev-parse --short HEAD)"
   echo "machine=$(uname -srm); $(nproc) cores; $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -159,6 +165,7 @@ mc encrypt set sse-s3 "nbs/$bucket" >/dev/null
   echo "neo4j=${NEO4J_VERSION:-5.26.30}"
   echo "s3=MinIO (local, https); plain pipeline uploads with mc pipe ($("$NBS_MC" --version 2>/dev/null | head -n 1)), aws-cli not installed"
   echo "store_bytes=$store_bytes"
+  echo "server=$([ "$warm" = 1 ] && echo "warm (bench/downtime/warm.mjs after each start)" || echo "cold (--cold: each run meets a server started seconds earlier)")"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/env.txt"
 
@@ -200,6 +207,7 @@ for ((r = 1; r <= runs; r++)); do
     t1="$(ms)"
     node "$here/probe.mjs" --wait || die "Neo4j did not answer after $mode run $r"
     t2="$(ms)"
+    [ "$warm" = 0 ] || node "$here/warm.mjs" || die "the warm-up queries failed after $mode run $r"
     sleep 1
     kill -TERM "$probe_pid"
     wait "$probe_pid" || true
