@@ -1,4 +1,5 @@
 import type { ProcessRunner, RunResult, ServerProcesses } from "@nbs/neo4j-admin";
+import { fakeDriver } from "@nbs/testenv/doubles";
 import type { RestoreServerOptions } from "../src/index.js";
 
 // Test doubles shared by the restore unit tests: a Bolt connection to a graph of given counts
@@ -17,41 +18,22 @@ export function graph(counts: {
   /** SHOW DATABASE's currentStatus (default online). */
   status?: string;
 }) {
-  const record = (c: unknown) => ({ get: () => c });
-  const row = (values: Record<string, unknown>) => ({
-    get: (k: string) => values[k],
-    has: (k: string) => k in values,
-  });
-  return () => {
-    const driver = {
-      // A plain query in a session (waitForBolt's probe) is answered as executeQuery answers it.
-      session: () => ({
-        run: (cypher: string) => driver.executeQuery(cypher),
-        close: () => Promise.resolve(),
-      }),
-      executeQuery: (cypher: string) => {
-        if (cypher.startsWith("SHOW DATABASE"))
-          return Promise.resolve({ records: [record(counts.status ?? "online")] });
-        if (cypher === "SHOW INDEXES YIELD *")
-          return Promise.resolve({ records: (counts.indexes ?? []).map(row) });
-        if (cypher === "SHOW CONSTRAINTS YIELD *")
-          return Promise.resolve({ records: (counts.constraints ?? []).map(row) });
-        if (
-          cypher.includes("db.labels") ||
-          cypher.includes("db.relationshipTypes") ||
-          cypher.startsWith("SHOW ")
-        )
-          return Promise.resolve({ records: [] });
-        if (cypher.includes("count(n)"))
-          return Promise.resolve({ records: [record(counts.nodes)] });
-        if (cypher.includes("count(r)"))
-          return Promise.resolve({ records: [record(counts.relationships)] });
-        return Promise.resolve({ records: [record(1)] });
-      },
-      close: () => Promise.resolve(),
-    };
-    return driver as unknown as ReturnType<RestoreServerOptions["connect"]>;
+  const answer = ({ cypher }: { cypher: string }): Record<string, unknown>[] => {
+    if (cypher.startsWith("SHOW DATABASE")) return [{ currentStatus: counts.status ?? "online" }];
+    if (cypher === "SHOW INDEXES YIELD *") return counts.indexes ?? [];
+    if (cypher === "SHOW CONSTRAINTS YIELD *") return counts.constraints ?? [];
+    if (
+      cypher.includes("db.labels") ||
+      cypher.includes("db.relationshipTypes") ||
+      cypher.startsWith("SHOW ")
+    )
+      return [];
+    if (cypher.includes("count(n)")) return [{ c: counts.nodes }];
+    if (cypher.includes("count(r)")) return [{ c: counts.relationships }];
+    return [{ c: 1 }];
   };
+  // A plain query in a session (waitForBolt's probe) is answered as executeQuery answers it.
+  return () => fakeDriver(answer).driver as ReturnType<RestoreServerOptions["connect"]>;
 }
 
 /** neo4j-admin and neo4j of the private instance the dump is proven in; `database info` says `lastTx`. */
