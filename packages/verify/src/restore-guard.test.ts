@@ -67,7 +67,7 @@ function served(
         answersWhenDown
           ? Promise.resolve({})
           : Promise.reject(Object.assign(new Error("refused"), { code: "ServiceUnavailable" })),
-    }) as ReturnType<RestoreServerOptions["connect"]>;
+    });
 }
 
 function options(over: Partial<RestoreServerOptions> = {}) {

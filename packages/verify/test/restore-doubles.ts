@@ -17,7 +17,7 @@ export function graph(counts: {
   constraints?: Record<string, unknown>[];
   /** SHOW DATABASE's currentStatus (default online). */
   status?: string;
-}) {
+}): RestoreServerOptions["connect"] {
   const answer = ({ cypher }: { cypher: string }): Record<string, unknown>[] => {
     if (cypher.startsWith("SHOW DATABASE")) return [{ currentStatus: counts.status ?? "online" }];
     if (cypher === "SHOW INDEXES YIELD *") return counts.indexes ?? [];
@@ -33,7 +33,7 @@ export function graph(counts: {
     return [{ c: 1 }];
   };
   // A plain query in a session (waitForBolt's probe) is answered as executeQuery answers it.
-  return () => fakeDriver(answer).driver as ReturnType<RestoreServerOptions["connect"]>;
+  return () => fakeDriver(answer).driver;
 }
 
 /** neo4j-admin and neo4j of the private instance the dump is proven in; `database info` says `lastTx`. */
