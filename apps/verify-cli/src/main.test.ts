@@ -1,43 +1,22 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { EXIT_CODES_HELP } from "@nbs/cli-kit";
-import { runMain } from "@nbs/testenv/doubles";
+import { localBackup as backupFile, runMain, sha256 as sha } from "@nbs/testenv/doubles";
 import { main } from "./main.js";
 
 const run = (argv: string[], env: Record<string, string> = {}) => runMain(main, argv, env);
-
-const temps: string[] = [];
-afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const dump = Buffer.concat([
   Buffer.from("DZV1"),
   Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
   randomBytes(2048),
 ]);
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+/** The dump in a temp directory (`dir`), with a sidecar of `sidecar`'s fields when given. */
 function localBackup(sidecar?: Record<string, unknown>): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), "nbs-verify-main-"));
-  temps.push(dir);
-  const file = join(dir, "neo4j-20261124T101500Z.dump");
-  writeFileSync(file, dump);
-  if (sidecar)
-    writeFileSync(
-      `${file}.meta.json`,
-      JSON.stringify({
-        schemaVersion: 1,
-        sha256: sha(dump),
-        size: dump.length,
-        db_name: "neo4j",
-        created_at: "2026-11-24T10:15:00Z",
-        created_by: "t",
-        tool: { name: "nbs-upload dump", version: "0.1.0" },
-        ...sidecar,
-      }),
-    );
-  return { dir, file };
+  const file = backupFile({ bytes: dump, described: sidecar ? dump : null, meta: sidecar });
+  return { dir: dirname(file), file };
 }
 
 describe("nbs-verify command line", () => {

@@ -2,6 +2,7 @@ import {
   createEphemeralNeo4j,
   describeInteg,
   getS3TestEnv,
+  seedDemoGraph,
   type EphemeralNeo4j,
 } from "@nbs/testenv";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -26,12 +27,7 @@ beforeAll(async () => {
   s3Env = { ...s3.processEnv(), BACKUP_S3_BUCKET: bucket };
   source = await createEphemeralNeo4j();
   await source.start();
-  const driver = source.driver();
-  try {
-    await driver.executeQuery("UNWIND range(1, 50) AS i CREATE (:Person {id: i})");
-  } finally {
-    await driver.close();
-  }
+  await seedDemoGraph(source);
 });
 
 afterAll(async () => {

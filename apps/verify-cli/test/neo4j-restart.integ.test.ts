@@ -1,8 +1,10 @@
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import {
   createEphemeralNeo4j,
+  DEMO_GRAPH,
   describeInteg,
   getS3TestEnv,
+  seedDemoGraph,
   type EphemeralNeo4j,
 } from "@nbs/testenv";
 import type { ChildProcess } from "node:child_process";
@@ -105,12 +107,7 @@ beforeAll(async () => {
   s3Env = { ...s3.processEnv(), BACKUP_S3_BUCKET: bucket };
   server = await createEphemeralNeo4j();
   await server.start();
-  const driver = server.driver();
-  try {
-    await driver.executeQuery("UNWIND range(1, 20) AS i CREATE (:Person {id: i})");
-  } finally {
-    await driver.close();
-  }
+  await seedDemoGraph(server);
 }, 900_000);
 
 afterAll(async () => {
@@ -134,7 +131,7 @@ describeInteg("Neo4j is started again on every path that stopped it (real Neo4j)
     );
     expect(run.code, run.stderr).toBe(0);
     dumpFile = (JSON.parse(run.stdout) as { file: string }).file;
-    expect(await nodes()).toBe(20);
+    expect(await nodes()).toBe(DEMO_GRAPH.nodes);
     expectNoCredential(serverEnviron(), [
       ...Object.values(CREDENTIALS),
       server.password,
@@ -149,7 +146,7 @@ describeInteg("Neo4j is started again on every path that stopped it (real Neo4j)
       { ...s3Env, ...neo4jEnv(), NBS_NOTIFY_WEBHOOK: CREDENTIALS.NBS_NOTIFY_WEBHOOK },
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(await nodes()).toBe(20);
+    expect(await nodes()).toBe(DEMO_GRAPH.nodes);
     expectNoCredential(serverEnviron(), [
       s3Env["AWS_SECRET_ACCESS_KEY"]!,
       server.password,
@@ -181,7 +178,7 @@ describeInteg("Neo4j is started again on every path that stopped it (real Neo4j)
     expect(readdirSync(outDir)).toEqual([]);
     // Bolt answers: the server that stopped on its own was started again; the open
     // transaction was terminated by the shutdown, so its node is not there.
-    expect(await nodes()).toBe(20);
+    expect(await nodes()).toBe(DEMO_GRAPH.nodes);
   }, 900_000);
 
   it("SIGTERM to backup.sh --to-s3 during the stop: exit 130, nothing stored, Neo4j started again", async () => {
@@ -213,7 +210,7 @@ describeInteg("Neo4j is started again on every path that stopped it (real Neo4j)
     expect(run.code, run.stderr).toBe(130);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "INTERRUPTED" } });
     expect(await keysUnder("sigterm")).toEqual([]);
-    expect(await nodes()).toBe(20);
+    expect(await nodes()).toBe(DEMO_GRAPH.nodes);
   }, 900_000);
 
   it("a restore whose neo4j stop gives up: exit 6 RESTORE_STOP_FAILED, Neo4j started again with its data, nothing loaded", async () => {
@@ -244,6 +241,6 @@ describeInteg("Neo4j is started again on every path that stopped it (real Neo4j)
       },
     });
     // Not loaded: the node written after the backup is still there.
-    expect(await nodes()).toBe(21);
+    expect(await nodes()).toBe(DEMO_GRAPH.nodes + 1);
   }, 900_000);
 });

@@ -1,9 +1,9 @@
 import { createEphemeralNeo4j, describeInteg, type EphemeralNeo4j } from "@nbs/testenv";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify, type CliRun as Run } from "@nbs/testenv/run-cli";
+import { verify } from "@nbs/testenv/run-cli";
+import { loadRuns, sidecarOf as readSidecar } from "./load-runs.js";
 
 // What a loaded dump is proven to hold, against the real Neo4j: its last committed transaction
 // against the sidecar's dumped_at_tx, and its index states. One source DBMS is backed up by
@@ -13,13 +13,7 @@ let source: EphemeralNeo4j;
 let older: string;
 let newer: string;
 let withFailedIndex: string;
-const runs: Run[] = [];
-const scratchDirs: string[] = [];
-const scratch = () => {
-  const dir = mkdtempSync(join(tmpdir(), "nbs-verify-proofs-integ-"));
-  scratchDirs.push(dir);
-  return dir;
-};
+const { runs, scratch, backup, verifyLoad, removeScratch } = loadRuns("proofs", () => source);
 
 interface Check {
   id: string;
@@ -51,39 +45,7 @@ async function cypher(statement: string): Promise<void> {
   }
 }
 
-async function backup(): Promise<string> {
-  const run = await script(
-    "backup.sh",
-    ["--db", "neo4j", "--out-dir", scratch(), "--neo4j-home", source.home, "--json"],
-    { NEO4J_URI: source.uri, NEO4J_PASSWORD: source.password },
-  );
-  runs.push(run);
-  expect(run.code, run.stderr).toBe(0);
-  return (JSON.parse(run.stdout) as { file: string }).file;
-}
-
-async function verifyLoad(file: string, extra: string[] = []): Promise<Run> {
-  const run = await verify(
-    [
-      "--file",
-      file,
-      "--mode",
-      "load",
-      "--neo4j-home",
-      source.home,
-      "--work-dir",
-      scratch(),
-      "--json",
-      ...extra,
-    ],
-    {},
-  );
-  runs.push(run);
-  return run;
-}
-
-const sidecarOf = (file: string) =>
-  JSON.parse(readFileSync(`${file}.meta.json`, "utf8")) as Sidecar & Record<string, unknown>;
+const sidecarOf = (file: string) => readSidecar<Sidecar>(file);
 
 /** A copy of `file`'s dump with its own sha256 and size, and the rest of the sidecar from `claims`. */
 function paired(file: string, claims: Sidecar & Record<string, unknown>): string {
@@ -126,7 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await source?.remove();
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  removeScratch();
 });
 
 describeInteg("what a loaded dump is proven to hold, real Neo4j 5", () => {

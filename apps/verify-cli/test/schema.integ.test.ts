@@ -1,22 +1,15 @@
 import { createEphemeralNeo4j, describeInteg, type EphemeralNeo4j } from "@nbs/testenv";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { script, verify, type CliRun as Run } from "@nbs/testenv/run-cli";
+import { loadRuns, sidecarOf as readSidecar } from "./load-runs.js";
 
 // A source DBMS with a uniqueness constraint and an index is backed up by backup.sh twice:
 // as seeded, and after the constraint was dropped. Each dump is loaded by nbs-verify --mode load.
 let source: EphemeralNeo4j;
 let withConstraint: string;
 let withoutConstraint: string;
-const runs: Run[] = [];
-const scratchDirs: string[] = [];
-const scratch = () => {
-  const dir = mkdtempSync(join(tmpdir(), "nbs-verify-schema-integ-"));
-  scratchDirs.push(dir);
-  return dir;
-};
+const { runs, scratch, backup, verifyLoad, removeScratch } = loadRuns("schema", () => source);
 
 interface Sidecar {
   stats: { schema?: { indexes: { name: string }[]; constraints: { name: string }[] } };
@@ -35,39 +28,7 @@ interface Check {
   actual?: string;
 }
 
-async function backup(): Promise<string> {
-  const run = await script(
-    "backup.sh",
-    ["--db", "neo4j", "--out-dir", scratch(), "--neo4j-home", source.home, "--json"],
-    { NEO4J_URI: source.uri, NEO4J_PASSWORD: source.password },
-  );
-  runs.push(run);
-  expect(run.code, run.stderr).toBe(0);
-  return (JSON.parse(run.stdout) as { file: string }).file;
-}
-
-async function verifyLoad(file: string, extra: string[] = []): Promise<Run> {
-  const run = await verify(
-    [
-      "--file",
-      file,
-      "--mode",
-      "load",
-      "--neo4j-home",
-      source.home,
-      "--work-dir",
-      scratch(),
-      "--json",
-      ...extra,
-    ],
-    {},
-  );
-  runs.push(run);
-  return run;
-}
-
-const sidecarOf = (file: string) =>
-  JSON.parse(readFileSync(`${file}.meta.json`, "utf8")) as Sidecar & Record<string, unknown>;
+const sidecarOf = (file: string) => readSidecar<Sidecar>(file);
 
 beforeAll(async () => {
   source = await createEphemeralNeo4j();
@@ -95,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await source?.remove();
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  removeScratch();
 });
 
 describeInteg("schema (indexes and constraints) from dump to restore, real Neo4j", () => {

@@ -1,8 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import {
   createEphemeralNeo4j,
+  DEMO_GRAPH,
   describeInteg,
   getS3TestEnv,
+  seedDemoGraph,
   type EphemeralNeo4j,
 } from "@nbs/testenv";
 import { randomBytes } from "node:crypto";
@@ -107,7 +109,7 @@ beforeAll(async () => {
   chmodSync(join(fakeBin, "systemctl"), 0o755);
   source = await createEphemeralNeo4j();
   await source.start();
-  await query(source, "UNWIND range(1, 20) AS i CREATE (:Person {id: i})");
+  await seedDemoGraph(source);
   await query(
     source,
     `CREATE USER alice SET PASSWORD '${alicePassword}' CHANGE NOT REQUIRED`,
@@ -167,7 +169,9 @@ describeInteg(
         });
       }
       committedSet = { key: result.manifest_key, members: manifest.members };
-      expect(Number((await query(source, "MATCH (n) RETURN count(n) AS n"))[0]!.get("n"))).toBe(20);
+      expect(Number((await query(source, "MATCH (n) RETURN count(n) AS n"))[0]!.get("n"))).toBe(
+        DEMO_GRAPH.nodes,
+      );
     }, 900_000);
 
     it("a set with a failed member is not committed: no manifest, Neo4j runs again, and --latest does not pick its committed member", async () => {
@@ -210,7 +214,7 @@ describeInteg(
       };
       expect(verified.source.key).toBe(neo4jMember.key);
       expect(verified.uncommitted).toEqual(neo4jDumps.filter((k) => k !== neo4jMember.key));
-      expect(await nodesOnceUp()).toBe(20);
+      expect(await nodesOnceUp()).toBe(DEMO_GRAPH.nodes);
     }, 900_000);
 
     it("backup.sh --db system --db neo4j --out-dir: a local set, the manifest in <out-dir>/sets/ naming both files and their sha256", async () => {
@@ -281,7 +285,7 @@ describeInteg(
         "alice",
         alicePassword,
       ]);
-      expect(Number(records[0]!.get("n"))).toBe(20);
+      expect(Number(records[0]!.get("n"))).toBe(DEMO_GRAPH.labels.Person);
     }, 900_000);
   },
 );

@@ -2,7 +2,7 @@ import { NbsError } from "@nbs/errors";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PassThrough } from "node:stream";
+import { runMain } from "@nbs/testenv/doubles";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOG_SETTINGS, defineCommand, resolveSettings, runCli } from "./index.js";
 
@@ -67,26 +67,20 @@ const command = (fail: boolean, healthcheck = true) =>
   });
 
 async function cli(env: Record<string, string>, fail = false, healthcheck = true) {
-  const stderr = new PassThrough();
-  const stdout = new PassThrough();
-  let err = "";
-  let out = "";
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  const code = await runCli({
-    program: "nbs-x",
-    version: "1",
-    usage: "$0",
-    commands: [command(fail, healthcheck)],
-    argv: [],
-    env: { NBS_LOG_FORMAT: "json", NBS_VERBOSE: "true", ...env },
-    io: { stdout, stderr },
-  });
-  const events = err
-    .trim()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const { code, err, out, events } = await runMain(
+    (argv, env, io) =>
+      runCli({
+        program: "nbs-x",
+        version: "1",
+        usage: "$0",
+        commands: [command(fail, healthcheck)],
+        argv,
+        env,
+        io,
+      }),
+    [],
+    { NBS_VERBOSE: "true", ...env },
+  );
   return { code, err, out, events };
 }
 

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
+import { runMain } from "@nbs/testenv/doubles";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   LOG_SETTINGS,
@@ -182,23 +182,19 @@ describe("a command's metrics, through runCli", () => {
       }),
     });
   async function cli(argv: string[], fail = false) {
-    const stderr = new PassThrough();
-    let err = "";
-    stderr.on("data", (c: Buffer) => (err += c.toString()));
-    const code = await runCli({
-      program: "nbs-x",
-      version: "1",
-      usage: "$0",
-      commands: [command(fail)],
+    const { code, err, events } = await runMain(
+      (argv, env, io) =>
+        runCli({
+          program: "nbs-x",
+          version: "1",
+          usage: "$0",
+          commands: [command(fail)],
+          argv,
+          env,
+          io,
+        }),
       argv,
-      env: { NBS_LOG_FORMAT: "json" },
-      io: { stdout: new PassThrough(), stderr },
-    });
-    const events = err
-      .trim()
-      .split("\n")
-      .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    );
     return { code, err, events };
   }
 

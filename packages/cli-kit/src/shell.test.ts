@@ -2,7 +2,7 @@ import { NbsError } from "@nbs/errors";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
+import { runMain } from "@nbs/testenv/doubles";
 import { describe, expect, it } from "vitest";
 import {
   EXIT_CODES_HELP,
@@ -74,23 +74,21 @@ async function cli(
     interrupt?: AbortSignal;
   } = {},
 ) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const code = await runCli({
-    program: "nbs-x",
-    version: "1.2.3",
-    usage: "$0 [put] [options]\n$0 check [options]",
-    commands: options.list ?? commands().list,
+  const { code, out, err } = await runMain(
+    (argv, env, io) =>
+      runCli({
+        program: "nbs-x",
+        version: "1.2.3",
+        usage: "$0 [put] [options]\n$0 check [options]",
+        commands: options.list ?? commands().list,
+        argv,
+        env,
+        io,
+        interrupt: options.interrupt,
+      }),
     argv,
-    env: { NBS_LOG_FORMAT: "json", ...options.env },
-    io: { stdout, stderr },
-    interrupt: options.interrupt,
-  });
-  await new Promise((r) => setImmediate(r));
+    options.env,
+  );
   return { code, out, err };
 }
 

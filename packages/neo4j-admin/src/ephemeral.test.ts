@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Driver } from "neo4j-driver";
+import { fakeDriver } from "@nbs/testenv/doubles";
 import { describe, expect, it } from "vitest";
 import { EPHEMERAL_MARKER } from "./ephemeral-home.js";
 import { createEphemeralInstance } from "./ephemeral.js";
@@ -28,23 +28,13 @@ function fakeServer(home: () => string, pids: number[], lag = 0) {
   return { processes, events };
 }
 
-const fakeDriver = () =>
-  ({
-    executeQuery: () => Promise.resolve({ records: [] }),
-    session: () => ({
-      run: () => Promise.resolve({ records: [] }),
-      close: () => Promise.resolve(),
-    }),
-    close: () => Promise.resolve(),
-  }) as unknown as Driver;
-
 async function newInstance(processes: ServerProcesses) {
   const runner = fakeRunner(({ args }) => (args[0] === "--version" ? { stdout: "5.26.30\n" } : {}));
   const instance = await createEphemeralInstance({
     installDir: fakeInstall(),
     tmpRoot: tempDir("nbs-eph-root-"),
     runner,
-    driverFactory: fakeDriver,
+    driverFactory: () => fakeDriver().driver,
     ports: { bolt: 7001, http: 7002 },
     processes,
   });

@@ -1,19 +1,14 @@
-import type { Driver } from "neo4j-driver";
+import { fakeDriver } from "@nbs/testenv/doubles";
 import { describe, expect, it } from "vitest";
 import { waitForIndexes, type IndexState } from "./index-states.js";
 
 /** A driver whose `SHOW INDEXES YIELD *` answers the given rows, one list per read (the last repeats). */
 function indexesDriver(...reads: Record<string, unknown>[][]) {
   let count = 0;
-  const driver = {
-    executeQuery: (cypher: string) => {
-      if (cypher !== "SHOW INDEXES YIELD *") return Promise.reject(new Error(cypher));
-      const rows = reads[Math.min(count++, reads.length - 1)]!;
-      return Promise.resolve({
-        records: rows.map((o) => ({ get: (k: string) => o[k], has: (k: string) => k in o })),
-      });
-    },
-  } as unknown as Driver;
+  const { driver } = fakeDriver(({ cypher }) => {
+    if (cypher !== "SHOW INDEXES YIELD *") throw new Error(cypher);
+    return reads[Math.min(count++, reads.length - 1)]!;
+  });
   return { driver, reads: () => count };
 }
 

@@ -1,23 +1,18 @@
-import type { Driver } from "neo4j-driver";
+import { fakeDriver as sharedFakeDriver, type Row } from "@nbs/testenv/doubles";
 import neo4j from "neo4j-driver";
 import { describe, expect, it } from "vitest";
 import { COUNT_CONCURRENCY, captureSchema, captureStats, escapeName } from "./stats.js";
 
-/** Rows as the driver returns them: `get(key)` and `has(key)` over plain objects. */
-const rows = (...objects: Record<string, unknown>[]) =>
-  objects.map((o) => ({ get: (k: string) => o[k], has: (k: string) => k in o }));
+const rows = (...objects: Row[]) => objects;
 
-function fakeDriver(answers: Record<string, ReturnType<typeof rows>>) {
-  const seen: { cypher: string; database: unknown }[] = [];
-  const driver = {
-    executeQuery: (cypher: string, _params: unknown, config: { database: unknown }) => {
-      seen.push({ cypher, database: config.database });
-      const records = answers[cypher];
-      if (!records) return Promise.reject(new Error(`unexpected query ${cypher}`));
-      return Promise.resolve({ records });
-    },
-  } as unknown as Driver;
-  return { driver, seen };
+/** A driver that answers the queries in `answers` and fails any other. */
+function fakeDriver(answers: Record<string, Row[]>) {
+  const { driver, queries } = sharedFakeDriver(({ cypher }) => {
+    const records = answers[cypher];
+    if (!records) throw new Error(`unexpected query ${cypher}`);
+    return records;
+  });
+  return { driver, seen: queries };
 }
 
 const LOOKUP = {
@@ -162,19 +157,16 @@ describe("captureStats round trips", () => {
     const labels = Array.from({ length: 20 }, (_, i) => `L${i}`);
     let inFlight = 0;
     let most = 0;
-    const driver = {
-      executeQuery: async (cypher: string) => {
-        inFlight += 1;
-        most = Math.max(most, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        inFlight -= 1;
-        if (cypher.startsWith("CALL db.labels"))
-          return { records: rows(...labels.map((name) => ({ name }))) };
-        if (cypher.startsWith("CALL") || cypher.startsWith("SHOW")) return { records: [] };
-        const label = /MATCH \(n:`?(L\d+)`?\)/.exec(cypher)?.[1];
-        return { records: rows({ c: neo4j.int(label ? Number(label.slice(1)) : 99) }) };
-      },
-    } as unknown as Driver;
+    const { driver } = sharedFakeDriver(async ({ cypher }) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      if (cypher.startsWith("CALL db.labels")) return labels.map((name) => ({ name }));
+      if (cypher.startsWith("CALL") || cypher.startsWith("SHOW")) return [];
+      const label = /MATCH \(n:`?(L\d+)`?\)/.exec(cypher)?.[1];
+      return [{ c: neo4j.int(label ? Number(label.slice(1)) : 99) }];
+    });
     const stats = await captureStats(driver, "neo4j");
     expect(stats.labels).toEqual(Object.fromEntries(labels.map((l, i) => [l, i])));
     expect(stats.nodes).toBe(99);

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { tempDumpFile } from "@nbs/testenv/doubles";
 import { beforeEach, describe, expect, it } from "vitest";
 import { backupFile, type BackupFileOptions } from "./index.js";
 import { notFound, s3, sha } from "../test/s3-mock.js";
@@ -21,11 +22,8 @@ const DUMP = Buffer.concat([
   Buffer.from("graph"),
 ]);
 
-function dump(bytes: Buffer = DUMP, name = "movies-20261124T101500Z.dump"): string {
-  const path = join(mkdtempSync(join(tmpdir(), "nbs-backup-file-")), name);
-  writeFileSync(path, bytes);
-  return path;
-}
+const dump = (bytes: Buffer = DUMP, name = "movies-20261124T101500Z.dump"): string =>
+  tempDumpFile(bytes, name);
 
 function options(file: string, extra: Partial<BackupFileOptions> = {}): BackupFileOptions {
   return {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { proofInstance } from "../test/restore-doubles.js";
 import {
   DUMP as dump,
+  fakeDriver,
   fakeNeo4jInstall,
   fakeOperatorServer,
   localBackup as backupFile,
@@ -42,44 +43,31 @@ function served(
   reported: { home?: string; data?: string },
   answersWhenDown = false,
 ): RestoreServerOptions["connect"] {
-  const record = (fields: Record<string, unknown>) => ({ get: (k: string) => fields[k] });
+  const answer = ({ cypher }: { cypher: string }): Record<string, unknown>[] => {
+    if (cypher.startsWith("SHOW SETTINGS"))
+      return [
+        ...(reported.home ? [{ name: "server.directories.neo4j_home", value: reported.home }] : []),
+        ...(reported.data ? [{ name: "server.directories.data", value: reported.data }] : []),
+      ];
+    if (cypher.startsWith("SHOW DATABASE")) return [{ currentStatus: "online" }];
+    if (
+      cypher.includes("db.labels") ||
+      cypher.includes("db.relationshipTypes") ||
+      cypher.startsWith("SHOW ")
+    )
+      return [];
+    if (cypher.includes("count(n)")) return [{ c: 5 }];
+    if (cypher.includes("count(r)")) return [{ c: 4 }];
+    return [{ c: 1 }];
+  };
+  // waitForBolt's probe after the start (a plain query in a session) is answered the same way.
   return () =>
-    ({
-      // waitForBolt's probe after the start: a plain query in a session.
-      session: () => ({
-        run: () => Promise.resolve({ records: [record({ c: 1 })] }),
-        close: () => Promise.resolve(),
-      }),
+    Object.assign(fakeDriver(answer).driver, {
       verifyConnectivity: () =>
         answersWhenDown
           ? Promise.resolve({})
           : Promise.reject(Object.assign(new Error("refused"), { code: "ServiceUnavailable" })),
-      executeQuery: (cypher: string) => {
-        if (cypher.startsWith("SHOW SETTINGS"))
-          return Promise.resolve({
-            records: [
-              ...(reported.home
-                ? [record({ name: "server.directories.neo4j_home", value: reported.home })]
-                : []),
-              ...(reported.data
-                ? [record({ name: "server.directories.data", value: reported.data })]
-                : []),
-            ],
-          });
-        if (cypher.startsWith("SHOW DATABASE"))
-          return Promise.resolve({ records: [record({ currentStatus: "online" })] });
-        if (
-          cypher.includes("db.labels") ||
-          cypher.includes("db.relationshipTypes") ||
-          cypher.startsWith("SHOW ")
-        )
-          return Promise.resolve({ records: [] });
-        if (cypher.includes("count(n)")) return Promise.resolve({ records: [record({ c: 5 })] });
-        if (cypher.includes("count(r)")) return Promise.resolve({ records: [record({ c: 4 })] });
-        return Promise.resolve({ records: [record({ c: 1 })] });
-      },
-      close: () => Promise.resolve(),
-    }) as unknown as ReturnType<RestoreServerOptions["connect"]>;
+    });
 }
 
 function options(over: Partial<RestoreServerOptions> = {}) {

@@ -1,21 +1,16 @@
 import { NbsError } from "@nbs/errors";
 import type { ProcessRunner, RunResult } from "@nbs/neo4j-admin";
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { fakeNeo4jInstall, localBackup } from "@nbs/testenv/doubles";
 import { graph, proofInstance, servedFrom } from "../test/restore-doubles.js";
 import { restoreToServer } from "./index.js";
 
 // What a SIGINT/SIGTERM during a restore turns into: before the load nothing changed (and a
 // stopped server runs again); once the load began, the database was replaced and the error says so.
 
-const dump = Buffer.concat([
-  Buffer.from("DZV1"),
-  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
-  Buffer.alloc(512),
-]);
 const temps: string[] = [];
 const temp = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -24,32 +19,8 @@ const temp = (prefix: string) => {
 };
 afterEach(() => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function backup(): string {
-  const file = join(temp("nbs-restore-file-"), "neo4j-20261124T101500Z.dump");
-  writeFileSync(file, dump);
-  const meta = {
-    schemaVersion: 1,
-    sha256: createHash("sha256").update(dump).digest("hex"),
-    size: dump.length,
-    db_name: "neo4j",
-    created_at: "2026-11-24T10:15:00Z",
-    created_by: "backup.sh@db1",
-    tool: { name: "nbs-upload", version: "0.1.0" },
-    stats: { nodes: 5, relationships: 4 },
-  };
-  writeFileSync(`${file}.meta.json`, JSON.stringify(meta));
-  return file;
-}
-
-function install(): string {
-  const home = temp("nbs-fake-neo4j-");
-  mkdirSync(join(home, "bin"));
-  mkdirSync(join(home, "lib"));
-  for (const tool of ["neo4j-admin", "neo4j"])
-    writeFileSync(join(home, "bin", tool), "#!/bin/sh\nexit 99\n", { mode: 0o755 });
-  writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
-  return home;
-}
+/** A local backup (a dump of 4 KiB) and its sidecar. */
+const backup = () => localBackup();
 
 /** The operator's server; `during(step)` runs as a step starts (e.g. the signal arrives). */
 function server(during: (step: string) => void): ProcessRunner & { steps: string[] } {
@@ -76,7 +47,7 @@ function server(during: (step: string) => void): ProcessRunner & { steps: string
 
 /** Restore onto the fake server; after the start its database reports `status`. */
 function restore(runner: ProcessRunner, signal: AbortSignal, status = "online") {
-  const neo4jHome = install();
+  const neo4jHome = fakeNeo4jInstall();
   return restoreToServer({
     source: { kind: "file", path: backup() },
     neo4jHome,

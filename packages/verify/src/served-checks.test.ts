@@ -43,7 +43,7 @@ describe("checkServed: is the restored database online?", () => {
       status: "pass",
       actual: "online",
     });
-    expect(sent[0]).toBe("neo4j: RETURN 1");
+    expect(sent[0]).toBe("neo4j: RETURN true AS online");
     expect(sent.filter((q) => q.startsWith("system:"))).toEqual([]);
   });
 

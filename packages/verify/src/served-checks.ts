@@ -94,7 +94,7 @@ async function databaseStatus(
   driver: ReturnType<DriverFactory>,
   database: string,
 ): Promise<string> {
-  const answered = await driver.executeQuery("RETURN 1", {}, { database }).then(
+  const answered = await driver.executeQuery("RETURN true AS online", {}, { database }).then(
     () => undefined,
     (error: unknown) => error,
   );

@@ -8,34 +8,25 @@ import {
 import type { DriverFactory, ProcessRunner, RunResult, ServerProcesses } from "@nbs/neo4j-admin";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
-import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fakeNeo4jInstall } from "@nbs/testenv/doubles";
+import {
+  DUMP,
+  backupMeta,
+  fakeDriver as sharedFakeDriver,
+  fakeNeo4jInstall,
+  sha256 as sha,
+  tempDumpFile,
+} from "@nbs/testenv/doubles";
 import { verifyBackup, type VerifyOptions } from "./index.js";
 
 const s3 = mockClient(S3Client);
 const KEY = "prod/neo4j/neo4j-20261124T101500Z.dump";
-const dump = Buffer.concat([
-  Buffer.from("DZV1"),
-  Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
-  Buffer.alloc(4096, 7),
-]);
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-const meta = (extra: Record<string, unknown> = {}) => ({
-  schemaVersion: 1,
-  sha256: sha(dump),
-  size: dump.length,
-  db_name: "neo4j",
-  created_at: "2026-11-24T10:15:00Z",
-  created_by: "backup.sh@db1",
-  tool: { name: "nbs-upload", version: "0.1.0" },
-  stats: { nodes: 5, relationships: 4 },
-  ...extra,
-});
+const dump = DUMP;
+const meta = (extra: Record<string, unknown> = {}) => backupMeta(dump, extra);
 const body = (b: Buffer | string) => sdkStreamMixin(Readable.from([Buffer.from(b)]));
 const notFound = () =>
   new S3ServiceException({
@@ -109,11 +100,7 @@ function fakeServer(pids: number[] = [4242]): ServerProcesses & { killed: number
 }
 
 /** The dump alone in a temp directory: no `.meta.json` beside it. */
-function localDump(): string {
-  const file = join(temp("nbs-verify-file-"), "neo4j-20261124T101500Z.dump");
-  writeFileSync(file, dump);
-  return file;
-}
+const localDump = (): string => tempDumpFile(dump);
 
 interface FakeGraph {
   nodes: number;
@@ -130,41 +117,28 @@ interface FakeGraph {
 
 /** A driver to the ephemeral instance that answers the counting queries from `graph`, or fails them. */
 function fakeDriver(graph: FakeGraph | Error): DriverFactory & { closed: () => boolean } {
-  let closed = false;
   let indexReads = 0;
-  const record = (values: Record<string, unknown>) => ({
-    get: (k: string) => values[k],
-    has: (k: string) => k in values,
-  });
-  const answer = (cypher: string) => {
-    if (cypher === "RETURN 1") return [record({})];
+  const answer = ({ cypher }: { cypher: string }): Record<string, unknown>[] => {
+    if (cypher === "RETURN 1") return [{}];
     if (graph instanceof Error) throw graph;
     if (cypher === "SHOW INDEXES YIELD *") {
       const rows =
         typeof graph.indexes === "function" ? graph.indexes(indexReads++) : (graph.indexes ?? []);
-      return rows.map((row) => record({ state: "ONLINE", ...row }));
+      return rows.map((row) => ({ state: "ONLINE", ...row }));
     }
-    if (cypher === "SHOW CONSTRAINTS YIELD *") return (graph.constraints ?? []).map(record);
+    if (cypher === "SHOW CONSTRAINTS YIELD *") return graph.constraints ?? [];
     if (cypher.includes("db.labels()"))
-      return Object.keys(graph.labels ?? {}).map((name) => record({ name }));
+      return Object.keys(graph.labels ?? {}).map((name) => ({ name }));
     if (cypher.includes("db.relationshipTypes()"))
-      return Object.keys(graph.types ?? {}).map((name) => record({ name }));
+      return Object.keys(graph.types ?? {}).map((name) => ({ name }));
     const named = /:`([^`]+)`/.exec(cypher)?.[1];
     if (named !== undefined)
-      return [record({ c: (cypher.includes("[r:") ? graph.types : graph.labels)?.[named] })];
-    return [record({ c: cypher.includes("[r]") ? graph.relationships : graph.nodes })];
+      return [{ c: (cypher.includes("[r:") ? graph.types : graph.labels)?.[named] }];
+    return [{ c: cypher.includes("[r]") ? graph.relationships : graph.nodes }];
   };
-  const factory = () =>
-    ({
-      executeQuery: (cypher: string) => Promise.resolve().then(() => ({ records: answer(cypher) })),
-      // waitForBolt's probe: a plain query in a session.
-      session: () => ({
-        run: (cypher: string) => Promise.resolve().then(() => ({ records: answer(cypher) })),
-        close: () => Promise.resolve(),
-      }),
-      close: () => Promise.resolve(void (closed = true)),
-    }) as unknown as ReturnType<DriverFactory>;
-  return Object.assign(factory, { closed: () => closed });
+  // One driver for every connection (waitForBolt's probe runs `RETURN 1` in a session).
+  const { driver, closed } = sharedFakeDriver(answer);
+  return Object.assign(() => driver, { closed });
 }
 
 let workDir: string;

@@ -1,4 +1,5 @@
 import type { ProcessRunner, RunResult, ServerProcesses } from "@nbs/neo4j-admin";
+import { fakeDriver } from "@nbs/testenv/doubles";
 import type { RestoreServerOptions } from "../src/index.js";
 
 // Test doubles shared by the restore unit tests: a Bolt connection to a graph of given counts
@@ -16,49 +17,30 @@ export function graph(counts: {
   constraints?: Record<string, unknown>[];
   /**
    * SHOW DATABASE's currentStatus after the start (default online). A database that is not
-   * online refuses the served check's `RETURN 1` sent to it, as Neo4j does (the counts asked
-   * before the stop are answered).
+   * online refuses the served check's query (`RETURN true AS online`), as Neo4j does; the
+   * counts asked before the stop and the start's Bolt probe are answered.
    */
   status?: string;
-}) {
-  const record = (c: unknown) => ({ get: () => c });
-  const row = (values: Record<string, unknown>) => ({
-    get: (k: string) => values[k],
-    has: (k: string) => k in values,
-  });
-  return () => {
-    const driver = {
-      // A plain query in a session (waitForBolt's probe) is answered as executeQuery answers it.
-      session: () => ({
-        run: (cypher: string) => driver.executeQuery(cypher),
-        close: () => Promise.resolve(),
-      }),
-      executeQuery: (cypher: string, _params?: unknown, config?: { database?: string }) => {
-        const status = counts.status ?? "online";
-        if (status !== "online" && cypher === "RETURN 1" && config?.database)
-          return Promise.reject(new Error(`Database is unavailable (${status})`));
-        if (cypher.startsWith("SHOW DATABASE"))
-          return Promise.resolve({ records: [record(counts.status ?? "online")] });
-        if (cypher === "SHOW INDEXES YIELD *")
-          return Promise.resolve({ records: (counts.indexes ?? []).map(row) });
-        if (cypher === "SHOW CONSTRAINTS YIELD *")
-          return Promise.resolve({ records: (counts.constraints ?? []).map(row) });
-        if (
-          cypher.includes("db.labels") ||
-          cypher.includes("db.relationshipTypes") ||
-          cypher.startsWith("SHOW ")
-        )
-          return Promise.resolve({ records: [] });
-        if (cypher.includes("count(n)"))
-          return Promise.resolve({ records: [record(counts.nodes)] });
-        if (cypher.includes("count(r)"))
-          return Promise.resolve({ records: [record(counts.relationships)] });
-        return Promise.resolve({ records: [record(1)] });
-      },
-      close: () => Promise.resolve(),
-    };
-    return driver as unknown as ReturnType<RestoreServerOptions["connect"]>;
+}): RestoreServerOptions["connect"] {
+  const answer = ({ cypher }: { cypher: string }): Record<string, unknown>[] => {
+    const status = counts.status ?? "online";
+    if (status !== "online" && cypher === "RETURN true AS online")
+      throw new Error(`Database is unavailable (${status})`);
+    if (cypher.startsWith("SHOW DATABASE")) return [{ currentStatus: status }];
+    if (cypher === "SHOW INDEXES YIELD *") return counts.indexes ?? [];
+    if (cypher === "SHOW CONSTRAINTS YIELD *") return counts.constraints ?? [];
+    if (
+      cypher.includes("db.labels") ||
+      cypher.includes("db.relationshipTypes") ||
+      cypher.startsWith("SHOW ")
+    )
+      return [];
+    if (cypher.includes("count(n)")) return [{ c: counts.nodes }];
+    if (cypher.includes("count(r)")) return [{ c: counts.relationships }];
+    return [{ c: 1 }];
   };
+  // A plain query in a session (waitForBolt's probe) is answered as executeQuery answers it.
+  return () => fakeDriver(answer).driver;
 }
 
 /** neo4j-admin and neo4j of the private instance the dump is proven in; `database info` says `lastTx`. */

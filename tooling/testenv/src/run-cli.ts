@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { logEvents } from "./log-events.ts";
 
 // Runs this checkout's built CLIs (and scripts/neo4j/*.sh) as an operator would: a separate
 // process that sees only the env a test gives it. One copy for every package's tests.
@@ -61,11 +62,7 @@ export function runProgram(
     });
     child.on("error", reject);
     child.on("close", (code, signal) => {
-      const events = stderr
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code, signal, stdout, stderr, events });
+      resolve({ code, signal, stdout, stderr, events: logEvents(stderr) });
     });
   });
 }

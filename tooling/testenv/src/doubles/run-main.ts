@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { logEvents } from "../log-events.ts";
 
 /** The streams a CLI's `main` writes to (cli-kit's CliIo). */
 interface Io {
@@ -13,6 +14,8 @@ export interface MainRun {
   code: number;
   out: string;
   err: string;
+  /** The JSON log events written on stderr. */
+  events: Array<Record<string, unknown>>;
 }
 
 /**
@@ -32,5 +35,5 @@ export async function runMain(
   stderr.on("data", (c: Buffer) => (err += c.toString()));
   const code = await main(argv, { NBS_LOG_FORMAT: "json", ...env }, { stdout, stderr });
   await new Promise((r) => setTimeout(r, 20)); // the last log lines reach the streams
-  return { code, out, err };
+  return { code, out, err, events: logEvents(err) };
 }

@@ -1,42 +1,30 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { runMain } from "@nbs/testenv/doubles";
+import { describe, expect, it } from "vitest";
+import { fakeNeo4jInstall, runMain, tempDir } from "@nbs/testenv/doubles";
 import { main } from "../../main.js";
 
 // restore-set's guards, end to end through the CLI: a fake installation whose bin/neo4j and
 // neo4j-admin only log how they were called (so a stop or a load would show), a local set, and a
 // Bolt URI where nothing listens. What is not real: Neo4j (the real-server run is sets.integ.test.ts).
 
-const temps: string[] = [];
-afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
-
 const run = (argv: string[], env: Record<string, string> = {}) => runMain(main, argv, env);
 
 /** A Neo4j 5.26 installation whose server is `running` or not; its commands go to calls.log. */
 function fakeInstall(running: boolean): { home: string; calls: () => string[] } {
-  const home = temp("nbs-fake-neo4j-");
-  for (const dir of ["bin", "lib", "conf"]) mkdirSync(join(home, dir));
-  const log = join(home, "calls.log");
+  // The scripts log to <home>/calls.log (`$0` is <home>/bin/<tool>).
   const script = `#!/bin/sh
-echo "\${0##*/} $*" >> '${log}'
+echo "\${0##*/} $*" >> "\${0%/bin/*}/calls.log"
 case "$*" in
   *--version*) echo "neo4j-admin 5.26.30" ;;
   status*) exit ${running ? 0 : 3} ;;
 esac
 exit 0
 `;
-  for (const tool of ["neo4j-admin", "neo4j"])
-    writeFileSync(join(home, "bin", tool), script, { mode: 0o755 });
-  writeFileSync(join(home, "lib", "neo4j-kernel-5.26.30.jar"), "");
+  const home = fakeNeo4jInstall({ script });
+  const log = join(home, "calls.log");
   // No log yet when nothing ran (the version comes from the kernel jar, without a JVM).
   const calls = () =>
     (existsSync(log) ? readFileSync(log, "utf8") : "")
@@ -48,7 +36,7 @@ exit 0
 
 /** A set of system and neo4j written as backup.sh writes one, taken with Neo4j `version`. */
 function localSet(version: string): string {
-  const outDir = temp("nbs-set-");
+  const outDir = tempDir("nbs-set-");
   const id = "20261206T100000Z";
   const members = ["system", "neo4j"].map((db) => {
     const bytes = Buffer.concat([Buffer.from("DZV1"), randomBytes(512)]);
@@ -95,7 +83,7 @@ async function restoreSet(
   extra: string[] = [],
   uri?: string,
 ): Promise<{ code: number; out: string; err: string; summary: string }> {
-  const summary = join(temp("nbs-summary-"), "summary.md");
+  const summary = join(tempDir("nbs-summary-"), "summary.md");
   const result = await run(
     [
       "restore-set",
