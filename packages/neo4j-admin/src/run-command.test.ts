@@ -36,6 +36,19 @@ describe("runNeo4jCommand", () => {
     });
   });
 
+  it("names the failure from stdout when stderr holds only the launcher's JDK_JAVA_OPTIONS note", async () => {
+    const runner = fakeRunner(() => ({
+      exitCode: 1,
+      stderr: "NOTE: Picked up JDK_JAVA_OPTIONS: -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1\n",
+      stdout: "Database does not exist: nope\n",
+    }));
+    const error = await runNeo4jCommand(runner, buildSetInitialPasswordCommand(inst, secret)).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Neo4jCommandError).message).toMatch(/: Database does not exist: nope$/);
+    expect((error as Neo4jCommandError).outputTail).not.toContain("JDK_JAVA_OPTIONS");
+  });
+
   it("raises Neo4jCommandError with exit code and output tail, never the password", async () => {
     const stderr =
       Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n") + `\nbad password ${secret}`;

@@ -46,7 +46,13 @@ export async function runNeo4jCommand(
   const ok = options.okExitCodes ?? [0];
   if (!result.timedOut && result.exitCode !== null && ok.includes(result.exitCode)) return result;
 
-  const output = result.stderr.trim() === "" ? result.stdout : result.stderr;
+  // The java launcher's "NOTE: Picked up JDK_JAVA_OPTIONS: …" (our short-lived JVM flags, or the
+  // operator's own) is no failure: without it, an empty stderr still means "the error is on stdout".
+  const stderr = result.stderr
+    .split("\n")
+    .filter((line) => !JDK_OPTIONS_NOTE.test(line))
+    .join("\n");
+  const output = stderr.trim() === "" ? result.stdout : stderr;
   const outputTail = redactText(tail(output, TAIL_LINES), command.secrets);
   const what = result.timedOut
     ? `timed out after ${options.timeoutMs ?? 0} ms`
@@ -65,6 +71,8 @@ export async function runNeo4jCommand(
 function tail(text: string, lines: number): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
+
+const JDK_OPTIONS_NOTE = /^NOTE: Picked up (JDK_JAVA_OPTIONS|JAVA_TOOL_OPTIONS): /;
 
 /** neo4j-admin ends a failure with a generic footer; the line before it says what went wrong. */
 const FOOTER = /^Run with '--verbose'/;
