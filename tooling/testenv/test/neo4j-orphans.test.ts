@@ -28,8 +28,14 @@ function fakeServer(home: string): number {
   return child.pid!;
 }
 
+// Only this test's homes: --stop must never touch another run's servers on a shared machine.
+const prefix = join(tmpdir(), "nbs-orphan-test-");
+
 function orphans(...args: string[]): { code: number | null; stdout: string } {
-  const run = spawnSync("bash", [script, ...args], { encoding: "utf8" });
+  const run = spawnSync("bash", [script, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NBS_ORPHANS_HOME_PREFIX: prefix },
+  });
   return { code: run.status, stdout: run.stdout };
 }
 
@@ -50,7 +56,7 @@ async function commandLineSeen(pid: number): Promise<void> {
 }
 
 it("names a Neo4j server whose home was deleted and fails; one whose home exists passes", async () => {
-  const home = mkdtempSync(join(tmpdir(), "nbs-orphan-test-"));
+  const home = mkdtempSync(prefix);
   const pid = fakeServer(home);
   await commandLineSeen(pid);
   expect(orphans().stdout).not.toContain(`pid ${pid}:`);
@@ -62,7 +68,7 @@ it("names a Neo4j server whose home was deleted and fails; one whose home exists
 });
 
 it("ignores an orphan that started before `since` (another run's)", async () => {
-  const home = mkdtempSync(join(tmpdir(), "nbs-orphan-test-"));
+  const home = mkdtempSync(prefix);
   const pid = fakeServer(home);
   await commandLineSeen(pid);
   rmSync(home, { recursive: true, force: true });
@@ -74,7 +80,7 @@ it("ignores an orphan that started before `since` (another run's)", async () => 
 // What `dev.sh test` runs after the integration suites: an orphan fails the run (exit 1, which
 // set -e makes the run's), is named on one line, and is stopped; no orphan, exit 0.
 it("--stop: stops an orphan, names its pid and home in one FAIL line and exits 1", async () => {
-  const home = mkdtempSync(join(tmpdir(), "nbs-orphan-test-"));
+  const home = mkdtempSync(prefix);
   const pid = fakeServer(home);
   await commandLineSeen(pid);
   const uptime = Math.floor(Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]));
@@ -90,4 +96,14 @@ it("--stop: stops an orphan, names its pid and home in one FAIL line and exits 1
   ]);
   expect(running(pid)).toBe(false);
   expect(orphans("--stop", String(uptime - 60)).stdout).not.toContain(`pid ${pid}:`);
+});
+
+it("looks only under NBS_ORPHANS_HOME_PREFIX when it is set (never at another run's servers)", async () => {
+  const home = mkdtempSync(join(tmpdir(), "nbs-orphan-other-"));
+  const pid = fakeServer(home);
+  await commandLineSeen(pid);
+  rmSync(home, { recursive: true, force: true });
+  const uptime = Math.floor(Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]));
+  expect(orphans("--stop", String(uptime - 60)).stdout).not.toContain(`pid ${pid}:`);
+  expect(running(pid)).toBe(true);
 });

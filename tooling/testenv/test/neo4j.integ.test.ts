@@ -89,9 +89,17 @@ describeInteg("Neo4j test env (real Neo4j)", () => {
   it("remove() stops a server it did not start (named in run/neo4j.pid) before deleting the home", async () => {
     const db = await createEphemeralNeo4j();
     cleanup.push(() => db.remove());
-    const server = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {
-      stdio: "ignore",
-    });
+    // A stand-in whose command line names the home, as a Neo4j server's does (no JVM needed).
+    const server = spawn(
+      process.execPath,
+      [
+        "-e",
+        "setInterval(() => {}, 1000)",
+        "org.neo4j.server.CommunityEntryPoint",
+        `--home-dir=${db.home}`,
+      ],
+      { stdio: "ignore" },
+    );
     cleanup.push(() => {
       server.kill("SIGKILL");
       return Promise.resolve();
@@ -102,6 +110,24 @@ describeInteg("Neo4j test env (real Neo4j)", () => {
 
     await db.remove();
     expect(running(server.pid!)).toBe(false);
+    expect(existsSync(db.home)).toBe(false);
+  });
+
+  it("remove() leaves alone a process that only has the stale pid file's pid", async () => {
+    const db = await createEphemeralNeo4j();
+    cleanup.push(() => db.remove());
+    const other = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], {
+      stdio: "ignore",
+    });
+    cleanup.push(() => {
+      other.kill("SIGKILL");
+      return Promise.resolve();
+    });
+    await mkdir(join(db.home, "run"), { recursive: true });
+    await writeFile(join(db.home, "run", "neo4j.pid"), `${other.pid}\n`);
+
+    await db.remove();
+    expect(running(other.pid!)).toBe(true);
     expect(existsSync(db.home)).toBe(false);
   });
 });
