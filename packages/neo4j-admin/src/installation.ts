@@ -25,15 +25,12 @@ export interface Neo4jCommand {
 
 /**
  * For a `neo4j-admin` call that only reads metadata and exits within seconds (`database info`,
- * `dbms set-initial-password`, `--version`): compile with C1 only, on one compiler thread. The
+ * `dbms set-initial-password`, `--version`): compile with C1 only. The
  * C2 compiler never pays off in a JVM that lives a few seconds (docs/ci-time.md). No collector is
  * chosen: a second GC flag beside an operator's (Neo4j's default neo4j.conf selects G1 for its
  * tools too) stops the JVM. Never for dump, load, check, import or the server.
  */
-export const SHORT_LIVED_JVM_FLAGS: readonly string[] = [
-  "-XX:TieredStopAtLevel=1",
-  "-XX:CICompilerCount=1",
-];
+export const SHORT_LIVED_JVM_FLAGS: readonly string[] = ["-XX:TieredStopAtLevel=1"];
 
 /** `command` run with {@link SHORT_LIVED_JVM_FLAGS}. */
 export function shortLived(command: Neo4jCommand): Neo4jCommand {

@@ -39,7 +39,7 @@ describe("runNeo4jCommand", () => {
   it("names the failure from stdout when stderr holds only the launcher's JDK_JAVA_OPTIONS note", async () => {
     const runner = fakeRunner(() => ({
       exitCode: 1,
-      stderr: "NOTE: Picked up JDK_JAVA_OPTIONS: -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1\n",
+      stderr: "NOTE: Picked up JDK_JAVA_OPTIONS: -XX:TieredStopAtLevel=1\n",
       stdout: "Database does not exist: nope\n",
     }));
     const error = await runNeo4jCommand(runner, buildSetInitialPasswordCommand(inst, secret)).catch(

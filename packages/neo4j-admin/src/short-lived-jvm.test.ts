@@ -24,10 +24,7 @@ const inst: Neo4jInstallation = {
 
 describe("C1-only flags for the neo4j-admin calls that only read metadata", () => {
   it("go to database info and set-initial-password, never to dump, load, check or the server", () => {
-    expect(buildStoreInfoCommand(inst, "neo4j")?.jvmFlags).toEqual([
-      "-XX:TieredStopAtLevel=1",
-      "-XX:CICompilerCount=1",
-    ]);
+    expect(buildStoreInfoCommand(inst, "neo4j")?.jvmFlags).toEqual(["-XX:TieredStopAtLevel=1"]);
     expect(buildSetInitialPasswordCommand(inst, "x").jvmFlags).toBe(SHORT_LIVED_JVM_FLAGS);
     const heavy = [
       buildDumpCommand(inst, "neo4j", "/out"),
@@ -68,15 +65,13 @@ describe("C1-only flags for the neo4j-admin calls that only read metadata", () =
       jvmFlags: SHORT_LIVED_JVM_FLAGS,
     });
     // The launcher puts JDK_JAVA_OPTIONS first: the operator's flags, later, win.
-    expect(flagged.stdout).toBe(
-      "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Dop.flag=1|-Xmx2g -XX:+UseG1GC",
-    );
+    expect(flagged.stdout).toBe("-XX:TieredStopAtLevel=1 -Dop.flag=1|-Xmx2g -XX:+UseG1GC");
     const plain = await runNeo4jCommand(runner, printEnv);
     expect(plain.stdout).toBe("-Dop.flag=1|-Xmx2g -XX:+UseG1GC");
     const bare = createSpawnRunner({ env: { PATH: "/usr/bin:/bin" } });
     expect((await runNeo4jCommand(bare, printEnv)).stdout).toBe("|");
     expect(
       (await runNeo4jCommand(bare, { ...printEnv, jvmFlags: SHORT_LIVED_JVM_FLAGS })).stdout,
-    ).toBe("-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1|");
+    ).toBe("-XX:TieredStopAtLevel=1|");
   });
 });
