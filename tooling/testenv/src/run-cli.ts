@@ -34,7 +34,13 @@ export interface RunOptions {
   cwd?: string;
 }
 
-/** Run `file` with only `env` plus PATH, HOME, JAVA_HOME (when set) and NBS_LOG_FORMAT=json. */
+/**
+ * Run `file` with only `env` plus PATH, HOME, NBS_LOG_FORMAT=json, and JAVA_HOME and JAVA_OPTS
+ * when set. JAVA_OPTS carries the test command's JVM flags (tooling/dev.sh: C1 only, the serial
+ * collector, the CDS archive) to every JVM the CLI starts, as tooling/automation does for the act
+ * runs: a Neo4j start costs about 5 CPU-s with them and 13 without (docs/ci-time.md). They change
+ * how the JVM compiles and collects, not what Neo4j does.
+ */
 export function runProgram(
   file: string,
   args: readonly string[],
@@ -47,7 +53,10 @@ export function runProgram(
       HOME: process.env["HOME"] ?? "/tmp",
       NBS_LOG_FORMAT: "json",
     };
-    if (process.env["JAVA_HOME"]) base["JAVA_HOME"] = process.env["JAVA_HOME"];
+    for (const name of ["JAVA_HOME", "JAVA_OPTS"]) {
+      const value = process.env[name];
+      if (value) base[name] = value;
+    }
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: { ...base, ...env },
