@@ -1,7 +1,6 @@
 import {
   GetObjectCommand,
   ListMultipartUploadsCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -12,6 +11,7 @@ import {
   DEMO_GRAPH,
   describeInteg,
   getS3TestEnv,
+  keysUnder,
   seedDemoGraph,
   type EphemeralNeo4j,
   type S3TestEnv,
@@ -42,10 +42,6 @@ const scratch = () => {
   return dir;
 };
 
-async function keysUnder(prefix: string): Promise<string[]> {
-  const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/` }));
-  return (out.Contents ?? []).map((o) => o.Key!);
-}
 async function openUploads(prefix: string): Promise<number> {
   const out = await client.send(
     new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `${prefix}/` }),
@@ -105,7 +101,10 @@ describeInteg("backup.sh --to-s3 against the real MinIO and Neo4j", () => {
     const out = JSON.parse(result.stdout) as Record<string, unknown> & { key: string };
     expect(out).toMatchObject({ ok: true, outcome: "uploaded", db: "neo4j", parts: 1 });
     expect(out.key).toMatch(/^ok\/neo4j\/neo4j-\d{8}T\d{6}Z\.dump$/);
-    expect((await keysUnder("ok")).sort()).toEqual([out.key, `${out.key}.meta.json`]);
+    expect((await keysUnder(client, bucket, "ok")).sort()).toEqual([
+      out.key,
+      `${out.key}.meta.json`,
+    ]);
     expect(await openUploads("ok")).toBe(0);
     const sidecar = JSON.parse(
       await (
@@ -210,7 +209,7 @@ describeInteg("backup.sh --to-s3 against the real MinIO and Neo4j", () => {
       ok: false,
       error: { code: "NEO4J_COMMAND_FAILED" },
     });
-    expect(await keysUnder("bad")).toEqual([]);
+    expect(await keysUnder(client, bucket, "bad")).toEqual([]);
     expect(await openUploads("bad")).toBe(0);
     expect(readdirSync(tmp)).toEqual([]);
     expect(await nodeCount()).toBe(5);
@@ -255,7 +254,7 @@ describeInteg("backup.sh --to-s3 against the real MinIO and Neo4j", () => {
     );
     expect(killed, result.stderr).toBe(true);
     expect(result.code, result.stderr).toBe(130);
-    expect(await keysUnder("killed")).toEqual([]);
+    expect(await keysUnder(client, bucket, "killed")).toEqual([]);
     expect(await openUploads("killed")).toBe(0);
     expect(readdirSync(tmp)).toEqual([]);
     expect(await nodeCount()).toBe(5 + BULK_NODES);

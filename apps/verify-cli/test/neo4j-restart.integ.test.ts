@@ -1,9 +1,10 @@
-import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import {
   createEphemeralNeo4j,
   DEMO_GRAPH,
   describeInteg,
   getS3TestEnv,
+  keysUnder,
   seedDemoGraph,
   type EphemeralNeo4j,
 } from "@nbs/testenv";
@@ -93,11 +94,6 @@ function expectNoCredential(environ: Map<string, string>, values: readonly strin
       /^AWS_|PASSWORD|TOKEN|SECRET|WEBHOOK/.test(name) || values.some((v) => value.includes(v)),
   );
   expect(leaked.map(([name]) => name)).toEqual([]);
-}
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/` }));
-  return (out.Contents ?? []).map((o) => o.Key!);
 }
 
 beforeAll(async () => {
@@ -209,7 +205,7 @@ describeInteg("Neo4j is started again on every path that stopped it (real Neo4j)
     expect(signalled, run.stderr).toBe(true);
     expect(run.code, run.stderr).toBe(130);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "INTERRUPTED" } });
-    expect(await keysUnder("sigterm")).toEqual([]);
+    expect(await keysUnder(client, bucket, "sigterm")).toEqual([]);
     expect(await nodes()).toBe(DEMO_GRAPH.nodes);
   }, 900_000);
 

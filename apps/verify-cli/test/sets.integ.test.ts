@@ -1,9 +1,10 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   createEphemeralNeo4j,
   DEMO_GRAPH,
   describeInteg,
   getS3TestEnv,
+  keysUnder,
   seedDemoGraph,
   type EphemeralNeo4j,
 } from "@nbs/testenv";
@@ -77,11 +78,6 @@ async function nodesOnceUp(): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
-}
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const out = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}/` }));
-  return (out.Contents ?? []).map((o) => o.Key!);
 }
 
 async function json(key: string): Promise<Record<string, unknown>> {
@@ -196,9 +192,11 @@ describeInteg(
       );
       expect(run.code, run.stderr).toBe(6);
       expect(run.stderr).toContain("dump.set.incomplete");
-      const sets = (await keysUnder("env/sets")).sort();
+      const sets = (await keysUnder(client, bucket, "env/sets")).sort();
       expect(sets).toEqual([committedSet.key]);
-      const neo4jDumps = (await keysUnder("env/neo4j")).filter((k) => k.endsWith(".dump"));
+      const neo4jDumps = (await keysUnder(client, bucket, "env/neo4j")).filter((k) =>
+        k.endsWith(".dump"),
+      );
       expect(neo4jDumps).toHaveLength(2); // the failed set's neo4j member was stored and committed alone
       const latest = await verify(
         ["--latest", "--prefix", "env", "--db", "neo4j", "--mode", "checksum", "--json"],

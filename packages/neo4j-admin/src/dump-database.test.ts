@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Driver } from "neo4j-driver";
-import { describe, expect, it } from "vitest";
+import { fakeDriver } from "@nbs/testenv/doubles";
+import { describe, expect, it, vi } from "vitest";
 import { dumpDatabase, utcStamp } from "./dump-database.js";
 import { basename, fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
 import type { RecordedRun } from "../test/fakes.js";
@@ -155,9 +155,9 @@ describe("dumpDatabase", () => {
       counted_at_tx: 7,
       dumped_at_tx: 7,
     });
-    expect(graph.queries.at(-1)).toBe("RETURN 1");
+    expect(graph.queries.at(-1)?.cypher).toBe("RETURN 1");
     // The counting, the downtime clock's and the restart's drivers.
-    expect(graph.closed()).toBe(3);
+    expect(graph.close).toHaveBeenCalledTimes(3);
     expect(steps(runner.runs)).toEqual([
       "neo4j status",
       "neo4j stop",
@@ -236,7 +236,9 @@ describe("dumpDatabase", () => {
     });
     expect(result.stats).toMatchObject({ exact: false, dumped_at_tx: 106 });
     expect(result.stats).not.toHaveProperty("counted_at_tx");
-    expect(graph.queries.filter((q) => q === "MATCH (n) RETURN count(n) AS c")).toHaveLength(3);
+    expect(graph.queries.filter((q) => q.cypher === "MATCH (n) RETURN count(n) AS c")).toHaveLength(
+      3,
+    );
 
     let steady = 200;
     const settling = fakeGraph(() => (steady < 203 ? steady++ : steady));
@@ -295,47 +297,29 @@ describe("dumpDatabase", () => {
 
 /**
  * A driver to a running server with 3 nodes and 3 relationships: read transactions return a
- * Neo4j 5 bookmark carrying `tx()` (or an opaque one when it is undefined); counting queries
- * fail with `failure` when given.
+ * Neo4j 5 bookmark carrying `tx()` (or an opaque one when it is undefined); queries other than
+ * the probe fail with `failure` when given; `up` says whether the server answers the probe
+ * (`RETURN 1`), default always. Every driver of the factory is this one.
  */
-/** `up` says whether the server answers a probe (`RETURN 1` in a session); default always. */
 function fakeGraph(tx: () => number | undefined, failure?: Error, up: () => boolean = () => true) {
-  const queries: string[] = [];
-  let closed = 0;
   const bookmarkFor = (id: number | undefined) =>
     id === undefined
       ? "opaque"
       : `FB:${Buffer.concat([Buffer.from([0x91, 0xcc, 0x10]), Buffer.alloc(16, 1), Buffer.from([0xca]), Buffer.from(new Uint32Array([id]).buffer).reverse(), Buffer.from([0x90])]).toString("base64")}`;
-  const driver = {
-    executeQuery: (cypher: string) => {
-      queries.push(cypher);
-      if (failure && cypher !== "RETURN 1") return Promise.reject(failure);
-      const value = cypher.includes("dbms.components")
-        ? "community"
-        : cypher.includes("db.") || cypher.startsWith("SHOW ")
-          ? undefined
-          : 3;
-      const records = value === undefined ? [] : [{ get: () => value }];
-      return Promise.resolve({ records });
+  const { driver, queries } = fakeDriver(
+    ({ cypher }) => {
+      if (cypher === "RETURN 1") {
+        if (!up()) throw new Error("ECONNREFUSED");
+        return [{}];
+      }
+      if (failure) throw failure;
+      if (cypher.includes("dbms.components")) return [{ edition: "community" }];
+      if (cypher.includes("db.") || cypher.startsWith("SHOW ")) return [];
+      return [{ c: 3 }];
     },
-    session: () => {
-      let last: string[] = [];
-      return {
-        executeRead: () => {
-          last = [bookmarkFor(tx())];
-          return Promise.resolve();
-        },
-        lastBookmarks: () => last,
-        run: (cypher: string) => {
-          queries.push(cypher);
-          return up() ? Promise.resolve({}) : Promise.reject(new Error("ECONNREFUSED"));
-        },
-        close: () => Promise.resolve(),
-      };
-    },
-    close: () => Promise.resolve(void closed++),
-  } as unknown as Driver;
-  return { driverFactory: () => driver, queries, closed: () => closed };
+    { bookmark: () => bookmarkFor(tx()) },
+  );
+  return { driverFactory: () => driver, queries, close: vi.spyOn(driver, "close") };
 }
 
 describe("utcStamp", () => {

@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { NbsError } from "@nbs/errors";
 import type { GraphStats } from "@nbs/metadata";
 import { buildDumpCommand, dumpFileName } from "./commands.js";
-import { openDowntimeWindow } from "./downtime.js";
 import {
+  aroundTheStop,
   countOnline,
+  dumpedTransactionId,
   restartAfter,
   restarted,
   snapshotThenRestart,
@@ -18,8 +19,6 @@ import {
 import type { Neo4jInstallation } from "./installation.js";
 import { placeDump } from "./place-dump.js";
 import { runNeo4jCommand } from "./run-command.js";
-import { prepareSnapshot } from "./snapshot.js";
-import { storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
 import { timed } from "./dump-timing.js";
 import { serverRunning } from "./server-running.js";
@@ -76,46 +75,27 @@ export async function dumpDatabase(given: DumpDatabaseOptions): Promise<DumpData
   let dumpedAtTx: number | undefined;
   let downtimeMs: number | undefined;
   try {
-    const snapshot =
-      wasRunning && options.snapshot
-        ? await prepareSnapshot(inst, options.db, options.snapshot)
-        : undefined;
-    try {
-      const window = wasRunning
-        ? await openDowntimeWindow(options.driverFactory, options.db)
-        : undefined;
-      try {
-        if (wasRunning) await stopForDump(inst, options, timeoutMs);
-        let source = inst;
-        if (snapshot) {
-          const taken = await snapshotThenRestart(inst, options, snapshot, window);
-          downtimeMs = taken.downtimeMs;
-          source = taken.copy;
-        }
-        // Read while stopped: the transaction the dump will hold, to tell whether the counts
-        // describe it. Unknown when it fails: the counts then compare strictly; the restart still runs.
-        dumpedAtTx = counted
-          ? await timed(options.onStep, "info", () =>
-              storeTransactionId(runner, source, options.db, { signal, timeoutMs }),
-            ).catch(() => undefined)
-          : undefined;
-        const dumpError = await timed(options.onStep, "dump", () =>
-          dumpInto(source, options, work, path, timeoutMs),
-        ).then(
-          () => undefined,
-          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-        );
-        if (wasRunning && !snapshot) {
-          await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
-          downtimeMs = await restarted(window, options);
-        }
-        if (dumpError !== undefined) throw dumpError;
-      } finally {
-        await window?.close();
+    await aroundTheStop(inst, options, wasRunning, async (snapshot, window) => {
+      if (wasRunning) await stopForDump(inst, options, timeoutMs);
+      let source = inst;
+      if (snapshot) {
+        const taken = await snapshotThenRestart(inst, options, snapshot, window);
+        downtimeMs = taken.downtimeMs;
+        source = taken.copy;
       }
-    } finally {
-      await snapshot?.dispose();
-    }
+      dumpedAtTx = await dumpedTransactionId(options, source, counted, timeoutMs);
+      const dumpError = await timed(options.onStep, "dump", () =>
+        dumpInto(source, options, work, path, timeoutMs),
+      ).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      );
+      if (wasRunning && !snapshot) {
+        await restartAfter(inst, options, dumpError === undefined ? path : undefined, dumpError);
+        downtimeMs = await restarted(window, options);
+      }
+      if (dumpError !== undefined) throw dumpError;
+    });
   } finally {
     await rm(work, { recursive: true, force: true });
   }

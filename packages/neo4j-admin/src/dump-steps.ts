@@ -2,15 +2,15 @@ import type { Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/errors";
 import type { GraphStats } from "@nbs/metadata";
 import { connectBolt, type BoltConnection } from "./bolt.js";
-import type { DowntimeWindow } from "./downtime.js";
+import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
 import { serverCommand, type Neo4jInstallation } from "./installation.js";
 import { locateNeo4j } from "./locate.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
-import type { PreparedSnapshot, SnapshotOptions } from "./snapshot.js";
+import { prepareSnapshot, type PreparedSnapshot, type SnapshotOptions } from "./snapshot.js";
 import { captureStats } from "./stats.js";
 import { stopServer } from "./stop-server.js";
-import { lastTransactionId } from "./transaction-id.js";
+import { lastTransactionId, storeTransactionId } from "./transaction-id.js";
 import type { Neo4jEdition } from "./version.js";
 import { waitForBolt } from "./wait-for-bolt.js";
 import { manualStart } from "./service-control.js";
@@ -90,6 +90,53 @@ export function locateOptions(options: Pick<DumpDatabaseOptions, "home" | "confD
     ...(options.confDir === undefined ? {} : { confDir: options.confDir }),
     ...(options.service === undefined ? {} : { service: options.service }),
   };
+}
+
+/**
+ * Runs `work` with what a dump of a running DBMS keeps across its stop: the snapshot (when one
+ * was asked for; prepared before anything stops) and the Bolt downtime window. Both are released
+ * after `work`, however it ends; neither for a DBMS that was not running.
+ */
+export async function aroundTheStop<T>(
+  inst: Neo4jInstallation,
+  options: Pick<DumpDatabaseOptions, "db" | "snapshot" | "driverFactory">,
+  wasRunning: boolean,
+  work: (snapshot: PreparedSnapshot | undefined, window: DowntimeWindow | undefined) => Promise<T>,
+): Promise<T> {
+  const snapshot =
+    wasRunning && options.snapshot
+      ? await prepareSnapshot(inst, options.db, options.snapshot)
+      : undefined;
+  try {
+    const window = wasRunning
+      ? await openDowntimeWindow(options.driverFactory, options.db)
+      : undefined;
+    try {
+      return await work(snapshot, window);
+    } finally {
+      await window?.close();
+    }
+  } finally {
+    await snapshot?.dispose();
+  }
+}
+
+/**
+ * Read while stopped: the transaction the dump will hold, to tell whether the counts describe
+ * it (only when there are counts). Unknown when it fails: the counts then compare strictly; the
+ * restart still runs.
+ */
+export async function dumpedTransactionId(
+  options: Pick<DumpDatabaseOptions, "db" | "runner" | "signal" | "onStep">,
+  source: Neo4jInstallation,
+  counted: CountedStats | undefined,
+  timeoutMs: number,
+): Promise<number | undefined> {
+  if (!counted) return undefined;
+  const { runner, signal } = options;
+  return timed(options.onStep, "info", () =>
+    storeTransactionId(runner, source, options.db, { signal, timeoutMs }),
+  ).catch(() => undefined);
 }
 
 /**

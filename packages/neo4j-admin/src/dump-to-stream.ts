@@ -3,7 +3,9 @@ import { NbsError } from "@nbs/errors";
 import { buildDumpToStdoutCommand } from "./commands.js";
 import type { GraphStats } from "@nbs/metadata";
 import {
+  aroundTheStop,
   countOnline,
+  dumpedTransactionId,
   firstLine,
   installationOf,
   restart,
@@ -14,14 +16,13 @@ import {
   withDriverFactory,
   type DumpDatabaseOptions,
 } from "./dump-steps.js";
-import { openDowntimeWindow, type DowntimeWindow } from "./downtime.js";
+import type { DowntimeWindow } from "./downtime.js";
 import { DUMP_HEADER_BYTES, detectDumpFormat, type DumpFormat } from "./dump-format.js";
 import { Neo4jCommandError } from "./errors.js";
 import type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
 import { redactText } from "./redact.js";
 import type { StreamExit } from "./runner.js";
-import { prepareSnapshot, type PreparedSnapshot } from "./snapshot.js";
-import { storeTransactionId } from "./transaction-id.js";
+import type { PreparedSnapshot } from "./snapshot.js";
 import type { Neo4jEdition } from "./version.js";
 import { timed } from "./dump-timing.js";
 import { serverRunning } from "./server-running.js";
@@ -98,27 +99,14 @@ export async function dumpDatabaseToStream<T>(
   );
   const { counted, edition } = await countOnline(options, inst, wasRunning);
   const createdAt = options.now();
-  const snapshot =
-    wasRunning && options.snapshot
-      ? await prepareSnapshot(inst, options.db, options.snapshot)
-      : undefined;
-  try {
-    const window = wasRunning
-      ? await openDowntimeWindow(options.driverFactory, options.db)
-      : undefined;
-    try {
-      return await stopAndStream(options, inst, command, wasRunning, snapshot, window, {
-        counted,
-        edition,
-        createdAt,
-        timeoutMs,
-      });
-    } finally {
-      await window?.close();
-    }
-  } finally {
-    await snapshot?.dispose();
-  }
+  return aroundTheStop(inst, options, wasRunning, (snapshot, window) =>
+    stopAndStream(options, inst, command, wasRunning, snapshot, window, {
+      counted,
+      edition,
+      createdAt,
+      timeoutMs,
+    }),
+  );
 }
 
 async function stopAndStream<T>(
@@ -166,11 +154,7 @@ async function stopAndStream<T>(
   };
   const restartsHere = wasRunning && !snapshot;
   try {
-    const dumpedAtTx = counted
-      ? await timed(options.onStep, "info", () =>
-          storeTransactionId(runner, source, options.db, { signal, timeoutMs }),
-        ).catch(() => undefined)
-      : undefined;
+    const dumpedAtTx = await dumpedTransactionId(options, source, counted, timeoutMs);
     const info: StreamedDumpInfo = {
       stats: statsOf(counted, dumpedAtTx),
       neo4j: { version: inst.version.raw, edition },

@@ -1,4 +1,4 @@
-import type { Driver } from "neo4j-driver";
+import { fakeDriver } from "@nbs/testenv/doubles";
 import { describe, expect, it } from "vitest";
 import { countNodes, loadDatabase, locateNeo4j } from "./index.js";
 import { basename, fakeInstall, fakeRunner, tempDir } from "../test/fakes.js";
@@ -32,23 +32,11 @@ function server(
   });
 }
 
-/** Databases the Bolt probes after the start were sent to. */
-const probed: string[] = [];
-const answering = () =>
-  ({
-    executeQuery: (query: string, _p: unknown, o: { database: string }) => {
-      probed.push(`${o.database}: ${query}`);
-      return Promise.resolve({ records: [] });
-    },
-    session: ({ database }: { database: string }) => ({
-      run: (query: string) => {
-        probed.push(`${database}: ${query}`);
-        return Promise.resolve({ records: [] });
-      },
-      close: () => Promise.resolve(),
-    }),
-    close: () => Promise.resolve(),
-  }) as unknown as Driver;
+/** The server's Bolt: every driver of the tests is this one; its queries are the probes after the start. */
+const bolt = fakeDriver();
+/** Databases the Bolt probes after the start were sent to (since last asked). */
+const probed = () =>
+  bolt.queries.splice(0).map(({ cypher, database }) => `${String(database)}: ${cypher}`);
 
 const steps = (runs: RecordedRun[]) =>
   runs.map((r) => `${basename(r.file)} ${r.args.slice(0, 2).join(" ")}`);
@@ -60,7 +48,7 @@ async function setup(runner: ReturnType<typeof server>) {
     db: "neo4j",
     dumpDir: tempDir("nbs-load-"),
     runner,
-    driverFactory: answering,
+    driverFactory: () => bolt.driver,
   };
 }
 
@@ -77,7 +65,7 @@ describe("loadDatabase", () => {
     expect(runner.runs.find((r) => r.args[1] === "load")!.args).toContain(
       "--overwrite-destination",
     );
-    expect(probed.splice(0)).toEqual(["neo4j: RETURN 1"]);
+    expect(probed()).toEqual(["neo4j: RETURN 1"]);
   });
 
   it("starts the server again when the load fails, then reports the load", async () => {
@@ -88,7 +76,7 @@ describe("loadDatabase", () => {
     });
     expect(steps(runner.runs).slice(-2)).toEqual(["neo4j-admin database load", "neo4j start"]);
     // The failed database may never come online; the server answering is what is awaited.
-    expect(probed.splice(0)).toEqual(["system: SHOW DATABASES"]);
+    expect(probed()).toEqual(["system: SHOW DATABASES"]);
   });
 
   it("says so when the server does not start again", async () => {
@@ -111,7 +99,7 @@ describe("loadDatabase", () => {
       "neo4j status",
       "neo4j start",
     ]);
-    expect(probed.splice(0)).toEqual(["neo4j: RETURN 1"]);
+    expect(probed()).toEqual(["neo4j: RETURN 1"]);
   });
 
   it("says RESTORE_RESTART_FAILED when the server does not come back after a failed stop", async () => {
@@ -136,26 +124,20 @@ describe("loadDatabase", () => {
 
 describe("countNodes", () => {
   it("is 0 for a database that does not exist yet", async () => {
-    const missing = {
-      executeQuery: () =>
-        Promise.reject(
-          Object.assign(new Error("no such db"), {
-            code: "Neo.ClientError.Database.DatabaseNotFound",
-          }),
-        ),
-    } as unknown as Driver;
-    expect(await countNodes(missing, "other")).toBe(0);
+    const missing = fakeDriver(() => {
+      throw Object.assign(new Error("no such db"), {
+        code: "Neo.ClientError.Database.DatabaseNotFound",
+      });
+    });
+    expect(await countNodes(missing.driver, "other")).toBe(0);
   });
 
   it("rethrows anything else (an auth failure is not an empty database)", async () => {
-    const denied = {
-      executeQuery: () =>
-        Promise.reject(
-          Object.assign(new Error("unauthorized"), {
-            code: "Neo.ClientError.Security.Unauthorized",
-          }),
-        ),
-    } as unknown as Driver;
-    await expect(countNodes(denied, "neo4j")).rejects.toThrow("unauthorized");
+    const denied = fakeDriver(() => {
+      throw Object.assign(new Error("unauthorized"), {
+        code: "Neo.ClientError.Security.Unauthorized",
+      });
+    });
+    await expect(countNodes(denied.driver, "neo4j")).rejects.toThrow("unauthorized");
   });
 });

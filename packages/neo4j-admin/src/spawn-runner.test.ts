@@ -24,6 +24,14 @@ describe("createSpawnRunner", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it("kills a process that ignores SIGTERM once the grace period is over", async () => {
+    // `sleep` inherits the ignored SIGTERM; left alone it would exit 0 after 3 s.
+    const result = await runner.run("/bin/sh", ["-c", 'trap "" TERM; exec sleep 3'], {
+      timeoutMs: 500,
+    });
+    expect(result).toMatchObject({ timedOut: true, exitCode: null });
+  });
+
   it("rejects with code INTERRUPTED when the signal fires", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);

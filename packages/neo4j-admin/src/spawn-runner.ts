@@ -4,6 +4,7 @@ import type { ProcessRunner, RunOptions, RunResult } from "./runner.js";
 import { childEnv } from "./child-env.js";
 import { spawnStreaming } from "./spawn-stream.js";
 import { TailBuffer } from "./tail-buffer.js";
+import { watchTermination } from "./termination.js";
 
 export interface SpawnRunnerOptions {
   /** Base environment for every child (an app passes `process.env`); libraries never read it. */
@@ -49,41 +50,18 @@ function runOnce(
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
 
-    let timedOut = false;
-    let aborted = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const terminate = (): void => {
-      child.kill("SIGTERM");
-      killTimer ??= setTimeout(() => child.kill("SIGKILL"), graceMs);
-    };
-    const timeout =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            terminate();
-          }, options.timeoutMs);
-    const onAbort = (): void => {
-      aborted = true;
-      terminate();
-    };
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-
-    const cleanup = (): void => {
-      clearTimeout(timeout);
-      clearTimeout(killTimer);
-      options.signal?.removeEventListener("abort", onAbort);
-    };
+    const ending = watchTermination((signal) => child.kill(signal), options, graceMs);
     child.on("error", (error) => {
-      cleanup();
+      ending.settle();
       reject(error);
     });
     child.on("close", (code) => {
-      cleanup();
-      if (aborted) {
+      ending.settle();
+      if (ending.aborted) {
         reject(abortError(file, options.signal?.reason));
         return;
       }
+      const timedOut = ending.timedOut;
       resolve({ exitCode: code, stdout: stdout.text(), stderr: stderr.text(), timedOut });
     });
   });

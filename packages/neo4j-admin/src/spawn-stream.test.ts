@@ -54,4 +54,9 @@ describe("createSpawnRunner().stream", () => {
     controller.abort();
     expect(await proc.exit).toMatchObject({ aborted: true, exitCode: null });
   });
+
+  it("a signal aborted before the start ends it at once, reported as aborted", async () => {
+    const proc = runner.stream!("/bin/sleep", ["3"], { signal: AbortSignal.abort() });
+    expect(await proc.exit).toMatchObject({ aborted: true, exitCode: null });
+  });
 });

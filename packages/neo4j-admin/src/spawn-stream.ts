@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { childEnv } from "./child-env.js";
 import type { RunOptions, StreamExit, StreamingProcess } from "./runner.js";
 import { TailBuffer } from "./tail-buffer.js";
+import { watchTermination } from "./termination.js";
 
 interface StreamingConfig {
   env: Readonly<Record<string, string | undefined>>;
@@ -33,9 +34,6 @@ export function spawnStreaming(
   });
   const stderr = new TailBuffer(config.maxBytes);
   child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  let timedOut = false;
-  let aborted = false;
-  let killTimer: NodeJS.Timeout | undefined;
   let ended = false;
   const signalGroup = (signal: NodeJS.Signals): void => {
     if (ended || child.pid === undefined) return;
@@ -45,43 +43,21 @@ export function spawnStreaming(
       // ESRCH: the group is gone already.
     }
   };
-  const terminate = (): void => {
-    signalGroup("SIGTERM");
-    killTimer ??= setTimeout(() => signalGroup("SIGKILL"), config.graceMs);
-  };
-  const timeout =
-    options.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          terminate();
-        }, options.timeoutMs);
-  const onAbort = (): void => {
-    aborted = true;
-    terminate();
-  };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener("abort", onAbort, { once: true });
+  const ending = watchTermination(signalGroup, options, config.graceMs);
 
   const exit = new Promise<StreamExit>((resolve) => {
-    const cleanup = (): void => {
+    // The process is gone: stop watching it, and say how it ended.
+    const howItEnded = (): Omit<StreamExit, "exitCode"> => {
       ended = true;
-      clearTimeout(timeout);
-      clearTimeout(killTimer);
-      options.signal?.removeEventListener("abort", onAbort);
+      ending.settle();
+      return { stderr: stderr.text(), timedOut: ending.timedOut, aborted: ending.aborted };
     };
-    child.on("error", (error) => {
-      cleanup();
-      resolve({ exitCode: null, stderr: stderr.text(), timedOut, aborted, error });
-    });
-    child.on("close", (code) => {
-      cleanup();
-      resolve({ exitCode: code, stderr: stderr.text(), timedOut, aborted });
-    });
+    child.on("error", (error) => resolve({ exitCode: null, ...howItEnded(), error }));
+    child.on("close", (code) => resolve({ exitCode: code, ...howItEnded() }));
   });
   // The reader gave up: stop the processes, and drop stdout so that nothing waits for it to drain.
   const kill = (): void => {
-    terminate();
+    ending.terminate();
     child.stdout.destroy();
   };
   return { stdout: child.stdout, exit, kill };

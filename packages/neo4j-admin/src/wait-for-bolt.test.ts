@@ -1,3 +1,4 @@
+import { fakeDriver, type Query, type Row } from "@nbs/testenv/doubles";
 import neo4j, { type Driver } from "neo4j-driver";
 import { NbsError } from "@nbs/errors";
 import { createServer, type Socket } from "node:net";
@@ -7,19 +8,13 @@ import { BOLT_POLL_INTERVAL_MS, waitForBolt } from "./wait-for-bolt.js";
 const options = { database: "neo4j", timeoutMs: 300, intervalMs: 20, logHint: "see the logs" };
 
 /**
- * A driver double whose sessions answer `run` with `answer()`; its managed-transaction API
+ * A driver double whose sessions answer `run` with `answer`; its managed-transaction API
  * (executeQuery, whose retries back off for up to 30 s) fails the test if used.
  */
-function driverAnswering(
-  answer: (query: string, database: string | undefined) => Promise<unknown>,
-) {
-  return {
-    session: ({ database }: { database?: string } = {}) => ({
-      run: (query: string) => answer(query, database),
-      close: () => Promise.resolve(),
-    }),
+function driverAnswering(answer: (query: Query) => Row[] | Promise<Row[]>): Driver {
+  return Object.assign(fakeDriver(answer).driver, {
     executeQuery: () => Promise.reject(new Error("managed transactions retry with back-off")),
-  } as unknown as Driver;
+  });
 }
 
 const refusing = driverAnswering(() => Promise.reject(new Error("connect ECONNREFUSED")));
@@ -74,7 +69,7 @@ describe("waitForBolt", () => {
   it("keeps polling through failed probes until one answers", async () => {
     let calls = 0;
     const flaky = driverAnswering(() =>
-      ++calls < 3 ? Promise.reject(new Error("not yet")) : Promise.resolve({}),
+      ++calls < 3 ? Promise.reject(new Error("not yet")) : Promise.resolve([]),
     );
     await waitForBolt(flaky, { ...options, timeoutMs: 5000 });
     expect(calls).toBe(3);
@@ -84,10 +79,10 @@ describe("waitForBolt", () => {
     vi.useFakeTimers();
     const upAt = 7_000; // the server answers from this (virtual) time on
     const start = Date.now();
-    const probes: { query: string; database: string | undefined }[] = [];
-    const starting = driverAnswering((query, database) => {
-      probes.push({ query, database });
-      if (Date.now() - start >= upAt) return Promise.resolve({});
+    const probes: Query[] = [];
+    const starting = driverAnswering((query) => {
+      probes.push(query);
+      if (Date.now() - start >= upAt) return Promise.resolve([]);
       const unavailable = Object.assign(new Error("database is starting"), {
         code: "Neo.TransientError.General.DatabaseUnavailable",
       });
@@ -106,7 +101,7 @@ describe("waitForBolt", () => {
     expect(doneAt! - start).toBeGreaterThanOrEqual(upAt);
     expect(doneAt! - start).toBeLessThanOrEqual(upAt + BOLT_POLL_INTERVAL_MS);
     expect(probes.length).toBe(Math.ceil(upAt / BOLT_POLL_INTERVAL_MS) + 1);
-    expect(new Set(probes.map((p) => `${p.database} ${p.query}`))).toEqual(
+    expect(new Set(probes.map((p) => `${String(p.database)} ${p.cypher}`))).toEqual(
       new Set(["system SHOW DEFAULT DATABASE"]),
     );
   });

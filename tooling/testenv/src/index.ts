@@ -1,4 +1,5 @@
 export { getS3TestEnv } from "./s3.ts";
+export { keysUnder } from "./s3-keys.ts";
 export type { S3StoreTestEnv, S3TestEnv } from "./s3-store-env.ts";
 export { getVersitygwTestEnv } from "./versitygw.ts";
 export {

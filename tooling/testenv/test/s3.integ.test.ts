@@ -7,7 +7,7 @@ import {
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeInteg, getS3TestEnv, type S3TestEnv } from "../src/index.ts";
+import { describeInteg, getS3TestEnv, keysUnder, type S3TestEnv } from "../src/index.ts";
 import { answers } from "../src/services-env.ts";
 
 describeInteg("S3 test env (real MinIO)", () => {
@@ -66,6 +66,32 @@ describeInteg("S3 test env (real MinIO)", () => {
     expect(head.ServerSideEncryption).toBe("AES256");
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     expect(await got.Body!.transformToString()).toBe("hello s3");
+  });
+
+  it("lists every key under a folder, over every page of the listing", async () => {
+    const keys = ["many/a", "many/b", "many/c", "many/d", "many/e"];
+    for (const key of [...keys, "manyx/beside"])
+      // "manyx/" shares the letters, not the folder
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
+    // Pages of 2 keys (S3's are 1,000): five keys take three listing requests.
+    const paged = env.client();
+    let pages = 0;
+    paged.middlewareStack.add(
+      (next) => (args) => {
+        const input = args.input as { MaxKeys?: number };
+        input.MaxKeys = 2;
+        pages += 1;
+        return next(args);
+      },
+      { step: "initialize" },
+    );
+    try {
+      expect(await keysUnder(paged, bucket, "many")).toEqual(keys);
+      expect(pages).toBe(3);
+      expect(await keysUnder(paged, bucket, "none")).toEqual([]);
+    } finally {
+      paged.destroy();
+    }
   });
 
   it("describes itself as environment for the CLIs", () => {

@@ -9,8 +9,19 @@ export interface Query {
   database: unknown;
 }
 
+export interface FakeDriverOptions {
+  /**
+   * The bookmark a session holds after each `executeRead` (e.g. one carrying a transaction
+   * id); without it `lastBookmarks()` is empty.
+   */
+  bookmark?: () => string;
+}
+
 export interface FakeDriver {
-  /** Answers `executeQuery(cypher, params, config)` and `session().run(cypher)`; `close()`. */
+  /**
+   * Answers `executeQuery(cypher, params, config)`, `session().run(cypher)` and the `run` of
+   * `session().executeRead(work)`'s transaction; `session().lastBookmarks()`; `close()`.
+   */
   driver: Driver;
   /** Every query asked, in order. */
   queries: Query[];
@@ -25,6 +36,7 @@ export interface FakeDriver {
  */
 export function fakeDriver(
   answer: (query: Query) => Row[] | Promise<Row[]> = () => [],
+  options: FakeDriverOptions = {},
 ): FakeDriver {
   const queries: Query[] = [];
   let closed = false;
@@ -38,10 +50,20 @@ export function fakeDriver(
   const driver = {
     executeQuery: (cypher: string, _params?: unknown, config?: { database?: unknown }) =>
       ask({ cypher, database: config?.database }),
-    session: (config?: { database?: unknown }) => ({
-      run: (cypher: string) => ask({ cypher, database: config?.database }),
-      close: () => Promise.resolve(),
-    }),
+    session: (config?: { database?: unknown }) => {
+      const run = (cypher: string) => ask({ cypher, database: config?.database });
+      let bookmarks: string[] = [];
+      return {
+        run,
+        executeRead: async <T>(work: (tx: { run: typeof run }) => Promise<T>) => {
+          const result = await work({ run });
+          bookmarks = options.bookmark ? [options.bookmark()] : [];
+          return result;
+        },
+        lastBookmarks: () => bookmarks,
+        close: () => Promise.resolve(),
+      };
+    },
     close: () => Promise.resolve(void (closed = true)),
   } as unknown as Driver;
   return { driver, queries, closed: () => closed };
