@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fakeDriver } from "@nbs/testenv/doubles";
@@ -102,5 +102,70 @@ describe("EphemeralInstance stop and dispose", () => {
     await expect(instance.dispose()).rejects.toMatchObject({ code: "NOT_EPHEMERAL_HOME" });
     expect(server.events).toEqual(["kill 4245 (home present)", "gone 4245 (home present)"]);
     expect(existsSync(home)).toBe(true);
+  });
+});
+
+describe("EphemeralInstance start when a picked port was taken meanwhile", () => {
+  const BIND_ERROR = [
+    "ERROR Failed to start Neo4j on 127.0.0.1:7474.",
+    "Caused by: org.neo4j.configuration.helpers.PortBindException: An error occurred while trying to bind to the socket /127.0.0.1:7101",
+    "Caused by: io.netty.channel.unix.Errors$NativeIoException: bind(..) failed with error(-98): Address already in use",
+  ].join("\n");
+
+  /** `neo4j start` exits 1 with `firstLog` in the user log on its first call, then succeeds. */
+  async function clashing(firstLog: string, ports?: { bolt?: number; http?: number }) {
+    let starts = 0;
+    const runner = fakeRunner(async ({ args, options }) => {
+      if (args[0] === "--version") return { stdout: "5.26.30\n" };
+      if (args[0] !== "start" || starts++ > 0) return {};
+      await writeFile(join(options.cwd!, "logs", "neo4j.log"), `INFO Starting...\n${firstLog}\n`);
+      return { exitCode: 1, stdout: "Neo4j web server failed to start. See log for more info.\n" };
+    });
+    const picks = [7101, 7102, 7103, 7104];
+    const uris: string[] = [];
+    const instance = await createEphemeralInstance({
+      installDir: fakeInstall(),
+      tmpRoot: tempDir("nbs-eph-root-"),
+      runner,
+      driverFactory: (uri) => {
+        uris.push(uri);
+        return fakeDriver().driver;
+      },
+      ...(ports ? { ports } : {}),
+      findPort: () => Promise.resolve(picks.shift()!),
+      processes: fakeServer(() => "", []).processes,
+    });
+    const serverCalls = () =>
+      runner.runs.filter((r) => r.file.endsWith("/neo4j")).map((r) => r.args[0]);
+    const conf = () => readFileSync(join(instance.home, "conf", "neo4j.conf"), "utf8");
+    return { instance, serverCalls, uris, conf };
+  }
+
+  it("starts again on newly picked ports when the server could not bind one (Address already in use)", async () => {
+    const { instance, serverCalls, uris, conf } = await clashing(BIND_ERROR);
+    expect(instance.boltUri).toBe("bolt://127.0.0.1:7101");
+    await instance.start();
+    expect(serverCalls()).toEqual(["start", "start"]);
+    expect(instance.boltUri).toBe("bolt://127.0.0.1:7103");
+    expect(uris).toEqual(["bolt://127.0.0.1:7103"]);
+    expect(conf()).toContain("server.bolt.listen_address=127.0.0.1:7103");
+    expect(conf()).toContain("server.http.listen_address=127.0.0.1:7104");
+    await instance.dispose();
+  });
+
+  it("does not start again when the start failed for another reason", async () => {
+    const { instance, serverCalls } = await clashing("ERROR Failed to start: store is corrupt");
+    await expect(instance.start()).rejects.toMatchObject({ code: "NEO4J_COMMAND_FAILED" });
+    expect(serverCalls()).toEqual(["start"]);
+    expect(instance.boltUri).toBe("bolt://127.0.0.1:7101");
+    await instance.dispose();
+  });
+
+  it("never moves a port the caller fixed", async () => {
+    const { instance, serverCalls, conf } = await clashing(BIND_ERROR, { bolt: 7001 });
+    await expect(instance.start()).rejects.toMatchObject({ code: "NEO4J_COMMAND_FAILED" });
+    expect(serverCalls()).toEqual(["start"]);
+    expect(conf()).toContain("server.bolt.listen_address=127.0.0.1:7001");
+    await instance.dispose();
   });
 });

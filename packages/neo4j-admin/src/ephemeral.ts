@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import neo4j from "neo4j-driver";
@@ -11,10 +11,12 @@ import {
   buildSetInitialPasswordCommand,
   dumpFileName,
 } from "./commands.js";
+import { renderEphemeralConf } from "./ephemeral-conf.js";
 import { assertEphemeralHome, createEphemeralHome } from "./ephemeral-home.js";
 import { serverCommand } from "./installation.js";
 import type { Neo4jCommand, Neo4jInstallation } from "./installation.js";
 import { locateNeo4j } from "./locate.js";
+import { portClashSince, userLogMark } from "./port-clash.js";
 import { findFreePort } from "./ports.js";
 import { runNeo4jCommand } from "./run-command.js";
 import type { ProcessRunner } from "./runner.js";
@@ -29,8 +31,14 @@ export interface EphemeralInstanceOptions {
   installDir: string;
   runner: ProcessRunner;
   signal?: AbortSignal;
-  /** Fixed ports; each one left out is a free port on 127.0.0.1. */
+  /**
+   * Fixed ports; each one left out is a free port on 127.0.0.1. With none fixed, when a port
+   * picked free is taken by another process before the server binds it, `start()` picks new ones
+   * and starts again (at most {@link START_ATTEMPTS} starts in all).
+   */
   ports?: { bolt?: number; http?: number };
+  /** How a free port is picked (default: bind port 0 on 127.0.0.1 and read the kernel's choice). */
+  findPort?: () => Promise<number>;
   /** The database the instance serves by default (a Community server serves one). Default "neo4j". */
   database?: string;
   /** Where the temporary home is created. Default: the OS temp directory. */
@@ -46,6 +54,7 @@ export interface EphemeralInstanceOptions {
 
 export interface EphemeralInstance {
   readonly home: string;
+  /** Where Bolt listens; its port can change when `start()` had to pick new ports. */
   readonly boltUri: string;
   readonly database: string;
   readonly installation: Neo4jInstallation;
@@ -71,6 +80,9 @@ export interface EphemeralInstance {
 
 const USER = "neo4j";
 
+/** Starts of an ephemeral instance whose picked port was taken before its server bound it. */
+export const START_ATTEMPTS = 3;
+
 /** A throwaway Neo4j in its own temp home with random loopback ports and a generated password. */
 export async function createEphemeralInstance(
   options: EphemeralInstanceOptions,
@@ -79,14 +91,18 @@ export async function createEphemeralInstance(
   const timeoutMs = options.commandTimeoutMs ?? 600_000;
   const source = await locateNeo4j({ home: options.installDir, runner, signal });
   const database = options.database ?? "neo4j";
-  const boltPort = options.ports?.bolt ?? (await findFreePort());
-  const httpPort = options.ports?.http ?? (await findFreePort());
+  const findPort = options.findPort ?? findFreePort;
+  const pickPorts = async () => ({
+    bolt: options.ports?.bolt ?? (await findPort()),
+    http: options.ports?.http ?? (await findPort()),
+  });
+  let ports = await pickPorts();
   const { home, token } = await createEphemeralHome({
     installDir: source.home,
     family: source.version.family,
     tmpRoot: options.tmpRoot ?? tmpdir(),
-    boltPort,
-    httpPort,
+    boltPort: ports.bolt,
+    httpPort: ports.http,
     database,
   });
   const installation: Neo4jInstallation = { ...source, home, confDir: join(home, "conf") };
@@ -101,7 +117,7 @@ export async function createEphemeralInstance(
     throw error;
   }
 
-  const boltUri = `bolt://127.0.0.1:${boltPort}`;
+  let boltUri = `bolt://127.0.0.1:${ports.bolt}`;
   const makeDriver: DriverFactory =
     options.driverFactory ??
     ((uri, auth) =>
@@ -115,9 +131,26 @@ export async function createEphemeralInstance(
   let running = false;
   let disposed = false;
 
+  const startOnce = async (): Promise<void> => {
+    // Marked before the command: if start is aborted or fails half-way, a JVM may already be
+    // up, and stop()/dispose() must still try to stop it (`neo4j stop` is a no-op otherwise).
+    running = true;
+    await run(serverCommand(installation, "start"));
+    driver ??= makeDriver(boltUri, { username: USER, password });
+    await waitForBolt(driver, {
+      database,
+      timeoutMs: options.startTimeoutMs ?? 120_000,
+      signal,
+      logHint: `see ${join(home, "logs")} (deleted on dispose)`,
+      exitedPid: () => exitedPid(join(home, "run", "neo4j.pid")),
+    });
+  };
+
   const instance: EphemeralInstance = {
     home,
-    boltUri,
+    get boltUri() {
+      return boltUri;
+    },
     database,
     installation,
     async load(dumpPath, db = database) {
@@ -147,18 +180,36 @@ export async function createEphemeralInstance(
     },
     async start() {
       if (running) return;
-      // Marked before the command: if start is aborted or fails half-way, a JVM may already be
-      // up, and stop()/dispose() must still try to stop it (`neo4j stop` is a no-op otherwise).
-      running = true;
-      await run(serverCommand(installation, "start"));
-      driver ??= makeDriver(boltUri, { username: USER, password });
-      await waitForBolt(driver, {
-        database,
-        timeoutMs: options.startTimeoutMs ?? 120_000,
-        signal,
-        logHint: `see ${join(home, "logs")} (deleted on dispose)`,
-        exitedPid: () => exitedPid(join(home, "run", "neo4j.pid")),
-      });
+      for (let attempt = 1; ; attempt += 1) {
+        const mark = await userLogMark(home);
+        try {
+          await startOnce();
+          return;
+        } catch (error) {
+          const fixed = options.ports?.bolt !== undefined || options.ports?.http !== undefined;
+          if (fixed || attempt >= START_ATTEMPTS || signal?.aborted) throw error;
+          if (!(await portClashSince(home, mark))) throw error;
+          // Another process took a port between its pick and the server's bind: the server
+          // exited at start. Make sure no JVM of it is left, then start on newly picked ports.
+          await driver?.close();
+          driver = undefined;
+          await killServer(home, options.processes ?? procServerProcesses);
+          running = false;
+          ports = await pickPorts();
+          await assertEphemeralHome(home, token);
+          await writeFile(
+            join(home, "conf", "neo4j.conf"),
+            renderEphemeralConf(source.version.family, {
+              home,
+              boltPort: ports.bolt,
+              httpPort: ports.http,
+              database,
+            }),
+            { mode: 0o600 },
+          );
+          boltUri = `bolt://127.0.0.1:${ports.bolt}`;
+        }
+      }
     },
     driver() {
       if (!running || driver === undefined)

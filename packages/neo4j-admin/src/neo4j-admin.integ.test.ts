@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { access, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { createSpawnRunner } from "./spawn-runner.js";
 import { detectDumpFormat } from "./dump-format.js";
 import { dumpDatabase } from "./dump-database.js";
 import { locateNeo4j } from "./locate.js";
+import { findFreePort } from "./ports.js";
 import type { ProcessRunner, RunResult } from "./runner.js";
 import { storeTransactionId } from "./transaction-id.js";
 import type { DumpDatabaseResult } from "./dump-database.js";
@@ -151,12 +153,29 @@ describeInteg("@nbs/neo4j-admin against a real Neo4j", () => {
     });
   });
 
-  it("loads the dump into an ephemeral instance, which passes the consistency check and has the same counts and schema", async () => {
-    target = await createEphemeralInstance({ installDir, runner });
-    await target.load(dumped.path);
-    await target.check();
-    await target.start();
-    expect(await captureStats(target.driver(), target.database)).toEqual(seededStats);
+  it("loads the dump into an ephemeral instance, which passes the consistency check and has the same counts and schema (its first Bolt port was taken before the start: it started on new ports)", async () => {
+    // Another process listens on the first port picked for the instance's Bolt, as happens when
+    // one takes it between the pick and the server's bind.
+    const taken = createServer();
+    await new Promise<void>((ready) => taken.listen(0, "127.0.0.1", ready));
+    const takenPort = (taken.address() as AddressInfo).port;
+    let picks = 0;
+    try {
+      target = await createEphemeralInstance({
+        installDir,
+        runner,
+        findPort: () => (picks++ === 0 ? Promise.resolve(takenPort) : findFreePort()),
+      });
+      expect(target.boltUri).toBe(`bolt://127.0.0.1:${takenPort}`);
+      await target.load(dumped.path);
+      await target.check();
+      await target.start();
+      expect(target.boltUri).not.toBe(`bolt://127.0.0.1:${takenPort}`);
+      expect(picks).toBe(4); // bolt and http, twice
+      expect(await captureStats(target.driver(), target.database)).toEqual(seededStats);
+    } finally {
+      taken.close();
+    }
   });
 
   it("database info of a stopped store: the C1-only flags reach both JVMs, beside the operator's JAVA_OPTS", async () => {

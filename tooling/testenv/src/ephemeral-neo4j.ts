@@ -41,6 +41,8 @@ export interface EphemeralNeo4jOptions {
   /** Where to create the home; default the OS temp dir. */
   parentDir?: string;
   startTimeoutMs?: number;
+  /** How a free port is picked (default: bind port 0 on 127.0.0.1 and read the kernel's choice). */
+  pickPort?: () => Promise<number>;
 }
 
 /**
@@ -58,14 +60,20 @@ export async function createEphemeralNeo4j(
     });
   }
   const home = await mkdtemp(join(options.parentDir ?? tmpdir(), "nbs-neo4j-"));
-  const [boltPort, httpPort] = [await freePort(), await freePort()];
   await mkdir(join(home, "conf"));
   await symlink(join(install, "bin"), join(home, "bin"));
   await symlink(join(install, "lib"), join(home, "lib"));
-  const conf = (await readFile(join(install, "conf", "neo4j.conf"), "utf8"))
-    .replace(/:7687$/gm, `:${boltPort}`)
-    .replace(/:7474$/gm, `:${httpPort}`);
-  await writeFile(join(home, "conf", "neo4j.conf"), conf);
+  const template = await readFile(join(install, "conf", "neo4j.conf"), "utf8");
+  // Ports picked free now are bound only at the start; when another process takes one in
+  // between, the start picks new ones (as @nbs/neo4j-admin's ephemeral instance does).
+  const usePorts = async (): Promise<{ boltPort: number; httpPort: number }> => {
+    const pick = options.pickPort ?? freePort;
+    const [boltPort, httpPort] = [await pick(), await pick()];
+    const conf = template.replace(/:7687$/gm, `:${boltPort}`).replace(/:7474$/gm, `:${httpPort}`);
+    await writeFile(join(home, "conf", "neo4j.conf"), conf);
+    return { boltPort, httpPort };
+  };
+  const { boltPort, httpPort } = await usePorts();
 
   const env = { ...process.env, NEO4J_HOME: home, NEO4J_CONF: join(home, "conf") };
   const bin = (name: string, args: readonly string[]) =>
@@ -83,7 +91,21 @@ export async function createEphemeralNeo4j(
     password,
     admin: (args) => bin("neo4j-admin", args),
     async start() {
-      await bin("neo4j", ["start"]);
+      for (let attempt = 1; ; attempt += 1) {
+        const log = join(home, "logs", "neo4j.log");
+        const mark = existsSync(log) ? (await readFile(log, "utf8")).length : 0;
+        try {
+          await bin("neo4j", ["start"]);
+          break;
+        } catch (error) {
+          const said = existsSync(log) ? (await readFile(log, "utf8")).slice(mark) : "";
+          if (attempt >= 3 || !/PortBindException|Address already in use/.test(said)) throw error;
+          const ports = await usePorts();
+          instance.uri = `bolt://127.0.0.1:${ports.boltPort}`;
+          instance.httpUrl = `http://127.0.0.1:${ports.httpPort}`;
+        }
+      }
+      const httpUrl = instance.httpUrl;
       const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
       while (!(await neo4jAnswers(httpUrl, "neo4j", password))) {
         if (Date.now() > deadline) throw new Error(`Neo4j in ${home} not ready; see ${home}/logs`);

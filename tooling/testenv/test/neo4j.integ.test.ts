@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -52,7 +53,7 @@ describeInteg("Neo4j test env (real Neo4j)", () => {
     }
   });
 
-  it("round-trips a graph through neo4j-admin dump and load into fresh homes", async () => {
+  it("round-trips a graph through neo4j-admin dump and load into fresh homes (the target's first Bolt port taken before its start: it starts on new ports)", async () => {
     const source = await createEphemeralNeo4j();
     cleanup.push(() => source.remove());
     await source.start();
@@ -70,8 +71,18 @@ describeInteg("Neo4j test env (real Neo4j)", () => {
     await source.admin(["database", "dump", "neo4j", `--to-path=${dumpDir}`]);
     expect(await readdir(dumpDir)).toEqual(["neo4j.dump"]);
 
-    const target = await createEphemeralNeo4j();
+    // Another process listens on the first port picked for the target's Bolt, as happens when
+    // one takes it between the pick and the server's bind.
+    const taken = createServer();
+    await new Promise<void>((ready) => taken.listen(0, "127.0.0.1", ready));
+    cleanup.push(() => new Promise<void>((closed) => taken.close(() => closed())));
+    const takenPort = (taken.address() as AddressInfo).port;
+    let picks = 0;
+    const target = await createEphemeralNeo4j({
+      pickPort: () => (picks++ === 0 ? Promise.resolve(takenPort) : freePort()),
+    });
     cleanup.push(() => target.remove());
+    expect(target.uri).toBe(`bolt://127.0.0.1:${takenPort}`);
     await target.admin([
       "database",
       "load",
@@ -80,8 +91,21 @@ describeInteg("Neo4j test env (real Neo4j)", () => {
       "--overwrite-destination",
     ]);
     await target.start();
+    expect(target.uri).not.toBe(`bolt://127.0.0.1:${takenPort}`);
+    expect(picks).toBe(4); // bolt and http, twice
     expect(await countNodes(target, "Probe")).toBe(25);
   });
+
+  /** A port free a moment ago on 127.0.0.1. */
+  function freePort(): Promise<number> {
+    const server = createServer();
+    return new Promise((resolve) =>
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      }),
+    );
+  }
 
   // A CLI under test (restore-set, backup.sh, restore) starts Neo4j in the home on its own, after
   // the test's stop(): remove() must stop that server too, or it runs on in a deleted home. A
