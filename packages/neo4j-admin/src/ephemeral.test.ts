@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fakeDriver } from "@nbs/testenv/doubles";
 import { describe, expect, it } from "vitest";
@@ -112,17 +112,27 @@ describe("EphemeralInstance start when a picked port was taken meanwhile", () =>
     "Caused by: io.netty.channel.unix.Errors$NativeIoException: bind(..) failed with error(-98): Address already in use",
   ].join("\n");
 
-  /** `neo4j start` exits 1 with `firstLog` in the user log on its first call, then succeeds. */
-  async function clashing(firstLog: string, ports?: { bolt?: number; http?: number }) {
+  /**
+   * `neo4j start` exits 1 with `log` in the user log on its first `clashes` calls, then succeeds.
+   * `order` records the starts and the kills of the server processes (`pids`) in turn.
+   */
+  async function clashing(
+    log: string,
+    opts: { ports?: { bolt?: number; http?: number }; clashes?: number; pids?: number[] } = {},
+  ) {
     let starts = 0;
+    const order: string[] = [];
     const runner = fakeRunner(async ({ args, options }) => {
       if (args[0] === "--version") return { stdout: "5.26.30\n" };
-      if (args[0] !== "start" || starts++ > 0) return {};
-      await writeFile(join(options.cwd!, "logs", "neo4j.log"), `INFO Starting...\n${firstLog}\n`);
+      if (args[0] !== "start") return {};
+      order.push("start");
+      if (starts++ >= (opts.clashes ?? 1)) return {};
+      await appendFile(join(options.cwd!, "logs", "neo4j.log"), `INFO Starting...\n${log}\n`);
       return { exitCode: 1, stdout: "Neo4j web server failed to start. See log for more info.\n" };
     });
-    const picks = [7101, 7102, 7103, 7104];
+    const picks = [7101, 7102, 7103, 7104, 7105, 7106];
     const uris: string[] = [];
+    const killed = new Set<number>();
     const instance = await createEphemeralInstance({
       installDir: fakeInstall(),
       tmpRoot: tempDir("nbs-eph-root-"),
@@ -131,21 +141,32 @@ describe("EphemeralInstance start when a picked port was taken meanwhile", () =>
         uris.push(uri);
         return fakeDriver().driver;
       },
-      ...(ports ? { ports } : {}),
+      ...(opts.ports ? { ports: opts.ports } : {}),
       findPort: () => Promise.resolve(picks.shift()!),
-      processes: fakeServer(() => "", []).processes,
+      processes: {
+        find: () => Promise.resolve((opts.pids ?? []).filter((pid) => !killed.has(pid))),
+        kill: (pid) => {
+          killed.add(pid);
+          order.push(`kill ${pid}`);
+        },
+        gone: (pid) => Promise.resolve(killed.has(pid)),
+      },
     });
     const serverCalls = () =>
       runner.runs.filter((r) => r.file.endsWith("/neo4j")).map((r) => r.args[0]);
     const conf = () => readFileSync(join(instance.home, "conf", "neo4j.conf"), "utf8");
-    return { instance, serverCalls, uris, conf };
+    return { instance, serverCalls, uris, conf, order };
   }
 
   it("starts again on newly picked ports when the server could not bind one (Address already in use)", async () => {
-    const { instance, serverCalls, uris, conf } = await clashing(BIND_ERROR);
+    const { instance, serverCalls, uris, conf, order } = await clashing(BIND_ERROR, {
+      pids: [4301],
+    });
     expect(instance.boltUri).toBe("bolt://127.0.0.1:7101");
     await instance.start();
     expect(serverCalls()).toEqual(["start", "start"]);
+    // Whatever JVM the failed start left is killed before the second start.
+    expect(order).toEqual(["start", "kill 4301", "start"]);
     expect(instance.boltUri).toBe("bolt://127.0.0.1:7103");
     expect(uris).toEqual(["bolt://127.0.0.1:7103"]);
     expect(conf()).toContain("server.bolt.listen_address=127.0.0.1:7103");
@@ -162,10 +183,31 @@ describe("EphemeralInstance start when a picked port was taken meanwhile", () =>
   });
 
   it("never moves a port the caller fixed", async () => {
-    const { instance, serverCalls, conf } = await clashing(BIND_ERROR, { bolt: 7001 });
+    const { instance, serverCalls, conf } = await clashing(BIND_ERROR, { ports: { bolt: 7001 } });
     await expect(instance.start()).rejects.toMatchObject({ code: "NEO4J_COMMAND_FAILED" });
     expect(serverCalls()).toEqual(["start"]);
     expect(conf()).toContain("server.bolt.listen_address=127.0.0.1:7001");
+    await instance.dispose();
+  });
+
+  it("does not start again when the port in use is not one it picked (another port of the install)", async () => {
+    const other = BIND_ERROR.replaceAll("127.0.0.1:7101", "127.0.0.1:6362").replace(
+      "127.0.0.1:7474",
+      "127.0.0.1:6362",
+    );
+    const { instance, serverCalls } = await clashing(other);
+    await expect(instance.start()).rejects.toMatchObject({ code: "NEO4J_COMMAND_FAILED" });
+    expect(serverCalls()).toEqual(["start"]);
+    await instance.dispose();
+  });
+
+  it("gives up after 3 starts when every pick is taken, with the start's own error", async () => {
+    const always = [7101, 7103, 7105]
+      .map((p) => BIND_ERROR.replaceAll("7101", String(p)))
+      .join("\n");
+    const { instance, serverCalls } = await clashing(always, { clashes: 99 });
+    await expect(instance.start()).rejects.toMatchObject({ code: "NEO4J_COMMAND_FAILED" });
+    expect(serverCalls()).toEqual(["start", "start", "start"]);
     await instance.dispose();
   });
 });

@@ -34,7 +34,7 @@ export interface EphemeralInstanceOptions {
   /**
    * Fixed ports; each one left out is a free port on 127.0.0.1. With none fixed, when a port
    * picked free is taken by another process before the server binds it, `start()` picks new ones
-   * and starts again (at most {@link START_ATTEMPTS} starts in all).
+   * and starts again (at most 3 starts in all).
    */
   ports?: { bolt?: number; http?: number };
   /** How a free port is picked (default: bind port 0 on 127.0.0.1 and read the kernel's choice). */
@@ -81,7 +81,7 @@ export interface EphemeralInstance {
 const USER = "neo4j";
 
 /** Starts of an ephemeral instance whose picked port was taken before its server bound it. */
-export const START_ATTEMPTS = 3;
+const START_ATTEMPTS = 3;
 
 /** A throwaway Neo4j in its own temp home with random loopback ports and a generated password. */
 export async function createEphemeralInstance(
@@ -188,12 +188,18 @@ export async function createEphemeralInstance(
         } catch (error) {
           const fixed = options.ports?.bolt !== undefined || options.ports?.http !== undefined;
           if (fixed || attempt >= START_ATTEMPTS || signal?.aborted) throw error;
-          if (!(await portClashSince(home, mark))) throw error;
+          if (!(await portClashSince(home, mark, [ports.bolt, ports.http]))) throw error;
           // Another process took a port between its pick and the server's bind: the server
           // exited at start. Make sure no JVM of it is left, then start on newly picked ports.
           await driver?.close();
           driver = undefined;
-          await killServer(home, options.processes ?? procServerProcesses);
+          if (!(await killServer(home, options.processes ?? procServerProcesses))) {
+            await runNeo4jCommand(runner, serverCommand(installation, "stop"), {
+              cwd: home,
+              timeoutMs,
+              okExitCodes: [0, 1, 2, 3],
+            });
+          }
           running = false;
           ports = await pickPorts();
           await assertEphemeralHome(home, token);

@@ -12,8 +12,15 @@ export async function userLogMark(home: string): Promise<number> {
   return (await stat(join(home, "logs", "neo4j.log")).catch(() => undefined))?.size ?? 0;
 }
 
-/** Whether the server's user log says, after `mark`, that it could not bind a port already in use. */
-export async function portClashSince(home: string, mark: number): Promise<boolean> {
+/**
+ * Whether the server's user log says, after `mark`, that it could not bind one of `ports`
+ * because another process uses it (not another port of the install's, which new picks would not move).
+ */
+export async function portClashSince(
+  home: string,
+  mark: number,
+  ports: readonly number[],
+): Promise<boolean> {
   const file = await open(join(home, "logs", "neo4j.log"), "r").catch(() => undefined);
   if (!file) return false;
   try {
@@ -21,7 +28,8 @@ export async function portClashSince(home: string, mark: number): Promise<boolea
     if (size <= mark) return false;
     const buffer = Buffer.alloc(Math.min(size - mark, 1 << 20));
     const { bytesRead } = await file.read(buffer, 0, buffer.length, mark);
-    return BIND_FAILED.test(buffer.toString("utf8", 0, bytesRead));
+    const said = buffer.toString("utf8", 0, bytesRead);
+    return BIND_FAILED.test(said) && ports.some((port) => said.includes(`127.0.0.1:${port}`));
   } finally {
     await file.close();
   }

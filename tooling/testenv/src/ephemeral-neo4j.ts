@@ -100,6 +100,7 @@ export async function createEphemeralNeo4j(
         } catch (error) {
           const said = existsSync(log) ? (await readFile(log, "utf8")).slice(mark) : "";
           if (attempt >= 3 || !/PortBindException|Address already in use/.test(said)) throw error;
+          await stopNeo4jServer(home); // the server exited at start; nothing of it may stay
           const ports = await usePorts();
           instance.uri = `bolt://127.0.0.1:${ports.boltPort}`;
           instance.httpUrl = `http://127.0.0.1:${ports.httpPort}`;

@@ -38,8 +38,10 @@ export interface RunOptions {
  * Run `file` with only `env` plus PATH, HOME, NBS_LOG_FORMAT=json, and JAVA_HOME and JAVA_OPTS
  * when set. JAVA_OPTS carries the test command's JVM flags (tooling/dev.sh: C1 only, the serial
  * collector, the CDS archive) to every JVM the CLI starts, as tooling/automation does for the act
- * runs: a Neo4j start costs about 5 CPU-s with them and 13 without (docs/ci-time.md). They change
- * how the JVM compiles and collects, not what Neo4j does.
+ * runs: a Neo4j start costs about 5 CPU-s with them and 13 without (docs/ci-time.md). Set, JAVA_OPTS
+ * is the whole option list of the JVMs Neo4j's bootloader spawns: the conf's heap sizes and
+ * `server.jvm.additional` do not apply then. The product's own heap settings for its throwaway
+ * instance are exercised where no JAVA_OPTS is set: the containers leg's verify in a container.
  */
 export function runProgram(
   file: string,
