@@ -118,7 +118,13 @@ describe("EphemeralInstance start when a picked port was taken meanwhile", () =>
    */
   async function clashing(
     log: string,
-    opts: { ports?: { bolt?: number; http?: number }; clashes?: number; pids?: number[] } = {},
+    opts: {
+      ports?: { bolt?: number; http?: number };
+      clashes?: number;
+      pids?: number[];
+      /** Aborted by the first start, as Ctrl-C during it would. */
+      abort?: AbortController;
+    } = {},
   ) {
     let starts = 0;
     const order: string[] = [];
@@ -127,6 +133,7 @@ describe("EphemeralInstance start when a picked port was taken meanwhile", () =>
       if (args[0] !== "start") return {};
       order.push("start");
       if (starts++ >= (opts.clashes ?? 1)) return {};
+      opts.abort?.abort();
       await appendFile(join(options.cwd!, "logs", "neo4j.log"), `INFO Starting...\n${log}\n`);
       return { exitCode: 1, stdout: "Neo4j web server failed to start. See log for more info.\n" };
     });
@@ -143,6 +150,7 @@ describe("EphemeralInstance start when a picked port was taken meanwhile", () =>
       },
       ...(opts.ports ? { ports: opts.ports } : {}),
       findPort: () => Promise.resolve(picks.shift()!),
+      ...(opts.abort ? { signal: opts.abort.signal } : {}),
       processes: {
         find: () => Promise.resolve((opts.pids ?? []).filter((pid) => !killed.has(pid))),
         kill: (pid) => {
@@ -208,6 +216,14 @@ describe("EphemeralInstance start when a picked port was taken meanwhile", () =>
     const { instance, serverCalls } = await clashing(always, { clashes: 99 });
     await expect(instance.start()).rejects.toMatchObject({ code: "NEO4J_COMMAND_FAILED" });
     expect(serverCalls()).toEqual(["start", "start", "start"]);
+    await instance.dispose();
+  });
+
+  it("does not start again once the run was cancelled during the start", async () => {
+    const abort = new AbortController();
+    const { instance, serverCalls } = await clashing(BIND_ERROR, { abort });
+    await expect(instance.start()).rejects.toBeDefined();
+    expect(serverCalls()).toEqual(["start"]);
     await instance.dispose();
   });
 });
