@@ -35,7 +35,9 @@ function integPackages(): Array<{ name: string; dir: string }> {
 function workers(): number {
   const set = process.env["NBS_INTEG_WORKERS"];
   if (set !== undefined && /^[1-9]\d*$/.test(set)) return Number(set);
-  return Math.max(3, availableParallelism());
+  // Four on two cores: the suites wait on Neo4j starts, stops and network as much as they compute
+  // (docs/ci-time.md: a run used 1.67 of 2 cores on average with three).
+  return Math.max(4, availableParallelism());
 }
 
 export default defineConfig({
