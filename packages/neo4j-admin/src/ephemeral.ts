@@ -131,6 +131,23 @@ export async function createEphemeralInstance(
   let running = false;
   let disposed = false;
 
+  /**
+   * Closes the driver and SIGKILLs the server's processes (its data is thrown away or was never
+   * served); a graceful `neo4j stop` where they cannot be found (no /proc).
+   */
+  const killLeftServer = async (okExitCodes: number[]): Promise<void> => {
+    await driver?.close();
+    driver = undefined;
+    if (!(await killServer(home, options.processes ?? procServerProcesses))) {
+      await runNeo4jCommand(runner, serverCommand(installation, "stop"), {
+        cwd: home,
+        timeoutMs,
+        okExitCodes,
+      });
+    }
+    running = false;
+  };
+
   const startOnce = async (): Promise<void> => {
     // Marked before the command: if start is aborted or fails half-way, a JVM may already be
     // up, and stop()/dispose() must still try to stop it (`neo4j stop` is a no-op otherwise).
@@ -191,16 +208,7 @@ export async function createEphemeralInstance(
           if (!(await portClashSince(home, mark, [ports.bolt, ports.http]))) throw error;
           // Another process took a port between its pick and the server's bind: the server
           // exited at start. Make sure no JVM of it is left, then start on newly picked ports.
-          await driver?.close();
-          driver = undefined;
-          if (!(await killServer(home, options.processes ?? procServerProcesses))) {
-            await runNeo4jCommand(runner, serverCommand(installation, "stop"), {
-              cwd: home,
-              timeoutMs,
-              okExitCodes: [0, 1, 2, 3],
-            });
-          }
-          running = false;
+          await killLeftServer([0, 1, 2, 3]);
           ports = await pickPorts();
           await assertEphemeralHome(home, token);
           await writeFile(
@@ -244,18 +252,9 @@ export async function createEphemeralInstance(
     async dispose() {
       if (disposed) return;
       try {
-        await driver?.close();
-        driver = undefined;
-        // Whatever `running` says: a cancelled start may have left a JVM behind.
-        if (!(await killServer(home, options.processes ?? procServerProcesses))) {
-          await runNeo4jCommand(runner, serverCommand(installation, "stop"), {
-            cwd: home,
-            timeoutMs,
-            // Not running as far as this instance knows: a cancelled start may still have left one.
-            okExitCodes: running ? [0, 3] : [0, 1, 2, 3],
-          });
-        }
-        running = false;
+        // Whatever `running` says: a cancelled start may have left a JVM behind. Not running as
+        // far as this instance knows, `neo4j stop` may find none (its other exit codes).
+        await killLeftServer(running ? [0, 3] : [0, 1, 2, 3]);
       } finally {
         await assertEphemeralHome(home, token);
         await rm(home, { recursive: true, force: true });
